@@ -1,0 +1,20 @@
+/** The fixed vocabulary of finding kinds (JSON `kind`, SARIF rule ids). */
+export const FINDING_KINDS = [
+  'deadlock',
+  'circular-dependency',
+  'recursive-locking',
+  'inconsistent-lock-state',
+  'irq-lock-inversion',
+  'sleep-in-atomic',
+  'scheduling-while-atomic',
+  'data-race',
+  'bad-unlock-balance',
+  'lock-held-at-exit',
+  'irq-state-leak',
+  'assertion',
+  'exception',
+  'soft-lockup',
+  'spurious-irq',
+] as const;
+
+export type FindingKind = (typeof FINDING_KINDS)[number];

@@ -1,0 +1,1 @@
+export const hello = (): string => { const e = new Error(); return e.stack!.split('\n')[2]; };

@@ -1,0 +1,154 @@
+/**
+ * The event record: the one seam between what runs (kernel API, machine) and what judges
+ * (detectors, reports). Every kernel call appends one or more fixed-size records of Int32 words
+ * to the trial's event log in the SharedArrayBuffer; detectors read them straight from there.
+ *
+ * A record is EV_WORDS words wide; the F_* constants name its fields.
+ */
+
+export const EV_WORDS = 12;
+
+/** Field offsets inside one event record. */
+export const F_SEQ = 0; //    index of the event in its trial (0, 1, 2 …)
+export const F_CPU = 1; //    CPU the event happened on
+export const F_CTX = 2; //    Ctx.* of the running context (task, hardirq, softirq)
+export const F_OP = 3; //     Op.*
+export const F_OBJ = 4; //    object id from the scenario layout, or -1
+export const F_A = 5; //      first argument (value, new value, lock flags, irq line …)
+export const F_B = 6; //      second argument (old value, irq number …)
+export const F_SITE = 7; //   call site id in the trial's string table, 0 when not captured
+export const F_PCOUNT = 8; // preempt_count() when the event happened (kernel layout, see below)
+export const F_FLAGS = 9; //  EvFlag.* bits: irqs disabled …
+export const F_FN = 10; //    Kfn id: which kernel function the scenario called
+export const F_TID = 11; //   pid of the task this context runs on behalf of
+
+/** Context kinds, as lockdep distinguishes them. */
+export const Ctx = { TASK: 0, HARDIRQ: 1, SOFTIRQ: 2 } as const;
+export type CtxKind = (typeof Ctx)[keyof typeof Ctx];
+export const CTX_NAMES = ['task', 'hardirq', 'softirq'] as const;
+
+/** F_FLAGS bits. */
+export const EvFlag = {
+  IRQS_DISABLED: 1,
+} as const;
+
+/**
+ * preempt_count() layout, the kernel's own: a spinlock adds PREEMPT_OFFSET, local_bh_disable
+ * adds SOFTIRQ_DISABLE_OFFSET, running a softirq adds SOFTIRQ_OFFSET, hardirq entry adds
+ * HARDIRQ_OFFSET. in_atomic() is preempt_count() != 0.
+ */
+export const PREEMPT_OFFSET = 1;
+export const PREEMPT_MASK = 0xff;
+export const SOFTIRQ_OFFSET = 1 << 8;
+export const SOFTIRQ_DISABLE_OFFSET = 2 * SOFTIRQ_OFFSET;
+export const SOFTIRQ_MASK = 0xff00;
+export const HARDIRQ_OFFSET = 1 << 16;
+export const HARDIRQ_MASK = 0xf0000;
+
+/** Operations. Lock operations carry LockFlag bits in F_A. */
+export const Op = {
+  TASK_START: 1, //      a task begins (F_TID its pid)
+  TASK_END: 2, //        a task returned (F_A = 1 if it threw)
+  LOCK_ACQUIRE: 3, //    a lock was taken (F_A LockFlag bits, subclass in bits 4-7)
+  LOCK_CONTENDED: 4, //  the lock is busy: the context now waits for it (lockdep validates here)
+  LOCK_RELEASE: 5, //    a lock was released (F_A LockFlag bits)
+  TRYLOCK_FAILED: 6, //  a trylock found the lock busy and returned 0
+  IRQ_ENTER: 7, //       hardirq handler entry (F_A irq line index, F_B irq number)
+  IRQ_EXIT: 8, //        hardirq handler exit (F_A line index, F_B handler return value)
+  IRQS_OFF: 9, //        irqs disabled on this CPU (F_A 1 when they were already off)
+  IRQS_ON: 10, //        irqs enabled on this CPU (F_A 1 when they were already on)
+  BH_DISABLE: 11, //     local_bh_disable and friends
+  BH_ENABLE: 12,
+  PREEMPT_DISABLE: 13,
+  PREEMPT_ENABLE: 14,
+  MEM_READ: 15, //       plain read of a shared cell (F_A value)
+  MEM_WRITE: 16, //      plain write (F_A new value, F_B old value)
+  MEM_READ_ONCE: 17, //  READ_ONCE (marked, never a data race by itself)
+  MEM_WRITE_ONCE: 18, // WRITE_ONCE
+  ATOMIC_READ: 19, //    atomic_read, or a failed conditional RMW (F_A value)
+  ATOMIC_SET: 20, //     atomic_set (F_A new, F_B old)
+  ATOMIC_RMW: 21, //     non-value-returning RMW (atomic_inc …): orders nothing (F_A new, F_B old)
+  ATOMIC_RMW_ORDERED: 22, // value-returning RMW (atomic_inc_and_test …): fully ordered
+  BUG: 23, //            BUG_ON fired: ends the trial
+  WARN: 24, //           WARN_ON fired
+  SOFTIRQ_ENTER: 25, //  softirq/tasklet handler entry (F_A softirq nr or tasklet id)
+  SOFTIRQ_EXIT: 26,
+  SLEEP: 27, //          a call that may sleep was made (F_FN says which)
+  BLOCK: 28, //          the context really blocks on a sleeping object (F_OBJ)
+  WAKE: 29, //           a sleeping context was woken (F_A woken cpu, F_B woken pid)
+  ALLOC: 30, //          kmalloc (F_A object handle, F_B gfp flags)
+  FREE: 31, //           kfree (F_A handle)
+  MARK: 32, //           free-form marker (barriers, smp_mb …) interpreted by F_FN
+} as const;
+export type OpCode = (typeof Op)[keyof typeof Op];
+export const OP_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(Op).map(([k, v]) => [v, k.toLowerCase()]),
+);
+
+/** Lock flag bits (F_A of lock events). */
+export const LockFlag = {
+  READ: 1, //        shared (reader) acquisition
+  RECURSIVE: 2, //   recursive reader (read_lock in interrupt context, queued-rwlock rule)
+  TRY: 4, //         trylock
+  SUBCLASS_SHIFT: 4, // spin_lock_nested subclass, 0-7, in bits 4-6
+  SUBCLASS_MASK: 0x70,
+  IRQ: 0x100, //     _irq variant (disables irqs)
+  IRQSAVE: 0x200, // _irqsave variant
+  BH: 0x400, //      _bh variant
+  NOT_HELD: 0x800, // release of a lock the releasing context did not hold
+} as const;
+
+export function lockSubclass(flags: number): number {
+  return (flags & LockFlag.SUBCLASS_MASK) >> LockFlag.SUBCLASS_SHIFT;
+}
+
+/**
+ * Kernel function ids (F_FN). The table is append-only so that ids in recorded events stay
+ * stable; reports print `KFN_NAMES[id]`.
+ */
+export const KFN_NAMES = [
+  '?',
+  'task',
+  'spin_lock', 'spin_unlock', 'spin_trylock', 'spin_lock_irq', 'spin_unlock_irq',
+  'spin_lock_irqsave', 'spin_unlock_irqrestore', 'spin_lock_bh', 'spin_unlock_bh',
+  'spin_lock_nested', 'spin_is_locked',
+  'read_lock', 'read_unlock', 'write_lock', 'write_unlock', 'read_lock_irq', 'read_unlock_irq',
+  'write_lock_irq', 'write_unlock_irq', 'read_lock_irqsave', 'read_unlock_irqrestore',
+  'write_lock_irqsave', 'write_unlock_irqrestore', 'read_lock_bh', 'read_unlock_bh',
+  'write_lock_bh', 'write_unlock_bh', 'read_trylock', 'write_trylock',
+  'atomic_set', 'atomic_read', 'atomic_add', 'atomic_sub', 'atomic_inc', 'atomic_dec',
+  'atomic_inc_and_test', 'atomic_dec_and_test', 'atomic_sub_and_test', 'atomic_add_return',
+  'atomic_sub_return', 'atomic_inc_return', 'atomic_dec_return', 'atomic_add_unless',
+  'atomic_inc_not_zero', 'atomic_cmpxchg', 'atomic_xchg', 'atomic_fetch_add',
+  'read', 'write', 'READ_ONCE', 'WRITE_ONCE',
+  'local_irq_disable', 'local_irq_enable', 'local_irq_save', 'local_irq_restore',
+  'local_bh_disable', 'local_bh_enable', 'preempt_disable', 'preempt_enable',
+  'BUG_ON', 'WARN_ON', 'irq_handler',
+] as const;
+export type KfnName = (typeof KFN_NAMES)[number];
+const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));
+
+/** Id of a kernel function name; names added by later layers get ids on first use. */
+export function kfn(name: string): number {
+  let id = KFN_IDS.get(name);
+  if (id === undefined) throw new Error(`unknown kernel function id: ${name}`);
+  return id;
+}
+
+/** A read-only view of one trial's event log. */
+export class EventLog {
+  constructor(
+    readonly words: Int32Array,
+    readonly length: number,
+  ) {}
+  field(i: number, f: number): number {
+    return this.words[i * EV_WORDS + f]!;
+  }
+  op(i: number): number {
+    return this.words[i * EV_WORDS + F_OP]!;
+  }
+  /** Copy the log out of the shared buffer (for shipping to another thread or keeping). */
+  copy(): EventLog {
+    return new EventLog(this.words.slice(0, this.length * EV_WORDS), this.length);
+  }
+}

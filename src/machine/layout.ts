@@ -1,0 +1,226 @@
+/**
+ * Where everything lives in the one SharedArrayBuffer that is the simulated machine's memory.
+ *
+ * The layout is a pure function of the scenario's declarations and the machine limits, so the
+ * main thread and every CPU worker compute the same offsets independently. All offsets are in
+ * Int32 words except the string table, which is bytes.
+ */
+import { EV_WORDS } from './events.ts';
+import { isObjectDecl, type ObjectKind, type ScenarioDef } from './declarations.ts';
+
+/** Header words: global machine and trial state. */
+export const H = {
+  BATON: 0, //      CPU holding the baton
+  TRIAL: 1, //      trial generation number; a worker seeing a newer one unwinds its old stack
+  TSTATE: 2, //     TrialState.*
+  NEV: 3, //        events in the log
+  NCHOICE: 4, //    choices recorded this trial
+  STEP: 5, //       progress counter, read by the main thread's watchdog
+  STOP: 6, //       set by the main thread: every worker leaves its batch
+  END_CPU: 7, //    CPU that ended the trial (exception, BUG, hang)
+  END_CTX: 8, //    its context depth
+  REPLAY_LEN: 9, // choices loaded for the replay strategy
+  REPLAY_POS: 10, // next replay choice
+  MISMATCH: 11, //  replay token did not fit this scenario
+  CAPTURE: 12, //   1: record call sites (replays of findings)
+  EXC_STR: 13, //   string id of the exception / BUG message
+  LIVE: 14, //      tasks not yet finished
+  JIFFIES: 15, //   virtual time
+  DECISIONS: 16, // decision points so far (PCT's step counter)
+  END_EVENT: 17, // event seq that ended the trial (BUG …), -1 when none
+  WORDS: 32,
+} as const;
+
+export const TrialState = {
+  RUNNING: 0,
+  DONE: 1, //       every task finished
+  DEADLOCK: 2, //   some task unfinished, nothing can run
+  EXCEPTION: 3, //  a task or handler threw
+  BUG: 4, //        BUG_ON
+  STEP_LIMIT: 5, // ran past maxEvents (livelock)
+  ABORTED: 6, //    stopped from outside (watchdog, shutdown)
+  MISMATCH: 7, //   replay token does not fit
+} as const;
+
+/** Per-CPU block. */
+export const C = {
+  WAKE: 0, //       the CPU's own wait word: 1 = baton handed to it
+  ORDER: 1, //      Order.* it was handed the baton with
+  ORDER_ARG: 2,
+  STATUS: 3, //     CpuStatus.*
+  IRQS_OFF: 4, //   1 when local irqs are disabled
+  PCOUNT: 5, //     preempt_count()
+  PID: 6, //        pid of its task
+  NCTX: 7, //       depth of the context stack (1 = task only)
+  STEPS: 8, //      events emitted by this CPU this trial
+  HELD_N: 9, //     locks held
+  CTX_BASE: 16, //  context stack: CTX_MAX entries of CTX_WORDS
+  HELD_BASE: 64, // held-lock stack: HELD_MAX entries of HELD_WORDS
+  WORDS: 256,
+} as const;
+export const CTX_MAX = 8;
+export const CTX_WORDS = 6;
+/** Fields of one context-stack entry. */
+export const CX = { KIND: 0, TID: 1, NR: 2, WAIT_OBJ: 3, WAIT_FLAGS: 4, WAIT_SEQ: 5 } as const;
+export const HELD_MAX = 48; // the kernel's MAX_LOCK_DEPTH
+export const HELD_WORDS = 4;
+/** Fields of one held-lock entry. */
+export const HL = { OBJ: 0, FLAGS: 1, SEQ: 2, CTXI: 3 } as const;
+
+export const CpuStatus = {
+  IDLE: 0, //      no task, or its task has finished: takes interrupts only
+  READY: 1, //     has a task that has not started or is at a scheduling point
+  BLOCKED: 2, //   its innermost context waits for an object (CX.WAIT_OBJ)
+} as const;
+
+/** Orders handed over with the baton. */
+export const Order = {
+  NONE: 0,
+  RUN: 1, //    continue (or start) the CPU's innermost context
+  IRQ: 2, //    run the handler of line ORDER_ARG nested on this CPU
+  CLOSE: 3, //  the trial is over: close it (the closer CPU only)
+} as const;
+
+/** Words of an object by kind. */
+export const O = { WORD: 0, OWNER: 1, AUX: 2, AUX2: 3 } as const;
+const OBJ_WORDS = 4;
+
+export const LINE_WORDS = 4;
+/** Fields of one IRQ line. */
+export const LN = { FIRES_LEFT: 0, ACTIVE: 1 } as const;
+
+export interface ObjectInfo {
+  id: number;
+  /** Printed name: the state key, `key[i]` for array instances. */
+  name: string;
+  /** The state key (the lockdep class of a lock). */
+  key: string;
+  index: number;
+  kind: ObjectKind;
+  init: number;
+  offset: number;
+  words: number;
+}
+
+export interface LineInfo {
+  index: number;
+  irq: number;
+  name: string;
+  cpus: number[];
+  fires: number;
+}
+
+export interface Limits {
+  maxEvents: number;
+  maxChoices: number;
+  stringBytes: number;
+  stringCount: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxEvents: 50_000,
+  maxChoices: 50_000,
+  stringBytes: 64 * 1024,
+  stringCount: 2048,
+};
+
+export const STRATEGY_WORDS_BASE = 64;
+
+export class Layout {
+  readonly ncpus: number;
+  readonly objects: ObjectInfo[] = [];
+  readonly objectsByKey = new Map<string, ObjectInfo[]>();
+  readonly lines: LineInfo[] = [];
+  readonly cpuBase: number;
+  readonly strategyBase: number;
+  readonly strategyWords: number;
+  readonly linesBase: number;
+  readonly irqCountBase: number;
+  readonly objBase: number;
+  readonly choiceBase: number;
+  readonly replayBase: number;
+  readonly strIndexBase: number;
+  readonly eventBase: number;
+  readonly totalWords: number;
+  /** Byte offset of the string table's bytes. */
+  readonly strByteBase: number;
+  readonly totalBytes: number;
+
+  constructor(
+    def: ScenarioDef,
+    readonly limits: Limits = DEFAULT_LIMITS,
+  ) {
+    this.ncpus = def.cpus;
+    let w = H.WORDS;
+    this.cpuBase = w;
+    w += C.WORDS * this.ncpus;
+    this.strategyBase = w;
+    this.strategyWords = STRATEGY_WORDS_BASE + 4 * this.ncpus + 4 * (def.irqs?.length ?? 0) * 8;
+    w += this.strategyWords;
+    (def.irqs ?? []).forEach((d, index) => {
+      this.lines.push({
+        index,
+        irq: d.irq,
+        name: d.name ?? `irq${d.irq}`,
+        cpus: d.cpus ?? Array.from({ length: this.ncpus }, (_, i) => i),
+        fires: d.fires ?? 1,
+      });
+    });
+    this.linesBase = w;
+    w += LINE_WORDS * this.lines.length;
+    this.irqCountBase = w;
+    w += this.lines.length * this.ncpus;
+    this.objBase = w;
+    for (const [key, value] of Object.entries(def.state ?? {})) {
+      if (!isObjectDecl(value)) continue;
+      const infos: ObjectInfo[] = [];
+      for (let index = 0; index < value.count; index++) {
+        const words = value.kind === 'percpu' ? Math.max(OBJ_WORDS, this.ncpus) : OBJ_WORDS;
+        const info: ObjectInfo = {
+          id: this.objects.length,
+          name: value.array ? `${key}[${index}]` : key,
+          key,
+          index,
+          kind: value.kind,
+          init: value.init,
+          offset: w,
+          words,
+        };
+        w += words;
+        this.objects.push(info);
+        infos.push(info);
+      }
+      this.objectsByKey.set(key, infos);
+    }
+    this.choiceBase = w;
+    w += limits.maxChoices;
+    this.replayBase = w;
+    w += limits.maxChoices;
+    this.strIndexBase = w; // [count, usedBytes, offset0, len0, offset1, len1 …]
+    w += 2 + 2 * limits.stringCount;
+    this.eventBase = w;
+    w += limits.maxEvents * EV_WORDS;
+    this.totalWords = w;
+    this.strByteBase = w * 4;
+    this.totalBytes = this.strByteBase + limits.stringBytes;
+  }
+
+  cpu(c: number): number {
+    return this.cpuBase + c * C.WORDS;
+  }
+  ctxEntry(c: number, depth: number): number {
+    return this.cpuBase + c * C.WORDS + C.CTX_BASE + depth * CTX_WORDS;
+  }
+  heldEntry(c: number, i: number): number {
+    return this.cpuBase + c * C.WORDS + C.HELD_BASE + i * HELD_WORDS;
+  }
+  line(l: number): number {
+    return this.linesBase + l * LINE_WORDS;
+  }
+  irqCount(l: number, c: number): number {
+    return this.irqCountBase + l * this.ncpus + c;
+  }
+  objName(id: number): string {
+    return id >= 0 && id < this.objects.length ? this.objects[id]!.name : '?';
+  }
+}
