@@ -110,6 +110,17 @@ export interface LineInfo {
   fires: number;
 }
 
+export interface TaskInfo {
+  index: number;
+  cpu: number;
+  /** comm, as the kernel prints it: the task's name, or cpuN */
+  name: string;
+  pid: number;
+}
+
+/** pid of the scenario's first task; task i gets FIRST_PID + i. */
+export const FIRST_PID = 1001;
+
 export interface Limits {
   maxEvents: number;
   maxChoices: number;
@@ -131,6 +142,7 @@ export class Layout {
   readonly objects: ObjectInfo[] = [];
   readonly objectsByKey = new Map<string, ObjectInfo[]>();
   readonly lines: LineInfo[] = [];
+  readonly tasks: TaskInfo[] = [];
   readonly cpuBase: number;
   readonly strategyBase: number;
   readonly strategyWords: number;
@@ -151,6 +163,12 @@ export class Layout {
     readonly limits: Limits = DEFAULT_LIMITS,
   ) {
     this.ncpus = def.cpus;
+    const perCpu = new Array<number>(def.cpus).fill(0);
+    def.tasks.forEach((t, index) => {
+      const k = perCpu[t.cpu]!++;
+      const name = t.name ?? (k === 0 ? `cpu${t.cpu}` : `cpu${t.cpu}.${k}`);
+      this.tasks.push({ index, cpu: t.cpu, name, pid: FIRST_PID + index });
+    });
     let w = H.WORDS;
     this.cpuBase = w;
     w += C.WORDS * this.ncpus;
@@ -219,6 +237,9 @@ export class Layout {
   }
   irqCount(l: number, c: number): number {
     return this.irqCountBase + l * this.ncpus + c;
+  }
+  taskName(pid: number): string {
+    return this.tasks[pid - FIRST_PID]?.name ?? `pid${pid}`;
   }
   objName(id: number): string {
     return id >= 0 && id < this.objects.length ? this.objects[id]!.name : '?';
