@@ -1,1 +1,28 @@
-export const hello = (): string => { const e = new Error(); return e.stack!.split('\n')[2]; };
+/**
+ * smpsim: the kernel API that scenarios import, and the entry points that run them.
+ * The runners are loaded on first use, so a scenario importing the kernel API stays light.
+ */
+export * from './kernel/index.ts';
+export type { ScenarioDef, TaskDecl, IrqDecl } from './machine/declarations.ts';
+export type { ExploreOptions } from './run/options.ts';
+export type { ExploreResult, Finding, InterruptRow } from './run/result.ts';
+export type { ReplayResult, ReplayOptions } from './run/replay.ts';
+export type { FindingKind } from './check/finding-kinds.ts';
+export { FINDING_KINDS } from './check/finding-kinds.ts';
+
+import type { ExploreOptions } from './run/options.ts';
+import type { ExploreResult } from './run/result.ts';
+import type { ReplayOptions, ReplayResult } from './run/replay.ts';
+
+export async function explore(path: string, opts?: ExploreOptions): Promise<ExploreResult> {
+  return (await import('./run/explore.ts')).explore(path, opts);
+}
+
+export async function replay(path: string, token: string, opts?: ReplayOptions): Promise<ReplayResult> {
+  return (await import('./run/replay.ts')).replay(path, token, opts);
+}
+
+/** Stop the CPU worker threads (lets a process exit promptly). */
+export async function shutdown(): Promise<void> {
+  return (await import('./machine/machine.ts')).shutdownMachines();
+}

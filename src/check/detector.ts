@@ -66,6 +66,8 @@ export interface TrialInfo {
   end: TrialEnd;
   /** this trial's schedule as a token segment (computed on demand) */
   segment(): string;
+  /** a string recorded in the trial (WARN sites …) by id */
+  text(id: number): string;
 }
 
 export interface RawFinding {

@@ -28,6 +28,8 @@ export const H = {
   JIFFIES: 15, //   virtual time
   DECISIONS: 16, // decision points so far (PCT's step counter)
   END_EVENT: 17, // event seq that ended the trial (BUG …), -1 when none
+  BATCH_TRIAL: 18, // index of the running trial within its batch
+  TRIALS_DONE: 19, // trials closed in this batch (progress, and where a restarted batch resumes)
   WORDS: 32,
 } as const;
 

@@ -1,0 +1,41 @@
+/**
+ * Progress on stderr: a bar on a terminal, a line every few seconds otherwise (CI logs), and
+ * nothing for runs shorter than a second.
+ */
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  update(done: number, findings: number): void;
+  stop(): void;
+}
+
+export function progress(total: number, label: string): Progress {
+  const started = Date.now();
+  if (process.stderr.isTTY) {
+    let bar: cliProgress.SingleBar | undefined;
+    return {
+      update(done, findings) {
+        if (!bar && Date.now() - started < 1000) return;
+        if (!bar) {
+          bar = new cliProgress.SingleBar(
+            { stream: process.stderr, format: `${label} [{bar}] {value}/{total} trials · {findings} findings`, hideCursor: true, clearOnComplete: true },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(total, done, { findings });
+        }
+        bar.update(done, { findings });
+      },
+      stop: () => bar?.stop(),
+    };
+  }
+  let last = started;
+  return {
+    update(done, findings) {
+      const now = Date.now();
+      if (now - last < 5000) return;
+      last = now;
+      process.stderr.write(`${label}: ${done}/${total} trials, ${findings} finding${findings === 1 ? '' : 's'}\n`);
+    },
+    stop() {},
+  };
+}

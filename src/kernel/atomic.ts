@@ -1,0 +1,95 @@
+/**
+ * atomic_t, as in include/linux/atomic.h: real Atomics operations on the shared buffer. Every
+ * call is a scheduling point and an event. Value-returning read-modify-writes are fully
+ * ordered (ATOMIC_RMW_ORDERED); atomic_inc/add/sub/dec order nothing, as in the kernel's
+ * memory model; a failed conditional operation is only a read.
+ */
+import { Op, kfn } from '../machine/events.ts';
+import type { CpuRuntime } from '../machine/runtime.ts';
+import { maybeCpu, thisCpu } from './cpu.ts';
+import { objId, type Atomic } from './objects.ts';
+
+function enter(name: string, v: Atomic): [CpuRuntime, number] {
+  const rt = thisCpu(name);
+  objId(v, name);
+  rt.point();
+  return [rt, v.__at];
+}
+
+/** Unconditional RMW: `op(old)` is the new value; returns [old, new]. */
+function rmw(name: string, v: Atomic, op: (old: number) => number, ordered: boolean): [number, number] {
+  const [rt, at] = enter(name, v);
+  const old = Atomics.load(rt.m, at);
+  const now = op(old) | 0;
+  Atomics.store(rt.m, at, now);
+  rt.emit(ordered ? Op.ATOMIC_RMW_ORDERED : Op.ATOMIC_RMW, v.__id, now, old, kfn(name));
+  return [old, now];
+}
+
+export function atomic_read(v: Atomic): number {
+  const rt = maybeCpu();
+  if (!rt) return Atomics.load(currentMem(v), v.__at);
+  const [, at] = enter('atomic_read', v);
+  const now = Atomics.load(rt.m, at);
+  rt.emit(Op.ATOMIC_READ, v.__id, now, 0, kfn('atomic_read'));
+  return now;
+}
+
+/** Off-CPU reads (check()) go straight to the buffer the handle was bound to. */
+function currentMem(v: Atomic): Int32Array {
+  const mem = (v as unknown as { __mem?: Int32Array }).__mem;
+  if (mem) return mem;
+  throw new Error('atomic_read(): no machine memory for this object outside a trial');
+}
+
+export function atomic_set(v: Atomic, i: number): void {
+  const [rt, at] = enter('atomic_set', v);
+  const old = Atomics.exchange(rt.m, at, i | 0);
+  rt.emit(Op.ATOMIC_SET, v.__id, i | 0, old, kfn('atomic_set'));
+}
+
+export const atomic_add = (i: number, v: Atomic): void => void rmw('atomic_add', v, (o) => o + i, false);
+export const atomic_sub = (i: number, v: Atomic): void => void rmw('atomic_sub', v, (o) => o - i, false);
+export const atomic_inc = (v: Atomic): void => void rmw('atomic_inc', v, (o) => o + 1, false);
+export const atomic_dec = (v: Atomic): void => void rmw('atomic_dec', v, (o) => o - 1, false);
+/** true when the result is zero */
+export const atomic_inc_and_test = (v: Atomic): boolean => rmw('atomic_inc_and_test', v, (o) => o + 1, true)[1] === 0;
+export const atomic_dec_and_test = (v: Atomic): boolean => rmw('atomic_dec_and_test', v, (o) => o - 1, true)[1] === 0;
+export const atomic_sub_and_test = (i: number, v: Atomic): boolean =>
+  rmw('atomic_sub_and_test', v, (o) => o - i, true)[1] === 0;
+export const atomic_add_return = (i: number, v: Atomic): number => rmw('atomic_add_return', v, (o) => o + i, true)[1];
+export const atomic_sub_return = (i: number, v: Atomic): number => rmw('atomic_sub_return', v, (o) => o - i, true)[1];
+export const atomic_inc_return = (v: Atomic): number => rmw('atomic_inc_return', v, (o) => o + 1, true)[1];
+export const atomic_dec_return = (v: Atomic): number => rmw('atomic_dec_return', v, (o) => o - 1, true)[1];
+/** returns the old value */
+export const atomic_fetch_add = (i: number, v: Atomic): number => rmw('atomic_fetch_add', v, (o) => o + i, true)[0];
+/** returns the old value */
+export const atomic_xchg = (v: Atomic, n: number): number => rmw('atomic_xchg', v, () => n, true)[0];
+
+/** Store `n` if the value is `old`; returns the value found (== old on success). */
+export function atomic_cmpxchg(v: Atomic, old: number, n: number): number {
+  const [rt, at] = enter('atomic_cmpxchg', v);
+  const found = Atomics.compareExchange(rt.m, at, old | 0, n | 0);
+  if (found === (old | 0)) rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, n | 0, found, kfn('atomic_cmpxchg'));
+  else rt.emit(Op.ATOMIC_READ, v.__id, found, 0, kfn('atomic_cmpxchg'));
+  return found;
+}
+
+/** Add `a` unless the value is `u`; true when the add was done. */
+export function atomic_add_unless(v: Atomic, a: number, u: number, name = 'atomic_add_unless'): boolean {
+  const [rt, at] = enter(name, v);
+  const m = rt.m;
+  for (;;) {
+    const c = Atomics.load(m, at);
+    if (c === (u | 0)) {
+      rt.emit(Op.ATOMIC_READ, v.__id, c, 0, kfn(name));
+      return false;
+    }
+    if (Atomics.compareExchange(m, at, c, (c + a) | 0) === c) {
+      rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, (c + a) | 0, c, kfn(name));
+      return true;
+    }
+  }
+}
+
+export const atomic_inc_not_zero = (v: Atomic): boolean => atomic_add_unless(v, 1, 0, 'atomic_inc_not_zero');

@@ -1,0 +1,10 @@
+/** The kernel API scenario code calls, with the kernel's names and return conventions. */
+export * from './declare.ts';
+export * from './spinlock.ts';
+export * from './rwlock.ts';
+export * from './atomic.ts';
+export * from './memory.ts';
+export * from './irqflags.ts';
+export * from './bug.ts';
+export * from './errno.ts';
+export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';

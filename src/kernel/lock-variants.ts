@@ -1,0 +1,54 @@
+/**
+ * The _irq / _irqsave / _bh forms shared by spinlocks and rwlocks, in the kernel's order:
+ * lock = [irqs off | bh off] + preempt_disable + acquire; unlock = release + [irqs back | bh on]
+ * + preempt_enable.
+ */
+import { LockFlag, PREEMPT_OFFSET, kfn } from '../machine/events.ts';
+import type { CpuRuntime } from '../machine/runtime.ts';
+import { thisCpu } from './cpu.ts';
+import { bhDisable, bhEnable, irqsOff, irqsOn, irqsRestore, irqsSave } from './irqflags.ts';
+import { objId, type KObject } from './objects.ts';
+
+export type Variant = 'plain' | 'irq' | 'irqsave' | 'bh';
+
+const VARIANT_FLAG: Record<Variant, number> = { plain: 0, irq: LockFlag.IRQ, irqsave: LockFlag.IRQSAVE, bh: LockFlag.BH };
+
+/** The CPU and object of a lock call, after its scheduling point. */
+export function enter(name: string, lock: KObject): [CpuRuntime, number] {
+  const rt = thisCpu(name);
+  const id = objId(lock, name);
+  rt.point();
+  return [rt, id];
+}
+
+/** Take `lock`; returns the saved irq flags for the _irqsave form (else 0). */
+export function lockAs(name: string, lock: KObject, flags: number, variant: Variant): number {
+  const fn = kfn(name);
+  const [rt, id] = enter(name, lock);
+  let saved = 0;
+  if (variant === 'irq') irqsOff(rt, fn);
+  else if (variant === 'irqsave') saved = irqsSave(rt, fn);
+  else if (variant === 'bh') bhDisable(rt, fn);
+  rt.preemptAdd(PREEMPT_OFFSET);
+  rt.acquire(id, flags | VARIANT_FLAG[variant], fn);
+  return saved;
+}
+
+export function unlockAs(name: string, lock: KObject, flags: number, variant: Variant, saved = 0): void {
+  const fn = kfn(name);
+  const [rt, id] = enter(name, lock);
+  rt.release(id, flags | VARIANT_FLAG[variant], fn);
+  if (variant === 'irq') irqsOn(rt, fn);
+  else if (variant === 'irqsave') irqsRestore(rt, saved, fn);
+  rt.preemptAdd(-PREEMPT_OFFSET);
+  if (variant === 'bh') bhEnable(rt, fn);
+}
+
+/** 1 when taken, 0 when busy (never waits). */
+export function trylockAs(name: string, lock: KObject, flags: number): number {
+  const [rt, id] = enter(name, lock);
+  rt.preemptAdd(PREEMPT_OFFSET);
+  if (rt.tryAcquire(id, flags | LockFlag.TRY, kfn(name))) return 1;
+  rt.preemptAdd(-PREEMPT_OFFSET);
+  return 0;
+}

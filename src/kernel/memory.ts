@@ -1,0 +1,21 @@
+/** Marked accesses to plain shared ints: READ_ONCE / WRITE_ONCE (never a data race alone). */
+import { Op, kfn } from '../machine/events.ts';
+import { thisCpu } from './cpu.ts';
+import { objId, type Shared } from './objects.ts';
+
+export function READ_ONCE(x: Shared): number {
+  const rt = thisCpu('READ_ONCE');
+  objId(x, 'READ_ONCE');
+  rt.point();
+  const v = Atomics.load(rt.m, x.__at);
+  rt.emit(Op.MEM_READ_ONCE, x.__id, v, 0, kfn('READ_ONCE'));
+  return v;
+}
+
+export function WRITE_ONCE(x: Shared, v: number): void {
+  const rt = thisCpu('WRITE_ONCE');
+  objId(x, 'WRITE_ONCE');
+  rt.point();
+  const old = Atomics.exchange(rt.m, x.__at, v | 0);
+  rt.emit(Op.MEM_WRITE_ONCE, x.__id, v | 0, old, kfn('WRITE_ONCE'));
+}

@@ -1,0 +1,52 @@
+/** What the main thread sends each CPU worker for one batch (one piscina task per CPU). */
+import type { MessagePort } from 'node:worker_threads';
+import type { Limits } from './layout.ts';
+import type { BatchPlan, BatchSummary } from './trial-loop.ts';
+import type { StrategySpec } from '../sched/make.ts';
+
+export interface BatchTask {
+  sab: SharedArrayBuffer;
+  cpu: number;
+  scenarioPath: string;
+  /** the path as the user wrote it, for reports and replay commands */
+  displayPath: string;
+  limits: Limits;
+  strategy: StrategySpec;
+  /** token header fields, so findings carry their own replay token */
+  tokenHead: { strategy: string; seed: number; cpus: number };
+  plan: BatchPlan;
+  /** record call sites (replays of findings) */
+  capture: boolean;
+  /** run the detectors (off only for measuring their cost) */
+  detectors: boolean;
+  /** keep each trial's events and sites in the result (replays) */
+  keepEvents: boolean;
+  /** the closer's channel for findings as they are made */
+  port?: MessagePort;
+}
+
+/** A finding as the closer sends it: the detector's data plus where to replay it from. */
+export interface FindingMessage {
+  type: 'finding';
+  finding: import('../check/detector.ts').RawFinding;
+  replay: string;
+  /** run-level trial number where it was first seen */
+  trial: number;
+  /** rendered report (capture runs) */
+  report?: string;
+  sites?: string[];
+}
+
+export interface KeptTrial {
+  trial: number;
+  words: Int32Array;
+  length: number;
+  strings: string[];
+  endState: number;
+  message: string;
+}
+
+export interface CloserResult extends BatchSummary {
+  counts: Record<string, number>;
+  kept: KeptTrial[];
+}

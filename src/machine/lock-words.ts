@@ -1,0 +1,91 @@
+/**
+ * What a lock's words mean, per lock type. Adding a lock type to the machine is one entry
+ * here: whether a context may take it now, taking it, releasing it, and the bookkeeping of a
+ * waiter (queued-rwlock fairness needs to know that a writer waits).
+ *
+ * Words (see O in layout.ts): spinlock WORD = owner cpu+1.
+ * rwlock WORD = readers, OWNER = writer cpu+1, AUX = writers waiting.
+ */
+import { LockFlag } from './events.ts';
+import { O, type ObjectInfo } from './layout.ts';
+import type { ObjectKind } from './declarations.ts';
+
+export interface LockWordOps {
+  canTake(m: Int32Array, at: number, flags: number): boolean;
+  take(m: Int32Array, at: number, flags: number, cpu: number): void;
+  /** returns false when the lock was not held at all */
+  release(m: Int32Array, at: number, flags: number): boolean;
+  waitBegin?(m: Int32Array, at: number, flags: number): void;
+  waitEnd?(m: Int32Array, at: number, flags: number): void;
+  /** initial words at trial start */
+  reset(m: Int32Array, at: number, info: ObjectInfo): void;
+}
+
+const spinlock: LockWordOps = {
+  canTake: (m, at) => Atomics.load(m, at + O.WORD) === 0,
+  take(m, at, _flags, cpu) {
+    if (Atomics.compareExchange(m, at + O.WORD, 0, cpu + 1) !== 0) throw new Error('spinlock taken while busy');
+  },
+  release: (m, at) => Atomics.exchange(m, at + O.WORD, 0) !== 0,
+  reset(m, at) {
+    m[at + O.WORD] = 0;
+  },
+};
+
+/**
+ * Queued rwlock: a reader in process context queues behind a waiting writer (so read_lock
+ * recursion in process context can deadlock); a reader in interrupt context (RECURSIVE) only
+ * waits while a writer holds the lock.
+ */
+const rwlock: LockWordOps = {
+  canTake(m, at, flags) {
+    if (flags & LockFlag.READ) {
+      if (Atomics.load(m, at + O.OWNER) !== 0) return false;
+      return (flags & LockFlag.RECURSIVE) !== 0 || Atomics.load(m, at + O.AUX) === 0;
+    }
+    return Atomics.load(m, at + O.WORD) === 0 && Atomics.load(m, at + O.OWNER) === 0;
+  },
+  take(m, at, flags, cpu) {
+    if (flags & LockFlag.READ) Atomics.add(m, at + O.WORD, 1);
+    else Atomics.store(m, at + O.OWNER, cpu + 1);
+  },
+  release(m, at, flags) {
+    if (flags & LockFlag.READ) {
+      if (Atomics.load(m, at + O.WORD) <= 0) return false;
+      Atomics.sub(m, at + O.WORD, 1);
+      return true;
+    }
+    return Atomics.exchange(m, at + O.OWNER, 0) !== 0;
+  },
+  waitBegin(m, at, flags) {
+    if (!(flags & LockFlag.READ)) Atomics.add(m, at + O.AUX, 1);
+  },
+  waitEnd(m, at, flags) {
+    if (!(flags & LockFlag.READ)) Atomics.sub(m, at + O.AUX, 1);
+  },
+  reset(m, at) {
+    m[at + O.WORD] = 0;
+    m[at + O.OWNER] = 0;
+    m[at + O.AUX] = 0;
+  },
+};
+
+export const LOCK_WORDS: Partial<Record<ObjectKind, LockWordOps>> = { spinlock, rwlock };
+
+export function lockWords(kind: ObjectKind): LockWordOps {
+  const ops = LOCK_WORDS[kind];
+  if (!ops) throw new Error(`a ${kind} is not a lock`);
+  return ops;
+}
+
+/** Reset any object's words at trial start. */
+export function resetObject(m: Int32Array, info: ObjectInfo): void {
+  const ops = LOCK_WORDS[info.kind];
+  if (ops) {
+    ops.reset(m, info.offset, info);
+    return;
+  }
+  for (let i = 0; i < info.words; i++) m[info.offset + i] = 0;
+  if (info.kind === 'percpu') for (let i = 0; i < info.words; i++) m[info.offset + i] = info.init;
+  else m[info.offset + O.WORD] = info.init;
+}

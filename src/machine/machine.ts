@@ -1,0 +1,139 @@
+/**
+ * The main thread's side of the machine: a warm pool of CPU worker threads per machine size
+ * (piscina owns their lifecycle: start, replace a crashed or terminated one, shut down), and
+ * one batch of trials run on them with a watchdog.
+ *
+ * The watchdog reads the progress word every few milliseconds. When it stops moving for
+ * `hangMs`, the CPU holding the baton is running scenario code that never reaches a
+ * scheduling point: its worker is terminated (piscina replaces it), the others are told to
+ * stop, and the caller gets the stuck trial's schedule so it can report it and go on.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { C, H, type Layout } from './layout.ts';
+import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
+import { segment } from '../sched/token.ts';
+
+const WORKER_ENTRY = new URL('../../workers/cpu.mjs', import.meta.url).href;
+const WATCHDOG_TICK_MS = 20;
+
+const pools = new Map<number, Piscina>();
+
+/** The warm pool for an n-CPU machine (started on first use). */
+export function cpuPool(n: number): Piscina {
+  let p = pools.get(n);
+  if (!p) {
+    p = new Piscina({
+      filename: WORKER_ENTRY,
+      minThreads: n,
+      maxThreads: n,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+      // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
+      atomics: 'disabled',
+    });
+    pools.set(n, p);
+  }
+  return p;
+}
+
+/** Stop every CPU thread (the CLI calls this before it exits). */
+export async function shutdownMachines(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.destroy()));
+}
+
+export interface BatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'port'> {
+  layout: Layout;
+  hangMs: number;
+  onFinding(msg: FindingMessage): void;
+  /** called with trials done so far, about every 100 ms */
+  onProgress?(trialsDone: number): void;
+}
+
+export interface BatchOutcome {
+  result: CloserResult | null;
+  trialsDone: number;
+  /** a CPU ran scenario code for hangMs without a scheduling point */
+  hang?: { cpu: number; segment: string; trial: number };
+  /** a worker died (not by the watchdog) */
+  crash?: { cpu: number; message: string; segment: string; trial: number };
+}
+
+function wakeAll(m: Int32Array, L: Layout): void {
+  Atomics.store(m, H.STOP, 1);
+  for (let c = 0; c < L.ncpus; c++) {
+    Atomics.store(m, L.cpu(c) + C.WAKE, 1);
+    Atomics.notify(m, L.cpu(c) + C.WAKE, 1);
+  }
+}
+
+export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome> {
+  const L = req.layout;
+  const sab = new SharedArrayBuffer(L.totalBytes);
+  const m = new Int32Array(sab, 0, L.totalWords);
+  const pool = cpuPool(L.ncpus);
+  const { port1, port2 } = new MessageChannel();
+  let ended = false;
+  let endSeen: () => void = () => {};
+  const endMessage = new Promise<void>((r) => (endSeen = r));
+  port1.on('message', (msg: FindingMessage | { type: 'end' }) => {
+    if (msg.type === 'finding') req.onFinding(msg);
+    else endSeen();
+  });
+  const { layout: _l, hangMs: _h, onFinding: _f, onProgress: _p, ...common } = req;
+  const aborts = Array.from({ length: L.ncpus }, () => new AbortController());
+  const outcome: BatchOutcome = { result: null, trialsDone: 0 };
+  const currentTrial = (): { segment: string; trial: number } => {
+    const idx = m[H.BATCH_TRIAL]!;
+    const trial = req.plan.trialNumbers?.[idx] ?? req.plan.firstTrial + idx;
+    return { trial, segment: segment(trial, m.subarray(L.choiceBase), m[H.NCHOICE]!) };
+  };
+
+  const runs = aborts.map((ac, cpu) => {
+    const task: BatchTask = { ...common, sab, cpu, port: cpu === 0 ? port2 : undefined };
+    return pool.run(task, { signal: ac.signal, transferList: cpu === 0 ? [port2 as never] : [] }).then(
+      (r: CloserResult | null) => {
+        if (cpu === 0) outcome.result = r;
+      },
+      (e: unknown) => {
+        if (!ended && !outcome.hang && !outcome.crash) {
+          outcome.crash = { cpu, message: e instanceof Error ? e.message : String(e), ...currentTrial() };
+        }
+        wakeAll(m, L); // the others must not wait for a CPU that is gone
+      },
+    );
+  });
+
+  let lastStep = -1;
+  let lastChange = Date.now();
+  let lastProgress = 0;
+  const watchdog = setInterval(() => {
+    const step = Atomics.load(m, H.STEP);
+    const now = Date.now();
+    if (req.onProgress && now - lastProgress >= 100) {
+      lastProgress = now;
+      req.onProgress(Atomics.load(m, H.TRIALS_DONE));
+    }
+    // armed from the first event on: starting cold workers is not a hang
+    if (step !== lastStep || step === 0) {
+      lastStep = step;
+      lastChange = now;
+      return;
+    }
+    if (now - lastChange < req.hangMs || outcome.hang || Atomics.load(m, H.STOP)) return;
+    const cpu = Atomics.load(m, H.BATON);
+    outcome.hang = { cpu, ...currentTrial() };
+    wakeAll(m, L);
+    aborts[cpu]!.abort(new Error(`no scheduling point for ${req.hangMs} ms`));
+  }, WATCHDOG_TICK_MS);
+
+  await Promise.all(runs);
+  ended = true;
+  clearInterval(watchdog);
+  if (outcome.result) await Promise.race([endMessage, new Promise((r) => setTimeout(r, 1000))]);
+  port1.close();
+  outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
+  return outcome;
+}

@@ -1,0 +1,500 @@
+/**
+ * One simulated CPU, as seen from the worker thread that runs it. The kernel API calls the
+ * doors here, the same few for every kernel object (as loom's runtime does):
+ *
+ *   point()            a scheduling point: the strategy may hand the baton to another CPU or
+ *                      deliver an interrupt here, before the caller touches shared state
+ *   emit()             append an event to the trial's log
+ *   acquire/release    take a lock (blocking: the context is not enabled until it is free)
+ *   runIrq()           run an interrupt handler nested on this CPU's own stack
+ *
+ * Controlled mode: exactly one CPU holds the baton. The holder asks the strategy who runs next
+ * and hands over directly: store + notify on that CPU's own wait word, then wait on its own.
+ * A CPU that continues costs no hand-off at all.
+ *
+ * Unwinding: a trial can end while other CPUs are deep inside scenario code (a deadlock). Their
+ * stacks are unwound lazily with TrialAbort when they are next handed the baton, and every
+ * kernel call made while unwinding (a `finally` in scenario code) throws again at once.
+ */
+import {
+  Ctx,
+  EV_WORDS,
+  EvFlag,
+  F_A,
+  F_B,
+  F_CPU,
+  F_CTX,
+  F_FLAGS,
+  F_FN,
+  F_OBJ,
+  F_OP,
+  F_PCOUNT,
+  F_SEQ,
+  F_SITE,
+  F_TID,
+  HARDIRQ_OFFSET,
+  LockFlag,
+  Op,
+  kfn,
+} from './events.ts';
+import { C, CTX_MAX, CX, H, HELD_MAX, HL, LN, Order, TrialState, type Layout, CTX_WORDS, HELD_WORDS } from './layout.ts';
+import { lockWords } from './lock-words.ts';
+import { StringTable } from './strings.ts';
+import { captureSite, userFrame } from './call-site.ts';
+import type { ScenarioDef, TaskDecl } from './declarations.ts';
+import { END_OPTION, irqOption, isIrqOption, optionCpu, optionLine, type Decision, type Strategy } from '../sched/strategy.ts';
+
+/** The CPU that opens and closes trials. */
+export const CLOSER = 0;
+/** Longest single Atomics.wait: a waiting worker looks at the stop word this often. */
+const WAIT_SLICE_MS = 50;
+
+/** Base of smpsim's own control-flow exceptions: never a scenario's error. */
+export class ControlFlow extends Error {}
+/** The trial is over; unwind to the batch loop. */
+export class TrialOver extends ControlFlow {}
+/** This stack belongs to a trial that is already over; `pending` is the order that woke us. */
+export class TrialAbort extends ControlFlow {
+  constructor(readonly pending: number) {
+    super('trial over');
+  }
+}
+/** The batch is over (or the machine is stopping): leave. */
+export class BatchStop extends ControlFlow {}
+
+const RUNTIME = Symbol.for('smpsim.cpu-runtime');
+
+/** The runtime of the CPU this thread simulates, if any. */
+export function currentRuntime(): CpuRuntime | undefined {
+  return (globalThis as Record<symbol, CpuRuntime | undefined>)[RUNTIME];
+}
+export function installRuntime(rt: CpuRuntime | undefined): void {
+  (globalThis as Record<symbol, CpuRuntime | undefined>)[RUNTIME] = rt;
+}
+
+type IrqHandler = (state: unknown, irq: number) => unknown;
+
+export class CpuRuntime {
+  readonly m: Int32Array;
+  readonly strings: StringTable;
+  /** offset of this CPU's block */
+  readonly me: number;
+  readonly task: TaskDecl | undefined;
+  readonly taskIndex: number;
+  /** the trial this worker's stack belongs to */
+  localTrial = -1;
+  taskStarted = false;
+  /** depth of trial code (tasks, handlers) on this worker's stack */
+  nested = 0;
+  /** a TrialOver/TrialAbort is propagating through scenario code */
+  unwinding = false;
+  /** scenario code of a trial is running on this CPU (kernel calls are legal) */
+  onCpu = false;
+  capture = false;
+  /** the bound scenario state handed to tasks and handlers */
+  state: unknown = undefined;
+  readonly handlers: IrqHandler[][];
+  private readonly opts: Int32Array;
+  private readonly decision: { current: number; options: Int32Array; n: number; step: number };
+  private readonly fnIrq = kfn('irq_handler');
+  private readonly fnTask = kfn('task');
+
+  constructor(
+    readonly L: Layout,
+    readonly def: ScenarioDef,
+    readonly sab: SharedArrayBuffer,
+    readonly cpu: number,
+    public strategy: Strategy,
+  ) {
+    this.m = new Int32Array(sab, 0, L.totalWords);
+    this.strings = new StringTable(this.m, new Uint8Array(sab), L);
+    this.me = L.cpu(cpu);
+    this.taskIndex = def.tasks.findIndex((t) => t.cpu === cpu);
+    this.task = this.taskIndex >= 0 ? def.tasks[this.taskIndex] : undefined;
+    this.handlers = (def.irqs ?? []).map((d) => (d.handler ? [d.handler as IrqHandler] : []));
+    let maxOpts = L.ncpus + 1;
+    for (const line of L.lines) maxOpts += line.cpus.length;
+    this.opts = new Int32Array(maxOpts);
+    this.decision = { current: cpu, options: this.opts, n: 0, step: 0 };
+  }
+
+  // ---------------------------------------------------------------- context state
+
+  /** depth of the context stack (0: idle) */
+  depth(): number {
+    return this.m[this.me + C.NCTX]!;
+  }
+  private ctxAt(c: number, d: number): number {
+    return this.L.ctxEntry(c, d);
+  }
+  /** kind of the innermost context (Ctx.*) */
+  ctxKind(): number {
+    const d = this.depth();
+    return d === 0 ? Ctx.TASK : this.m[this.ctxAt(this.cpu, d - 1) + CX.KIND]!;
+  }
+  /** pid `current` has: the task's, or 0 (swapper) on an idle CPU */
+  pid(): number {
+    const d = this.depth();
+    return d === 0 ? 0 : this.m[this.ctxAt(this.cpu, d - 1) + CX.TID]!;
+  }
+  pushContext(kind: number, pid: number, nr: number): void {
+    const d = this.depth();
+    if (d >= CTX_MAX) throw new Error(`interrupt nesting deeper than ${CTX_MAX}`);
+    const e = this.ctxAt(this.cpu, d);
+    const m = this.m;
+    m[e + CX.KIND] = kind;
+    m[e + CX.TID] = pid;
+    m[e + CX.NR] = nr;
+    m[e + CX.WAIT_OBJ] = -1;
+    m[e + CX.WAIT_FLAGS] = 0;
+    m[e + CX.WAIT_SEQ] = -1;
+    m[this.me + C.NCTX] = d + 1;
+  }
+  popContext(): void {
+    this.m[this.me + C.NCTX] = this.depth() - 1;
+  }
+  irqsDisabled(): boolean {
+    return this.m[this.me + C.IRQS_OFF] !== 0;
+  }
+  setIrqsDisabled(off: boolean): void {
+    this.m[this.me + C.IRQS_OFF] = off ? 1 : 0;
+  }
+  preemptCount(): number {
+    return this.m[this.me + C.PCOUNT]!;
+  }
+  preemptAdd(delta: number): void {
+    this.m[this.me + C.PCOUNT] = this.m[this.me + C.PCOUNT]! + delta;
+  }
+  jiffies(): number {
+    return this.m[H.JIFFIES]!;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /** Append an event stamped with this CPU's context and state; returns its seq. */
+  emit(op: number, obj: number, a: number, b: number, fn: number): number {
+    const m = this.m;
+    const seq = m[H.NEV]!;
+    if (seq >= this.L.limits.maxEvents) this.endTrial(TrialState.STEP_LIMIT);
+    const at = this.L.eventBase + seq * EV_WORDS;
+    m[at + F_SEQ] = seq;
+    m[at + F_CPU] = this.cpu;
+    m[at + F_CTX] = this.ctxKind();
+    m[at + F_OP] = op;
+    m[at + F_OBJ] = obj;
+    m[at + F_A] = a;
+    m[at + F_B] = b;
+    m[at + F_SITE] = this.capture ? this.strings.intern(captureSite(), this.localTrial) : 0;
+    m[at + F_PCOUNT] = m[this.me + C.PCOUNT]!;
+    m[at + F_FLAGS] = m[this.me + C.IRQS_OFF] ? EvFlag.IRQS_DISABLED : 0;
+    m[at + F_FN] = fn;
+    m[at + F_TID] = this.pid();
+    m[H.NEV] = seq + 1;
+    m[H.STEP] = m[H.STEP]! + 1;
+    m[this.me + C.STEPS] = m[this.me + C.STEPS]! + 1;
+    return seq;
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  /** A scheduling point, before a kernel call touches shared or irq state. */
+  point(): void {
+    if (this.unwinding) throw new TrialAbort(Order.NONE);
+    this.decideLoop();
+  }
+
+  /**
+   * Decide, and act on the decision until this CPU is the one to go on. Interrupts delivered
+   * here run nested, then the decision is made again.
+   */
+  decideLoop(): void {
+    for (;;) {
+      const o = this.decide();
+      if (o === this.cpu) return;
+      if (isIrqOption(o)) {
+        const c = optionCpu(o);
+        if (c === this.cpu) {
+          this.runIrq(optionLine(o));
+          continue;
+        }
+        this.handTo(c, Order.IRQ, optionLine(o));
+      } else {
+        this.handTo(o, Order.RUN, 0);
+      }
+      if (this.awaitBaton() === Order.IRQ) {
+        this.runIrq(this.m[this.me + C.ORDER_ARG]!);
+        continue;
+      }
+      return;
+    }
+  }
+
+  /** List the options, ask the strategy, record the choice; returns the option taken. */
+  private decide(): number {
+    const m = this.m;
+    const opts = this.opts;
+    const L = this.L;
+    let n = 0;
+    const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
+    if (this.enabled(this.cpu)) opts[n++] = this.cpu;
+    else if (m[H.LIVE] === 0) opts[n++] = END_OPTION;
+    for (let c = 0; c < L.ncpus; c++) if (c !== this.cpu && this.enabled(c)) opts[n++] = c;
+    for (let l = 0; l < L.lines.length; l++) {
+      const lb = L.line(l);
+      if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0) continue;
+      for (const c of L.lines[l]!.cpus) if (m[L.cpu(c) + C.IRQS_OFF] === 0) opts[n++] = irqOption(l, c);
+    }
+    if (n === 0) this.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
+    let idx = 0;
+    if (n > 1) {
+      const d = this.decision;
+      d.current = this.cpu;
+      d.n = n;
+      d.step = step;
+      idx = this.strategy.choose(d as Decision);
+      const k = m[H.NCHOICE]!;
+      if (k < L.limits.maxChoices) {
+        m[L.choiceBase + k] = idx;
+        m[H.NCHOICE] = k + 1;
+      }
+    }
+    const o = opts[idx]!;
+    if (o === END_OPTION) this.endTrial(TrialState.DONE);
+    return o;
+  }
+
+  /** Can CPU c's innermost context go on? */
+  enabled(c: number): boolean {
+    const m = this.m;
+    const d = m[this.L.cpu(c) + C.NCTX]!;
+    if (d === 0) return false;
+    const e = this.ctxAt(c, d - 1);
+    const w = m[e + CX.WAIT_OBJ]!;
+    if (w < 0) return true;
+    const info = this.L.objects[w]!;
+    return lockWords(info.kind).canTake(m, info.offset, m[e + CX.WAIT_FLAGS]!);
+  }
+
+  handTo(c: number, order: number, arg: number): void {
+    const m = this.m;
+    const base = this.L.cpu(c);
+    m[base + C.ORDER] = order;
+    m[base + C.ORDER_ARG] = arg;
+    m[H.BATON] = c;
+    Atomics.store(m, base + C.WAKE, 1);
+    Atomics.notify(m, base + C.WAKE, 1);
+  }
+
+  /**
+   * Wait until the baton is handed to this CPU; returns the order. Every wait is finite: the
+   * stop word is looked at between slices, so a stopped machine never leaves a thread behind.
+   */
+  awaitBaton(): number {
+    const m = this.m;
+    const w = this.me + C.WAKE;
+    while (Atomics.load(m, w) === 0) {
+      if (Atomics.wait(m, w, 0, WAIT_SLICE_MS) === 'timed-out' && Atomics.load(m, H.STOP) !== 0) throw new BatchStop();
+    }
+    Atomics.store(m, w, 0);
+    if (Atomics.load(m, H.STOP) !== 0) throw new BatchStop();
+    const order = m[this.me + C.ORDER]!;
+    if (order === Order.CLOSE) {
+      this.unwinding = this.nested > 0;
+      throw new TrialOver();
+    }
+    if (m[H.TRIAL] !== this.localTrial) {
+      if (this.nested > 0) {
+        this.unwinding = true;
+        throw new TrialAbort(order);
+      }
+      this.syncTrial();
+    }
+    return order;
+  }
+
+  /** Adopt the trial now running (fresh per-trial state on this worker). */
+  syncTrial(): void {
+    this.localTrial = this.m[H.TRIAL]!;
+    this.taskStarted = false;
+  }
+
+  /** End the trial: record why, hand the baton to the closer, unwind this stack. */
+  endTrial(state: number): never {
+    const m = this.m;
+    if (m[H.TSTATE] === TrialState.RUNNING) {
+      m[H.TSTATE] = state;
+      if (m[H.END_CPU]! < 0) m[H.END_CPU] = this.cpu;
+    }
+    if (this.cpu !== CLOSER) this.handTo(CLOSER, Order.CLOSE, 0);
+    this.unwinding = this.nested > 0;
+    throw new TrialOver();
+  }
+
+  /** A task or handler threw: record it as the trial's exception and end the trial. */
+  fail(e: unknown, where: string): never {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const f = userFrame(err.stack);
+    const text = `${err.name}: ${err.message}${f ? ` at ${f.file}:${f.line}` : ''} (in ${where})`;
+    this.m[H.EXC_STR] = this.strings.intern(text, this.localTrial);
+    this.m[H.END_CPU] = this.cpu;
+    this.endTrial(TrialState.EXCEPTION);
+  }
+
+  // ---------------------------------------------------------------- locks
+
+  /** Take lock `obj` (LockFlag bits in `flags`), waiting while it is busy. */
+  acquire(obj: number, flags: number, fn: number): void {
+    const m = this.m;
+    const info = this.L.objects[obj]!;
+    const ops = lockWords(info.kind);
+    if (!ops.canTake(m, info.offset, flags)) {
+      const seq = this.emit(Op.LOCK_CONTENDED, obj, flags, 0, fn);
+      const e = this.ctxAt(this.cpu, this.depth() - 1);
+      m[e + CX.WAIT_OBJ] = obj;
+      m[e + CX.WAIT_FLAGS] = flags;
+      m[e + CX.WAIT_SEQ] = seq;
+      ops.waitBegin?.(m, info.offset, flags);
+      do this.decideLoop();
+      while (!ops.canTake(m, info.offset, flags));
+      ops.waitEnd?.(m, info.offset, flags);
+      m[e + CX.WAIT_OBJ] = -1;
+    }
+    ops.take(m, info.offset, flags, this.cpu);
+    const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn);
+    this.pushHeld(obj, flags, seq);
+  }
+
+  /** Try once; true when taken. A failed try is an event but takes nothing. */
+  tryAcquire(obj: number, flags: number, fn: number): boolean {
+    const info = this.L.objects[obj]!;
+    const ops = lockWords(info.kind);
+    if (!ops.canTake(this.m, info.offset, flags)) {
+      this.emit(Op.TRYLOCK_FAILED, obj, flags, 0, fn);
+      return false;
+    }
+    ops.take(this.m, info.offset, flags, this.cpu);
+    const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn);
+    this.pushHeld(obj, flags, seq);
+    return true;
+  }
+
+  release(obj: number, flags: number, fn: number): void {
+    const info = this.L.objects[obj]!;
+    lockWords(info.kind).release(this.m, info.offset, flags);
+    const held = this.findHeld(obj);
+    if (held >= 0) this.removeHeld(held);
+    this.emit(Op.LOCK_RELEASE, obj, held >= 0 ? flags : flags | LockFlag.NOT_HELD, 0, fn);
+  }
+
+  isLocked(obj: number): boolean {
+    const info = this.L.objects[obj]!;
+    return !lockWords(info.kind).canTake(this.m, info.offset, 0);
+  }
+
+  private pushHeld(obj: number, flags: number, seq: number): void {
+    const m = this.m;
+    const n = m[this.me + C.HELD_N]!;
+    if (n >= HELD_MAX) throw new Error(`more than ${HELD_MAX} locks held (MAX_LOCK_DEPTH)`);
+    const e = this.L.heldEntry(this.cpu, n);
+    m[e + HL.OBJ] = obj;
+    m[e + HL.FLAGS] = flags;
+    m[e + HL.SEQ] = seq;
+    m[e + HL.CTXI] = this.depth() - 1;
+    m[this.me + C.HELD_N] = n + 1;
+  }
+
+  /** Index of `obj` in the held stack, taken by the current context; -1 when not held. */
+  private findHeld(obj: number): number {
+    const m = this.m;
+    const ctxi = this.depth() - 1;
+    for (let i = m[this.me + C.HELD_N]! - 1; i >= 0; i--) {
+      const e = this.L.heldEntry(this.cpu, i);
+      if (m[e + HL.OBJ] === obj && m[e + HL.CTXI] === ctxi) return i;
+    }
+    return -1;
+  }
+
+  private removeHeld(i: number): void {
+    const m = this.m;
+    const n = m[this.me + C.HELD_N]!;
+    const from = this.L.heldEntry(this.cpu, i + 1);
+    const to = this.L.heldEntry(this.cpu, i);
+    m.copyWithin(to, from, this.L.heldEntry(this.cpu, n));
+    m[this.me + C.HELD_N] = n - 1;
+  }
+
+  heldCount(): number {
+    return this.m[this.me + C.HELD_N]!;
+  }
+
+  // ---------------------------------------------------------------- tasks and interrupts
+
+  /** Run this CPU's task from its start; once it returns the CPU idles (never returns). */
+  runTask(): never {
+    this.taskStarted = true;
+    this.nested++;
+    this.onCpu = true;
+    this.emit(Op.TASK_START, -1, this.taskIndex, 0, this.fnTask);
+    try {
+      this.task!.run(this.state);
+    } catch (e) {
+      if (e instanceof ControlFlow) throw e;
+      this.fail(e, `task ${this.L.tasks[this.taskIndex]!.name}`);
+    }
+    this.emit(Op.TASK_END, -1, this.heldCount(), 0, this.fnTask);
+    this.onCpu = false;
+    this.popContext();
+    this.m[H.LIVE] = this.m[H.LIVE]! - 1;
+    // Idle until the trial ends. `nested` stays raised: this wait is still on the trial's
+    // stack, so the next trial's first order unwinds it (TrialAbort) like any stale stack.
+    this.decideLoop();
+    throw new Error('an idle CPU was scheduled to run');
+  }
+
+  /**
+   * Deliver line `l` here: the handler runs nested on this CPU's stack in hardirq context,
+   * with irqs off and the line masked on every CPU until it returns.
+   */
+  runIrq(l: number): void {
+    const m = this.m;
+    const lb = this.L.line(l);
+    const line = this.L.lines[l]!;
+    m[lb + LN.FIRES_LEFT] = m[lb + LN.FIRES_LEFT]! - 1;
+    m[lb + LN.ACTIVE] = 1;
+    m[this.L.irqCount(l, this.cpu)] = m[this.L.irqCount(l, this.cpu)]! + 1;
+    const savedOff = m[this.me + C.IRQS_OFF]!;
+    const wasOnCpu = this.onCpu;
+    m[this.me + C.IRQS_OFF] = 1;
+    this.preemptAdd(HARDIRQ_OFFSET);
+    this.pushContext(Ctx.HARDIRQ, this.pid(), l);
+    this.nested++;
+    this.onCpu = true;
+    this.emit(Op.IRQ_ENTER, -1, l, line.irq, this.fnIrq);
+    let ret = 0;
+    for (const h of this.handlers[l]!) {
+      try {
+        ret |= Number(h(this.state, line.irq)) | 0;
+      } catch (e) {
+        if (e instanceof ControlFlow) throw e;
+        this.fail(e, `irq ${line.irq} handler (${line.name})`);
+      }
+    }
+    this.emit(Op.IRQ_EXIT, -1, l, ret, this.fnIrq);
+    this.onCpu = wasOnCpu;
+    this.nested--;
+    this.popContext();
+    this.preemptAdd(-HARDIRQ_OFFSET);
+    m[this.me + C.IRQS_OFF] = savedOff;
+    m[lb + LN.ACTIVE] = 0;
+  }
+
+  /** End the trial because scenario code asked for it (BUG_ON). */
+  bug(message: string, seq: number): never {
+    this.m[H.EXC_STR] = this.strings.intern(message, this.localTrial);
+    this.m[H.END_CPU] = this.cpu;
+    this.m[H.END_EVENT] = seq;
+    this.endTrial(TrialState.BUG);
+  }
+}
+
+export { CTX_WORDS, HELD_WORDS };

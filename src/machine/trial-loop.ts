@@ -1,0 +1,226 @@
+/**
+ * The batch loop every CPU worker runs: trials back to back, without the main thread.
+ *
+ * CPU 0 is the closer: when a trial ends (whoever ends it hands the baton to CPU 0 with
+ * Order.CLOSE) it snapshots how the trial ended, hands the trial to its observer (detectors),
+ * resets the buffer and opens the next trial by making its first scheduling decision. Other
+ * CPUs just wait for orders; a stale stack from a finished trial is unwound when they are next
+ * handed the baton. At the end of the batch the closer raises the stop word and wakes everyone.
+ */
+import { C, CpuStatus, CX, H, HL, LN, Order, TrialState, CTX_WORDS, type Layout } from './layout.ts';
+import { Ctx, EventLog } from './events.ts';
+import { resetObject } from './lock-words.ts';
+import { BatchStop, CLOSER, ControlFlow, CpuRuntime, TrialAbort, TrialOver } from './runtime.ts';
+import { segment } from '../sched/token.ts';
+import type { CpuSnapshot, TrialEnd, TrialInfo } from '../check/detector.ts';
+
+/** What the closer does with each finished trial. */
+export interface TrialObserver {
+  onTrial(trial: TrialInfo): void;
+}
+
+export interface BatchPlan {
+  /** run-level number of the batch's first trial (strategies seed trials by it) */
+  firstTrial: number;
+  trials: number;
+  /** run-level trial numbers, when they are not consecutive (replays of recorded trials) */
+  trialNumbers?: number[];
+}
+
+export interface BatchSummary {
+  trialsDone: number;
+  /** per line, per cpu: interrupts delivered over the batch (/proc/interrupts) */
+  irqCounts: number[][];
+}
+
+export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserver | undefined): BatchSummary | null {
+  const closer = rt.cpu === CLOSER;
+  const m = rt.m;
+  const L = rt.L;
+  const irqCounts = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
+  let trialsDone = 0;
+  let pending: number = Order.NONE;
+  let open = closer;
+
+  const trialNumber = (i: number): number => plan.trialNumbers?.[i] ?? plan.firstTrial + i;
+
+  for (;;) {
+    try {
+      if (open) {
+        open = false;
+        openTrial(rt, trialNumber(trialsDone), trialsDone);
+        rt.decideLoop(); // returned: CPU 0 itself goes first
+        pending = Order.RUN;
+      }
+      if (pending === Order.NONE) pending = rt.awaitBaton();
+      const order = pending;
+      pending = Order.NONE;
+      if (order === Order.IRQ) {
+        rt.runIrq(m[rt.me + C.ORDER_ARG]!);
+        rt.decideLoop();
+      }
+      if (rt.task && !rt.taskStarted) rt.runTask();
+    } catch (e) {
+      rt.unwinding = false;
+      rt.nested = 0;
+      rt.onCpu = false;
+      if (e instanceof TrialAbort) {
+        rt.syncTrial();
+        pending = e.pending;
+        continue;
+      }
+      if (e instanceof TrialOver) {
+        if (!closer) continue;
+        closeTrial(rt, trialNumber(trialsDone), trialsDone, irqCounts, observer);
+        trialsDone++;
+        m[H.TRIALS_DONE] = trialsDone;
+        if (trialsDone < plan.trials && Atomics.load(m, H.STOP) === 0) {
+          open = true;
+          continue;
+        }
+        stopAll(rt);
+        return { trialsDone, irqCounts };
+      }
+      if (e instanceof BatchStop) return closer ? { trialsDone, irqCounts } : null;
+      throw e;
+    }
+  }
+}
+
+/** Reset the machine's words for a new trial and adopt it on the closer. */
+function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): void {
+  const m = rt.m;
+  const L = rt.L;
+  m[H.TSTATE] = TrialState.RUNNING;
+  m[H.NEV] = 0;
+  m[H.NCHOICE] = 0;
+  m[H.DECISIONS] = 0;
+  m[H.END_CPU] = -1;
+  m[H.END_EVENT] = -1;
+  m[H.EXC_STR] = 0;
+  m[H.JIFFIES] = 0;
+  m[H.MISMATCH] = 0;
+  m[H.BATCH_TRIAL] = indexInBatch;
+  m[H.LIVE] = rt.def.tasks.length;
+  for (let c = 0; c < L.ncpus; c++) {
+    const b = L.cpu(c);
+    m[b + C.ORDER] = Order.NONE;
+    m[b + C.STATUS] = CpuStatus.IDLE;
+    m[b + C.IRQS_OFF] = 0;
+    m[b + C.PCOUNT] = 0;
+    m[b + C.NCTX] = 0;
+    m[b + C.STEPS] = 0;
+    m[b + C.HELD_N] = 0;
+  }
+  for (const t of L.tasks) {
+    const e = L.ctxEntry(t.cpu, 0);
+    m[e + CX.KIND] = Ctx.TASK;
+    m[e + CX.TID] = t.pid;
+    m[e + CX.NR] = 0;
+    m[e + CX.WAIT_OBJ] = -1;
+    m[e + CX.WAIT_FLAGS] = 0;
+    m[e + CX.WAIT_SEQ] = -1;
+    m[L.cpu(t.cpu) + C.NCTX] = 1;
+  }
+  for (const o of L.objects) resetObject(m, o);
+  for (const line of L.lines) {
+    const lb = L.line(line.index);
+    m[lb + LN.FIRES_LEFT] = line.fires;
+    m[lb + LN.ACTIVE] = 0;
+    for (let c = 0; c < L.ncpus; c++) m[L.irqCount(line.index, c)] = 0;
+  }
+  rt.strings.reset();
+  m[H.TRIAL] = m[H.TRIAL]! + 1;
+  rt.syncTrial();
+  rt.strategy.beginTrial(trial);
+}
+
+function snapshotCpus(rt: CpuRuntime): CpuSnapshot[] {
+  const m = rt.m;
+  const L = rt.L;
+  const out: CpuSnapshot[] = [];
+  for (let c = 0; c < L.ncpus; c++) {
+    const b = L.cpu(c);
+    const contexts = [];
+    for (let d = 0; d < m[b + C.NCTX]!; d++) {
+      const e = L.ctxEntry(c, d);
+      contexts.push({
+        kind: m[e + CX.KIND]!,
+        pid: m[e + CX.TID]!,
+        nr: m[e + CX.NR]!,
+        waitObj: m[e + CX.WAIT_OBJ]!,
+        waitFlags: m[e + CX.WAIT_FLAGS]!,
+        waitSeq: m[e + CX.WAIT_SEQ]!,
+      });
+    }
+    const held = [];
+    for (let i = 0; i < m[b + C.HELD_N]!; i++) {
+      const e = L.heldEntry(c, i);
+      held.push({ obj: m[e + HL.OBJ]!, flags: m[e + HL.FLAGS]!, seq: m[e + HL.SEQ]!, ctx: m[e + HL.CTXI]! });
+    }
+    out.push({ cpu: c, status: m[b + C.STATUS]!, irqsOff: m[b + C.IRQS_OFF] !== 0, pcount: m[b + C.PCOUNT]!, contexts, held });
+  }
+  return out;
+}
+
+function runCheck(rt: CpuRuntime): string | undefined {
+  const check = rt.def.check;
+  if (!check) return undefined;
+  try {
+    const r = check(rt.state);
+    if (r === false) return 'check() returned false';
+    if (typeof r === 'string') return r;
+    return undefined;
+  } catch (e) {
+    if (e instanceof ControlFlow) throw e;
+    return `check() threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+  }
+}
+
+function closeTrial(
+  rt: CpuRuntime,
+  trial: number,
+  indexInBatch: number,
+  irqCounts: number[][],
+  observer: TrialObserver | undefined,
+): void {
+  const m = rt.m;
+  const L = rt.L;
+  const state = m[H.TSTATE]!;
+  const end: TrialEnd = {
+    state: m[H.MISMATCH] || rt.strategy.leftOver?.(indexInBatch) ? TrialState.MISMATCH : state,
+    cpu: m[H.END_CPU]!,
+    message: rt.strings.get(m[H.EXC_STR]!),
+    seq: m[H.END_EVENT]!,
+    cpus: state === TrialState.DONE ? [] : snapshotCpus(rt),
+    checkFailure: state === TrialState.DONE ? runCheck(rt) : undefined,
+  };
+  rt.strategy.endTrial?.(m[H.DECISIONS]!);
+  for (const line of L.lines) {
+    for (let c = 0; c < L.ncpus; c++) irqCounts[line.index]![c]! += m[L.irqCount(line.index, c)]!;
+  }
+  if (!observer) return;
+  const nev = m[H.NEV]!;
+  const info: TrialInfo = {
+    index: indexInBatch,
+    layout: L,
+    events: new EventLog(m.subarray(L.eventBase), nev),
+    end,
+    segment: () => segment(trial, m.subarray(L.choiceBase), m[H.NCHOICE]!),
+    text: (id) => rt.strings.get(id),
+  };
+  observer.onTrial(info);
+}
+
+/** Raise the stop word and wake every CPU so that each leaves its batch. */
+export function stopAll(rt: CpuRuntime): void {
+  const m = rt.m;
+  Atomics.store(m, H.STOP, 1);
+  for (let c = 0; c < rt.L.ncpus; c++) {
+    if (c === rt.cpu) continue;
+    Atomics.store(m, rt.L.cpu(c) + C.WAKE, 1);
+    Atomics.notify(m, rt.L.cpu(c) + C.WAKE, 1);
+  }
+}
+
+export { CTX_WORDS };

@@ -1,0 +1,97 @@
+/** Reports of the machine's own findings: deadlock, assertion, exception, exit-state leaks. */
+import { Ctx } from '../machine/events.ts';
+import type { RawFinding } from '../check/detector.ts';
+import type { BlockedContext, MachineData } from '../check/machine-checks.ts';
+import type { RenderContext } from './render-context.ts';
+import { banner, lockLine, scenarioTable, taskId, type TableRow } from './format.ts';
+
+function who(ctx: RenderContext, b: { kind: number; pid: number; cpu: number; nr: number }): string {
+  if (b.kind === Ctx.HARDIRQ) {
+    const line = ctx.layout.lines[b.nr];
+    return `<Interrupt> irq ${line?.irq ?? '?'} (${line?.name ?? '?'}) on CPU${b.cpu}, over ${taskId(ctx, b.pid, b.cpu)},`;
+  }
+  if (b.kind === Ctx.SOFTIRQ) return `<SoftIRQ> on CPU${b.cpu}, over ${taskId(ctx, b.pid, b.cpu)},`;
+  return `${taskId(ctx, b.pid, b.cpu)} on CPU${b.cpu}`;
+}
+
+function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
+  const out: string[] = [];
+  for (const b of blocked) {
+    out.push(`${who(ctx, b)} is trying to acquire lock:`, lockLine(ctx, b.waitObj, b.waitRef));
+    if (b.held.length) {
+      out.push('but is already holding:');
+      b.held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
+    }
+    const holders = b.holders.map((h) =>
+      h.cpu === b.cpu && h.depth < b.depth ? 'the code it interrupted on the same CPU' : `${taskId(ctx, h.pid, h.cpu)} on CPU${h.cpu}`,
+    );
+    if (holders.length) out.push(`which is held by ${[...new Set(holders)].join(' and ')}.`);
+    if (b.heldBelow.length) {
+      out.push('the interrupted code holds:');
+      b.heldBelow.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
+    }
+    out.push('');
+  }
+  // what happened, in order: acquisitions of the locks involved, then the waits
+  const cpus = [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b);
+  const steps: { seq: number; col: number; text: string; irq: boolean }[] = [];
+  const seen = new Set<number>();
+  for (const b of blocked) {
+    const col = cpus.indexOf(b.cpu);
+    for (const h of b.heldBelow) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: false });
+    for (const h of b.held) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: b.kind !== Ctx.TASK });
+    steps.push({ seq: b.waitRef.seq, col, text: `lock(${ctx.layout.objName(b.waitObj)});`, irq: b.kind !== Ctx.TASK });
+    [...b.held, ...b.heldBelow].forEach((h) => seen.add(h.ref.seq));
+  }
+  steps.sort((a, b) => a.seq - b.seq);
+  const rows: TableRow[] = [];
+  const inIrq = new Set<number>();
+  for (const s of steps) {
+    if (s.irq && !inIrq.has(s.col)) {
+      inIrq.add(s.col);
+      rows.push({ col: s.col, text: '<Interrupt>' });
+    }
+    rows.push({ col: s.col, text: s.irq ? `  ${s.text}` : s.text });
+  }
+  out.push(' The interleaving that deadlocked:', '', ...scenarioTable(cpus.map((c) => `CPU${c}`), rows), '', ' *** DEADLOCK ***', '');
+  return out;
+}
+
+export function renderMachine(f: RawFinding, ctx: RenderContext): string {
+  const d = f.data as MachineData;
+  const out = banner(f.title);
+  switch (d.type) {
+    case 'deadlock':
+      out.push(...deadlock(ctx, d.blocked));
+      break;
+    case 'check':
+      out.push(`the scenario's check() failed after every CPU finished: ${d.message}`);
+      break;
+    case 'bug':
+      out.push(`${d.message}`, `CPU: ${d.cpu}`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
+      break;
+    case 'warn':
+      out.push(`${taskId(ctx, d.pid, d.cpu)}: WARN_ON() condition held`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
+      break;
+    case 'exception':
+      out.push(`CPU: ${d.cpu}`, d.message);
+      break;
+    case 'step-limit':
+      out.push(`the trial did not finish within ${d.events} events; the last CPU to run was CPU${d.cpu}`);
+      break;
+    case 'lock-held-at-exit':
+      out.push(`${taskId(ctx, d.pid, d.cpu)} is leaving the kernel with locks still held!`, `${d.held.length} lock${d.held.length === 1 ? '' : 's'} held by ${taskId(ctx, d.pid, d.cpu)}:`);
+      d.held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
+      break;
+    case 'irq-state-leak':
+      out.push(
+        `${taskId(ctx, d.pid, d.cpu)} returned with ${d.irqsOff ? 'irqs disabled' : 'irqs enabled'}, preempt_count: ${d.pcount.toString(16)}, expected: 0`,
+        ...f.refs.map((r) => `task returned at: ${ctx.site(r)}`),
+      );
+      break;
+    case 'mismatch':
+      out.push('the token asks for choices this scenario does not offer');
+      break;
+  }
+  return out.join('\n');
+}

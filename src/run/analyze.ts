@@ -1,0 +1,86 @@
+/**
+ * The closer's observer: runs the detectors over each finished trial, de-duplicates findings by
+ * signature, gives each its replay token and sends it to the main thread as soon as it is made
+ * (so a worker that dies later loses nothing). In capture runs (replays of findings) it also
+ * renders the report with call sites, and keeps the trials' events for traces.
+ */
+import { EventLog, F_SITE } from '../machine/events.ts';
+import type { Layout } from '../machine/layout.ts';
+import type { StringTable } from '../machine/strings.ts';
+import type { TrialObserver, BatchSummary } from '../machine/trial-loop.ts';
+import type { BatchTask, CloserResult, FindingMessage, KeptTrial } from '../machine/batch-task.ts';
+import { siteText } from '../machine/call-site.ts';
+import type { EventRef, RawFinding, TrialInfo } from '../check/detector.ts';
+import { createDetectors } from '../check/index.ts';
+import { renderReport } from '../report/index.ts';
+import type { RenderContext } from '../report/render-context.ts';
+import { encodeToken } from '../sched/token.ts';
+import './detectors.ts';
+
+export class Analyzer implements TrialObserver {
+  private readonly detectors = createDetectors();
+  private readonly seen = new Set<string>();
+  private readonly counts: Record<string, number> = {};
+  private readonly kept: KeptTrial[] = [];
+  private readonly trialSites = new Map<number, string[]>();
+  private readonly trialEvents = new Map<number, EventLog>();
+
+  constructor(
+    private readonly task: BatchTask,
+    private readonly L: Layout,
+    private readonly strings: StringTable,
+  ) {}
+
+  onTrial(t: TrialInfo): void {
+    if (this.task.capture || this.task.keepEvents) {
+      const events = t.events.copy();
+      const sites = this.strings.snapshot();
+      this.trialEvents.set(t.index, events);
+      this.trialSites.set(t.index, sites);
+      if (this.task.keepEvents) {
+        this.kept.push({ trial: this.runTrial(t.index), words: events.words, length: events.length, strings: sites, endState: t.end.state, message: t.end.message });
+      }
+    }
+    if (!this.task.detectors) return;
+    for (const d of this.detectors) d.onTrial(t, (f) => this.report(t, f));
+  }
+
+  private runTrial(index: number): number {
+    return this.task.plan.trialNumbers?.[index] ?? this.task.plan.firstTrial + index;
+  }
+
+  private report(t: TrialInfo, f: RawFinding): void {
+    this.counts[f.signature] = (this.counts[f.signature] ?? 0) + 1;
+    if (this.seen.has(f.signature)) return;
+    this.seen.add(f.signature);
+    const replay = encodeToken(this.task.tokenHead, [...(f.priorSegments ?? []), t.segment()]);
+    const msg: FindingMessage = { type: 'finding', finding: f, replay, trial: this.runTrial(t.index) };
+    if (this.task.capture) {
+      const ctx = this.renderContext();
+      msg.report = renderReport(f, ctx, replay);
+      msg.sites = [...new Set(f.refs.map((r) => ctx.site(r)).filter((s) => s !== '?'))];
+    }
+    this.task.port?.postMessage(msg);
+  }
+
+  private renderContext(): RenderContext {
+    const L = this.L;
+    return {
+      layout: L,
+      scenarioPath: this.task.displayPath,
+      events: (trial) => this.trialEvents.get(trial),
+      taskName: (pid) => L.taskName(pid),
+      site: (ref: EventRef) => {
+        const log = this.trialEvents.get(ref.trial);
+        const sites = this.trialSites.get(ref.trial);
+        if (!log || !sites || ref.seq < 0 || ref.seq >= log.length) return '?';
+        return siteText(sites[log.field(ref.seq, F_SITE)] ?? '').where;
+      },
+    };
+  }
+
+  finish(summary: BatchSummary): CloserResult {
+    this.task.port?.postMessage({ type: 'end' });
+    return { ...summary, counts: this.counts, kept: this.kept };
+  }
+}

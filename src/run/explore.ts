@@ -1,0 +1,86 @@
+/**
+ * explore(): many trials of a scenario under a strategy, on warm CPU workers, with every
+ * detector on. Trials run back to back inside the workers; findings stream to this thread as
+ * they are made. A trial that hangs or kills its worker is reported and the run goes on with
+ * the next trial. At the end each distinct finding is replayed once with call sites captured,
+ * which gives its full report.
+ */
+import { Layout } from '../machine/layout.ts';
+import { runBatchOnMachine } from '../machine/machine.ts';
+import type { FindingMessage } from '../machine/batch-task.ts';
+import { encodeToken } from '../sched/token.ts';
+import { loadScenario } from './load-scenario.ts';
+import { resolveOptions, type ExploreOptions } from './options.ts';
+import { addCounts, findingFrom, interruptRows, type ExploreResult, type Finding } from './result.ts';
+import { hangFinding, replay } from './replay.ts';
+
+export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
+  const o = resolveOptions(opts);
+  const { def, absPath } = await loadScenario(path);
+  const L = new Layout(def, o.limits);
+  const tokenHead = { strategy: o.strategy, seed: o.seed, cpus: def.cpus };
+  const found = new Map<string, Finding>();
+  const counts = new Map<string, number>();
+  const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
+  const onFinding = (msg: FindingMessage): void => {
+    if (!found.has(msg.finding.signature)) found.set(msg.finding.signature, findingFrom(msg));
+  };
+  const t0 = performance.now();
+  let next = 0;
+  while (next < o.trials) {
+    const first = next;
+    const out = await runBatchOnMachine({
+      layout: L,
+      scenarioPath: absPath,
+      displayPath: path,
+      limits: o.limits,
+      strategy: { name: o.strategy, seed: o.seed, depth: o.depth },
+      tokenHead,
+      plan: { firstTrial: first, trials: o.trials - first },
+      capture: false,
+      detectors: o.detectors,
+      keepEvents: false,
+      hangMs: o.hangMs,
+      onFinding,
+      onProgress: o.onProgress && ((done) => o.onProgress!(first + done, found.size)),
+    });
+    for (const [sig, n] of Object.entries(out.result?.counts ?? {})) counts.set(sig, (counts.get(sig) ?? 0) + n);
+    addCounts(irq, out.result?.irqCounts);
+    next = first + out.trialsDone;
+    const stuck = out.hang ?? out.crash;
+    if (!stuck) break;
+    const token = encodeToken(tokenHead, [stuck.segment]);
+    const f = out.hang
+      ? hangFinding(path, token, out.hang.cpu, o.hangMs, stuck.trial)
+      : { ...hangFinding(path, token, stuck.cpu, o.hangMs, stuck.trial), signature: `crash:cpu${stuck.cpu}`, title: `BUG: CPU ${stuck.cpu} worker crashed: ${out.crash!.message}` };
+    if (!found.has(f.signature)) found.set(f.signature, f);
+    counts.set(f.signature, (counts.get(f.signature) ?? 0) + 1);
+    next++;
+  }
+  const elapsedMs = performance.now() - t0;
+  o.onProgress?.(next, found.size);
+  const findings = [...found.values()];
+  for (const f of findings) {
+    f.count = Math.max(counts.get(f.signature) ?? 1, 1);
+    if (f.report || !o.reports) continue;
+    await attachReport(path, f, o.hangMs);
+  }
+  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings, interrupts: interruptRows(L, irq) };
+}
+
+/** Replay the finding's token with call sites on and take the report of the same bug. */
+async function attachReport(path: string, f: Finding, hangMs: number): Promise<void> {
+  try {
+    const r = await replay(path, f.replay, { hangMs });
+    const same = r.findings.find((x) => x.signature === f.signature);
+    if (same) {
+      f.report = same.report;
+      f.sites = same.sites;
+      f.title = same.title;
+      return;
+    }
+  } catch {
+    // fall through: the title and token still tell the user what and where
+  }
+  f.report = `${f.title}\n(the replay did not reproduce this finding)\n\nreplay: smpsim replay ${path} ${f.replay}\n`;
+}

@@ -1,0 +1,63 @@
+/** Run options, validated once into a typed, fully defaulted object. */
+import { DEFAULT_LIMITS, type Limits } from '../machine/layout.ts';
+import { STRATEGY_NAMES, type StrategyName } from '../sched/strategy.ts';
+
+export class UsageError extends Error {}
+
+export interface ExploreOptions {
+  trials?: number;
+  strategy?: StrategyName | string;
+  /** PCT depth (default 3) */
+  depth?: number;
+  seed?: number;
+  /** a task running this long without a scheduling point is reported and stopped (default 1000) */
+  hangMs?: number;
+  /** events per trial before it counts as a livelock */
+  maxEvents?: number;
+  /** false: run without detectors (only for measuring their cost) */
+  detectors?: boolean;
+  /** render every finding's report by replaying it with call sites (default true) */
+  reports?: boolean;
+  onProgress?: (trialsDone: number, findings: number) => void;
+}
+
+export interface ResolvedOptions {
+  trials: number;
+  strategy: StrategyName;
+  depth: number;
+  seed: number;
+  hangMs: number;
+  limits: Limits;
+  detectors: boolean;
+  reports: boolean;
+  onProgress?: (trialsDone: number, findings: number) => void;
+}
+
+function positiveInt(name: string, v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${String(v)}`);
+  return n;
+}
+
+export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
+  const strategy = o.strategy ?? 'random';
+  if (!STRATEGY_NAMES.includes(strategy as StrategyName) || strategy === 'replay') {
+    throw new UsageError(`unknown strategy "${strategy}" (use random or pct)`);
+  }
+  let seed = o.seed ?? 1;
+  if (typeof seed === 'string') seed = Number(seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`seed must be an integer, got ${String(o.seed)}`);
+  const maxEvents = positiveInt('maxEvents', o.maxEvents, DEFAULT_LIMITS.maxEvents);
+  return {
+    trials: positiveInt('trials', o.trials, 1000),
+    strategy: strategy as StrategyName,
+    depth: positiveInt('depth', o.depth, 3),
+    seed: seed | 0,
+    hangMs: positiveInt('hangMs', o.hangMs, 1000),
+    limits: { ...DEFAULT_LIMITS, maxEvents, maxChoices: maxEvents },
+    detectors: o.detectors ?? true,
+    reports: o.reports ?? true,
+    onProgress: o.onProgress,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Replay a schedule token: the recorded trials run again in order with call sites captured,
+ * the detectors see them as in the original run, and every finding comes back with its full
+ * report. Replaying a token yields the identical event sequence every time.
+ */
+import { EventLog } from '../machine/events.ts';
+import { Layout, TrialState } from '../machine/layout.ts';
+import { runBatchOnMachine } from '../machine/machine.ts';
+import type { FindingMessage, KeptTrial } from '../machine/batch-task.ts';
+import { decodeToken, TokenError } from '../sched/token.ts';
+import { loadScenario } from './load-scenario.ts';
+import { findingFrom, interruptRows, type Finding, type InterruptRow } from './result.ts';
+import { resolveOptions } from './options.ts';
+
+export interface ReplayOptions {
+  hangMs?: number;
+  /** lenient: a choice that does not fit is taken modulo the options (generated schedules) */
+  lenient?: boolean;
+}
+
+export interface ReplayedTrial {
+  trial: number;
+  events: EventLog;
+  /** call site strings by id ("file.ts:line\tfunction") */
+  strings: string[];
+  endState: number;
+  message: string;
+}
+
+export interface ReplayResult {
+  scenario: string;
+  token: string;
+  findings: Finding[];
+  trials: ReplayedTrial[];
+  interrupts: InterruptRow[];
+}
+
+export async function replay(path: string, token: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const t = decodeToken(token);
+  const { def, absPath } = await loadScenario(path);
+  if (t.cpus !== def.cpus) {
+    throw new TokenError(`replay token is for a ${t.cpus}-CPU machine but ${path} has ${def.cpus} CPU${def.cpus === 1 ? '' : 's'}`);
+  }
+  const o = resolveOptions({ hangMs: opts.hangMs });
+  const L = new Layout(def, o.limits);
+  const messages: FindingMessage[] = [];
+  const out = await runBatchOnMachine({
+    layout: L,
+    scenarioPath: absPath,
+    displayPath: path,
+    limits: o.limits,
+    strategy: { name: 'replay', seed: t.seed, depth: 1, schedules: t.trials.map((x) => x.choices), strict: !opts.lenient },
+    tokenHead: { strategy: t.strategy, seed: t.seed, cpus: t.cpus },
+    plan: { firstTrial: 0, trials: t.trials.length, trialNumbers: t.trials.map((x) => x.trial) },
+    capture: true,
+    detectors: true,
+    keepEvents: true,
+    hangMs: o.hangMs,
+    onFinding: (msg) => messages.push(msg),
+  });
+  const kept: KeptTrial[] = out.result?.kept ?? [];
+  if (kept.some((k) => k.endState === TrialState.MISMATCH)) {
+    throw new TokenError(`replay token does not match ${path}: the scenario does not offer the recorded choices`);
+  }
+  const findings = messages.map(findingFrom);
+  if (out.hang) {
+    findings.push(hangFinding(path, token, out.hang.cpu, o.hangMs, out.hang.trial));
+  }
+  return {
+    scenario: path,
+    token,
+    findings,
+    trials: kept.map((k) => ({ trial: k.trial, events: new EventLog(k.words, k.length), strings: k.strings, endState: k.endState, message: k.message })),
+    interrupts: interruptRows(L, out.result?.irqCounts),
+  };
+}
+
+/** A CPU that ran scenario code without ever reaching a scheduling point. */
+export function hangFinding(path: string, token: string, cpu: number, hangMs: number, trial: number): Finding {
+  const title = `BUG: no scheduling point for ${hangMs} ms on CPU ${cpu}`;
+  const rule = '='.repeat(title.length);
+  const report = [
+    '',
+    rule,
+    title,
+    '-'.repeat(title.length),
+    `CPU${cpu} ran scenario code for ${hangMs} ms without calling any kernel function:`,
+    'a loop that never reaches a scheduling point cannot be interleaved or stopped by the machine.',
+    "Its worker thread was terminated and replaced; the run went on with the next trial.",
+    '',
+    `replay: smpsim replay ${path} ${token}`,
+    '',
+  ].join('\n');
+  return { kind: 'exception', signature: `hang:cpu${cpu}`, title, cpus: [cpu], locks: [], sites: [], replay: token, firstTrial: trial, count: 1, report };
+}

@@ -1,0 +1,106 @@
+/**
+ * PCT, probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi, Nagarakatte,
+ * ASPLOS 2010). Each CPU gets a random distinct priority >= d; d-1 change points are drawn
+ * uniformly over the k steps a trial is expected to take; at the i-th change point the running
+ * CPU drops to priority i (below every initial one). At every step the highest-priority CPU
+ * that can run goes on. A bug of depth d is then found with probability >= 1/(n k^(d-1)).
+ *
+ * Interrupts are placed the same way: each possible firing of a line gets a random step in
+ * [1, k]; from that step on it is delivered at the first point where it can be.
+ *
+ * k is learned: the largest number of steps seen in the trials so far (the opening CPU keeps it).
+ */
+import { below, trialSeed } from './prng.ts';
+import { isIrqOption, optionLine, type Decision, type Strategy } from './strategy.ts';
+
+const S_RNG = 0;
+const S_CHANGE = 8; //  d-1 change points (steps)
+const MAX_DEPTH = 16;
+const MAX_FIRES_PER_LINE = 8;
+const NEVER = 0x7fffffff;
+
+export class PctStrategy implements Strategy {
+  private k = 64;
+  private readonly prioBase: number;
+  private readonly fireBase: number;
+
+  constructor(
+    private readonly state: Int32Array,
+    private readonly seed: number,
+    private readonly depth: number,
+    private readonly ncpus: number,
+    private readonly fires: number[],
+  ) {
+    this.prioBase = S_CHANGE + MAX_DEPTH;
+    this.fireBase = this.prioBase + ncpus;
+  }
+
+  static wordsNeeded(ncpus: number, nlines: number): number {
+    return S_CHANGE + MAX_DEPTH + ncpus + nlines * MAX_FIRES_PER_LINE;
+  }
+
+  beginTrial(trial: number): void {
+    const st = this.state;
+    st[S_RNG] = trialSeed(this.seed, trial);
+    const d = Math.min(Math.max(this.depth, 1), MAX_DEPTH);
+    // distinct priorities d … d+n-1 in random order (Fisher-Yates)
+    for (let c = 0; c < this.ncpus; c++) st[this.prioBase + c] = d + c;
+    for (let c = this.ncpus - 1; c > 0; c--) {
+      const j = below(st, S_RNG, c + 1);
+      const t = st[this.prioBase + c]!;
+      st[this.prioBase + c] = st[this.prioBase + j]!;
+      st[this.prioBase + j] = t;
+    }
+    for (let i = 0; i < MAX_DEPTH; i++) st[S_CHANGE + i] = i < d - 1 ? 1 + below(st, S_RNG, this.k) : NEVER;
+    this.fires.forEach((n, line) => {
+      for (let f = 0; f < MAX_FIRES_PER_LINE; f++) {
+        st[this.fireBase + line * MAX_FIRES_PER_LINE + f] = f < n ? 1 + below(st, S_RNG, this.k) : NEVER;
+      }
+    });
+  }
+
+  endTrial(steps: number): void {
+    if (steps > this.k) this.k = steps;
+  }
+
+  choose(d: Decision): number {
+    const st = this.state;
+    for (let i = 0; i < MAX_DEPTH; i++) {
+      if (st[S_CHANGE + i] === d.step && d.current < this.ncpus) {
+        st[this.prioBase + d.current] = i + 1; // below every initial priority (>= d)
+      }
+    }
+    // an interrupt whose time has come, when it can be delivered somewhere
+    for (let i = 0; i < d.n; i++) {
+      const o = d.options[i]!;
+      if (!isIrqOption(o)) continue;
+      const line = optionLine(o);
+      const slot = this.dueFiring(line, d.step);
+      if (slot < 0) continue;
+      let count = 0;
+      for (let j = i; j < d.n && isIrqOption(d.options[j]!) && optionLine(d.options[j]!) === line; j++) count++;
+      st[slot] = NEVER;
+      return i + below(st, S_RNG, count);
+    }
+    let best = -1;
+    let bestPrio = -1;
+    for (let i = 0; i < d.n; i++) {
+      const o = d.options[i]!;
+      if (isIrqOption(o)) break;
+      const p = o < 0 ? 0 : st[this.prioBase + o]!; // END ranks below every CPU
+      if (p > bestPrio) {
+        bestPrio = p;
+        best = i;
+      }
+    }
+    return best >= 0 ? best : below(st, S_RNG, d.n);
+  }
+
+  private dueFiring(line: number, step: number): number {
+    const base = this.fireBase + line * MAX_FIRES_PER_LINE;
+    for (let f = 0; f < MAX_FIRES_PER_LINE; f++) {
+      if (this.state[base + f]! <= step) return base + f;
+    }
+    return -1;
+  }
+}

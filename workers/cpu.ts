@@ -1,0 +1,31 @@
+/**
+ * One CPU of the simulated machine for one batch of trials: load the scenario (cached across
+ * batches, so a warm worker starts a batch in microseconds), bind its state to the shared
+ * buffer, and run the batch loop. CPU 0 also closes trials: it runs the detectors.
+ */
+import { Layout } from '../src/machine/layout.ts';
+import { CLOSER, CpuRuntime, installRuntime } from '../src/machine/runtime.ts';
+import { runBatch } from '../src/machine/trial-loop.ts';
+import type { BatchTask, CloserResult } from '../src/machine/batch-task.ts';
+import { makeStrategy } from '../src/sched/make.ts';
+import { bindState } from '../src/kernel/objects.ts';
+import { loadScenario } from '../src/run/load-scenario.ts';
+import { Analyzer } from '../src/run/analyze.ts';
+
+export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null> {
+  const { def } = await loadScenario(task.scenarioPath);
+  const L = new Layout(def, task.limits);
+  const m = new Int32Array(task.sab, 0, L.totalWords);
+  const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L, m));
+  rt.capture = task.capture;
+  rt.state = bindState(def, L, m);
+  const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
+  installRuntime(rt);
+  try {
+    const summary = runBatch(rt, task.plan, analyzer);
+    if (!summary || !analyzer) return null;
+    return analyzer.finish(summary);
+  } finally {
+    installRuntime(undefined);
+  }
+}
