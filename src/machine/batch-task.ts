@@ -39,6 +39,8 @@ export interface FindingMessage {
 
 export interface KeptTrial {
   trial: number;
+  /** the trial's schedule as it ran (a token segment) */
+  segment: string;
   words: Int32Array;
   length: number;
   strings: string[];

@@ -38,7 +38,7 @@ export class Analyzer implements TrialObserver {
       this.trialEvents.set(t.index, events);
       this.trialSites.set(t.index, sites);
       if (this.task.keepEvents) {
-        this.kept.push({ trial: this.runTrial(t.index), words: events.words, length: events.length, strings: sites, endState: t.end.state, message: t.end.message });
+        this.kept.push({ trial: this.runTrial(t.index), segment: t.segment(), words: events.words, length: events.length, strings: sites, endState: t.end.state, message: t.end.message });
       }
     }
     if (!this.task.detectors) return;

@@ -7,7 +7,7 @@ import { EventLog } from '../machine/events.ts';
 import { Layout, TrialState } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
 import type { FindingMessage, KeptTrial } from '../machine/batch-task.ts';
-import { decodeToken, TokenError } from '../sched/token.ts';
+import { decodeToken, encodeToken, TokenError } from '../sched/token.ts';
 import { loadScenario } from './load-scenario.ts';
 import { findingFrom, interruptRows, type Finding, type InterruptRow } from './result.ts';
 import { resolveOptions } from './options.ts';
@@ -20,6 +20,8 @@ export interface ReplayOptions {
 
 export interface ReplayedTrial {
   trial: number;
+  /** the token of this trial as it ran: replaying it gives the same events */
+  token: string;
   events: EventLog;
   /** call site strings by id ("file.ts:line\tfunction") */
   strings: string[];
@@ -70,7 +72,7 @@ export async function replay(path: string, token: string, opts: ReplayOptions = 
     scenario: path,
     token,
     findings,
-    trials: kept.map((k) => ({ trial: k.trial, events: new EventLog(k.words, k.length), strings: k.strings, endState: k.endState, message: k.message })),
+    trials: kept.map((k) => ({ trial: k.trial, token: encodeToken({ strategy: t.strategy, seed: t.seed, cpus: t.cpus }, [k.segment]), events: new EventLog(k.words, k.length), strings: k.strings, endState: k.endState, message: k.message })),
     interrupts: interruptRows(L, out.result?.irqCounts),
   };
 }

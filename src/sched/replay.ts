@@ -37,6 +37,7 @@ export class ReplayStrategy implements Strategy {
 
   /** True when the trial consumed fewer choices than the record holds (strict replays). */
   leftOver(trial: number): boolean {
+    if (!this.strict) return false;
     const choices = this.schedules[trial] ?? [];
     return this.header[this.at.pos]! < choices.length;
   }

@@ -1,0 +1,36 @@
+/**
+ * Test helpers: write a scenario file inside the project (so `import … from 'smpsim'` resolves
+ * to this package), and run the real CLI.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TMP = join(ROOT, 'test', '.tmp');
+let n = 0;
+
+/** Write `source` as a scenario module; returns its path relative to the project root. */
+export function scenarioFile(name: string, source: string): string {
+  mkdirSync(TMP, { recursive: true });
+  const file = join(TMP, `${name}-${process.pid}-${n++}.ts`);
+  writeFileSync(file, source);
+  return relative(process.cwd(), file);
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: string[], timeoutMs = 60_000): CliResult {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'smpsim.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: { ...process.env, CI: 'true' },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
