@@ -1,0 +1,13 @@
+/**
+ * lockdep: the kernel's lock validator over smpsim event logs. Lock-order cycles, recursive
+ * locking, irq-safety violations and bad unlocks are found from the dependency graph built
+ * across all trials of a run, whether or not the deadly interleaving ever happened.
+ */
+import type { Detector } from '../detector.ts';
+import { LockdepDetector } from './lockdep-detector.ts';
+
+export type { LockdepData } from './finding-data.ts';
+
+export function createLockdep(): Detector {
+  return new LockdepDetector();
+}
