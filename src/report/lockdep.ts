@@ -92,8 +92,9 @@ class LockdepPrinter {
       const head = `${indent}   ${u.usage}`;
       this.p.pr(head);
       this.p.cont(' at:\n');
-      // the kernel indents the trace by what it just printed (printk's return values)
-      this.trace(u.at, s.depth + head.length + ' at:\n'.length);
+      // the kernel indents the trace by what it just printed (printk's return values, which
+      // leave out the trailing newline)
+      this.trace(u.at, s.depth + head.length + ' at:'.length);
     }
     this.p.pr(`${indent} }\n`);
   }
