@@ -8,11 +8,13 @@ export type { ExploreOptions } from './run/options.ts';
 export type { ExploreResult, Finding, InterruptRow } from './run/result.ts';
 export type { ReplayResult, ReplayOptions } from './run/replay.ts';
 export type { FindingKind } from './check/finding-kinds.ts';
+export type { CheckOptions, CheckResult } from './fuzz/check.ts';
 export { FINDING_KINDS } from './check/finding-kinds.ts';
 
 import type { ExploreOptions } from './run/options.ts';
 import type { ExploreResult } from './run/result.ts';
 import type { ReplayOptions, ReplayResult } from './run/replay.ts';
+import type { CheckOptions, CheckResult } from './fuzz/check.ts';
 
 export async function explore(path: string, opts?: ExploreOptions): Promise<ExploreResult> {
   return (await import('./run/explore.ts')).explore(path, opts);
@@ -20,6 +22,16 @@ export async function explore(path: string, opts?: ExploreOptions): Promise<Expl
 
 export async function replay(path: string, token: string, opts?: ReplayOptions): Promise<ReplayResult> {
   return (await import('./run/replay.ts')).replay(path, token, opts);
+}
+
+/** fast-check over the scenario's schedules; shrinks a failure to the fewest context switches. */
+export async function checkScenario(path: string, opts?: CheckOptions): Promise<CheckResult> {
+  return (await import('./fuzz/check.ts')).checkScenario(path, opts);
+}
+
+/** For a vitest test: resolves when no generated schedule gives a finding, else throws the shrunk failure. */
+export async function expectNoFindings(path: string, opts?: Omit<CheckOptions, 'throws'>): Promise<void> {
+  return (await import('./fuzz/check.ts')).expectNoFindings(path, opts);
 }
 
 /** Stop the CPU worker threads (lets a process exit promptly). */
