@@ -1,5 +1,5 @@
 /**
- * One CPU of the simulated machine for one batch of trials: load the scenario (cached across
+ * One CPU of the simulated machine for one batch of trials: import the scenario (cached across
  * batches, so a warm worker starts a batch in microseconds), bind its state to the shared
  * buffer, and run the batch loop. CPU 0 also closes trials: it runs the detectors.
  */
@@ -7,13 +7,18 @@ import { Layout } from '../src/machine/layout.ts';
 import { CLOSER, CpuRuntime, installRuntime } from '../src/machine/runtime.ts';
 import { runBatch } from '../src/machine/trial-loop.ts';
 import type { BatchTask, CloserResult } from '../src/machine/batch-task.ts';
+import type { ScenarioDef } from '../src/machine/declarations.ts';
 import { makeStrategy } from '../src/sched/make.ts';
 import { bindState } from '../src/kernel/objects.ts';
-import { loadScenario } from '../src/run/load-scenario.ts';
+import { importScenario } from '../src/run/load-scenario.ts';
 import { Analyzer } from '../src/run/analyze.ts';
 
+const scenarios = new Map<string, Promise<ScenarioDef>>();
+
 export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null> {
-  const { def } = await loadScenario(task.scenarioPath);
+  let loading = scenarios.get(task.scenarioUrl);
+  if (!loading) scenarios.set(task.scenarioUrl, (loading = importScenario(task.scenarioUrl, task.scenarioViaTsx, task.displayPath)));
+  const def = await loading;
   const L = new Layout(def, task.limits);
   const m = new Int32Array(task.sab, 0, L.totalWords);
   const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L, m));

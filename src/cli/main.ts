@@ -37,7 +37,7 @@ async function runCommand(path: string, o: Record<string, string | boolean | und
   });
   bar?.stop();
   if (o.json) {
-    const { interrupts: _i, ...rest } = r;
+    const { interrupts: _i, switches: _s, ...rest } = r;
     out(JSON.stringify({ ...rest, elapsedMs: Math.round(r.elapsedMs) }, null, 2));
   } else {
     for (const f of r.findings) out(f.report);

@@ -8,6 +8,9 @@ export interface BatchTask {
   sab: SharedArrayBuffer;
   cpu: number;
   scenarioPath: string;
+  /** the module a worker imports (a bundle made by the main thread, or the source via tsx) */
+  scenarioUrl: string;
+  scenarioViaTsx: boolean;
   /** the path as the user wrote it, for reports and replay commands */
   displayPath: string;
   limits: Limits;

@@ -3,9 +3,10 @@
  * code or Node's. Costly (a stack capture), so it runs only in trials replayed to be reported.
  */
 import { fileURLToPath } from 'node:url';
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.ts';
 
-const OWN_DIRS = [fileURLToPath(new URL('../', import.meta.url)), fileURLToPath(new URL('../../workers/', import.meta.url))];
+const OWN_DIRS = [join(PACKAGE_ROOT, 'src') + sep, join(PACKAGE_ROOT, 'workers') + sep, join(PACKAGE_ROOT, '.smpsim-cache') + sep];
 const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 
 export interface Frame {

@@ -13,18 +13,18 @@ import { Piscina } from 'piscina';
 import { C, H, type Layout } from './layout.ts';
 import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
 import { segment } from '../sched/token.ts';
+import { workerEntry } from './worker-entry.ts';
 
-const WORKER_ENTRY = new URL('../../workers/cpu.mjs', import.meta.url).href;
 const WATCHDOG_TICK_MS = 20;
 
 const pools = new Map<number, Piscina>();
 
 /** The warm pool for an n-CPU machine (started on first use). */
-export function cpuPool(n: number): Piscina {
+export async function cpuPool(n: number): Promise<Piscina> {
   let p = pools.get(n);
   if (!p) {
     p = new Piscina({
-      filename: WORKER_ENTRY,
+      filename: await workerEntry(),
       minThreads: n,
       maxThreads: n,
       concurrentTasksPerWorker: 1,
@@ -73,7 +73,7 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
-  const pool = cpuPool(L.ncpus);
+  const pool = await cpuPool(L.ncpus);
   const { port1, port2 } = new MessageChannel();
   let ended = false;
   let endSeen: () => void = () => {};
@@ -132,7 +132,12 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   await Promise.all(runs);
   ended = true;
   clearInterval(watchdog);
-  if (outcome.result) await Promise.race([endMessage, new Promise((r) => setTimeout(r, 1000))]);
+  if (outcome.result) {
+    // findings travel on their own port: wait for the closer's last message (bounded)
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([endMessage, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
+  }
   port1.close();
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
   return outcome;

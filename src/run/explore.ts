@@ -16,7 +16,7 @@ import { hangFinding, replay } from './replay.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const o = resolveOptions(opts);
-  const { def, absPath } = await loadScenario(path);
+  const { def, absPath, moduleUrl, viaTsx } = await loadScenario(path);
   const L = new Layout(def, o.limits);
   const tokenHead = { strategy: o.strategy, seed: o.seed, cpus: def.cpus };
   const found = new Map<string, Finding>();
@@ -27,11 +27,14 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   };
   const t0 = performance.now();
   let next = 0;
+  let switches = 0;
   while (next < o.trials) {
     const first = next;
     const out = await runBatchOnMachine({
       layout: L,
       scenarioPath: absPath,
+      scenarioUrl: moduleUrl,
+      scenarioViaTsx: viaTsx,
       displayPath: path,
       limits: o.limits,
       strategy: { name: o.strategy, seed: o.seed, depth: o.depth },
@@ -46,6 +49,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     });
     for (const [sig, n] of Object.entries(out.result?.counts ?? {})) counts.set(sig, (counts.get(sig) ?? 0) + n);
     addCounts(irq, out.result?.irqCounts);
+    switches += out.result?.switches ?? 0;
     next = first + out.trialsDone;
     const stuck = out.hang ?? out.crash;
     if (!stuck) break;
@@ -63,15 +67,15 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   for (const f of findings) {
     f.count = Math.max(counts.get(f.signature) ?? 1, 1);
     if (f.report || !o.reports) continue;
-    await attachReport(path, f, o.hangMs);
+    await attachReport(path, f, o.hangMs, o.limits.maxEvents);
   }
-  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings, interrupts: interruptRows(L, irq) };
+  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings, interrupts: interruptRows(L, irq), switches };
 }
 
 /** Replay the finding's token with call sites on and take the report of the same bug. */
-async function attachReport(path: string, f: Finding, hangMs: number): Promise<void> {
+async function attachReport(path: string, f: Finding, hangMs: number, maxEvents: number): Promise<void> {
   try {
-    const r = await replay(path, f.replay, { hangMs });
+    const r = await replay(path, f.replay, { hangMs, maxEvents });
     const same = r.findings.find((x) => x.signature === f.signature);
     if (same) {
       f.report = same.report;

@@ -1,12 +1,19 @@
 /**
- * Load a scenario module by path, TypeScript or JavaScript, with no build step: tsx's
- * tsImport() works in the main thread and in worker threads alike (its global hooks do not
- * reach workers on Node 20).
+ * Load a scenario module by path, TypeScript or JavaScript, with no build step for the user.
+ *
+ * The main thread bundles the scenario once with esbuild: its `smpsim` import is bound to the
+ * kernel API, every other package is left external at its absolute resolved path (so it loads
+ * exactly as from the scenario's own folder), and an inline source map keeps call sites and
+ * errors pointing at the user's `.ts` lines. CPU workers then import that plain JavaScript
+ * file: no TypeScript loader in any worker thread (tsx's global hooks do not reach worker
+ * threads on Node 20, and starting one per worker would cost ~150 ms each).
+ * Without esbuild, tsx's tsImport() loads the module directly (main thread and workers alike).
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
+import { PACKAGE_ROOT as ROOT } from '../machine/package-root.ts';
 import { isScenario, type ScenarioDef } from '../machine/declarations.ts';
 
 /** A scenario that cannot be used: the CLI prints the message as one line and exits 2. */
@@ -15,7 +22,14 @@ export class ScenarioError extends Error {}
 export interface LoadedScenario {
   def: ScenarioDef;
   absPath: string;
+  /** what a worker imports to get the same module */
+  moduleUrl: string;
+  /** true when moduleUrl is the user's source and must go through tsx */
+  viaTsx: boolean;
 }
+
+const KERNEL_ENTRY = join(ROOT, 'src', 'kernel', 'index.ts');
+const CACHE = join(ROOT, '.smpsim-cache');
 
 const cache = new Map<string, Promise<LoadedScenario>>();
 
@@ -30,19 +44,103 @@ export function loadScenario(path: string): Promise<LoadedScenario> {
   return p;
 }
 
-async function load(path: string, absPath: string): Promise<LoadedScenario> {
-  if (!existsSync(absPath)) throw new ScenarioError(`cannot open scenario ${path}: no such file`);
+function firstLine(e: unknown): string {
+  return ((e instanceof Error ? e.message : String(e)).split('\n').find((l) => l.trim()) ?? 'unknown error').trim();
+}
+
+type Esbuild = typeof import('esbuild');
+
+async function esbuildOrNull(): Promise<Esbuild | null> {
+  try {
+    return await import('esbuild');
+  } catch {
+    return null;
+  }
+}
+
+async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<string> {
+  let out;
+  try {
+    out = await esbuild.build({
+      entryPoints: [absPath],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outfile: join(CACHE, 'scenario.mjs'),
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'smpsim-externals',
+          setup(build) {
+            build.onResolve({ filter: /^smpsim$/ }, () => ({ path: KERNEL_ENTRY }));
+            // other packages: external, at the path they resolve to from the importing file
+            build.onResolve({ filter: /^[^./]/ }, async (args) => {
+              if (args.path.startsWith('node:') || args.kind === 'entry-point') return undefined;
+              if (args.importer.startsWith(join(ROOT, 'src'))) return { path: args.path, external: true };
+              const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
+              if (r.errors.length || !r.path) return { path: args.path, external: true };
+              return { path: pathToFileURL(r.path).href, external: true };
+            });
+          },
+        },
+      ],
+    });
+  } catch (e) {
+    const err = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors?.[0];
+    const where = err?.location ? `${err.location.file}:${err.location.line}: ` : '';
+    throw new ScenarioError(`cannot load scenario ${path}: ${err ? `${where}${err.text}` : firstLine(e)}`);
+  }
+  const text = out.outputFiles[0]!.text;
+  const file = join(CACHE, `scenario-${createHash('sha1').update(absPath).update(text).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file); // atomic: concurrent processes never see half a file
+  }
+  return pathToFileURL(file).href;
+}
+
+/** Import a scenario module (by bundle URL, or via tsx) and find its scenario({...}). */
+export async function importScenario(url: string, viaTsx: boolean, path = url): Promise<ScenarioDef> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await tsImport(pathToFileURL(absPath).href, import.meta.url)) as Record<string, unknown>;
+    if (viaTsx) {
+      const { tsImport } = await import('tsx/esm/api');
+      mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    } else {
+      process.setSourceMapsEnabled(true);
+      mod = (await import(url)) as Record<string, unknown>;
+    }
   } catch (e) {
-    const msg = (e instanceof Error ? e.message : String(e)).split('\n').find((l) => l.trim()) ?? 'unknown error';
-    throw new ScenarioError(`cannot load scenario ${path}: ${msg.trim()}`);
+    throw new ScenarioError(`cannot load scenario ${path}: ${firstLine(e)}`);
   }
   let s = mod.default;
   if (!isScenario(s) && s && typeof s === 'object' && isScenario((s as Record<string, unknown>).default)) {
     s = (s as Record<string, unknown>).default;
   }
   if (!isScenario(s)) throw new ScenarioError(`scenario ${path} has no default export made by scenario({...})`);
-  return { def: s.def, absPath };
+  return s.def;
+}
+
+async function load(path: string, absPath: string): Promise<LoadedScenario> {
+  if (!existsSync(absPath)) throw new ScenarioError(`cannot open scenario ${path}: no such file`);
+  const esbuild = await esbuildOrNull();
+  let moduleUrl = pathToFileURL(absPath).href;
+  let viaTsx = true;
+  if (esbuild) {
+    try {
+      mkdirSync(CACHE, { recursive: true });
+      moduleUrl = await bundle(esbuild, path, absPath);
+      viaTsx = false;
+    } catch (e) {
+      if (e instanceof ScenarioError) throw e;
+      // an unwritable package folder: fall back to tsx
+    }
+  }
+  const def = await importScenario(moduleUrl, viaTsx, path);
+  return { def, absPath, moduleUrl, viaTsx };
 }

@@ -14,6 +14,8 @@ import { resolveOptions } from './options.ts';
 
 export interface ReplayOptions {
   hangMs?: number;
+  /** events per trial before it counts as a livelock (as in the run that made the token) */
+  maxEvents?: number;
   /** lenient: a choice that does not fit is taken modulo the options (generated schedules) */
   lenient?: boolean;
 }
@@ -39,16 +41,18 @@ export interface ReplayResult {
 
 export async function replay(path: string, token: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const t = decodeToken(token);
-  const { def, absPath } = await loadScenario(path);
+  const { def, absPath, moduleUrl, viaTsx } = await loadScenario(path);
   if (t.cpus !== def.cpus) {
     throw new TokenError(`replay token is for a ${t.cpus}-CPU machine but ${path} has ${def.cpus} CPU${def.cpus === 1 ? '' : 's'}`);
   }
-  const o = resolveOptions({ hangMs: opts.hangMs });
+  const o = resolveOptions({ hangMs: opts.hangMs, maxEvents: opts.maxEvents });
   const L = new Layout(def, o.limits);
   const messages: FindingMessage[] = [];
   const out = await runBatchOnMachine({
     layout: L,
     scenarioPath: absPath,
+    scenarioUrl: moduleUrl,
+    scenarioViaTsx: viaTsx,
     displayPath: path,
     limits: o.limits,
     strategy: { name: 'replay', seed: t.seed, depth: 1, schedules: t.trials.map((x) => x.choices), strict: !opts.lenient },

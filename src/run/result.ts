@@ -34,6 +34,8 @@ export interface ExploreResult {
   elapsedMs: number;
   findings: Finding[];
   interrupts: InterruptRow[];
+  /** baton hand-offs between CPUs over the run (context switches) */
+  switches: number;
 }
 
 export function findingFrom(msg: FindingMessage): Finding {
