@@ -128,12 +128,19 @@ export class Contexts {
   /**
    * Everything the task running on `cpu` holds, outermost first: its own stack, then each
    * interrupt nested on it. This is what the kernel's per-task held_locks array holds, and
-   * what reports list and local_irq_enable marks.
+   * what reports list and local_irq_enable marks. Fills `out` (no allocation on hot paths)
+   * and returns how many stacks it holds.
    */
-  chain(cpu: number, pid: number): HeldStack[] {
-    const out = [this.task(cpu, pid)];
+  fillChain(cpu: number, pid: number, out: HeldStack[]): number {
+    out[0] = this.task(cpu, pid);
     const d = this.depth[cpu]!;
-    for (let i = 0; i < d; i++) out.push(this.frames[cpu]![i]!);
+    for (let i = 0; i < d; i++) out[i + 1] = this.frames[cpu]![i]!;
+    return d + 1;
+  }
+
+  chain(cpu: number, pid: number): HeldStack[] {
+    const out: HeldStack[] = [];
+    this.fillChain(cpu, pid, out);
     return out;
   }
 }

@@ -28,6 +28,7 @@ export const LOCK_TYPES: Readonly<Record<ObjectKind, LockType>> = {
   atomic: NOT_A_LOCK,
   shared: NOT_A_LOCK,
   percpu: NOT_A_LOCK,
+  tasklet: NOT_A_LOCK,
 };
 
 export function lockTypeOf(kind: ObjectKind): LockType {

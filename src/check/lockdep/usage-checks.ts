@@ -8,6 +8,7 @@
 import type { LockdepCore } from './core.ts';
 import { stateClass } from './dep-graph.ts';
 import { TITLES, type IrqScenario } from './finding-data.ts';
+import type { HeldStack } from './held-locks.ts';
 import {
   ENABLED_HARDIRQ,
   ENABLED_SOFTIRQ,
@@ -49,12 +50,16 @@ export function markUsage(core: LockdepCore, cls: number, read: number, trylock:
   }
 }
 
+const chainBuffer: HeldStack[] = [];
+
 /**
  * mark_held_locks(): irqs (softirqs) are being enabled with these locks held, so each becomes
  * unsafe for that irq. Covers the whole task: interrupted contexts below the current one too.
  */
 export function markHeldLocks(core: LockdepCore, base: number): void {
-  for (const s of core.contexts.chain(core.cpu, core.pid)) {
+  const n = core.contexts.fillChain(core.cpu, core.pid, chainBuffer);
+  for (let k = 0; k < n; k++) {
+    const s = chainBuffer[k]!;
     for (let i = 0; i < s.n; i++) {
       const read = s.read[i]!;
       markLock(core, s.cls[i]!, read, s.seq[i]!, base + (read ? USAGE_READ_MASK : 0));
