@@ -6,5 +6,6 @@ export * from './atomic.ts';
 export * from './memory.ts';
 export * from './irqflags.ts';
 export * from './bug.ts';
+export * from './barrier.ts';
 export * from './errno.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';

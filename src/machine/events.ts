@@ -124,6 +124,7 @@ export const KFN_NAMES = [
   'local_irq_disable', 'local_irq_enable', 'local_irq_save', 'local_irq_restore',
   'local_bh_disable', 'local_bh_enable', 'preempt_disable', 'preempt_enable',
   'BUG_ON', 'WARN_ON', 'irq_handler',
+  'smp_store_release', 'smp_load_acquire', 'smp_mb', 'smp_wmb', 'smp_rmb',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

@@ -1,0 +1,351 @@
+/**
+ * Data races by happens-before (FastTrack over vector clocks), in KCSAN's terms: two accesses
+ * to the same shared cell, at least one a write, at least one plain, not ordered by
+ * happens-before. Predictive: a race is reported on the first trial where the two accesses are
+ * unordered, whether or not that trial lost an update.
+ *
+ * Happens-before comes from: lock release → later acquire of the same lock (any lock kind, and
+ * a semaphore's up → the down it satisfies, both LOCK_RELEASE/LOCK_ACQUIRE); fully ordered
+ * atomics (value-returning RMW: a full barrier, and acquire/release on the atomic itself);
+ * smp_store_release → an smp_load_acquire reading it; smp_wmb/smp_mb before a write → a read
+ * of it followed by smp_rmb/smp_mb; an irq line's handler exit → its next entry; a task's end →
+ * what its CPU runs afterwards; softirq/tasklet schedule → run (see registerScheduleOp).
+ * Plain atomic_set/atomic_read/atomic_inc order nothing.
+ *
+ * An interrupt handler and the code it interrupted on the same CPU are concurrent, except for
+ * accesses the interrupted code made with irqs (for a softirq: bottom halves) disabled.
+ *
+ * Every event is handled in constant time over typed arrays (clock joins are O(threads) and
+ * happen only at synchronisation), with no allocation unless a race is reported.
+ */
+import {
+  Ctx,
+  CTX_NAMES,
+  EV_WORDS,
+  EvFlag,
+  F_A,
+  F_B,
+  F_CPU,
+  F_CTX,
+  F_FLAGS,
+  F_FN,
+  F_OBJ,
+  F_OP,
+  F_PCOUNT,
+  F_SITE,
+  F_TID,
+  KFN_NAMES,
+  LockFlag,
+  Op,
+  SOFTIRQ_MASK,
+  kfn,
+} from '../../machine/events.ts';
+import type { Layout } from '../../machine/layout.ts';
+import { siteText } from '../../machine/call-site.ts';
+import type { Detector, RawFinding, TrialInfo } from '../detector.ts';
+import { copy, join } from './clocks.ts';
+import { EMPTY, MARKED, NCTX, PLAIN, RaceState, SHARED, SOFT_KEYS } from './race-state.ts';
+import { RACES, type RaceAccess, type RaceData } from './finding-data.ts';
+
+const FN_RELEASE = kfn('smp_store_release');
+const FN_ACQUIRE = kfn('smp_load_acquire');
+const FN_MB = kfn('smp_mb');
+const FN_WMB = kfn('smp_wmb');
+const FN_RMB = kfn('smp_rmb');
+
+/**
+ * Ops that schedule a softirq or tasklet (F_A its number): each releases into the number's
+ * clock, which the SOFTIRQ_ENTER with the same F_A acquires. The layer that emits them
+ * registers them here.
+ */
+const SCHEDULE_OPS = new Set<number>();
+export function registerScheduleOp(op: number): void {
+  SCHEDULE_OPS.add(op);
+}
+
+/** the innermost-context priority: who can interrupt whom on one CPU */
+const PRIO = [0, 2, 1]; // task, hardirq, softirq
+
+type Report = (f: RawFinding) => void;
+
+export class RaceDetector implements Detector {
+  readonly name = RACES;
+  private s: RaceState | undefined;
+  private t!: TrialInfo;
+  private w!: Int32Array;
+  private report!: Report;
+  /** signatures reported in this trial (one finding per pair per trial) */
+  private readonly inTrial = new Set<string>();
+
+  onTrial(t: TrialInfo, report: Report): void {
+    if (!this.s || this.s.L !== t.layout) this.s = new RaceState(t.layout);
+    const s = this.s;
+    s.reset();
+    this.t = t;
+    this.w = t.events.words;
+    this.report = report;
+    this.inTrial.clear();
+    this.run(s, t.events.length);
+  }
+
+  /** The event loop; public for the benchmark. */
+  run(s: RaceState, n: number): void {
+    const w = this.w;
+    const T = s.T;
+    for (let i = 0; i < n; i++) {
+      const at = i * EV_WORDS;
+      const op = w[at + F_OP]!;
+      const u = w[at + F_CPU]! * NCTX + w[at + F_CTX]!;
+      const o = w[at + F_OBJ]!;
+      switch (op) {
+        case Op.MEM_READ:
+          this.noteRead(s, u, o, false);
+          this.access(s, i, u, o, false, PLAIN);
+          break;
+        case Op.MEM_WRITE:
+          this.access(s, i, u, o, true, PLAIN);
+          this.noteWrite(s, u, o, false, false);
+          break;
+        case Op.MEM_READ_ONCE:
+          this.noteRead(s, u, o, w[at + F_FN] === FN_ACQUIRE);
+          this.access(s, i, u, o, false, MARKED);
+          break;
+        case Op.MEM_WRITE_ONCE:
+          this.access(s, i, u, o, true, MARKED);
+          this.noteWrite(s, u, o, false, w[at + F_FN] === FN_RELEASE);
+          break;
+        case Op.ATOMIC_READ:
+          this.noteRead(s, u, o, w[at + F_FN] === FN_ACQUIRE);
+          break;
+        case Op.ATOMIC_SET:
+          this.noteWrite(s, u, o, false, w[at + F_FN] === FN_RELEASE);
+          break;
+        case Op.ATOMIC_RMW:
+          this.noteRead(s, u, o, false);
+          this.noteWrite(s, u, o, true, false);
+          break;
+        case Op.ATOMIC_RMW_ORDERED:
+          // smp_mb(); rmw acquiring what the atomic carries; smp_mb()
+          this.noteRead(s, u, o, true);
+          join(s.C, u, s.pendAcq, u);
+          copy(s.fenceRel, u, s.C, u);
+          s.hasFence[u] = 1;
+          this.noteWrite(s, u, o, true, false);
+          s.C.v[u * T + u]!++;
+          break;
+        case Op.LOCK_ACQUIRE:
+          join(s.C, u, s.lockW, o);
+          if (!(w[at + F_A]! & LockFlag.READ)) join(s.C, u, s.lockR, o);
+          break;
+        case Op.LOCK_RELEASE:
+          join(w[at + F_A]! & LockFlag.READ ? s.lockR : s.lockW, o, s.C, u);
+          s.C.v[u * T + u]!++;
+          break;
+        case Op.IRQ_ENTER:
+          join(s.C, u, s.lines, w[at + F_A]!);
+          join(s.C, u, s.exits, w[at + F_CPU]!);
+          break;
+        case Op.IRQ_EXIT:
+          join(s.lines, w[at + F_A]!, s.C, u);
+          s.C.v[u * T + u]!++;
+          break;
+        case Op.SOFTIRQ_ENTER:
+          join(s.C, u, s.soft, (w[at + F_A]! >>> 0) % SOFT_KEYS);
+          join(s.C, u, s.exits, w[at + F_CPU]!);
+          break;
+        case Op.TASK_END:
+          join(s.exits, w[at + F_CPU]!, s.C, u);
+          s.C.v[u * T + u]!++;
+          break;
+        case Op.MARK: {
+          const fn = w[at + F_FN];
+          if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);
+          if (fn === FN_WMB || fn === FN_MB) {
+            copy(s.fenceRel, u, s.C, u);
+            s.hasFence[u] = 1;
+            s.C.v[u * T + u]!++;
+          }
+          break;
+        }
+        default:
+          if (SCHEDULE_OPS.has(op)) {
+            join(s.soft, (w[at + F_A]! >>> 0) % SOFT_KEYS, s.C, u);
+            s.C.v[u * T + u]!++;
+          }
+      }
+    }
+  }
+
+  /** A read of object o: remember the release it may pair with; acquire it at once if asked. */
+  private noteRead(s: RaceState, u: number, o: number, acquire: boolean): void {
+    if (!s.hasWFence[o]) return;
+    join(s.pendAcq, u, s.wFence, o);
+    if (acquire) join(s.C, u, s.wFence, o);
+  }
+
+  /** A write of object o: the release clock it carries (a read-modify-write keeps the old one). */
+  private noteWrite(s: RaceState, u: number, o: number, rmw: boolean, release: boolean): void {
+    if (release) {
+      copy(s.wFence, o, s.C, u);
+      s.hasWFence[o] = 1;
+      s.C.v[u * s.T + u]!++;
+    } else if (s.hasFence[u]) {
+      if (rmw && s.hasWFence[o]) join(s.wFence, o, s.fenceRel, u);
+      else copy(s.wFence, o, s.fenceRel, u);
+      s.hasWFence[o] = 1;
+    } else if (!rmw) {
+      s.hasWFence[o] = 0;
+    }
+  }
+
+  /** FastTrack's read and write rules, plain and marked. */
+  private access(s: RaceState, i: number, u: number, o: number, write: boolean, cls: number): void {
+    const T = s.T;
+    const cu = s.C.v[u * T + u]!;
+    const ord = ++s.ord[((u * s.N + o) * 2 + (write ? 1 : 0)) * 2 + cls]!;
+    const sp = o * 2 + PLAIN;
+    const sm = o * 2 + MARKED;
+    const plain = cls === PLAIN;
+    this.check(s, s.wT[sp]!, s.wC[sp]!, s.wSeq[sp]!, s.wOrd[sp]!, true, false, i, u, ord, write, cls);
+    if (plain) this.check(s, s.wT[sm]!, s.wC[sm]!, s.wSeq[sm]!, s.wOrd[sm]!, true, true, i, u, ord, write, cls);
+    if (write) {
+      this.checkReads(s, sp, false, i, u, ord, cls);
+      if (plain) this.checkReads(s, sm, true, i, u, ord, cls);
+      const sw = o * 2 + cls;
+      s.wT[sw] = u;
+      s.wC[sw] = cu;
+      s.wSeq[sw] = i;
+      s.wOrd[sw] = ord;
+      s.rT[sp] = EMPTY;
+      if (plain) {
+        s.rT[sm] = EMPTY;
+        s.wT[sm] = EMPTY;
+      }
+      return;
+    }
+    const sr = o * 2 + cls;
+    const rt = s.rT[sr]!;
+    if (rt === SHARED) {
+      s.rvC.v[sr * T + u] = cu;
+      s.rvSeq.v[sr * T + u] = i;
+      s.rvOrd.v[sr * T + u] = ord;
+    } else if (rt === EMPTY || rt === u || s.rC[sr]! <= s.C.v[u * T + rt]!) {
+      s.rT[sr] = u;
+      s.rC[sr] = cu;
+      s.rSeq[sr] = i;
+      s.rOrd[sr] = ord;
+    } else {
+      const row = sr * T;
+      s.rvC.v.fill(0, row, row + T);
+      s.rvC.v[row + rt] = s.rC[sr]!;
+      s.rvSeq.v[row + rt] = s.rSeq[sr]!;
+      s.rvOrd.v[row + rt] = s.rOrd[sr]!;
+      s.rvC.v[row + u] = cu;
+      s.rvSeq.v[row + u] = i;
+      s.rvOrd.v[row + u] = ord;
+      s.rT[sr] = SHARED;
+    }
+  }
+
+  private checkReads(s: RaceState, slot: number, marked: boolean, i: number, u: number, ord: number, cls: number): void {
+    const rt = s.rT[slot]!;
+    if (rt === EMPTY) return;
+    if (rt !== SHARED) {
+      this.check(s, rt, s.rC[slot]!, s.rSeq[slot]!, s.rOrd[slot]!, false, marked, i, u, ord, true, cls);
+      return;
+    }
+    const row = slot * s.T;
+    for (let t = 0; t < s.T; t++) {
+      const c = s.rvC.v[row + t]!;
+      if (c > 0) this.check(s, t, c, s.rvSeq.v[row + t]!, s.rvOrd.v[row + t]!, false, marked, i, u, ord, true, cls);
+    }
+  }
+
+  /** Is the earlier access (thread pt at clock pc) ordered before thread u now? If not, a race. */
+  private check(
+    s: RaceState,
+    pt: number,
+    pc: number,
+    pseq: number,
+    pord: number,
+    pwrite: boolean,
+    pmarked: boolean,
+    i: number,
+    u: number,
+    ord: number,
+    write: boolean,
+    cls: number,
+  ): void {
+    if (pt < 0 || pt === u || pc <= s.C.v[u * s.T + pt]!) return;
+    if (this.cannotInterleave(pseq, i)) return;
+    this.raceFound(pseq, pord, pwrite, pmarked, i, ord, write, cls === MARKED);
+  }
+
+  /**
+   * Two contexts of one CPU: the interrupting one can only come between the other's accesses
+   * where that one had irqs (for a softirq: irqs and bottom halves) enabled.
+   */
+  private cannotInterleave(a: number, b: number): boolean {
+    const w = this.w;
+    const aa = a * EV_WORDS;
+    const bb = b * EV_WORDS;
+    if (w[aa + F_CPU] !== w[bb + F_CPU]) return false;
+    const ka = w[aa + F_CTX]!;
+    const kb = w[bb + F_CTX]!;
+    const lower = PRIO[ka]! < PRIO[kb]! ? aa : bb;
+    const higher = lower === aa ? kb : ka;
+    if (w[lower + F_FLAGS]! & EvFlag.IRQS_DISABLED) return true;
+    return higher === Ctx.SOFTIRQ && (w[lower + F_PCOUNT]! & SOFTIRQ_MASK) !== 0;
+  }
+
+  private raceFound(pseq: number, pord: number, pwrite: boolean, pmarked: boolean, i: number, ord: number, write: boolean, marked: boolean): void {
+    const t = this.t;
+    const L: Layout = t.layout;
+    const o = this.w[i * EV_WORDS + F_OBJ]!;
+    const a = this.accessAt(pseq, pwrite, pmarked, pord);
+    const b = this.accessAt(i, write, marked, ord);
+    const halves = [position(a), position(b)].sort();
+    const obj = L.objects[o];
+    const signature = `data-race:${obj?.key ?? o}:${halves.join('|')}`;
+    if (this.inTrial.has(signature)) return;
+    this.inTrial.add(signature);
+    const data: RaceData = { obj: o, accesses: [a, b] };
+    this.report({
+      kind: 'data-race',
+      signature,
+      title: `BUG: KCSAN: data-race in ${[a.fn, b.fn].sort().join(' / ')}`,
+      cpus: [...new Set([a.cpu, b.cpu])].sort((x, y) => x - y),
+      locks: [],
+      refs: [a.ref, b.ref],
+      detector: RACES,
+      data,
+    });
+  }
+
+  private accessAt(seq: number, write: boolean, marked: boolean, ordinal: number): RaceAccess {
+    const w = this.w;
+    const at = seq * EV_WORDS;
+    const site = w[at + F_SITE]!;
+    return {
+      ref: { trial: this.t.index, seq },
+      cpu: w[at + F_CPU]!,
+      ctx: w[at + F_CTX]!,
+      pid: w[at + F_TID]!,
+      write,
+      marked,
+      value: w[at + F_A]!,
+      old: w[at + F_B]!,
+      fn: site ? siteText(this.t.text(site)).fn : (KFN_NAMES[w[at + F_FN]!] ?? '?'),
+      ordinal,
+    };
+  }
+}
+
+/** How an access is named across trials: context, kind and per-context ordinal. */
+export function position(a: RaceAccess): string {
+  return `${CTX_NAMES[a.ctx]}${a.cpu}:${a.marked ? 'marked-' : ''}${a.write ? 'write' : 'read'}#${a.ordinal}`;
+}
+
+export function createRaceDetector(): Detector {
+  return new RaceDetector();
+}

@@ -1,0 +1,100 @@
+/**
+ * The race detector's working memory, sized once per layout and cleared per trial: vector
+ * clocks of every thread and synchronisation object, and FastTrack's shadow of every object
+ * (last write as an epoch; last reads as an epoch, or a clock once reads are concurrent).
+ *
+ * Threads are CPU *contexts*: thread cpu*NCTX + Ctx.* (task, hardirq, softirq), so an interrupt
+ * handler is its own thread, concurrent with the code it interrupts. Shadow slots come in two
+ * classes per object: plain accesses and marked ones (READ_ONCE/WRITE_ONCE, release/acquire);
+ * marked accesses are only checked against plain ones.
+ */
+import { ClockTable } from './clocks.ts';
+import type { Layout } from '../../machine/layout.ts';
+
+export const NCTX = 3;
+export const PLAIN = 0;
+export const MARKED = 1;
+/** rT: no read recorded; reads recorded as a clock (read-shared) */
+export const EMPTY = -1;
+export const SHARED = -2;
+/** softirq / tasklet numbers are folded into this many sync clocks */
+export const SOFT_KEYS = 64;
+
+export class RaceState {
+  readonly T: number;
+  readonly N: number;
+  /** thread clocks */
+  readonly C: ClockTable;
+  /** per lock: clock of its last exclusive releases, and of its reader releases (rwlock) */
+  readonly lockW: ClockTable;
+  readonly lockR: ClockTable;
+  /** per irq line: its handler's last exit (one line's handler never runs on two CPUs at once) */
+  readonly lines: ClockTable;
+  /** per CPU: its task's end (what runs on the CPU afterwards comes after it) */
+  readonly exits: ClockTable;
+  /** schedule → run of softirqs and tasklets, by number */
+  readonly soft: ClockTable;
+  /** per thread: clock at its last release fence (smp_wmb, smp_mb, fully ordered RMW) */
+  readonly fenceRel: ClockTable;
+  readonly hasFence: Uint8Array;
+  /** per thread: what its reads since would acquire at an acquire fence (smp_rmb, smp_mb) */
+  readonly pendAcq: ClockTable;
+  /** per object: the release clock its last write carries (store-release, write after a fence) */
+  readonly wFence: ClockTable;
+  readonly hasWFence: Uint8Array;
+  // FastTrack shadow, slot s = obj*2 + class
+  readonly wT: Int32Array;
+  readonly wC: Int32Array;
+  readonly wSeq: Int32Array;
+  readonly wOrd: Int32Array;
+  readonly rT: Int32Array;
+  readonly rC: Int32Array;
+  readonly rSeq: Int32Array;
+  readonly rOrd: Int32Array;
+  /** read-shared slots: per thread clock, seq and ordinal of its last read */
+  readonly rvC: ClockTable;
+  readonly rvSeq: ClockTable;
+  readonly rvOrd: ClockTable;
+  /** per (thread, object, write?, class): accesses so far this trial */
+  readonly ord: Int32Array;
+
+  constructor(readonly L: Layout) {
+    const T = (this.T = L.ncpus * NCTX);
+    const N = (this.N = Math.max(L.objects.length, 1));
+    this.C = new ClockTable(T, T);
+    this.lockW = new ClockTable(N, T);
+    this.lockR = new ClockTable(N, T);
+    this.lines = new ClockTable(Math.max(L.lines.length, 1), T);
+    this.exits = new ClockTable(L.ncpus, T);
+    this.soft = new ClockTable(SOFT_KEYS, T);
+    this.fenceRel = new ClockTable(T, T);
+    this.hasFence = new Uint8Array(T);
+    this.pendAcq = new ClockTable(T, T);
+    this.wFence = new ClockTable(N, T);
+    this.hasWFence = new Uint8Array(N);
+    const slots = 2 * N;
+    this.wT = new Int32Array(slots);
+    this.wC = new Int32Array(slots);
+    this.wSeq = new Int32Array(slots);
+    this.wOrd = new Int32Array(slots);
+    this.rT = new Int32Array(slots);
+    this.rC = new Int32Array(slots);
+    this.rSeq = new Int32Array(slots);
+    this.rOrd = new Int32Array(slots);
+    this.rvC = new ClockTable(slots, T);
+    this.rvSeq = new ClockTable(slots, T);
+    this.rvOrd = new ClockTable(slots, T);
+    this.ord = new Int32Array(T * N * 4);
+  }
+
+  /** A new trial: every thread at its own clock 1, nothing synchronised, no access recorded. */
+  reset(): void {
+    for (const t of [this.C, this.lockW, this.lockR, this.lines, this.exits, this.soft, this.fenceRel, this.pendAcq, this.wFence, this.rvC]) t.clear();
+    for (let t = 0; t < this.T; t++) this.C.v[t * this.T + t] = 1;
+    this.hasFence.fill(0);
+    this.hasWFence.fill(0);
+    this.wT.fill(EMPTY);
+    this.rT.fill(EMPTY);
+    this.ord.fill(0);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Memory barriers and release/acquire accesses, as in asm-generic/barrier.h. The machine is
+ * sequentially consistent, so they change no value; they are events that tell the race detector
+ * what the kernel's memory model orders: smp_store_release → the smp_load_acquire that reads its
+ * value, and smp_wmb … smp_rmb (or smp_mb) pairs around a flag (message passing).
+ *
+ * The accesses are marked (never a data race by themselves): a release store is a
+ * MEM_WRITE_ONCE (ATOMIC_SET on an atomic_t), an acquire load a MEM_READ_ONCE (ATOMIC_READ),
+ * told apart by F_FN. Fences are Op.MARK events with F_FN smp_mb / smp_wmb / smp_rmb.
+ */
+import { Op, kfn } from '../machine/events.ts';
+import { thisCpu } from './cpu.ts';
+import { objId, type Atomic, type Shared } from './objects.ts';
+
+const FN = {
+  release: kfn('smp_store_release'),
+  acquire: kfn('smp_load_acquire'),
+  mb: kfn('smp_mb'),
+  wmb: kfn('smp_wmb'),
+  rmb: kfn('smp_rmb'),
+};
+
+const isAtomic = (p: Shared | Atomic): boolean => (p as { __kind?: string }).__kind === 'atomic';
+
+/** smp_store_release(&p, v): a marked store ordered after everything before it. */
+export function smp_store_release(p: Shared | Atomic, v: number): void {
+  const rt = thisCpu('smp_store_release');
+  objId(p, 'smp_store_release');
+  rt.point();
+  const old = Atomics.exchange(rt.m, p.__at, v | 0);
+  rt.emit(isAtomic(p) ? Op.ATOMIC_SET : Op.MEM_WRITE_ONCE, p.__id, v | 0, old, FN.release);
+}
+
+/** smp_load_acquire(&p): a marked load ordered before everything after it. */
+export function smp_load_acquire(p: Shared | Atomic): number {
+  const rt = thisCpu('smp_load_acquire');
+  objId(p, 'smp_load_acquire');
+  rt.point();
+  const v = Atomics.load(rt.m, p.__at);
+  rt.emit(isAtomic(p) ? Op.ATOMIC_READ : Op.MEM_READ_ONCE, p.__id, v, 0, FN.acquire);
+  return v;
+}
+
+function fence(name: string, fn: number): void {
+  thisCpu(name).emit(Op.MARK, -1, 0, 0, fn);
+}
+
+/** Full barrier: orders all earlier accesses before all later ones. */
+export const smp_mb = (): void => fence('smp_mb', FN.mb);
+/** Write barrier: earlier stores before later stores (pairs with smp_rmb). */
+export const smp_wmb = (): void => fence('smp_wmb', FN.wmb);
+/** Read barrier: earlier loads before later loads (pairs with smp_wmb). */
+export const smp_rmb = (): void => fence('smp_rmb', FN.rmb);

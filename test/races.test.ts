@@ -1,0 +1,136 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { explore, shutdown } from '../src/index.ts';
+import { scenarioFile } from './helpers.ts';
+
+afterAll(() => shutdown());
+
+const two = (name: string, imports: string, state: string, t0: string, t1: string) =>
+  scenarioFile(
+    name,
+    `import { scenario, ${imports} } from 'smpsim';
+export default scenario({
+  cpus: 2,
+  state: { ${state} },
+  tasks: [
+    { cpu: 0, run: (s) => { ${t0} } },
+    { cpu: 1, run: (s) => { ${t1} } },
+  ],
+});
+`,
+  );
+
+const races = (r: Awaited<ReturnType<typeof explore>>) => r.findings.filter((f) => f.kind === 'data-race');
+
+describe('data races', () => {
+  it('x.value++ from two CPUs without a lock: data-race on trial 1, KCSAN-shaped, both call sites', async () => {
+    const p = two('race-plain', 'shared', 'hits: shared(0)', 's.hits.value++;', 's.hits.value++;');
+    const r = await explore(p, { trials: 1, seed: 3 });
+    const found = races(r);
+    expect(found.length).toBeGreaterThan(0);
+    const f = found.find((x) => /write to hits/.test(x.report) && /read to hits/.test(x.report)) ?? found[0]!;
+    expect(f.firstTrial).toBe(0);
+    expect(f.title).toBe('BUG: KCSAN: data-race in run / run');
+    const lines = f.report.split('\n');
+    expect(lines[0]).toBe('='.repeat(66));
+    expect(lines[1]).toBe('BUG: KCSAN: data-race in run / run');
+    expect(f.report).toMatch(/^(write|read) to hits of 4 bytes by task 100[12] on cpu [01]:$/m);
+    expect(f.report).toContain(` run at ${p}:6`);
+    expect(f.report).toContain(` run at ${p}:7`);
+    expect(f.sites.sort()).toEqual([`${p}:6`, `${p}:7`]);
+    expect(f.report).toContain('Reported by Kernel Concurrency Sanitizer on:');
+    expect(lines.at(-2)).toBe(`replay: smpsim replay ${p} ${f.replay}`);
+    const ww = found.find((x) => (x.report.match(/^write to hits/gm) ?? []).length === 2);
+    expect(ww?.report).toContain('value changed: 0x00000000 -> 0x00000001');
+  });
+
+  it('under a common lock: nothing in 1,000 trials', async () => {
+    const p = two('race-lock', 'shared, spinlock, spin_lock, spin_unlock', 'l: spinlock(), hits: shared(0)',
+      'spin_lock(s.l); s.hits.value++; spin_unlock(s.l);', 'spin_lock(s.l); s.hits.value++; spin_unlock(s.l);');
+    const r = await explore(p, { trials: 1000 });
+    expect(r.findings).toEqual([]);
+  });
+
+  it('under two different locks: data-race', async () => {
+    const p = two('race-two-locks', 'shared, spinlock, spin_lock, spin_unlock', 'a: spinlock(), b: spinlock(), hits: shared(0)',
+      'spin_lock(s.a); s.hits.value++; spin_unlock(s.a);', 'spin_lock(s.b); s.hits.value++; spin_unlock(s.b);');
+    const r = await explore(p, { trials: 20 });
+    expect(races(r).length).toBeGreaterThan(0);
+    expect(races(r)[0]!.firstTrial).toBe(0);
+  });
+
+  it('atomic_inc from two CPUs: nothing', async () => {
+    const p = two('race-atomic', 'atomic, atomic_inc', 'v: atomic(0)', 'atomic_inc(s.v);', 'atomic_inc(s.v);');
+    expect((await explore(p, { trials: 300 })).findings).toEqual([]);
+  });
+
+  it('WRITE_ONCE flag and READ_ONCE poll: nothing', async () => {
+    const p = two('race-once', 'shared, READ_ONCE, WRITE_ONCE', 'flag: shared(0)',
+      'WRITE_ONCE(s.flag, 1);', 'for (let i = 0; i < 4 && !READ_ONCE(s.flag); i++);');
+    expect((await explore(p, { trials: 300 })).findings).toEqual([]);
+  });
+
+  it('a plain READ_ONCE poll against a plain write is still a race', async () => {
+    const p = two('race-half-marked', 'shared, READ_ONCE', 'flag: shared(0)', 's.flag.value = 1;', 'READ_ONCE(s.flag);');
+    const f = races(await explore(p, { trials: 50 }))[0];
+    expect(f?.report).toMatch(/^read \(marked\) to flag of 4 bytes by task 1002 on cpu 1:$/m);
+  });
+
+  const irqRead = (read: string) =>
+    scenarioFile(
+      'race-irq',
+      `import { scenario, shared, local_irq_save, local_irq_restore, IRQ_HANDLED } from 'smpsim';
+export default scenario({
+  cpus: 1,
+  state: { x: shared(0) },
+  tasks: [{ cpu: 0, run: (s) => { for (let i = 0; i < 2; i++) { ${read} } } }],
+  irqs: [{ irq: 10, name: 'eth0', cpus: [0], fires: 1, handler: (s) => { s.x.value = 1; return IRQ_HANDLED; } }],
+});
+`,
+    );
+
+  it('plain write in an irq handler, plain read in the interrupted task with irqs on: data-race', async () => {
+    const p = irqRead('const v = s.x.value;');
+    const f = races(await explore(p, { trials: 100 }))[0];
+    expect(f).toBeDefined();
+    expect(f!.title).toBe('BUG: KCSAN: data-race in handler / run');
+    expect(f!.report).toMatch(/^write to x of 4 bytes by interrupt on cpu 0:$/m);
+    expect(f!.report).toMatch(/^read to x of 4 bytes by task 1001 on cpu 0:$/m);
+  });
+
+  it('the same read under local_irq_save: nothing in 1,000 trials', async () => {
+    const p = irqRead('const f = local_irq_save(); const v = s.x.value; local_irq_restore(f);');
+    const r = await explore(p, { trials: 1000 });
+    expect(r.findings).toEqual([]);
+    expect(r.interrupts[0]!.perCpu[0]).toBeGreaterThan(0);
+  });
+
+  const messagePassing = (publish: string, poll: string) =>
+    two('race-mp', 'shared, atomic, atomic_set, atomic_read, atomic_inc_return, atomic_add_return', 'payload: shared(0), flag: atomic(0)',
+      `s.payload.value = 42; ${publish}`, `if (${poll}) { const v = s.payload.value; }`);
+
+  it('message passing with a fully ordered atomic as the flag: nothing', async () => {
+    const p = messagePassing('atomic_inc_return(s.flag);', 'atomic_add_return(0, s.flag) === 1');
+    const r = await explore(p, { trials: 500 });
+    expect(r.findings).toEqual([]);
+  });
+
+  it('message passing with plain atomic_set/atomic_read as the only ordering: data-race on the payload', async () => {
+    const p = messagePassing('atomic_set(s.flag, 1);', 'atomic_read(s.flag) === 1');
+    const f = races(await explore(p, { trials: 200 }))[0];
+    expect(f).toBeDefined();
+    expect(f!.report).toMatch(/^write to payload of 4 bytes by task 1001 on cpu 0:$/m);
+    expect(f!.report).toMatch(/^read to payload of 4 bytes by task 1002 on cpu 1:$/m);
+  });
+
+  it('smp_store_release / smp_load_acquire and smp_wmb / smp_rmb order the payload', async () => {
+    const rel = two('race-rel', 'shared, smp_store_release, smp_load_acquire', 'payload: shared(0), flag: shared(0)',
+      's.payload.value = 42; smp_store_release(s.flag, 1);', 'if (smp_load_acquire(s.flag)) { const v = s.payload.value; }');
+    expect((await explore(rel, { trials: 300 })).findings).toEqual([]);
+    const fences = two('race-wmb', 'shared, READ_ONCE, WRITE_ONCE, smp_wmb, smp_rmb', 'payload: shared(0), flag: shared(0)',
+      's.payload.value = 42; smp_wmb(); WRITE_ONCE(s.flag, 1);', 'if (READ_ONCE(s.flag)) { smp_rmb(); const v = s.payload.value; }');
+    expect((await explore(fences, { trials: 300 })).findings).toEqual([]);
+    const noRmb = two('race-normb', 'shared, READ_ONCE, WRITE_ONCE, smp_wmb', 'payload: shared(0), flag: shared(0)',
+      's.payload.value = 42; smp_wmb(); WRITE_ONCE(s.flag, 1);', 'if (READ_ONCE(s.flag)) { const v = s.payload.value; }');
+    expect(races(await explore(noRmb, { trials: 300 })).length).toBeGreaterThan(0);
+  });
+});
