@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { Op } from '../../src/machine/events.ts';
 import { decl, layoutOf } from './event-builder.ts';
 import { LockdepRun, lines } from './harness.ts';
 
@@ -197,5 +198,18 @@ describe('circular dependency', () => {
     sem.trial((b) => b.on(1).spin_lock('s').acquire('sem', 0, 'down').release('sem', 0, 'up'));
     sem.trial((b) => b.on(1).release('sem', 0, 'up'));
     expect(sem.findings).toEqual([]);
+  });
+
+  test('a wait given up (WAKE without the lock) does not swallow the next acquisition', () => {
+    const run = new LockdepRun(layoutOf({ m: decl('mutex'), s: decl('spinlock') }));
+    run.trial((b) => b.on(0).mutex_lock('m').spin_lock('s').spin_unlock('s').mutex_unlock('m'));
+    const found = run.trial((b) => {
+      b.on(1).acquire('m', 0, 'mutex_lock_interruptible', 'i.ts:3', true);
+      // undo the acquisition the builder wrote: the wait ends with WAKE instead
+      b.truncate(b.length - 1).emit(Op.WAKE, b.id('m'), 1, 1002, 'mutex_lock_interruptible', 'i.ts:3');
+      b.spin_lock('s', 'i.ts:5').mutex_lock('m', 'i.ts:6');
+    });
+    expect(found.map((f) => f.signature)).toEqual(['circular-dependency:m -> s']);
+    expect(lines(run.render(found[0]!))[3]).toBe('(m){+.+.}, at: i.ts:6');
   });
 });

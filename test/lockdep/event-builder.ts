@@ -98,6 +98,17 @@ export class EventBuilder {
     return this.n;
   }
 
+  /** Drop the events from `n` on (to rewrite how a call ended). */
+  truncate(n: number): this {
+    this.n = Math.min(this.n, n);
+    return this;
+  }
+
+  /** Object id of a state object by its printed name. */
+  id(name: string): number {
+    return this.obj(name);
+  }
+
   private obj(name: string): number {
     const o = this.layout.objects.find((x) => x.name === name);
     if (!o) throw new Error(`no object ${name}`);

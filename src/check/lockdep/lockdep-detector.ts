@@ -76,6 +76,12 @@ export class LockdepDetector implements Detector {
           releaseLock(core, contexts.current(core.cpu, core.ctx, core.pid), obj);
           break;
         }
+        case Op.WAKE: {
+          // A wait given up (timeout, signal) ends the pending acquisition without the lock.
+          const stack = contexts.current(w[o + F_CPU]!, w[o + F_CTX]!, w[o + F_TID]!);
+          if (stack.pendingObj === w[o + F_OBJ]) stack.pendingObj = -1;
+          break;
+        }
         case Op.IRQS_ON:
           // Only a real off -> on transition, and never inside a hardirq handler.
           if (w[o + F_A] === 1 || w[o + F_CTX] === Ctx.HARDIRQ) break;
