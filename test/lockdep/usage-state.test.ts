@@ -130,4 +130,19 @@ describe('inconsistent lock state', () => {
       '(rw){+?.+}, at: rw.ts:9',
     ]);
   });
+
+  test('a hardirq nested in a softirq uses the lock in both contexts', () => {
+    const run = new LockdepRun(one());
+    run.trial((b) => b.on(0).softirq(0, () => b.irq(0, () => b.spin_lock('a', 'n.ts:4').spin_unlock('a'))));
+    const [f] = run.trial((b) => b.on(1).local_irq_disable().spin_lock('a', 'n.ts:9').local_irq_enable('n.ts:10'));
+    expect(f!.signature).toBe('inconsistent-lock-state:a:IN-HARDIRQ-W/HARDIRQ-ON-W');
+    expect(lines(run.render(f!)).slice(3, 5)).toEqual([
+      'cpu1/1002 [HC0[0]:SC0[0]:HE0:SE1] takes:',
+      '(a){?.-.}, at: n.ts:9',
+    ]);
+    const inIrq = new LockdepRun(one());
+    inIrq.trial((b) => b.on(1).spin_lock('a').spin_unlock('a'));
+    const [g] = inIrq.trial((b) => b.on(0).softirq(0, () => b.irq(0, () => b.spin_lock('a'))));
+    expect(lines(inIrq.render(g!))[3]).toBe('cpu0/1001 [HC1[1]:SC1[1]:HE0:SE0] takes:');
+  });
 });
