@@ -32,7 +32,7 @@ describe('deadlocks', () => {
     const lines = d!.report.split('\n');
     expect(lines).toContain('WARNING: deadlock: no CPU can make progress');
     expect(lines).toContain('cpu0/1001 on CPU0 is trying to acquire lock:');
-    expect(lines).toContain(' (b), at: exercises/abba.ts:13');
+    expect(lines).toContain('(b), at: exercises/abba.ts:13');
     expect(lines).toContain(' #0: (a), at: exercises/abba.ts:12');
     expect(lines).toContain('       CPU0                    CPU1');
     expect(lines).toContain(' *** DEADLOCK ***');

@@ -2,14 +2,13 @@
 import type { RenderContext } from './render-context.ts';
 import type { EventRef } from '../check/detector.ts';
 
-/** The kernel's banner: a rule, the title, a rule of the title's width. */
+/** Every report opens with its title (the kernel's wording) underlined to its width. */
 export function banner(title: string): string[] {
-  const rule = '='.repeat(Math.max(title.length, 40));
-  return ['', rule, title, '-'.repeat(Math.max(title.length, 40))];
+  return [title, '='.repeat(title.length)];
 }
 
-/** ` (name), at: file.ts:line` */
-export function lockLine(ctx: RenderContext, obj: number, ref: EventRef | undefined, prefix = ' '): string {
+/** `(name), at: file.ts:line` */
+export function lockLine(ctx: RenderContext, obj: number, ref: EventRef | undefined, prefix = ''): string {
   return `${prefix}(${ctx.layout.objName(obj)}), at: ${ref ? ctx.site(ref) : '?'}`;
 }
 

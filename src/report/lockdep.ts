@@ -16,7 +16,7 @@ import type {
   LockdepData,
   LockLine,
 } from '../check/lockdep/finding-data.ts';
-import { taskId } from './format.ts';
+import { banner, taskId } from './format.ts';
 import type { RenderContext, Renderer } from './render-context.ts';
 
 class Printk {
@@ -243,5 +243,5 @@ class LockdepPrinter {
 export const renderLockdep: Renderer = (finding: RawFinding, ctx: RenderContext): string => {
   const printer = new LockdepPrinter(ctx);
   printer.draw(finding.data as LockdepData);
-  return [finding.title, '='.repeat(finding.title.length), ...printer.p.lines()].join('\n');
+  return [...banner(finding.title), ...printer.p.lines()].join('\n');
 };
