@@ -84,6 +84,23 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
     expect(again.findings.map((f) => f.kind)).toContain('deadlock');
   });
 
+  it('a worker that dies (process.exit in a task) is an exception finding and the run goes on', async () => {
+    const p = scenarioFile(
+      'crash',
+      `import { scenario, atomic, atomic_inc, atomic_read } from 'smpsim';
+export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
+  { cpu: 0, run: (s) => { atomic_inc(s.v); } },
+  { cpu: 1, run: (s) => { atomic_inc(s.v); if (atomic_read(s.v) === 2) process.exit(3); } },
+] });
+`,
+    );
+    const r = await explore(p, { trials: 10 });
+    const crash = r.findings.find((f) => f.signature === 'crash:cpu1');
+    expect(crash).toBeDefined();
+    expect(crash!.title).toMatch(/^BUG: CPU 1 worker crashed: /);
+    expect(r.trials).toBe(10);
+  });
+
   it('a livelock (a trial past the event bound) is an exception finding', async () => {
     const p = scenarioFile(
       'livelock',
