@@ -5,7 +5,7 @@
  */
 import type { ObjectDecl, ObjectKind, ScenarioDef, ScenarioModule } from '../machine/declarations.ts';
 
-function decl(kind: ObjectKind, init: number, count: number, array: boolean): ObjectDecl {
+export function decl(kind: ObjectKind, init: number, count: number, array: boolean): ObjectDecl {
   if (!Number.isInteger(count) || count < 1) throw new Error(`${kind}s(n): n must be a positive integer`);
   return { __smpsim: 'decl', kind, init: init | 0, count, array };
 }

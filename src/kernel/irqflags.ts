@@ -6,6 +6,8 @@
 import { HARDIRQ_MASK, Op, PREEMPT_OFFSET, SOFTIRQ_DISABLE_OFFSET, SOFTIRQ_MASK, SOFTIRQ_OFFSET, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
+import { C } from '../machine/layout.ts';
+import { doSoftirq } from '../machine/bottom-halves.ts';
 
 /** x86's EFLAGS.IF: set in saved flags when interrupts were enabled. */
 export const X86_EFLAGS_IF = 0x200;
@@ -54,6 +56,8 @@ export function bhDisable(rt: CpuRuntime, fn: number): void {
 export function bhEnable(rt: CpuRuntime, fn: number): void {
   rt.preemptAdd(-SOFTIRQ_DISABLE_OFFSET);
   rt.emit(Op.BH_ENABLE, -1, 0, 0, fn);
+  // softirqs raised while bh was off run now, unless still in interrupt context
+  if ((rt.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0 && rt.m[rt.me + C.SOFTIRQ_PENDING] !== 0) doSoftirq(rt);
 }
 
 export function local_irq_disable(): void {

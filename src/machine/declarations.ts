@@ -6,7 +6,7 @@
  */
 
 /** Object kinds the machine knows how to lay out and reset. */
-export type ObjectKind = 'spinlock' | 'rwlock' | 'mutex' | 'semaphore' | 'atomic' | 'shared' | 'percpu';
+export type ObjectKind = 'spinlock' | 'rwlock' | 'mutex' | 'semaphore' | 'atomic' | 'shared' | 'percpu' | 'tasklet';
 
 export interface ObjectDecl {
   readonly __smpsim: 'decl';
@@ -17,6 +17,8 @@ export interface ObjectDecl {
   readonly count: number;
   /** true when declared as an array (spinlocks(n), atomics(n) …) even with count 1. */
   readonly array: boolean;
+  /** tasklet(fn): the function it runs, in softirq context */
+  readonly fn?: (state: any) => unknown;
 }
 
 export function isObjectDecl(v: unknown): v is ObjectDecl {
@@ -47,6 +49,12 @@ export interface ScenarioDef {
   state?: Record<string, unknown>;
   tasks: TaskDecl[];
   irqs?: IrqDecl[];
+  /** Softirq handlers by number (raise_softirq(nr)); TASKLET_SOFTIRQ is the machine's own. */
+  softirqs?: { nr: number; name?: string; handler: (state: any) => unknown }[];
+  /** Functions request_irq() may install: they must be known to every CPU (by identity). */
+  handlers?: Record<string, (state: any, irq: number, dev_id: unknown) => unknown>;
+  /** Failures explored as strategy choices, off unless asked for. */
+  faults?: { kmalloc?: boolean; signals?: boolean };
   /** Runs once all CPUs are done: true (or undefined) when the state is right, else a message. */
   check?: (state: any) => boolean | string | void;
 }

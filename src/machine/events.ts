@@ -125,6 +125,11 @@ export const KFN_NAMES = [
   'local_bh_disable', 'local_bh_enable', 'preempt_disable', 'preempt_enable',
   'BUG_ON', 'WARN_ON', 'irq_handler',
   'smp_store_release', 'smp_load_acquire', 'smp_mb', 'smp_wmb', 'smp_rmb',
+  'down', 'up', 'down_interruptible', 'down_killable', 'down_trylock', 'down_timeout',
+  'mutex_lock', 'mutex_unlock', 'mutex_trylock', 'mutex_lock_interruptible', 'mutex_lock_killable',
+  'msleep', 'schedule', 'might_sleep', 'cond_resched', 'udelay', 'mdelay', 'schedule_timeout',
+  'kmalloc', 'kzalloc', 'kfree', 'copy_to_user', 'copy_from_user', 'request_irq', 'free_irq',
+  'raise_softirq', 'tasklet_schedule', 'softirq', 'wake_up',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

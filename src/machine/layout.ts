@@ -30,6 +30,8 @@ export const H = {
   END_EVENT: 17, // event seq that ended the trial (BUG …), -1 when none
   BATCH_TRIAL: 18, // index of the running trial within its batch
   TRIALS_DONE: 19, // trials closed in this batch (progress, and where a restarted batch resumes)
+  WAKEABLE: 21, //  contexts waiting that a timeout or signal may wake (wait.ts)
+  SOFTIRQ_CPUS: 22, // CPUs with softirqs pending
   WORDS: 32,
 } as const;
 
@@ -56,14 +58,15 @@ export const C = {
   NCTX: 7, //       depth of the context stack (1 = task only)
   STEPS: 8, //      events emitted by this CPU this trial
   HELD_N: 9, //     locks held
+  SOFTIRQ_PENDING: 10, // local_softirq_pending(): bit nr set when softirq nr is raised here
   CTX_BASE: 16, //  context stack: CTX_MAX entries of CTX_WORDS
-  HELD_BASE: 64, // held-lock stack: HELD_MAX entries of HELD_WORDS
-  WORDS: 256,
+  HELD_BASE: 80, // held-lock stack: HELD_MAX entries of HELD_WORDS
+  WORDS: 272,
 } as const;
 export const CTX_MAX = 8;
-export const CTX_WORDS = 6;
-/** Fields of one context-stack entry. */
-export const CX = { KIND: 0, TID: 1, NR: 2, WAIT_OBJ: 3, WAIT_FLAGS: 4, WAIT_SEQ: 5 } as const;
+export const CTX_WORDS = 8;
+/** Fields of one context-stack entry (WAIT_FLAGS: LockFlag bits plus the wait.ts bits). */
+export const CX = { KIND: 0, TID: 1, NR: 2, WAIT_OBJ: 3, WAIT_FLAGS: 4, WAIT_SEQ: 5, DEADLINE: 6 } as const;
 export const HELD_MAX = 48; // the kernel's MAX_LOCK_DEPTH
 export const HELD_WORDS = 4;
 /** Fields of one held-lock entry. */
@@ -88,8 +91,13 @@ export const O = { WORD: 0, OWNER: 1, AUX: 2, AUX2: 3 } as const;
 const OBJ_WORDS = 4;
 
 export const LINE_WORDS = 4;
-/** Fields of one IRQ line. */
-export const LN = { FIRES_LEFT: 0, ACTIVE: 1 } as const;
+/** Fields of one IRQ line. NACTIONS: handlers installed (a line with none is masked). */
+export const LN = { FIRES_LEFT: 0, ACTIVE: 1, NACTIONS: 2 } as const;
+/** request_irq() actions per line, each ACTION_WORDS words (see irq-actions.ts). */
+export const ACTION_MAX = 8;
+export const ACTION_WORDS = 4;
+/** kmalloc() handles per trial: HEAP word 0 is the last handle given, then one state word each. */
+export const HEAP_MAX = 4096;
 
 export interface ObjectInfo {
   id: number;
@@ -150,6 +158,8 @@ export class Layout {
   readonly strategyWords: number;
   readonly linesBase: number;
   readonly irqCountBase: number;
+  readonly actionBase: number;
+  readonly heapBase: number;
   readonly objBase: number;
   readonly choiceBase: number;
   readonly replayBase: number;
@@ -190,12 +200,21 @@ export class Layout {
     w += LINE_WORDS * this.lines.length;
     this.irqCountBase = w;
     w += this.lines.length * this.ncpus;
+    this.actionBase = w;
+    w += this.lines.length * ACTION_MAX * ACTION_WORDS;
+    this.heapBase = w;
+    w += 1 + HEAP_MAX;
     this.objBase = w;
     for (const [key, value] of Object.entries(def.state ?? {})) {
       if (!isObjectDecl(value)) continue;
       const infos: ObjectInfo[] = [];
       for (let index = 0; index < value.count; index++) {
-        const words = value.kind === 'percpu' ? Math.max(OBJ_WORDS, this.ncpus) : OBJ_WORDS;
+        const words =
+          value.kind === 'percpu'
+            ? Math.max(OBJ_WORDS, this.ncpus)
+            : value.kind === 'semaphore'
+              ? OBJ_WORDS + this.ncpus * CTX_MAX // + its FIFO of waiters
+              : OBJ_WORDS;
         const info: ObjectInfo = {
           id: this.objects.length,
           name: value.array ? `${key}[${index}]` : key,
@@ -239,6 +258,9 @@ export class Layout {
   }
   irqCount(l: number, c: number): number {
     return this.irqCountBase + l * this.ncpus + c;
+  }
+  action(l: number, k: number): number {
+    return this.actionBase + (l * ACTION_MAX + k) * ACTION_WORDS;
   }
   taskName(pid: number): string {
     return this.tasks[pid - FIRST_PID]?.name ?? `pid${pid}`;

@@ -5,20 +5,30 @@
  *
  * Words (see O in layout.ts): spinlock WORD = owner cpu+1.
  * rwlock WORD = readers, OWNER = writer cpu+1, AUX = writers waiting.
+ * mutex WORD = owner pid. semaphore WORD = count, AUX = waiters, then the waiters' keys in
+ * FIFO order (wait.ts), so that `up` lets the longest waiter through first.
+ *
+ * `flags` of canTake/waitBegin/waitEnd is the waiter's CX.WAIT_FLAGS while it waits (LockFlag
+ * bits plus its waiter key), plain LockFlag bits otherwise.
  */
 import { LockFlag } from './events.ts';
 import { O, type ObjectInfo } from './layout.ts';
+import { waitKeyOf } from './wait.ts';
 import type { ObjectKind } from './declarations.ts';
 
 export interface LockWordOps {
   canTake(m: Int32Array, at: number, flags: number): boolean;
-  take(m: Int32Array, at: number, flags: number, cpu: number): void;
+  take(m: Int32Array, at: number, flags: number, cpu: number, pid: number): void;
   /** returns false when the lock was not held at all */
   release(m: Int32Array, at: number, flags: number): boolean;
   waitBegin?(m: Int32Array, at: number, flags: number): void;
   waitEnd?(m: Int32Array, at: number, flags: number): void;
   /** initial words at trial start */
   reset(m: Int32Array, at: number, info: ObjectInfo): void;
+  /** a waiter sleeps (BLOCK event) rather than spins */
+  readonly sleeps?: boolean;
+  /** false: no owner (a counting semaphore): never on a held-lock stack */
+  readonly owned?: boolean;
 }
 
 const spinlock: LockWordOps = {
@@ -70,7 +80,55 @@ const rwlock: LockWordOps = {
   },
 };
 
-export const LOCK_WORDS: Partial<Record<ObjectKind, LockWordOps>> = { spinlock, rwlock };
+const mutex: LockWordOps = {
+  canTake: (m, at) => Atomics.load(m, at + O.WORD) === 0,
+  take(m, at, _flags, _cpu, pid) {
+    if (Atomics.compareExchange(m, at + O.WORD, 0, pid || -1) !== 0) throw new Error('mutex taken while busy');
+  },
+  release: (m, at) => Atomics.exchange(m, at + O.WORD, 0) !== 0,
+  reset(m, at) {
+    m[at + O.WORD] = 0;
+  },
+  sleeps: true,
+};
+
+const SEM_QUEUE = 4;
+
+const semaphore: LockWordOps = {
+  canTake(m, at, flags) {
+    if (Atomics.load(m, at + O.WORD) <= 0) return false;
+    const key = waitKeyOf(flags);
+    return key === 0 ? m[at + O.AUX] === 0 : m[at + SEM_QUEUE] === key;
+  },
+  take(m, at) {
+    Atomics.sub(m, at + O.WORD, 1);
+  },
+  release(m, at) {
+    Atomics.add(m, at + O.WORD, 1);
+    return true;
+  },
+  waitBegin(m, at, flags) {
+    const n = m[at + O.AUX]!;
+    m[at + SEM_QUEUE + n] = waitKeyOf(flags);
+    m[at + O.AUX] = n + 1;
+  },
+  waitEnd(m, at, flags) {
+    const n = m[at + O.AUX]!;
+    const q = at + SEM_QUEUE;
+    const i = m.subarray(q, q + n).indexOf(waitKeyOf(flags));
+    if (i < 0) return;
+    m.copyWithin(q + i, q + i + 1, q + n);
+    m[at + O.AUX] = n - 1;
+  },
+  reset(m, at, info) {
+    m[at + O.WORD] = info.init;
+    m[at + O.AUX] = 0;
+  },
+  sleeps: true,
+  owned: false,
+};
+
+export const LOCK_WORDS: Partial<Record<ObjectKind, LockWordOps>> = { spinlock, rwlock, mutex, semaphore };
 
 export function lockWords(kind: ObjectKind): LockWordOps {
   const ops = LOCK_WORDS[kind];

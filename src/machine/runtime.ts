@@ -32,13 +32,18 @@ import {
   F_SEQ,
   F_SITE,
   F_TID,
+  HARDIRQ_MASK,
   HARDIRQ_OFFSET,
   LockFlag,
+  SOFTIRQ_MASK,
   Op,
   kfn,
 } from './events.ts';
 import { C, CTX_MAX, CX, H, HELD_MAX, HL, LN, Order, TrialState, type Layout, CTX_WORDS, HELD_WORDS } from './layout.ts';
 import { lockWords } from './lock-words.ts';
+import { SOFTIRQ_LINE, WAIT_KEY_SHIFT, WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN, isWakeOption, wakeOption, wakeOptionCpu, waiterKey } from './wait.ts';
+import { doSoftirq } from './bottom-halves.ts';
+import { IrqActions } from './irq-actions.ts';
 import { StringTable } from './strings.ts';
 import { captureSite, userFrame } from './call-site.ts';
 import type { ScenarioDef, TaskDecl } from './declarations.ts';
@@ -94,6 +99,8 @@ export class CpuRuntime {
   /** the bound scenario state handed to tasks and handlers */
   state: unknown = undefined;
   readonly handlers: IrqHandler[][];
+  /** request_irq() actions (the table itself is in the shared buffer) and known functions */
+  readonly actions: IrqActions;
   private readonly opts: Int32Array;
   private readonly decision: { current: number; options: Int32Array; n: number; step: number };
   private readonly fnIrq = kfn('irq_handler');
@@ -112,8 +119,9 @@ export class CpuRuntime {
     this.taskIndex = def.tasks.findIndex((t) => t.cpu === cpu);
     this.task = this.taskIndex >= 0 ? def.tasks[this.taskIndex] : undefined;
     this.handlers = (def.irqs ?? []).map((d) => (d.handler ? [d.handler as IrqHandler] : []));
-    let maxOpts = L.ncpus + 1;
+    let maxOpts = 3 * L.ncpus + 1; // CPUs, early wake-ups, softirq runs, end
     for (const line of L.lines) maxOpts += line.cpus.length;
+    this.actions = new IrqActions(this);
     this.opts = new Int32Array(maxOpts);
     this.decision = { current: cpu, options: this.opts, n: 0, step: 0 };
   }
@@ -237,30 +245,84 @@ export class CpuRuntime {
     let n = 0;
     const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
     if (this.enabled(this.cpu)) opts[n++] = this.cpu;
-    else if (m[H.LIVE] === 0) opts[n++] = END_OPTION;
+    else if (m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0) opts[n++] = END_OPTION;
     for (let c = 0; c < L.ncpus; c++) if (c !== this.cpu && this.enabled(c)) opts[n++] = c;
+    if (m[H.WAKEABLE] !== 0) n = this.listWakeups(n);
     for (let l = 0; l < L.lines.length; l++) {
       const lb = L.line(l);
-      if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0) continue;
+      if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0 || m[lb + LN.NACTIONS] === 0) continue;
       for (const c of L.lines[l]!.cpus) if (m[L.cpu(c) + C.IRQS_OFF] === 0) opts[n++] = irqOption(l, c);
     }
+    if (m[H.SOFTIRQ_CPUS] !== 0) n = this.listSoftirqRuns(n);
     if (n === 0) this.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
-    let idx = 0;
-    if (n > 1) {
-      const d = this.decision;
-      d.current = this.cpu;
-      d.n = n;
-      d.step = step;
-      idx = this.strategy.choose(d as Decision);
-      const k = m[H.NCHOICE]!;
-      if (k < L.limits.maxChoices) {
-        m[L.choiceBase + k] = idx;
-        m[H.NCHOICE] = k + 1;
-      }
-    }
-    const o = opts[idx]!;
+    const o = opts[n > 1 ? this.pick(n, step) : 0]!;
     if (o === END_OPTION) this.endTrial(TrialState.DONE);
+    if (isWakeOption(o)) return this.wakeEarly(wakeOptionCpu(o));
     return o;
+  }
+
+  /** Ask the strategy among the first n options and record the choice in the trial's schedule. */
+  private pick(n: number, step: number): number {
+    const m = this.m;
+    const d = this.decision;
+    d.current = this.cpu;
+    d.n = n;
+    d.step = step;
+    const idx = this.strategy.choose(d as Decision);
+    const k = m[H.NCHOICE]!;
+    if (k < this.L.limits.maxChoices) {
+      m[this.L.choiceBase + k] = idx;
+      m[H.NCHOICE] = k + 1;
+    }
+    return idx;
+  }
+
+  /**
+   * A fault the scenario opted into (an allocation failing …): a two-way choice in the same
+   * stream as every other, index 0 being "no fault". True when the fault happens.
+   */
+  chooseFault(): boolean {
+    if (this.unwinding) throw new TrialAbort(Order.NONE);
+    const m = this.m;
+    const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
+    this.opts[0] = this.cpu;
+    this.opts[1] = wakeOption(this.cpu);
+    return this.pick(2, step) === 1;
+  }
+
+  /** Waits a timeout or a signal may end, of contexts that cannot go on by themselves. */
+  private listWakeups(n: number): number {
+    const m = this.m;
+    for (let c = 0; c < this.L.ncpus; c++) {
+      const d = m[this.L.cpu(c) + C.NCTX]!;
+      if (d === 0) continue;
+      const e = this.ctxAt(c, d - 1);
+      const wf = m[e + CX.WAIT_FLAGS]!;
+      if (m[e + CX.WAIT_OBJ]! < 0 || (wf & WAIT_WAKEABLE) === 0 || (wf & WAIT_WOKEN) !== 0 || this.enabled(c)) continue;
+      this.opts[n++] = wakeOption(c);
+    }
+    return n;
+  }
+
+  /** CPUs where pending softirqs may run now: irqs on, not in hardirq or softirq context. */
+  private listSoftirqRuns(n: number): number {
+    const m = this.m;
+    for (let c = 0; c < this.L.ncpus; c++) {
+      const b = this.L.cpu(c);
+      if (m[b + C.SOFTIRQ_PENDING] === 0 || m[b + C.IRQS_OFF] !== 0 || (m[b + C.PCOUNT]! & (HARDIRQ_MASK | SOFTIRQ_MASK)) !== 0) continue;
+      this.opts[n++] = irqOption(SOFTIRQ_LINE, c);
+    }
+    return n;
+  }
+
+  /** End CPU c's wait early (its timeout expired, or a signal came); returns c. */
+  private wakeEarly(c: number): number {
+    const m = this.m;
+    const e = this.ctxAt(c, m[this.L.cpu(c) + C.NCTX]! - 1);
+    const wf = m[e + CX.WAIT_FLAGS]!;
+    m[e + CX.WAIT_FLAGS] = wf | WAIT_WOKEN;
+    if (wf & WAIT_TIMEOUT && m[e + CX.DEADLINE]! > m[H.JIFFIES]!) m[H.JIFFIES] = m[e + CX.DEADLINE]!;
+    return c;
   }
 
   /** Can CPU c's innermost context go on? */
@@ -271,8 +333,10 @@ export class CpuRuntime {
     const e = this.ctxAt(c, d - 1);
     const w = m[e + CX.WAIT_OBJ]!;
     if (w < 0) return true;
+    const wf = m[e + CX.WAIT_FLAGS]!;
+    if (wf & WAIT_WOKEN) return true;
     const info = this.L.objects[w]!;
-    return lockWords(info.kind).canTake(m, info.offset, m[e + CX.WAIT_FLAGS]!);
+    return lockWords(info.kind).canTake(m, info.offset, wf);
   }
 
   handTo(c: number, order: number, arg: number): void {
@@ -342,26 +406,56 @@ export class CpuRuntime {
 
   // ---------------------------------------------------------------- locks
 
-  /** Take lock `obj` (LockFlag bits in `flags`), waiting while it is busy. */
-  acquire(obj: number, flags: number, fn: number): void {
+  /**
+   * Take lock `obj` (LockFlag bits in `flags`), waiting while it is busy. A sleeping lock's
+   * waiter blocks (BLOCK event). `waitMode` (wait.ts WAIT_TIMEOUT / WAIT_SIGNAL) lets the
+   * strategy end the wait early: then nothing is taken and the result is false.
+   */
+  acquire(obj: number, flags: number, fn: number, waitMode = 0, deadline = 0): boolean {
     const m = this.m;
     const info = this.L.objects[obj]!;
     const ops = lockWords(info.kind);
     if (!ops.canTake(m, info.offset, flags)) {
       const seq = this.emit(Op.LOCK_CONTENDED, obj, flags, 0, fn);
-      const e = this.ctxAt(this.cpu, this.depth() - 1);
+      if (ops.sleeps) this.block(obj, fn);
+      const d = this.depth() - 1;
+      const e = this.ctxAt(this.cpu, d);
+      const wf = flags | waitMode | (waiterKey(this.cpu, d) << WAIT_KEY_SHIFT);
       m[e + CX.WAIT_OBJ] = obj;
-      m[e + CX.WAIT_FLAGS] = flags;
+      m[e + CX.WAIT_FLAGS] = wf;
       m[e + CX.WAIT_SEQ] = seq;
-      ops.waitBegin?.(m, info.offset, flags);
-      do this.decideLoop();
-      while (!ops.canTake(m, info.offset, flags));
-      ops.waitEnd?.(m, info.offset, flags);
+      m[e + CX.DEADLINE] = deadline;
+      if (waitMode !== 0) m[H.WAKEABLE] = m[H.WAKEABLE]! + 1;
+      ops.waitBegin?.(m, info.offset, wf);
+      let woken = false;
+      for (;;) {
+        this.decideLoop();
+        if (ops.canTake(m, info.offset, wf)) break;
+        if ((woken = (m[e + CX.WAIT_FLAGS]! & WAIT_WOKEN) !== 0)) break;
+      }
+      if (waitMode !== 0) m[H.WAKEABLE] = m[H.WAKEABLE]! - 1;
+      ops.waitEnd?.(m, info.offset, wf);
       m[e + CX.WAIT_OBJ] = -1;
+      if (woken) {
+        this.emit(Op.WAKE, obj, this.cpu, this.pid(), fn);
+        return false;
+      }
     }
-    ops.take(m, info.offset, flags, this.cpu);
+    ops.take(m, info.offset, flags, this.cpu, this.pid());
     const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn);
-    this.pushHeld(obj, flags, seq);
+    if (ops.owned !== false) this.pushHeld(obj, flags, seq);
+    return true;
+  }
+
+  /** This context really sleeps now (on `obj`, or -1). In atomic context F_A names the site. */
+  block(obj: number, fn: number): void {
+    const atomic = this.preemptCount() !== 0;
+    this.emit(Op.BLOCK, obj, atomic ? this.siteId() : 0, 0, fn);
+  }
+
+  /** String id of the scenario's call site now (a stack capture: for the rare path only). */
+  siteId(): number {
+    return this.strings.intern(captureSite(), this.localTrial);
   }
 
   /** Try once; true when taken. A failed try is an event but takes nothing. */
@@ -372,18 +466,20 @@ export class CpuRuntime {
       this.emit(Op.TRYLOCK_FAILED, obj, flags, 0, fn);
       return false;
     }
-    ops.take(this.m, info.offset, flags, this.cpu);
+    ops.take(this.m, info.offset, flags, this.cpu, this.pid());
     const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn);
-    this.pushHeld(obj, flags, seq);
+    if (ops.owned !== false) this.pushHeld(obj, flags, seq);
     return true;
   }
 
   release(obj: number, flags: number, fn: number): void {
     const info = this.L.objects[obj]!;
-    lockWords(info.kind).release(this.m, info.offset, flags);
-    const held = this.findHeld(obj);
+    const ops = lockWords(info.kind);
+    ops.release(this.m, info.offset, flags);
+    const owned = ops.owned !== false;
+    const held = owned ? this.findHeld(obj) : -1;
     if (held >= 0) this.removeHeld(held);
-    this.emit(Op.LOCK_RELEASE, obj, held >= 0 ? flags : flags | LockFlag.NOT_HELD, 0, fn);
+    this.emit(Op.LOCK_RELEASE, obj, held >= 0 || !owned ? flags : flags | LockFlag.NOT_HELD, 0, fn);
   }
 
   isLocked(obj: number): boolean {
@@ -391,7 +487,7 @@ export class CpuRuntime {
     return !lockWords(info.kind).canTake(this.m, info.offset, 0);
   }
 
-  private pushHeld(obj: number, flags: number, seq: number): void {
+  protected pushHeld(obj: number, flags: number, seq: number): void {
     const m = this.m;
     const n = m[this.me + C.HELD_N]!;
     if (n >= HELD_MAX) throw new Error(`more than ${HELD_MAX} locks held (MAX_LOCK_DEPTH)`);
@@ -404,7 +500,7 @@ export class CpuRuntime {
   }
 
   /** Index of `obj` in the held stack, taken by the current context; -1 when not held. */
-  private findHeld(obj: number): number {
+  protected findHeld(obj: number): number {
     const m = this.m;
     const ctxi = this.depth() - 1;
     for (let i = m[this.me + C.HELD_N]! - 1; i >= 0; i--) {
@@ -414,7 +510,7 @@ export class CpuRuntime {
     return -1;
   }
 
-  private removeHeld(i: number): void {
+  protected removeHeld(i: number): void {
     const m = this.m;
     const n = m[this.me + C.HELD_N]!;
     const from = this.L.heldEntry(this.cpu, i + 1);
@@ -456,6 +552,10 @@ export class CpuRuntime {
    * with irqs off and the line masked on every CPU until it returns.
    */
   runIrq(l: number): void {
+    if (l === SOFTIRQ_LINE) {
+      doSoftirq(this);
+      return;
+    }
     const m = this.m;
     const lb = this.L.line(l);
     const line = this.L.lines[l]!;
@@ -471,21 +571,32 @@ export class CpuRuntime {
     this.onCpu = true;
     this.emit(Op.IRQ_ENTER, -1, l, line.irq, this.fnIrq);
     let ret = 0;
-    for (const h of this.handlers[l]!) {
-      try {
-        ret |= Number(h(this.state, line.irq)) | 0;
-      } catch (e) {
-        if (e instanceof ControlFlow) throw e;
-        this.fail(e, `irq ${line.irq} handler (${line.name})`);
-      }
-    }
+    const where = `irq ${line.irq} handler (${line.name})`;
+    for (const h of this.handlers[l]!) ret |= this.callHandler(() => h(this.state, line.irq), where);
+    ret |= this.actions.run(l, line.irq, where);
     this.emit(Op.IRQ_EXIT, -1, l, ret, this.fnIrq);
     this.onCpu = wasOnCpu;
     this.nested--;
     this.popContext();
     this.preemptAdd(-HARDIRQ_OFFSET);
-    m[this.me + C.IRQS_OFF] = savedOff;
     m[lb + LN.ACTIVE] = 0;
+    // irq_exit(): pending softirqs run here unless this irq interrupted one or bh is disabled
+    if (m[this.me + C.SOFTIRQ_PENDING] !== 0 && (this.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0) doSoftirq(this);
+    m[this.me + C.IRQS_OFF] = savedOff;
+  }
+
+  /**
+   * Run scenario code in an interrupt or softirq context; its irqreturn_t (a handler that
+   * returns nothing counts as IRQ_HANDLED, 1). A throw ends the trial as an exception.
+   */
+  callHandler(run: () => unknown, where: string): number {
+    try {
+      const r = run();
+      return r === undefined ? 1 : Number(r) | 0;
+    } catch (e) {
+      if (e instanceof ControlFlow) throw e;
+      this.fail(e, where);
+    }
   }
 
   /** End the trial because scenario code asked for it (BUG_ON). */

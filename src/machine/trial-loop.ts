@@ -10,6 +10,7 @@
 import { C, CpuStatus, CX, H, HL, LN, Order, TrialState, CTX_WORDS, type Layout } from './layout.ts';
 import { Ctx, EventLog } from './events.ts';
 import { resetObject } from './lock-words.ts';
+import { resetActions } from './irq-actions.ts';
 import { BatchStop, CLOSER, ControlFlow, CpuRuntime, TrialAbort, TrialOver } from './runtime.ts';
 import { segment } from '../sched/token.ts';
 import type { CpuSnapshot, TrialEnd, TrialInfo } from '../check/detector.ts';
@@ -111,7 +112,12 @@ function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): void {
     m[b + C.NCTX] = 0;
     m[b + C.STEPS] = 0;
     m[b + C.HELD_N] = 0;
+    m[b + C.SOFTIRQ_PENDING] = 0;
   }
+  m[H.WAKEABLE] = 0;
+  m[H.SOFTIRQ_CPUS] = 0;
+  m.fill(0, L.heapBase, L.heapBase + 1 + m[L.heapBase]!);
+  resetActions(m, L, (l) => rt.def.irqs?.[l]?.handler !== undefined);
   for (const t of L.tasks) {
     const e = L.ctxEntry(t.cpu, 0);
     m[e + CX.KIND] = Ctx.TASK;

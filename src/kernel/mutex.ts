@@ -1,0 +1,51 @@
+/**
+ * Mutexes (include/linux/mutex.h): sleeping locks with an owner. A waiter blocks (it is not
+ * enabled until the mutex is free); unlocking a mutex the caller does not hold is a release
+ * flagged NOT_HELD, which the checks report.
+ */
+import { LockFlag, kfn } from '../machine/events.ts';
+import { WAIT_SIGNAL } from '../machine/wait.ts';
+import { decl } from './declare.ts';
+import { EINTR } from './errno.ts';
+import type { KObject } from './objects.ts';
+import { enterOn, enterSleepingOn } from './sleep.ts';
+import type { ObjectDecl } from '../machine/declarations.ts';
+
+export type Mutex = KObject & { readonly __kind: 'mutex' };
+
+export const mutex = (): ObjectDecl => decl('mutex', 0, 1, false);
+export const mutexes = (n: number): ObjectDecl => decl('mutex', 0, n, true);
+
+function lockAs(name: string, lock: Mutex, waitMode: number): boolean {
+  const [rt, id] = enterSleepingOn(name, lock, 'mutex');
+  return rt.acquire(id, 0, kfn(name), waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode);
+}
+
+export function mutex_lock(lock: Mutex): void {
+  lockAs('mutex_lock', lock, 0);
+}
+
+/** 0, or -EINTR when a signal came while waiting (scenarios opt in with faults.signals). */
+export function mutex_lock_interruptible(lock: Mutex): number {
+  return lockAs('mutex_lock_interruptible', lock, WAIT_SIGNAL) ? 0 : -EINTR;
+}
+
+export function mutex_lock_killable(lock: Mutex): number {
+  return lockAs('mutex_lock_killable', lock, WAIT_SIGNAL) ? 0 : -EINTR;
+}
+
+/** 1 when taken, 0 when busy (the opposite of down_trylock). Never sleeps. */
+export function mutex_trylock(lock: Mutex): number {
+  const [rt, id] = enterOn('mutex_trylock', lock, 'mutex');
+  return rt.tryAcquire(id, LockFlag.TRY, kfn('mutex_trylock')) ? 1 : 0;
+}
+
+export function mutex_unlock(lock: Mutex): void {
+  const [rt, id] = enterOn('mutex_unlock', lock, 'mutex');
+  rt.release(id, 0, kfn('mutex_unlock'));
+}
+
+export function mutex_is_locked(lock: Mutex): boolean {
+  const [rt, id] = enterOn('mutex_is_locked', lock, 'mutex');
+  return rt.isLocked(id);
+}

@@ -1,0 +1,55 @@
+/**
+ * Counting semaphores (include/linux/semaphore.h). Sleepers queue in FIFO order and `up` lets
+ * the longest waiter through. A down that satisfies an up is the LOCK_ACQUIRE of the object
+ * that up released (a happens-before edge). Semaphores have no owner: lockdep does not
+ * validate them and they are on no held-lock stack, as in the kernel.
+ */
+import { LockFlag, kfn } from '../machine/events.ts';
+import { WAIT_SIGNAL, WAIT_TIMEOUT } from '../machine/wait.ts';
+import { decl } from './declare.ts';
+import { EINTR, ETIME } from './errno.ts';
+import type { KObject } from './objects.ts';
+import { enterOn, enterSleepingOn } from './sleep.ts';
+import type { ObjectDecl } from '../machine/declarations.ts';
+
+export type Semaphore = KObject & { readonly __kind: 'semaphore' };
+
+/** sema_init(sem, n): a semaphore with count n (default 1). */
+export const semaphore = (n = 1): ObjectDecl => decl('semaphore', n, 1, false);
+export const semaphores = (count: number, n = 1): ObjectDecl => decl('semaphore', n, count, true);
+
+function downAs(name: string, sem: Semaphore, waitMode: number, timeout = 0): boolean {
+  const [rt, id] = enterSleepingOn(name, sem, 'semaphore');
+  const mode = waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode;
+  return rt.acquire(id, 0, kfn(name), mode, (rt.jiffies() + timeout) | 0);
+}
+
+export function down(sem: Semaphore): void {
+  downAs('down', sem, 0);
+}
+
+/** 0, or -EINTR when a signal came while waiting (scenarios opt in with faults.signals). */
+export function down_interruptible(sem: Semaphore): number {
+  return downAs('down_interruptible', sem, WAIT_SIGNAL) ? 0 : -EINTR;
+}
+
+export function down_killable(sem: Semaphore): number {
+  return downAs('down_killable', sem, WAIT_SIGNAL) ? 0 : -EINTR;
+}
+
+/** 0, or -ETIME when `timeout` jiffies passed first: both outcomes are explored. */
+export function down_timeout(sem: Semaphore, timeout: number): number {
+  return downAs('down_timeout', sem, WAIT_TIMEOUT, Math.max(0, timeout | 0)) ? 0 : -ETIME;
+}
+
+/** Never sleeps: 0 when taken, 1 when not (the opposite of mutex_trylock). */
+export function down_trylock(sem: Semaphore): number {
+  const [rt, id] = enterOn('down_trylock', sem, 'semaphore');
+  return rt.tryAcquire(id, LockFlag.TRY, kfn('down_trylock')) ? 0 : 1;
+}
+
+/** Never sleeps; allowed in any context. */
+export function up(sem: Semaphore): void {
+  const [rt, id] = enterOn('up', sem, 'semaphore');
+  rt.release(id, 0, kfn('up'));
+}

@@ -1,0 +1,131 @@
+/**
+ * might_sleep() and the calls that may sleep, with virtual time. Every call that may sleep makes
+ * its scheduling point and then emits SLEEP (F_FN says which call) before anything else; the
+ * sleep-in-atomic detector judges it from the context stamped on that event. In atomic context
+ * the event's F_A names the call site (a stack capture, only on that path).
+ *
+ * Time: jiffies start at 0 in every trial and advance when something waits for them (msleep,
+ * mdelay, a timeout that fires). HZ is 1000, so a jiffy is a millisecond.
+ */
+import { Op, kfn } from '../machine/events.ts';
+import { H } from '../machine/layout.ts';
+import type { CpuRuntime } from '../machine/runtime.ts';
+import { maybeCpu, thisCpu } from './cpu.ts';
+import { objId, type KObject } from './objects.ts';
+
+export const HZ = 1000;
+export const MAX_SCHEDULE_TIMEOUT = 0x7fffffff;
+
+/** might_sleep() on rt's CPU (after its scheduling point). */
+export function mightSleep(rt: CpuRuntime, fn: number): void {
+  const invalid = rt.preemptCount() !== 0 || rt.irqsDisabled();
+  rt.emit(Op.SLEEP, -1, invalid ? rt.siteId() : 0, 0, fn);
+}
+
+/** Enter a call that may sleep: the CPU, the scheduling point, the SLEEP event. */
+export function enterSleeping(name: string): CpuRuntime {
+  const rt = thisCpu(name);
+  rt.point();
+  mightSleep(rt, kfn(name));
+  return rt;
+}
+
+/** Enter a call on a declared object of `kind`: the CPU and the object id, after the point. */
+export function enterOn(name: string, o: KObject, kind: string): [CpuRuntime, number] {
+  const rt = thisCpu(name);
+  const id = checkKind(rt, o, name, kind);
+  rt.point();
+  return [rt, id];
+}
+
+/** The same for a call that may sleep: then the SLEEP event. */
+export function enterSleepingOn(name: string, o: KObject, kind: string): [CpuRuntime, number] {
+  const r = enterOn(name, o, kind);
+  mightSleep(r[0], kfn(name));
+  return r;
+}
+
+/** The object id of `o`, which must be a declared object of `kind`. */
+export function checkKind(rt: CpuRuntime, o: KObject, name: string, kind: string): number {
+  const id = objId(o, name);
+  if (rt.L.objects[id]?.kind !== kind) throw new Error(`${name}(): argument is not a ${kind}`);
+  return id;
+}
+
+function advance(rt: CpuRuntime, j: number): void {
+  if (j > 0) rt.m[H.JIFFIES] = (rt.m[H.JIFFIES]! + Math.min(j, MAX_SCHEDULE_TIMEOUT)) | 0;
+}
+
+/** Sleep: the context really schedules (BLOCK), time passes, other CPUs may run meanwhile. */
+function sleepFor(rt: CpuRuntime, name: string, j: number): void {
+  rt.block(-1, kfn(name));
+  advance(rt, j);
+  rt.point();
+}
+
+export function might_sleep(): void {
+  enterSleeping('might_sleep');
+}
+
+/** Returns 0 (this machine never has to reschedule). */
+export function cond_resched(): number {
+  enterSleeping('cond_resched');
+  return 0;
+}
+
+export function schedule(): void {
+  sleepFor(enterSleeping('schedule'), 'schedule', 0);
+}
+
+/** Sleeps `timeout` jiffies; returns 0 (the whole timeout elapsed). */
+export function schedule_timeout(timeout: number): number {
+  sleepFor(enterSleeping('schedule_timeout'), 'schedule_timeout', timeout);
+  return 0;
+}
+
+export function msleep(msecs: number): void {
+  sleepFor(enterSleeping('msleep'), 'msleep', msecs_to_jiffies(msecs));
+}
+
+/** Busy-wait: allowed in any context; a scheduling point, never a sleep. */
+export function udelay(usecs: number): void {
+  const rt = thisCpu('udelay');
+  rt.point();
+  rt.emit(Op.MARK, -1, usecs | 0, 0, kfn('udelay'));
+}
+
+export function mdelay(msecs: number): void {
+  const rt = thisCpu('mdelay');
+  rt.point();
+  rt.emit(Op.MARK, -1, msecs | 0, 0, kfn('mdelay'));
+  advance(rt, msecs_to_jiffies(msecs));
+}
+
+export const ndelay = (nsecs: number): void => udelay(Math.ceil(nsecs / 1000));
+
+/** May fault on the user page, so may sleep. Returns the bytes not copied: 0. */
+export function copy_to_user(_to?: unknown, _from?: unknown, _n?: number): number {
+  enterSleeping('copy_to_user');
+  return 0;
+}
+
+export function copy_from_user(_to?: unknown, _from?: unknown, _n?: number): number {
+  enterSleeping('copy_from_user');
+  return 0;
+}
+
+export function msecs_to_jiffies(msecs: number): number {
+  return Math.ceil((msecs * HZ) / 1000);
+}
+
+export function jiffies_to_msecs(j: number): number {
+  return Math.floor((j * 1000) / HZ);
+}
+
+/** The virtual jiffies of the running trial (0 outside a CPU). */
+export function get_jiffies_64(): number {
+  return maybeCpu()?.jiffies() ?? 0;
+}
+
+export const time_after = (a: number, b: number): boolean => ((b - a) | 0) < 0;
+export const time_before = (a: number, b: number): boolean => time_after(b, a);

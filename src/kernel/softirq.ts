@@ -1,0 +1,45 @@
+/**
+ * Softirqs and tasklets (include/linux/interrupt.h). Handlers run in softirq context on irq exit,
+ * at local_bh_enable, or whenever the strategy lets that CPU's ksoftirqd run them; a softirq
+ * may run on several CPUs at once, a tasklet never does.
+ */
+import { Op, kfn } from '../machine/events.ts';
+import { NR_SOFTIRQS, SOFTIRQ_NR, raiseSoftirq, scheduleTasklet } from '../machine/bottom-halves.ts';
+import type { ObjectDecl } from '../machine/declarations.ts';
+import { thisCpu } from './cpu.ts';
+import type { KObject } from './objects.ts';
+import { checkKind } from './sleep.ts';
+
+export const { HI_SOFTIRQ, TIMER_SOFTIRQ, NET_TX_SOFTIRQ, NET_RX_SOFTIRQ, BLOCK_SOFTIRQ, IRQ_POLL_SOFTIRQ, TASKLET_SOFTIRQ, SCHED_SOFTIRQ, HRTIMER_SOFTIRQ, RCU_SOFTIRQ } =
+  SOFTIRQ_NR;
+export { NR_SOFTIRQS };
+
+export type Tasklet = KObject & { readonly __kind: 'tasklet' };
+
+/** DECLARE_TASKLET: `fn(state)` runs in softirq context each time the tasklet is scheduled. */
+export function tasklet(fn: (state: any) => unknown): ObjectDecl {
+  if (typeof fn !== 'function') throw new Error('tasklet(fn): fn must be a function');
+  return { __smpsim: 'decl', kind: 'tasklet', init: 0, count: 1, array: false, fn };
+}
+
+/** Queue the tasklet on this CPU, unless it is queued already. */
+export function tasklet_schedule(t: Tasklet): void {
+  const rt = thisCpu('tasklet_schedule');
+  const id = checkKind(rt, t, 'tasklet_schedule', 'tasklet');
+  rt.point();
+  const queued = scheduleTasklet(rt, id, rt.cpu);
+  rt.emit(Op.MARK, id, queued ? 1 : 0, 0, kfn('tasklet_schedule'));
+}
+
+/** Mark softirq `nr` pending on this CPU; its handler comes from the scenario's `softirqs`. */
+export function raise_softirq(nr: number): void {
+  const rt = thisCpu('raise_softirq');
+  if (!Number.isInteger(nr) || nr < 0 || nr >= NR_SOFTIRQS || nr === TASKLET_SOFTIRQ || !rt.def.softirqs?.some((s) => s.nr === nr)) {
+    throw new Error(`raise_softirq(${nr}): no such softirq in this scenario (declare it in softirqs: [{ nr, handler }])`);
+  }
+  rt.point();
+  raiseSoftirq(rt, rt.cpu, nr);
+  rt.emit(Op.MARK, -1, nr, 0, kfn('raise_softirq'));
+}
+
+export const raise_softirq_irqoff = raise_softirq;

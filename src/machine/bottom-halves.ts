@@ -1,0 +1,133 @@
+/**
+ * Bottom halves on a simulated CPU: pending softirqs run in softirq context (preempt_count
+ * SOFTIRQ_OFFSET, Ctx.SOFTIRQ, irqs on) on irq exit, at local_bh_enable, and as a strategy
+ * choice wherever that CPU has softirqs and irqs enabled (what ksoftirqd does). Tasklets are the
+ * machine's own TASKLET_SOFTIRQ: queued per CPU, and one tasklet never runs on two CPUs at once.
+ *
+ * Tasklet words (O in layout.ts): WORD = TASKLET_STATE_SCHED | TASKLET_STATE_RUN, OWNER = cpu+1
+ * whose list it is queued on, AUX = when it was queued (list order).
+ */
+import { Ctx, Op, SOFTIRQ_OFFSET, kfn } from './events.ts';
+import { C, H, O, type ObjectInfo } from './layout.ts';
+import type { ObjectDecl } from './declarations.ts';
+import type { CpuRuntime } from './runtime.ts';
+
+/** The kernel's softirq numbers. */
+export const SOFTIRQ_NR = {
+  HI_SOFTIRQ: 0,
+  TIMER_SOFTIRQ: 1,
+  NET_TX_SOFTIRQ: 2,
+  NET_RX_SOFTIRQ: 3,
+  BLOCK_SOFTIRQ: 4,
+  IRQ_POLL_SOFTIRQ: 5,
+  TASKLET_SOFTIRQ: 6,
+  SCHED_SOFTIRQ: 7,
+  HRTIMER_SOFTIRQ: 8,
+  RCU_SOFTIRQ: 9,
+} as const;
+export const NR_SOFTIRQS = 10;
+const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
+/** __do_softirq() restarts at most this many times before leaving the rest to ksoftirqd. */
+const MAX_SOFTIRQ_RESTART = 10;
+
+export const TASKLET_STATE_SCHED = 1;
+export const TASKLET_STATE_RUN = 2;
+
+const FN_SOFTIRQ = kfn('softirq');
+
+interface TaskletInfo {
+  info: ObjectInfo;
+  fn: (state: unknown) => unknown;
+}
+const taskletsOf = new WeakMap<CpuRuntime, TaskletInfo[]>();
+
+function tasklets(rt: CpuRuntime): TaskletInfo[] {
+  let t = taskletsOf.get(rt);
+  if (!t) {
+    t = rt.L.objects
+      .filter((o) => o.kind === 'tasklet')
+      .map((info) => ({ info, fn: (rt.def.state![info.key] as ObjectDecl).fn as (s: unknown) => unknown }));
+    taskletsOf.set(rt, t);
+  }
+  return t;
+}
+
+/** raise_softirq_irqoff(nr) on `cpu`. */
+export function raiseSoftirq(rt: CpuRuntime, cpu: number, nr: number): void {
+  const m = rt.m;
+  const at = rt.L.cpu(cpu) + C.SOFTIRQ_PENDING;
+  if (m[at] === 0) m[H.SOFTIRQ_CPUS] = m[H.SOFTIRQ_CPUS]! + 1;
+  m[at] = m[at]! | (1 << nr);
+}
+
+/** Queue tasklet `obj` on `cpu` unless it is queued already; false when it was. */
+export function scheduleTasklet(rt: CpuRuntime, obj: number, cpu: number): boolean {
+  const m = rt.m;
+  const at = rt.L.objects[obj]!.offset;
+  const w = m[at + O.WORD]!;
+  if (w & TASKLET_STATE_SCHED) return false;
+  m[at + O.WORD] = w | TASKLET_STATE_SCHED;
+  m[at + O.OWNER] = cpu + 1;
+  m[at + O.AUX] = m[H.NEV]!;
+  raiseSoftirq(rt, cpu, TASKLET_SOFTIRQ);
+  return true;
+}
+
+/** __do_softirq(): run what is pending on rt's CPU, nested on its stack. */
+export function doSoftirq(rt: CpuRuntime): void {
+  const m = rt.m;
+  const pend = rt.me + C.SOFTIRQ_PENDING;
+  if (m[pend] === 0) return;
+  const savedOff = m[rt.me + C.IRQS_OFF]!;
+  const wasOnCpu = rt.onCpu;
+  rt.preemptAdd(SOFTIRQ_OFFSET);
+  rt.pushContext(Ctx.SOFTIRQ, rt.pid(), 0);
+  rt.nested++;
+  rt.onCpu = true;
+  const ctxNr = rt.L.ctxEntry(rt.cpu, rt.depth() - 1) + 2; // CX.NR
+  for (let round = 0; round < MAX_SOFTIRQ_RESTART && m[pend] !== 0; round++) {
+    let pending = m[pend]!;
+    m[pend] = 0;
+    m[H.SOFTIRQ_CPUS] = m[H.SOFTIRQ_CPUS]! - 1;
+    m[rt.me + C.IRQS_OFF] = 0;
+    for (let nr = 0; pending !== 0; nr++, pending >>>= 1) {
+      if ((pending & 1) === 0) continue;
+      m[ctxNr] = nr;
+      rt.emit(Op.SOFTIRQ_ENTER, -1, nr, 0, FN_SOFTIRQ);
+      if (nr === TASKLET_SOFTIRQ) taskletAction(rt);
+      else {
+        const h = rt.def.softirqs?.find((s) => s.nr === nr);
+        if (h) rt.callHandler(() => h.handler(rt.state), `softirq ${h.name ?? nr}`);
+      }
+      rt.emit(Op.SOFTIRQ_EXIT, -1, nr, 0, FN_SOFTIRQ);
+    }
+    m[rt.me + C.IRQS_OFF] = 1;
+  }
+  rt.onCpu = wasOnCpu;
+  rt.nested--;
+  rt.popContext();
+  rt.preemptAdd(-SOFTIRQ_OFFSET);
+  m[rt.me + C.IRQS_OFF] = savedOff;
+}
+
+/** tasklet_action(): run this CPU's queued tasklets in the order they were queued. */
+function taskletAction(rt: CpuRuntime): void {
+  const m = rt.m;
+  const mine = rt.cpu + 1;
+  const queued = tasklets(rt)
+    .filter((t) => m[t.info.offset + O.OWNER] === mine)
+    .sort((a, b) => m[a.info.offset + O.AUX]! - m[b.info.offset + O.AUX]!);
+  for (const t of queued) {
+    const at = t.info.offset;
+    const w = m[at + O.WORD]!;
+    if (w & TASKLET_STATE_RUN) {
+      // running on another CPU: it stays queued here and runs once that one is done
+      raiseSoftirq(rt, rt.cpu, TASKLET_SOFTIRQ);
+      continue;
+    }
+    m[at + O.OWNER] = 0;
+    m[at + O.WORD] = (w & ~TASKLET_STATE_SCHED) | TASKLET_STATE_RUN;
+    rt.callHandler(() => t.fn(rt.state), `tasklet ${t.info.name}`);
+    m[at + O.WORD] = m[at + O.WORD]! & ~TASKLET_STATE_RUN;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * request_irq() actions. The table lives in the shared buffer (any CPU may install a handler
+ * and any CPU may take the interrupt), so a handler is stored by its index among the functions
+ * the scenario declares (`handlers: {...}`, irq handlers, functions in `state`): each worker
+ * loads the same scenario module and finds the same function at the same index.
+ *
+ * Words of one action (layout.ts ACTION_WORDS): FN = function index + 1 (0: free slot), FLAGS
+ * (IRQF_*), DEV = dev_id (encoded below), NAME = devname's string id.
+ */
+import { ACTION_MAX, LN, type Layout } from './layout.ts';
+import type { CpuRuntime } from './runtime.ts';
+
+export const AC = { FN: 0, FLAGS: 1, DEV: 2, NAME: 3 } as const;
+
+const DEV_OBJ = 1 << 28;
+const DEV_STR = 2 << 28;
+const DEV_MASK = DEV_OBJ - 1;
+
+type Fn = (...args: any[]) => unknown;
+
+export class IrqActions {
+  private readonly fns: Fn[] = [];
+  private objects: Map<number, unknown> | undefined;
+
+  constructor(private readonly rt: CpuRuntime) {
+    const def = rt.def;
+    const add = (f: unknown): void => {
+      if (typeof f === 'function' && !this.fns.includes(f as Fn)) this.fns.push(f as Fn);
+    };
+    for (const f of Object.values(def.handlers ?? {})) add(f);
+    for (const i of def.irqs ?? []) add(i.handler);
+    for (const v of Object.values(def.state ?? {})) add(v);
+  }
+
+  /** Index + 1 of a declared function, 0 when the scenario does not declare it. */
+  fnId(f: unknown): number {
+    return this.fns.indexOf(f as Fn) + 1;
+  }
+
+  /** dev_id as a word: 0 (null), a positive integer, a declared object, or a string. */
+  encodeDev(dev: unknown): number {
+    if (dev === null || dev === undefined) return 0;
+    if (typeof dev === 'number' && Number.isInteger(dev) && dev > 0 && dev < DEV_OBJ) return dev;
+    if (typeof dev === 'string') return DEV_STR | this.rt.strings.intern(dev, this.rt.localTrial);
+    const id = (dev as { __id?: unknown }).__id;
+    if (typeof dev === 'object' && typeof id === 'number') return DEV_OBJ | id;
+    throw new Error('dev_id must be null, a positive integer, a string or a declared object');
+  }
+
+  decodeDev(code: number): unknown {
+    if (code === 0) return null;
+    if (code >= DEV_STR) return this.rt.strings.get(code & DEV_MASK);
+    if (code >= DEV_OBJ) return this.objectById(code & DEV_MASK);
+    return code;
+  }
+
+  private objectById(id: number): unknown {
+    if (!this.objects) {
+      this.objects = new Map();
+      for (const v of Object.values((this.rt.state ?? {}) as Record<string, unknown>)) {
+        for (const h of Array.isArray(v) ? v : [v]) {
+          const hid = (h as { __id?: unknown } | null)?.__id;
+          if (typeof hid === 'number') this.objects.set(hid, h);
+        }
+      }
+    }
+    return this.objects.get(id);
+  }
+
+  /** Run every installed action of line l; the handlers' return values or'ed. */
+  run(l: number, irq: number, where: string): number {
+    const m = this.rt.m;
+    const L = this.rt.L;
+    let ret = 0;
+    for (let k = 0; k < ACTION_MAX; k++) {
+      const at = L.action(l, k);
+      const id = m[at + AC.FN]!;
+      if (id === 0) continue;
+      const f = this.fns[id - 1]!;
+      const dev = this.decodeDev(m[at + AC.DEV]!);
+      ret |= this.rt.callHandler(() => f(this.rt.state, irq, dev), where);
+    }
+    return ret;
+  }
+}
+
+/** Trial start: no actions installed; a line declared with a handler has that one. */
+export function resetActions(m: Int32Array, L: Layout, staticHandler: (l: number) => boolean): void {
+  m.fill(0, L.actionBase, L.heapBase);
+  for (const line of L.lines) m[L.line(line.index) + LN.NACTIONS] = staticHandler(line.index) ? 1 : 0;
+}
