@@ -2,7 +2,7 @@
  * Test helpers: write a scenario file inside the project (so `import … from 'smpsim'` resolves
  * to this package), and run the real CLI.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -33,4 +33,9 @@ export function cli(args: string[], timeoutMs = 60_000): CliResult {
     env: { ...process.env, CI: 'true' },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `path:line` of the first line of scenario `path` that contains `text` (report sites). */
+export function siteOf(path: string, text: string): string {
+  return `${path}:${readFileSync(path, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1}`;
 }

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore, shutdown } from '../src/index.ts';
-import { readFileSync } from 'node:fs';
-import { scenarioFile } from './helpers.ts';
+import { scenarioFile, siteOf as at } from './helpers.ts';
 import { LOCK_WORDS } from '../src/machine/lock-words.ts';
 import { WAIT_KEY_SHIFT, waiterKey } from '../src/machine/wait.ts';
 import type { ObjectInfo } from '../src/machine/layout.ts';
@@ -32,8 +31,6 @@ export default scenario({
 }
 
 const lines = (report: string): string[] => report.split('\n');
-/** `path:line` of the first line of scenario `path` containing `text`. */
-const at = (path: string, text: string): string => `${path}:${readFileSync(path, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1}`;
 
 describe('sleep-in-atomic', () => {
   const kmallocUnderLock = (gfp: string) =>

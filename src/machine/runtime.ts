@@ -245,8 +245,9 @@ export class CpuRuntime {
     let n = 0;
     const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
     if (this.enabled(this.cpu)) opts[n++] = this.cpu;
-    else if (m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0) opts[n++] = END_OPTION;
     for (let c = 0; c < L.ncpus; c++) if (c !== this.cpu && this.enabled(c)) opts[n++] = c;
+    // the end: every task done, no handler still running anywhere, no softirq left to run
+    if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0) opts[n++] = END_OPTION;
     if (m[H.WAKEABLE] !== 0) n = this.listWakeups(n);
     for (let l = 0; l < L.lines.length; l++) {
       const lb = L.line(l);
