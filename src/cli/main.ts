@@ -13,6 +13,7 @@ import { TokenError } from '../sched/token.ts';
 import { shutdownMachines } from '../machine/machine.ts';
 import { progress } from './progress.ts';
 import { traceJson } from '../report/trace.ts';
+import { registerExercises } from './exercises.ts';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -85,6 +86,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .action(async (path: string, token: string, o) => {
       code = await replayCommand(path, token, o, out);
     });
+  registerExercises(program, out, (c) => (code = c));
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,0 +1,177 @@
+/**
+ * The exercise book: kernel locking rules, each with a buggy and a fixed scenario, a short
+ * text (the rule, what goes wrong, the fix) and the verdicts `smpsim exercises --verify`
+ * checks: the buggy variant must show every kind in `expect` (other findings may come too),
+ * the fixed one must show none at all.
+ *
+ * Paths are relative to the package root.
+ */
+import type { FindingKind } from 'smpsim';
+
+export interface Exercise {
+  name: string;
+  title: string;
+  /** the kernel rule */
+  rule: string;
+  /** what goes wrong in the buggy variant */
+  wrong: string;
+  /** what the fixed variant does */
+  fix: string;
+  buggy: string;
+  fixed: string;
+  /** finding kinds the buggy variant must show */
+  expect: FindingKind[];
+}
+
+export interface PendingExercise extends Exercise {
+  /** why it is not in the verified set yet */
+  reason: string;
+}
+
+const ex = (name: string, e: Omit<Exercise, 'name' | 'buggy' | 'fixed'>): Exercise => ({
+  name,
+  buggy: `exercises/${name}/buggy.ts`,
+  fixed: `exercises/${name}/fixed.ts`,
+  ...e,
+});
+
+const ALL: Exercise[] = [
+  ex('lost-update', {
+    title: 'i++ on a shared counter vs atomic_t',
+    rule: 'A plain increment is a load and a store. Data written by several CPUs needs a lock or an atomic read-modify-write.',
+    wrong: 'Both CPUs load the same value and both store value+1: one increment is lost.',
+    fix: 'Make the counter an atomic_t and use atomic_inc().',
+    expect: ['assertion'],
+  }),
+  {
+    name: 'abba',
+    title: 'ABBA deadlock and the lock-ordering fix',
+    rule: 'Locks taken together must always be taken in the same order (Documentation/locking: "lock ordering").',
+    wrong: 'CPU0 holds a and wants b while CPU1 holds b and wants a: neither can go on.',
+    fix: 'Both CPUs take a before b.',
+    buggy: 'exercises/abba.ts',
+    fixed: 'exercises/abba-fixed.ts',
+    expect: ['deadlock'],
+  },
+  ex('three-lock-cycle', {
+    title: 'a three-lock cycle over three CPUs',
+    rule: 'A lock order must be a global order: any cycle of "held a, took b" across all code paths can deadlock, however many CPUs it takes.',
+    wrong: 'a->b on CPU0, b->c on CPU1 and c->a on CPU2 close a cycle: each CPU holds the lock the next one wants.',
+    fix: 'Order the locks a < b < c everywhere: CPU2 takes a before c.',
+    expect: ['deadlock'],
+  }),
+  ex('irq-lock-no-irqsave', {
+    title: 'a lock shared with a hardirq handler, without irqsave',
+    rule: 'A lock that an interrupt handler takes must be taken with interrupts disabled everywhere else (spin_lock_irqsave), or the handler can interrupt its own CPU\'s holder.',
+    wrong: 'The eth0 interrupt arrives on the CPU that holds stats_lock; the handler spins on a lock its own CPU holds and will never release (lockdep calls this inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage).',
+    fix: 'Process context uses spin_lock_irqsave/spin_unlock_irqrestore; the handler keeps spin_lock.',
+    expect: ['deadlock'],
+  }),
+  ex('up-irq-self-deadlock', {
+    title: 'a spinlock on a uniprocessor hung by its own interrupt handler',
+    rule: 'On one CPU a spinlock only protects against interrupts if interrupts are off while it is held.',
+    wrong: 'The uart interrupt arrives while the task holds dev_lock; the handler spins forever: there is no other CPU to release the lock.',
+    fix: 'The task takes the lock with spin_lock_irq (or irqsave).',
+    expect: ['deadlock'],
+  }),
+  ex('softirq-hash-table', {
+    title: 'a hash table shared by a softirq hook and a sysctl write',
+    rule: 'Data shared with softirq or tasklet context is locked with spin_lock_bh (or irqsave) in process context.',
+    wrong: 'The NIC interrupt schedules the packet-hook tasklet; it runs on irq exit on the CPU whose sysctl write holds table_lock, and spins on it forever.',
+    fix: 'The sysctl write takes the lock with spin_lock_bh: bottom halves cannot run on that CPU while it is held.',
+    expect: ['deadlock'],
+  }),
+  ex('sleep-in-irq', {
+    title: 'sleeping in an interrupt handler: kmalloc(GFP_KERNEL)',
+    rule: 'Interrupt handlers must not sleep: no down(), mutex_lock(), msleep() or GFP_KERNEL allocations.',
+    wrong: 'The dma handler calls kmalloc(GFP_KERNEL), which may sleep to reclaim memory: "BUG: sleeping function called from invalid context".',
+    fix: 'Allocate with GFP_ATOMIC (which may fail instead of sleeping) and handle NULL, or defer the work to process context.',
+    expect: ['sleep-in-atomic'],
+  }),
+  ex('sleep-under-spinlock', {
+    title: 'sleeping while holding a spinlock: copy_to_user',
+    rule: 'A spinlock holder is atomic: no copy_to_user/copy_from_user (page faults sleep), no mutex_lock, no GFP_KERNEL.',
+    wrong: 'read() holds dev_lock across copy_to_user, which may fault and sleep.',
+    fix: 'Copy the data into a local buffer under the lock, drop the lock, then copy_to_user.',
+    expect: ['sleep-in-atomic'],
+  }),
+  ex('request-irq-in-irq', {
+    title: 'request_irq from interrupt context',
+    rule: 'request_irq/free_irq allocate and may sleep: call them from process context (probe, open, remove).',
+    wrong: 'The ctrl interrupt handler installs the rx handler with request_irq: sleeping in hardirq context.',
+    fix: 'Install the handler at probe time, in process context.',
+    expect: ['sleep-in-atomic'],
+  }),
+  ex('top-bottom-half', {
+    title: 'top half / bottom half split',
+    rule: 'The top half (hardirq) does the minimum and schedules the bottom half; what they share must be safe against both running at once on different CPUs.',
+    wrong: 'The top half bumps a plain pending count while the bottom half reads and clears it on another CPU: a data race that loses events.',
+    fix: 'The top half does atomic_inc; the bottom half takes the whole count with atomic_xchg(pending, 0).',
+    expect: ['data-race'],
+  }),
+  ex('shared-irq-line', {
+    title: 'a shared IRQ line with two devices',
+    rule: 'On an IRQF_SHARED line every handler is called; each returns IRQ_HANDLED only if its own device interrupted, IRQ_NONE otherwise.',
+    wrong: 'Device A\'s handler checks device B\'s status register, so when A interrupts both handlers answer IRQ_NONE: "irq 17: nobody cared".',
+    fix: 'Each handler checks its own device\'s status.',
+    expect: ['spurious-irq'],
+  }),
+  ex('semaphore-in-irq', {
+    title: 'a semaphore used as a mutex, and down_trylock in a handler',
+    rule: 'down() sleeps when the semaphore is taken, so it is for process context only; an interrupt handler may use down_trylock(), which never sleeps.',
+    wrong: 'The ctrl interrupt handler calls down() on the command semaphore: sleeping in interrupt context.',
+    fix: 'The handler uses down_trylock() and leaves the command for later when the semaphore is busy.',
+    expect: ['sleep-in-atomic'],
+  }),
+  ex('refcount-release', {
+    title: 'refcount release: atomic_dec_and_test vs decrement-then-read',
+    rule: 'The release decision must be made by the same atomic operation that drops the reference.',
+    wrong: 'Both users decrement, then both read 0 and both free the object: a double free.',
+    fix: 'if (atomic_dec_and_test(&obj->refcount)) kfree(obj);',
+    expect: ['assertion'],
+  }),
+  ex('get-unless-zero', {
+    title: 'taking a reference unless zero: atomic_add_unless',
+    rule: 'A lookup that may race with the final put takes its reference with atomic_inc_not_zero / atomic_add_unless(v, 1, 0) (kref_get_unless_zero).',
+    wrong: 'The lookup reads 1, the release drops the count to 0 and frees the object, then the lookup increments: it holds a reference to freed memory.',
+    fix: 'atomic_add_unless(&refcount, 1, 0) tests and increments in one step.',
+    expect: ['assertion'],
+  }),
+  ex('rwlock-irq-writer', {
+    title: 'an rwlock read in an interrupt handler, written with irqs on',
+    rule: 'If a handler takes the read side, the write side must disable interrupts (write_lock_irqsave); readers may keep read_lock.',
+    wrong: 'The interrupt arrives on the writer\'s CPU; the handler\'s read_lock waits for a writer that cannot run until the handler returns.',
+    fix: 'The writer uses write_lock_irqsave/write_unlock_irqrestore.',
+    expect: ['deadlock'],
+  }),
+  ex('double-unlock', {
+    title: 'double unlock',
+    rule: 'Every lock is released exactly once, by its holder.',
+    wrong: 'An error path unlocks and falls through to the common exit, which unlocks again: "bad unlock balance detected!".',
+    fix: 'One exit label that unlocks once (goto out_unlock).',
+    expect: ['bad-unlock-balance'],
+  }),
+  ex('lock-held-at-exit', {
+    title: 'a lock held when a task returns',
+    rule: 'A task returns to user space holding no locks.',
+    wrong: 'An early return on bad input leaves cfg_lock held: "lock held when returning to user space!".',
+    fix: 'Every return path goes through the unlock.',
+    expect: ['lock-held-at-exit'],
+  }),
+  ex('irq-state-leak', {
+    title: 'interrupts left disabled on return',
+    rule: 'Code that disables interrupts restores them on every path; prefer local_irq_save/local_irq_restore.',
+    wrong: 'An early return skips local_irq_enable(): the task returns with interrupts off.',
+    fix: 'local_irq_save on entry, local_irq_restore on every exit.',
+    expect: ['irq-state-leak'],
+  }),
+];
+
+/**
+ * Exercises whose scenario needs what smpsim does not do yet, with the reason. They are
+ * listed and can be run, but `--verify` leaves them out.
+ */
+const PENDING_REASONS: Record<string, string> = {};
+
+export const EXERCISES: Exercise[] = ALL.filter((e) => !(e.name in PENDING_REASONS));
+export const PENDING: PendingExercise[] = ALL.filter((e) => e.name in PENDING_REASONS).map((e) => ({ ...e, reason: PENDING_REASONS[e.name]! }));

@@ -1,0 +1,18 @@
+// Every return path releases the lock.
+import { scenario, spinlock, shared, spin_lock, spin_unlock } from 'smpsim';
+
+export default scenario({
+  name: 'every path releases the lock',
+  cpus: 1,
+  state: { cfg_lock: spinlock(), arg: shared(-1), cfg: shared(0) },
+  tasks: [
+    {
+      cpu: 0,
+      run: (s) => {
+        spin_lock(s.cfg_lock);
+        if (s.arg.value >= 0) s.cfg.value = s.arg.value;
+        spin_unlock(s.cfg_lock);
+      },
+    },
+  ],
+});

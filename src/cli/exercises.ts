@@ -1,0 +1,135 @@
+/**
+ * `smpsim exercises` (the exercise book: list, run a variant with its explanation, verify
+ * every verdict) and `smpsim tour` (a short readable walk through a few exercises).
+ */
+import type { Command } from 'commander';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXERCISES, PENDING, type Exercise } from '../../exercises/index.ts';
+import { explore } from '../run/explore.ts';
+import type { ExploreResult } from '../run/result.ts';
+import { UsageError } from '../run/options.ts';
+import { checkScenario } from '../fuzz/check.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const EXIT_CLEAN = 0;
+const EXIT_FINDINGS = 1;
+
+/** trials of a fixed variant per strategy in --verify (random, then PCT) */
+const FIXED_TRIALS = 500;
+const BUGGY_TRIALS = 1000;
+
+type Out = (s: string) => void;
+
+/** A book path as the user's shell would name it. */
+function shown(path: string): string {
+  return relative(process.cwd(), join(ROOT, path)) || path;
+}
+
+function find(name: string): Exercise {
+  const e = [...EXERCISES, ...PENDING].find((x) => x.name === name);
+  if (!e) throw new UsageError(`no exercise "${name}" (smpsim exercises lists them)`);
+  return e;
+}
+
+function explanation(e: Exercise): string {
+  return [`${e.name}: ${e.title}`, '', `  The rule:  ${e.rule}`, `  The bug:   ${e.wrong}`, `  The fix:   ${e.fix}`, ''].join('\n');
+}
+
+function kindsOf(r: ExploreResult[]): Set<string> {
+  return new Set(r.flatMap((x) => x.findings.map((f) => f.kind)));
+}
+
+function list(out: Out): number {
+  const width = Math.max(...[...EXERCISES, ...PENDING].map((e) => e.name.length)) + 2;
+  for (const e of EXERCISES) out(`${e.name.padEnd(width)}${e.title}`);
+  for (const e of PENDING) out(`${e.name.padEnd(width)}${e.title} (pending: ${e.reason})`);
+  out(`\nsmpsim exercises NAME runs the buggy variant; --fixed runs the fix; --verify checks every verdict.`);
+  return EXIT_CLEAN;
+}
+
+async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out): Promise<number> {
+  const path = shown(fixed ? e.fixed : e.buggy);
+  out(explanation(e));
+  out(`${fixed ? 'The fixed' : 'The buggy'} variant: ${path}`);
+  const r = await explore(path, { trials, seed: 1 });
+  for (const f of r.findings) out(f.report);
+  const kinds = [...new Set(r.findings.map((f) => f.kind))];
+  out(`smpsim: ${path}: ${r.trials} trials: ${kinds.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${kinds.join(', ')})` : 'no findings'}`);
+  if (!fixed) out(`(expected: ${e.expect.join(', ')}; the fix: smpsim exercises ${e.name} --fixed)`);
+  return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** Check one exercise's verdicts; returns the lines to print and whether both held. */
+export async function verifyExercise(e: Exercise): Promise<{ ok: boolean; lines: string[] }> {
+  const lines: string[] = [];
+  const buggy = [await explore(shown(e.buggy), { trials: BUGGY_TRIALS, seed: 1 })];
+  if (!e.expect.every((k) => kindsOf(buggy).has(k))) buggy.push(await explore(shown(e.buggy), { trials: BUGGY_TRIALS, seed: 1, strategy: 'pct' }));
+  const got = kindsOf(buggy);
+  const missing = e.expect.filter((k) => !got.has(k));
+  const extra = [...got].filter((k) => !e.expect.includes(k as never));
+  lines.push(`${missing.length ? 'FAIL' : 'ok  '} ${e.name} buggy: ${missing.length ? `missing ${missing.join(', ')}` : e.expect.join(', ')}${extra.length ? ` (also ${extra.join(', ')})` : ''}`);
+  const fixed = [await explore(shown(e.fixed), { trials: FIXED_TRIALS, seed: 1 }), await explore(shown(e.fixed), { trials: FIXED_TRIALS, seed: 1, strategy: 'pct' })];
+  const fixedFindings = fixed.flatMap((r) => r.findings);
+  const trials = fixed.reduce((n, r) => n + r.trials, 0);
+  lines.push(`${fixedFindings.length ? 'FAIL' : 'ok  '} ${e.name} fixed: ${fixedFindings.length ? fixedFindings.map((f) => `${f.kind}: ${f.title}`).join('; ') : `no findings in ${trials} trials`}`);
+  if (fixedFindings.length) lines.push(...fixedFindings.map((f) => f.report));
+  return { ok: missing.length === 0 && fixedFindings.length === 0, lines };
+}
+
+async function verify(out: Out): Promise<number> {
+  let failed = 0;
+  for (const e of EXERCISES) {
+    const v = await verifyExercise(e);
+    v.lines.forEach((l) => out(l));
+    if (!v.ok) failed++;
+  }
+  for (const e of PENDING) out(`skip ${e.name}: pending (${e.reason})`);
+  out(`smpsim exercises --verify: ${EXERCISES.length - failed} of ${EXERCISES.length} exercises as expected${PENDING.length ? `, ${PENDING.length} pending` : ''}`);
+  return failed ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** The exercises the tour walks through, in order. */
+const TOUR = ['lost-update', 'abba', 'irq-lock-no-irqsave'];
+
+async function tour(out: Out): Promise<number> {
+  out('smpsim tour: a few classic kernel locking bugs, found, shrunk to the smallest interleaving, and fixed.\n');
+  for (const name of TOUR) {
+    const e = find(name);
+    out(`${'#'.repeat(78)}\n${explanation(e)}`);
+    const buggy = shown(e.buggy);
+    const r = await checkScenario(buggy, { kinds: e.expect, throws: false, numRuns: 100 });
+    if (r.failed) {
+      out(`fast-check found it in ${buggy} and shrank it to ${r.switches} preemption${r.switches === 1 ? '' : 's'}:\n`);
+      out(`${r.interleaving ?? ''}\n`);
+      const f = r.findings.find((x) => e.expect.includes(x.kind));
+      if (f) out(f.report);
+    } else {
+      out(`(no schedule failed this time: ${r.message})`);
+    }
+    const fixed = await explore(shown(e.fixed), { trials: 500, seed: 1 });
+    out(`The fix, ${shown(e.fixed)}: ${fixed.findings.length ? `${fixed.findings.length} findings` : `no findings in ${fixed.trials} trials`}.\n`);
+  }
+  out(`More: smpsim exercises (the whole book), smpsim exercises NAME [--fixed], smpsim run <scenario>.`);
+  return EXIT_CLEAN;
+}
+
+/** Add `exercises` and `tour` to the command; `done` receives the exit status. */
+export function registerExercises(program: Command, out: Out, done: (code: number) => void): void {
+  program
+    .command('exercises')
+    .description('the exercise book: list, run one (buggy or --fixed), or --verify every verdict')
+    .argument('[name]', 'exercise to run')
+    .option('--fixed', 'run the fixed variant')
+    .option('--verify', 'run every variant and check its expected verdict')
+    .option('--trials <n>', 'number of trials', '1000')
+    .action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; trials: string }) => {
+      if (o.verify) done(await verify(out));
+      else if (name) done(await runOne(find(name), !!o.fixed, Number(o.trials), out));
+      else done(list(out));
+    });
+  program
+    .command('tour')
+    .description('a short tour: a few exercises found, shrunk and fixed')
+    .action(async () => done(await tour(out)));
+}
