@@ -30,6 +30,7 @@ export const H = {
   END_EVENT: 17, // event seq that ended the trial (BUG …), -1 when none
   BATCH_TRIAL: 18, // index of the running trial within its batch
   TRIALS_DONE: 19, // trials closed in this batch (progress, and where a restarted batch resumes)
+  SWITCHES: 20, //  baton hand-offs between CPUs over the batch (context switches)
   WAKEABLE: 21, //  contexts waiting that a timeout or signal may wake (wait.ts)
   SOFTIRQ_CPUS: 22, // CPUs with softirqs pending
   WORDS: 32,

@@ -46,6 +46,7 @@ import { doSoftirq } from './bottom-halves.ts';
 import { IrqActions } from './irq-actions.ts';
 import { StringTable } from './strings.ts';
 import { captureSite, userFrame } from './call-site.ts';
+import { availableParallelism } from 'node:os';
 import type { ScenarioDef, TaskDecl } from './declarations.ts';
 import { END_OPTION, irqOption, isIrqOption, optionCpu, optionLine, type Decision, type Strategy } from '../sched/strategy.ts';
 
@@ -53,6 +54,11 @@ import { END_OPTION, irqOption, isIrqOption, optionCpu, optionLine, type Decisio
 export const CLOSER = 0;
 /** Longest single Atomics.wait: a waiting worker looks at the stop word this often. */
 const WAIT_SLICE_MS = 50;
+/**
+ * Polls of the wait word before sleeping in Atomics.wait. Spinning only pays when every CPU
+ * thread has a core of its own (otherwise it steals the core the baton holder needs).
+ */
+const SPIN_POLLS = 4000;
 
 /** Base of smpsim's own control-flow exceptions: never a scenario's error. */
 export class ControlFlow extends Error {}
@@ -96,6 +102,8 @@ export class CpuRuntime {
   /** scenario code of a trial is running on this CPU (kernel calls are legal) */
   onCpu = false;
   capture = false;
+  /** see SPIN_POLLS; 0 when the machine has more CPUs than the host has cores */
+  spinPolls = 0;
   /** the bound scenario state handed to tasks and handlers */
   state: unknown = undefined;
   readonly handlers: IrqHandler[][];
@@ -124,6 +132,7 @@ export class CpuRuntime {
     this.actions = new IrqActions(this);
     this.opts = new Int32Array(maxOpts);
     this.decision = { current: cpu, options: this.opts, n: 0, step: 0 };
+    this.spinPolls = L.ncpus <= availableParallelism() ? SPIN_POLLS : 0;
   }
 
   // ---------------------------------------------------------------- context state
@@ -346,6 +355,7 @@ export class CpuRuntime {
     m[base + C.ORDER] = order;
     m[base + C.ORDER_ARG] = arg;
     m[H.BATON] = c;
+    m[H.SWITCHES] = m[H.SWITCHES]! + 1;
     Atomics.store(m, base + C.WAKE, 1);
     Atomics.notify(m, base + C.WAKE, 1);
   }
@@ -357,6 +367,7 @@ export class CpuRuntime {
   awaitBaton(): number {
     const m = this.m;
     const w = this.me + C.WAKE;
+    for (let i = this.spinPolls; i > 0 && Atomics.load(m, w) === 0; i--);
     while (Atomics.load(m, w) === 0) {
       if (Atomics.wait(m, w, 0, WAIT_SLICE_MS) === 'timed-out' && Atomics.load(m, H.STOP) !== 0) throw new BatchStop();
     }

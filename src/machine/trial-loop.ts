@@ -30,6 +30,8 @@ export interface BatchPlan {
 
 export interface BatchSummary {
   trialsDone: number;
+  /** baton hand-offs between CPUs over the batch */
+  switches: number;
   /** per line, per cpu: interrupts delivered over the batch (/proc/interrupts) */
   irqCounts: number[][];
 }
@@ -80,16 +82,16 @@ export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserve
           continue;
         }
         stopAll(rt);
-        return { trialsDone, irqCounts };
+        return { trialsDone, irqCounts, switches: m[H.SWITCHES]! };
       }
-      if (e instanceof BatchStop) return closer ? { trialsDone, irqCounts } : null;
+      if (e instanceof BatchStop) return closer ? { trialsDone, irqCounts, switches: m[H.SWITCHES]! } : null;
       throw e;
     }
   }
 }
 
 /** Reset the machine's words for a new trial and adopt it on the closer. */
-function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): void {
+export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): void {
   const m = rt.m;
   const L = rt.L;
   m[H.TSTATE] = TrialState.RUNNING;
@@ -183,7 +185,7 @@ function runCheck(rt: CpuRuntime): string | undefined {
   }
 }
 
-function closeTrial(
+export function closeTrial(
   rt: CpuRuntime,
   trial: number,
   indexInBatch: number,
