@@ -7,6 +7,7 @@ export type { ScenarioDef, TaskDecl, IrqDecl } from './machine/declarations.ts';
 export type { ExploreOptions } from './run/options.ts';
 export type { ExploreResult, Finding, InterruptRow } from './run/result.ts';
 export type { ReplayResult, ReplayOptions } from './run/replay.ts';
+export type { StressResult, StressOptions } from './run/stress.ts';
 export type { FindingKind } from './check/finding-kinds.ts';
 export type { CheckOptions, CheckResult } from './fuzz/check.ts';
 export { FINDING_KINDS } from './check/finding-kinds.ts';
@@ -14,6 +15,7 @@ export { FINDING_KINDS } from './check/finding-kinds.ts';
 import type { ExploreOptions } from './run/options.ts';
 import type { ExploreResult } from './run/result.ts';
 import type { ReplayOptions, ReplayResult } from './run/replay.ts';
+import type { StressOptions, StressResult } from './run/stress.ts';
 import type { CheckOptions, CheckResult } from './fuzz/check.ts';
 
 export async function explore(path: string, opts?: ExploreOptions): Promise<ExploreResult> {
@@ -32,6 +34,11 @@ export async function checkScenario(path: string, opts?: CheckOptions): Promise<
 /** For a vitest test: resolves when no generated schedule gives a finding, else throws the shrunk failure. */
 export async function expectNoFindings(path: string, opts?: Omit<CheckOptions, 'throws'>): Promise<void> {
   return (await import('./fuzz/check.ts')).expectNoFindings(path, opts);
+}
+
+/** Run the CPUs truly in parallel for a while; a watchdog reports soft lockups. */
+export async function stress(path: string, opts?: StressOptions): Promise<StressResult> {
+  return (await import('./run/stress.ts')).stress(path, opts);
 }
 
 /** Stop the CPU worker threads (lets a process exit promptly). */

@@ -12,6 +12,7 @@ import { makeStrategy } from '../src/sched/make.ts';
 import { bindState } from '../src/kernel/objects.ts';
 import { importScenario } from '../src/run/load-scenario.ts';
 import { Analyzer } from '../src/run/analyze.ts';
+import { isStressTask, runStressCpu } from './stress.ts';
 
 const scenarios = new Map<string, Promise<ScenarioDef>>();
 
@@ -19,6 +20,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   let loading = scenarios.get(task.scenarioUrl);
   if (!loading) scenarios.set(task.scenarioUrl, (loading = importScenario(task.scenarioUrl, task.scenarioViaTsx, task.displayPath)));
   const def = await loading;
+  if (isStressTask(task)) return runStressCpu(task, def);
   const L = new Layout(def, task.limits);
   const m = new Int32Array(task.sab, 0, L.totalWords);
   const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L, m));

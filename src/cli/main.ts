@@ -14,6 +14,7 @@ import { shutdownMachines } from '../machine/machine.ts';
 import { progress } from './progress.ts';
 import { traceJson } from '../report/trace.ts';
 import { registerExercises } from './exercises.ts';
+import { registerStress } from './stress.ts';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -86,6 +87,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .action(async (path: string, token: string, o) => {
       code = await replayCommand(path, token, o, out);
     });
+  registerStress(program, out, (n) => (code = n ? EXIT_FINDINGS : EXIT_CLEAN));
   registerExercises(program, out, (c) => (code = c));
   try {
     await program.parseAsync(argv);

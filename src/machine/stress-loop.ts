@@ -1,0 +1,75 @@
+/**
+ * The batch loop of a CPU in stress mode: trials back to back with every CPU running at once.
+ * The closer (CPU 0) opens a trial; every CPU runs its task (or idles, taking interrupts) until
+ * all tasks are done, then parks; once every CPU has parked, the closer hands the trial to the
+ * detectors exactly as in controlled mode, and opens the next one until the deadline.
+ */
+import { H, TrialState } from './layout.ts';
+import { BatchStop, CLOSER, ControlFlow } from './runtime.ts';
+import { closeTrial, openTrial, stopAll, type BatchSummary, type TrialObserver } from './trial-loop.ts';
+import { pendingWord, SC } from './stress-control.ts';
+import type { StressRuntime } from './stress-runtime.ts';
+
+export function runStressBatch(rt: StressRuntime, firstTrial: number, deadline: number, observer: TrialObserver | undefined): BatchSummary | null {
+  const closer = rt.cpu === CLOSER;
+  const m = rt.m;
+  const ctl = rt.ctl;
+  const L = rt.L;
+  const irqCounts = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
+  let trialsDone = 0;
+  const summary = (): BatchSummary => ({ trialsDone, irqCounts }) as BatchSummary;
+  if (closer) open(rt, firstTrial, 0);
+  for (;;) {
+    if (!closer && !awaitTrial(rt)) return null;
+    rt.beginTrial();
+    try {
+      if (rt.task) rt.runTask();
+      else rt.idle();
+    } catch (e) {
+      if (e instanceof BatchStop) return closer ? summary() : null;
+      if (!(e instanceof ControlFlow)) throw e;
+    }
+    rt.unwinding = false;
+    rt.nested = 0;
+    rt.onCpu = false;
+    Atomics.add(ctl, SC.PARKED, 1);
+    Atomics.notify(ctl, SC.PARKED);
+    if (!closer) continue;
+    for (let v; (v = Atomics.load(ctl, SC.PARKED)) < L.ncpus; ) {
+      if (Atomics.load(m, H.STOP) !== 0) return summary();
+      Atomics.wait(ctl, SC.PARKED, v, 20);
+    }
+    if (m[H.NEV]! > L.limits.maxEvents) m[H.NEV] = L.limits.maxEvents;
+    closeTrial(rt, firstTrial + trialsDone, trialsDone, irqCounts, observer);
+    trialsDone++;
+    m[H.TRIALS_DONE] = trialsDone;
+    if (Date.now() >= deadline || Atomics.load(m, H.STOP) !== 0) {
+      stopAll(rt);
+      return summary();
+    }
+    open(rt, firstTrial + trialsDone, trialsDone);
+  }
+}
+
+/** Reset the machine and release the other CPUs into the trial. */
+function open(rt: StressRuntime, trial: number, indexInBatch: number): void {
+  const ctl = rt.ctl;
+  Atomics.store(ctl, SC.PARKED, 0);
+  Atomics.store(ctl, SC.DONE_TASKS, 0);
+  for (let c = 0; c < rt.L.ncpus; c++) Atomics.store(ctl, pendingWord(rt.L.ncpus, c), 0);
+  openTrial(rt, trial, indexInBatch);
+  if (rt.def.tasks.length === 0) rt.m[H.TSTATE] = TrialState.DONE;
+  Atomics.store(rt.m, H.TRIAL, rt.m[H.TRIAL]!); // publish the reset words with the new trial
+  Atomics.notify(rt.m, H.TRIAL);
+}
+
+/** Wait for the closer to open the next trial; false when the batch is stopped. */
+function awaitTrial(rt: StressRuntime): boolean {
+  const m = rt.m;
+  for (let i = 0; ; i++) {
+    const t = Atomics.load(m, H.TRIAL);
+    if (Atomics.load(m, H.STOP) !== 0) return false;
+    if (t !== rt.localTrial) return true;
+    if (i > 2000) Atomics.wait(m, H.TRIAL, t, 20);
+  }
+}

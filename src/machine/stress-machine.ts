@@ -1,0 +1,160 @@
+/**
+ * The main thread's side of a stress batch: every CPU worker runs at once, and a watchdog reads
+ * each CPU's progress counter (events emitted, monotonic over the batch). A CPU that is running
+ * something (a context on its stack) and makes no progress for `lockupMs` is locked up: the
+ * watchdog takes the machine's wait-for state (who holds what, who spins on what) and the event
+ * log, stops the batch, and terminates the workers that do not stop by themselves (a loop with
+ * no kernel call never looks at the stop word); piscina replaces them.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { C, CX, H, HL, type Layout } from './layout.ts';
+import { EventLog } from './events.ts';
+import { cpuPool } from './machine.ts';
+import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
+import { SC, stressControlWords, type StressPlan } from './stress-control.ts';
+
+const TICK_MS = 25;
+/** how long stopped workers get to leave their batch before they are terminated */
+const GRACE_MS = 300;
+
+export interface StressBatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'port'> {
+  layout: Layout;
+  deadline: number;
+  seed: number;
+  lockupMs: number;
+  onFinding(msg: FindingMessage): void;
+}
+
+/** One context of a CPU as the watchdog found it. */
+export interface WaitContext {
+  kind: number;
+  pid: number;
+  nr: number;
+  /** lock it spins on, -1 when running */
+  waitObj: number;
+}
+
+export interface CpuWaitState {
+  cpu: number;
+  /** events since the batch began; unchanged for the lockup time when stuck */
+  progress: number;
+  stuck: boolean;
+  irqsOff: boolean;
+  contexts: WaitContext[];
+  /** locks held, innermost last: object and the context index that took it */
+  held: { obj: number; ctx: number; seq: number }[];
+}
+
+export interface Lockup {
+  stuckMs: number;
+  cpus: CpuWaitState[];
+  /** the stuck trial's events as far as they were written */
+  events: EventLog;
+  trial: number;
+}
+
+export interface StressOutcome {
+  result: CloserResult | null;
+  trialsDone: number;
+  lockup?: Lockup;
+  crash?: string;
+}
+
+function readCpu(m: Int32Array, ctl: Int32Array, L: Layout, c: number, stuck: boolean): CpuWaitState {
+  const b = L.cpu(c);
+  const contexts: WaitContext[] = [];
+  for (let d = 0; d < Atomics.load(m, b + C.NCTX); d++) {
+    const e = L.ctxEntry(c, d);
+    contexts.push({ kind: m[e + CX.KIND]!, pid: m[e + CX.TID]!, nr: m[e + CX.NR]!, waitObj: Atomics.load(m, e + CX.WAIT_OBJ) });
+  }
+  const held = [];
+  for (let i = 0; i < m[b + C.HELD_N]!; i++) {
+    const e = L.heldEntry(c, i);
+    held.push({ obj: m[e + HL.OBJ]!, ctx: m[e + HL.CTXI]!, seq: m[e + HL.SEQ]! });
+  }
+  return { cpu: c, progress: Atomics.load(ctl, SC.PROGRESS + c), stuck, irqsOff: m[b + C.IRQS_OFF] !== 0, contexts, held };
+}
+
+export async function runStressBatchOnMachine(req: StressBatchRequest): Promise<StressOutcome> {
+  const L = req.layout;
+  const sab = new SharedArrayBuffer(L.totalBytes);
+  const m = new Int32Array(sab, 0, L.totalWords);
+  const ctlBuf = new SharedArrayBuffer(4 * stressControlWords(L.ncpus));
+  const ctl = new Int32Array(ctlBuf);
+  const pool = await cpuPool(L.ncpus);
+  const { port1, port2 } = new MessageChannel();
+  let endSeen: () => void = () => {};
+  const endMessage = new Promise<void>((r) => (endSeen = r));
+  port1.on('message', (msg: FindingMessage | { type: 'end' }) => {
+    if (msg.type === 'finding') req.onFinding(msg);
+    else endSeen();
+  });
+  const { layout: _l, deadline, seed, lockupMs, onFinding: _f, ...common } = req;
+  const stress: StressPlan = { ctl: ctlBuf, deadline, seed };
+  const aborts = Array.from({ length: L.ncpus }, () => new AbortController());
+  const done = new Array<boolean>(L.ncpus).fill(false);
+  const outcome: StressOutcome = { result: null, trialsDone: 0 };
+  const stopAll = (): void => {
+    Atomics.store(m, H.STOP, 1);
+    Atomics.notify(m, H.TRIAL);
+    Atomics.notify(m, H.TSTATE);
+    Atomics.notify(ctl, SC.PARKED);
+  };
+
+  const runs = aborts.map((ac, cpu) => {
+    const task = { ...common, sab, cpu, port: cpu === 0 ? port2 : undefined, stress };
+    return pool.run(task, { signal: ac.signal, transferList: cpu === 0 ? [port2 as never] : [] }).then(
+      (r: CloserResult | null) => {
+        done[cpu] = true;
+        if (cpu === 0) outcome.result = r;
+      },
+      (e: unknown) => {
+        done[cpu] = true;
+        if (!outcome.lockup && !outcome.crash) outcome.crash = `CPU ${cpu}: ${e instanceof Error ? e.message : String(e)}`;
+        stopAll();
+      },
+    );
+  });
+
+  const last = new Array<number>(L.ncpus).fill(-1);
+  const since = new Array<number>(L.ncpus).fill(Date.now());
+  let stoppedAt = 0;
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    if (stoppedAt) {
+      if (now - stoppedAt >= GRACE_MS) aborts.forEach((ac, c) => done[c] || ac.abort(new Error('soft lockup: worker terminated')));
+      return;
+    }
+    const stuck: boolean[] = [];
+    for (let c = 0; c < L.ncpus; c++) {
+      const p = Atomics.load(ctl, SC.PROGRESS + c);
+      const busy = Atomics.load(m, L.cpu(c) + C.NCTX) > 0;
+      if (p !== last[c] || !busy || p === 0) {
+        last[c] = p;
+        since[c] = now;
+      }
+      stuck.push(busy && p > 0 && now - since[c]! >= lockupMs);
+    }
+    if (!stuck.some(Boolean)) return;
+    const n = Math.min(Atomics.load(m, H.NEV), L.limits.maxEvents);
+    outcome.lockup = {
+      stuckMs: Math.max(...since.map((s, c) => (stuck[c] ? now - s : 0))),
+      cpus: stuck.map((s, c) => readCpu(m, ctl, L, c, s)),
+      events: new EventLog(m.subarray(L.eventBase), n).copy(),
+      trial: req.plan.firstTrial + Atomics.load(m, H.TRIALS_DONE),
+    };
+    stoppedAt = now;
+    stopAll();
+  }, TICK_MS);
+
+  await Promise.all(runs);
+  clearInterval(watchdog);
+  if (outcome.result) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([endMessage, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
+  }
+  port1.close();
+  outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
+  return outcome;
+}

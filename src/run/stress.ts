@@ -1,0 +1,143 @@
+/**
+ * stress(): the scenario's CPUs run truly in parallel, trial after trial, until the time is up.
+ * The detectors see every trial as in controlled mode; a watchdog turns a CPU that stops making
+ * progress into a soft-lockup finding (a deadlock when the wait-for graph has a cycle), and the
+ * run goes on with fresh workers. At the end, controlled mode is run with the same seed to say
+ * whether each bug reproduces there, and with what replay token.
+ */
+import { Layout, DEFAULT_LIMITS } from '../machine/layout.ts';
+import { runStressBatchOnMachine, type Lockup } from '../machine/stress-machine.ts';
+import type { FindingMessage } from '../machine/batch-task.ts';
+import { renderSoftLockup, softLockupTitle, waitCycle } from '../report/soft-lockup.ts';
+import { replayCommand } from '../report/index.ts';
+import { loadScenario } from './load-scenario.ts';
+import { UsageError } from './options.ts';
+import { findingFrom, type Finding } from './result.ts';
+import { explore } from './explore.ts';
+
+export interface StressOptions {
+  /** how long to run (default 10) */
+  seconds?: number;
+  /** seed of the IRQ source, and of the controlled run that tries to reproduce findings */
+  seed?: number;
+  /** a CPU making no progress this long is locked up (default 2000) */
+  lockupMs?: number;
+  /** trials of the controlled run (default 1000; 0: do not try) */
+  reproduceTrials?: number;
+}
+
+export interface StressResult {
+  scenario: string;
+  seconds: number;
+  seed: number;
+  trials: number;
+  elapsedMs: number;
+  findings: Finding[];
+}
+
+function positive(name: string, v: number | undefined, dflt: number, min = 1): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v < min) throw new UsageError(`${name} must be a number ≥ ${min}, got ${String(v)}`);
+  return v;
+}
+
+export async function stress(path: string, opts: StressOptions = {}): Promise<StressResult> {
+  const seconds = positive('seconds', opts.seconds, 10, 0.1);
+  const lockupMs = positive('lockupMs', opts.lockupMs, 2000, 50);
+  const reproduceTrials = positive('reproduceTrials', opts.reproduceTrials, 1000, 0);
+  const seed = (opts.seed ?? 1) | 0;
+  const loaded = await loadScenario(path);
+  const { def, absPath } = loaded;
+  const L = new Layout(def, DEFAULT_LIMITS);
+  const found = new Map<string, Finding>();
+  const lockups = new Map<string, Lockup>();
+  const onFinding = (msg: FindingMessage): void => {
+    if (!found.has(msg.finding.signature)) found.set(msg.finding.signature, { ...findingFrom(msg), replay: '' });
+  };
+  const t0 = Date.now();
+  const deadline = t0 + seconds * 1000;
+  let trials = 0;
+  let batch = 0;
+  while (Date.now() < deadline) {
+    const out = await runStressBatchOnMachine({
+      layout: L,
+      scenarioPath: absPath,
+      scenarioUrl: loaded.moduleUrl,
+      scenarioViaTsx: loaded.viaTsx,
+      displayPath: path,
+      limits: DEFAULT_LIMITS,
+      strategy: { name: 'random', seed, depth: 1 },
+      tokenHead: { strategy: 'stress', seed, cpus: def.cpus },
+      plan: { firstTrial: trials, trials: Number.MAX_SAFE_INTEGER },
+      capture: false,
+      detectors: true,
+      keepEvents: false,
+      deadline,
+      seed: seed + batch++,
+      lockupMs,
+      onFinding,
+    });
+    trials += out.trialsDone;
+    if (out.lockup) {
+      trials++;
+      const f = lockupFinding(L, path, out.lockup);
+      if (!found.has(f.signature)) {
+        found.set(f.signature, f);
+        lockups.set(f.signature, out.lockup);
+      } else found.get(f.signature)!.count++;
+    } else if (!out.crash) break;
+  }
+  const elapsedMs = Date.now() - t0;
+  const findings = [...found.values()];
+  if (findings.length) await reproduce(path, L, findings, lockups, seed, reproduceTrials);
+  return { scenario: path, seconds, seed, trials, elapsedMs, findings };
+}
+
+function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
+  const cycle = waitCycle(lockup.cpus);
+  const waits = lockup.cpus
+    .filter((s) => s.stuck)
+    .map((s) => `cpu${s.cpu}:${s.contexts.map((c) => (c.waitObj >= 0 ? L.objName(c.waitObj) : 'run')).join('>')}<-${s.held.map((h) => L.objName(h.obj)).join(',')}`)
+    .join('|');
+  const locks = new Set<string>();
+  for (const s of lockup.cpus) {
+    for (const h of s.held) locks.add(L.objName(h.obj));
+    for (const c of s.contexts) if (c.waitObj >= 0) locks.add(L.objName(c.waitObj));
+  }
+  return {
+    kind: cycle ? 'deadlock' : 'soft-lockup',
+    signature: `stress:${cycle ? 'deadlock' : 'soft-lockup'}:${waits}`,
+    title: softLockupTitle(L, lockup),
+    cpus: lockup.cpus.filter((s) => s.stuck || s.contexts.some((c) => c.waitObj >= 0)).map((s) => s.cpu),
+    locks: [...locks].sort(),
+    sites: [],
+    replay: '',
+    firstTrial: lockup.trial,
+    count: 1,
+    report: '',
+  };
+}
+
+/** Try each finding in controlled mode with the same seed; say what came of it. */
+async function reproduce(path: string, L: Layout, findings: Finding[], lockups: Map<string, Lockup>, seed: number, trials: number): Promise<void> {
+  const run = `smpsim run ${path} --seed ${seed} --trials ${trials}`;
+  const controlled = trials > 0 ? (await explore(path, { seed, trials }).catch(() => undefined))?.findings ?? [] : [];
+  for (const f of findings) {
+    const lockup = lockups.get(f.signature);
+    const same = lockup
+      ? controlled.find((c) => (c.kind === 'deadlock' || c.kind === f.kind) && f.locks.every((l) => c.locks.includes(l)))
+      : controlled.find((c) => c.signature === f.signature);
+    const note = trials === 0
+      ? ['Controlled mode was not tried.']
+      : same
+        ? [`Controlled mode reproduces it: \`${run}\` finds it as ${same.kind}:`, `replay: ${replayCommand(path, same.replay)}`]
+        : [`Controlled mode did not reproduce it: \`${run}\` found no such ${f.kind}.`];
+    if (same) f.replay = same.replay;
+    if (lockup) {
+      f.report = `${renderSoftLockup(L, lockup, [...note, ''])}\n`;
+    } else {
+      const body = same?.report.replace(/\n\nreplay: .*\n?$/, '') ?? `${f.title}\n(found in stress mode: call sites are recorded only in controlled replays)`;
+      f.report = `${body}\n\nFound in stress mode. ${note.join('\n')}\n`;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * One CPU of a stress batch: the same scenario binding and detectors as a controlled batch,
+ * on a StressRuntime and its batch loop.
+ */
+import { Layout } from '../src/machine/layout.ts';
+import { CLOSER, installRuntime } from '../src/machine/runtime.ts';
+import { StressRuntime } from '../src/machine/stress-runtime.ts';
+import { runStressBatch } from '../src/machine/stress-loop.ts';
+import type { StressPlan } from '../src/machine/stress-control.ts';
+import type { BatchTask, CloserResult } from '../src/machine/batch-task.ts';
+import type { ScenarioDef } from '../src/machine/declarations.ts';
+import { bindState } from '../src/kernel/objects.ts';
+import { Analyzer } from '../src/run/analyze.ts';
+
+export type StressTask = BatchTask & { stress: StressPlan };
+
+export function isStressTask(task: BatchTask): task is StressTask {
+  return (task as Partial<StressTask>).stress !== undefined;
+}
+
+export function runStressCpu(task: StressTask, def: ScenarioDef): CloserResult | null {
+  const L = new Layout(def, task.limits);
+  const m = new Int32Array(task.sab, 0, L.totalWords);
+  const rt = new StressRuntime(L, def, task.sab, task.cpu, task.stress.ctl, task.stress.seed);
+  rt.state = bindState(def, L, m);
+  const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
+  installRuntime(rt);
+  try {
+    const summary = runStressBatch(rt, task.plan.firstTrial, task.stress.deadline, analyzer);
+    if (!summary || !analyzer) return null;
+    return analyzer.finish(summary);
+  } finally {
+    installRuntime(undefined);
+  }
+}
