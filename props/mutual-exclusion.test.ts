@@ -11,7 +11,7 @@ import { counterProgram, counterScenario } from './support/programs.ts';
 afterAll(() => shutdown());
 
 describe('mutual exclusion', () => {
-  it.prop([counterProgram], { numRuns: 6, seed: 11 })('locked counters end exact under random and PCT schedules', async (p) => {
+  it.prop([counterProgram], { numRuns: 8, seed: 11 })('locked counters end exact under random and PCT schedules', async (p) => {
     const path = counterScenario(p, true);
     for (const strategy of ['random', 'pct'] as const) {
       const r = await explore(path, { trials: 300, strategy, seed: 5 });
