@@ -134,16 +134,14 @@ export function createMightSleep(): Detector {
             }, { ...extra(i, x), locks: [] }));
             break;
           }
-          case Op.IRQ_ENTER: {
+          case Op.IRQ_EXIT: {
+            // only deliveries whose handlers returned count: a handler stuck in a deadlock
+            // said nothing about whether it handled the interrupt
             const l = lines[w[at + F_A]!];
             if (!l) break;
             l.deliveries++;
             l.cpus.add(w[at + F_CPU]!);
-            break;
-          }
-          case Op.IRQ_EXIT: {
-            const l = lines[w[at + F_A]!];
-            if (l && w[at + F_B] !== 0) l.handled++;
+            if (w[at + F_B] !== 0) l.handled++;
             break;
           }
           default:
