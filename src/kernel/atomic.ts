@@ -19,9 +19,13 @@ function enter(name: string, v: Atomic): [CpuRuntime, number] {
 /** Unconditional RMW: `op(old)` is the new value; returns [old, new]. */
 function rmw(name: string, v: Atomic, op: (old: number) => number, ordered: boolean): [number, number] {
   const [rt, at] = enter(name, v);
-  const old = Atomics.load(rt.m, at);
-  const now = op(old) | 0;
-  Atomics.store(rt.m, at, now);
+  // a real atomic read-modify-write: CPUs running truly in parallel (stress mode) never lose one
+  let old: number;
+  let now: number;
+  do {
+    old = Atomics.load(rt.m, at);
+    now = op(old) | 0;
+  } while (Atomics.compareExchange(rt.m, at, old, now) !== old);
   rt.emit(ordered ? Op.ATOMIC_RMW_ORDERED : Op.ATOMIC_RMW, v.__id, now, old, kfn(name));
   return [old, now];
 }

@@ -69,7 +69,33 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     if (f.report || !o.reports) continue;
     await attachReport(path, f, o.hangMs, o.limits.maxEvents);
   }
-  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings, interrupts: interruptRows(L, irq), switches };
+  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings: byCallSites(findings), interrupts: interruptRows(L, irq), switches };
+}
+
+/**
+ * One data race per unordered pair of call sites. Detectors tell accesses apart by their
+ * position in the program (call sites are only known in replays), so a racy loop is one race
+ * per pair of iterations until the reports, which have the sites, bring them together.
+ */
+function byCallSites(findings: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Map<string, Finding>();
+  for (const f of findings) {
+    if (f.kind !== 'data-race' || f.sites.length === 0) {
+      out.push(f);
+      continue;
+    }
+    const key = `data-race:${[...f.sites].sort().join(' / ')}`;
+    const first = seen.get(key);
+    if (first) {
+      first.count += f.count;
+      continue;
+    }
+    f.signature = key;
+    seen.set(key, f);
+    out.push(f);
+  }
+  return out;
 }
 
 /** Replay the finding's token with call sites on and take the report of the same bug. */

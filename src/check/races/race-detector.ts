@@ -52,6 +52,10 @@ const FN_ACQUIRE = kfn('smp_load_acquire');
 const FN_MB = kfn('smp_mb');
 const FN_WMB = kfn('smp_wmb');
 const FN_RMB = kfn('smp_rmb');
+const FN_RAISE_SOFTIRQ = kfn('raise_softirq');
+const FN_TASKLET_SCHEDULE = kfn('tasklet_schedule');
+/** the softirq tasklets run from (the kernel's TASKLET_SOFTIRQ) */
+const TASKLET_SOFTIRQ = 6;
 
 /**
  * Ops that schedule a softirq or tasklet (F_A its number): each releases into the number's
@@ -159,6 +163,12 @@ export class RaceDetector implements Detector {
           break;
         case Op.MARK: {
           const fn = w[at + F_FN];
+          // raise_softirq(nr) / tasklet_schedule → the softirq run they cause
+          const nr = fn === FN_RAISE_SOFTIRQ ? w[at + F_A]! : fn === FN_TASKLET_SCHEDULE ? TASKLET_SOFTIRQ : -1;
+          if (nr >= 0) {
+            join(s.soft, nr % SOFT_KEYS, s.C, u);
+            s.C.v[u * T + u]!++;
+          }
           if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);
           if (fn === FN_WMB || fn === FN_MB) {
             copy(s.fenceRel, u, s.C, u);
