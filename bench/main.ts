@@ -66,8 +66,17 @@ async function extra(): Promise<void> {
   line('P4 detectors on / off', on, off, 'ms', 'ratio <= 1.5');
 }
 
+async function p3(): Promise<void> {
+  const { stress } = await import('../src/index.ts');
+  const { stressSpinBench } = await import('../src/machine/stress-bench.ts');
+  const { PAIRS } = await import('./scenarios/stress-spin.ts');
+  const r = await stressSpinBench(stress, here('./scenarios/stress-spin.ts'), PAIRS, 2);
+  line('P3 stress-mode spin_lock/spin_unlock pairs, 2 CPUs', r.value, r.baseline, 'pairs/s', 'ratio >= 0.33 (vs raw Atomics.compareExchange spinlock)');
+}
+
 await p6();
 await p1();
 await p2();
+await p3();
 await extra();
 await shutdown();
