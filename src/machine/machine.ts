@@ -69,6 +69,16 @@ function wakeAll(m: Int32Array, L: Layout): void {
   }
 }
 
+/**
+ * Findings travel on their own port, beside piscina's result message: wait for the closer's
+ * last message (bounded, in case the closer died after returning).
+ */
+export async function closerDrained(endMessage: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([endMessage, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+  clearTimeout(timer);
+}
+
 export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome> {
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
@@ -132,12 +142,7 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   await Promise.all(runs);
   ended = true;
   clearInterval(watchdog);
-  if (outcome.result) {
-    // findings travel on their own port: wait for the closer's last message (bounded)
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([endMessage, new Promise((r) => (timer = setTimeout(r, 1000)))]);
-    clearTimeout(timer);
-  }
+  if (outcome.result) await closerDrained(endMessage);
   port1.close();
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
   return outcome;

@@ -193,6 +193,16 @@ export class CpuRuntime {
     const m = this.m;
     const seq = m[H.NEV]!;
     if (seq >= this.L.limits.maxEvents) this.endTrial(TrialState.STEP_LIMIT);
+    this.writeEvent(seq, op, obj, a, b, fn, this.capture ? this.strings.intern(captureSite(), this.localTrial) : 0);
+    m[H.NEV] = seq + 1;
+    m[H.STEP] = m[H.STEP]! + 1;
+    m[this.me + C.STEPS] = m[this.me + C.STEPS]! + 1;
+    return seq;
+  }
+
+  /** Fill event record `seq`, stamped with this CPU's context and irq/preempt state. */
+  protected writeEvent(seq: number, op: number, obj: number, a: number, b: number, fn: number, site: number): void {
+    const m = this.m;
     const at = this.L.eventBase + seq * EV_WORDS;
     m[at + F_SEQ] = seq;
     m[at + F_CPU] = this.cpu;
@@ -201,15 +211,11 @@ export class CpuRuntime {
     m[at + F_OBJ] = obj;
     m[at + F_A] = a;
     m[at + F_B] = b;
-    m[at + F_SITE] = this.capture ? this.strings.intern(captureSite(), this.localTrial) : 0;
+    m[at + F_SITE] = site;
     m[at + F_PCOUNT] = m[this.me + C.PCOUNT]!;
     m[at + F_FLAGS] = m[this.me + C.IRQS_OFF] ? EvFlag.IRQS_DISABLED : 0;
     m[at + F_FN] = fn;
     m[at + F_TID] = this.pid();
-    m[H.NEV] = seq + 1;
-    m[H.STEP] = m[H.STEP]! + 1;
-    m[this.me + C.STEPS] = m[this.me + C.STEPS]! + 1;
-    return seq;
   }
 
   // ---------------------------------------------------------------- scheduling

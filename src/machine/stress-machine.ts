@@ -9,7 +9,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { C, CX, H, HL, type Layout } from './layout.ts';
 import { EventLog } from './events.ts';
-import { cpuPool } from './machine.ts';
+import { closerDrained, cpuPool } from './machine.ts';
 import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
 import { SC, stressControlWords, type StressPlan } from './stress-control.ts';
 
@@ -149,11 +149,7 @@ export async function runStressBatchOnMachine(req: StressBatchRequest): Promise<
 
   await Promise.all(runs);
   clearInterval(watchdog);
-  if (outcome.result) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([endMessage, new Promise((r) => (timer = setTimeout(r, 1000)))]);
-    clearTimeout(timer);
-  }
+  if (outcome.result) await closerDrained(endMessage);
   port1.close();
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
   return outcome;

@@ -15,7 +15,7 @@
  * A task that returns counts itself done; the CPU then idles, taking interrupts, until every
  * task of the trial is done.
  */
-import { EV_WORDS, EvFlag, F_A, F_B, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_SEQ, F_SITE, F_TID, LockFlag, Op } from './events.ts';
+import { LockFlag, Op } from './events.ts';
 import { C, CX, H, LN, O, TrialState, type Layout, type ObjectInfo } from './layout.ts';
 import { BatchStop, CpuRuntime, TrialOver } from './runtime.ts';
 import type { ScenarioDef } from './declarations.ts';
@@ -128,19 +128,7 @@ export class StressRuntime extends CpuRuntime {
       Atomics.compareExchange(m, H.TSTATE, TrialState.RUNNING, TrialState.STEP_LIMIT);
       this.leave();
     }
-    const at = this.L.eventBase + seq * EV_WORDS;
-    m[at + F_SEQ] = seq;
-    m[at + F_CPU] = this.cpu;
-    m[at + F_CTX] = this.ctxKind();
-    m[at + F_OP] = op;
-    m[at + F_OBJ] = obj;
-    m[at + F_A] = a;
-    m[at + F_B] = b;
-    m[at + F_SITE] = 0;
-    m[at + F_PCOUNT] = m[this.me + C.PCOUNT]!;
-    m[at + F_FLAGS] = m[this.me + C.IRQS_OFF] ? EvFlag.IRQS_DISABLED : 0;
-    m[at + F_FN] = fn;
-    m[at + F_TID] = this.pid();
+    this.writeEvent(seq, op, obj, a, b, fn, 0);
     this.ctl[this.progress] = this.ctl[this.progress]! + 1;
     return seq;
   }
