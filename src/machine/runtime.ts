@@ -60,8 +60,14 @@ const WAIT_SLICE_MS = 50;
  */
 const SPIN_POLLS = 4000;
 
-/** Base of smpsim's own control-flow exceptions: never a scenario's error. */
-export class ControlFlow extends Error {}
+/**
+ * Base of smpsim's own control-flow exceptions: never a scenario's error. Not an Error: these
+ * are thrown at the end of most trials, and an Error's stack capture would cost more than the
+ * trial itself.
+ */
+export class ControlFlow {
+  constructor(readonly message = 'smpsim control flow') {}
+}
 /** The trial is over; unwind to the batch loop. */
 export class TrialOver extends ControlFlow {}
 /** This stack belongs to a trial that is already over; `pending` is the order that woke us. */

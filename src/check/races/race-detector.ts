@@ -79,7 +79,9 @@ export class RaceDetector implements Detector {
   private w!: Int32Array;
   private report!: Report;
   /** signatures reported in this trial (one finding per pair per trial) */
-  private readonly inTrial = new Set<string>();
+  private readonly inTrial = new Set<number>();
+  /** findings made so far by pair key: a pair seen again is re-reported without rebuilding it */
+  private readonly known = new Map<number, RawFinding>();
 
   onTrial(t: TrialInfo, report: Report): void {
     if (!this.s || this.s.L !== t.layout) this.s = new RaceState(t.layout);
@@ -312,15 +314,25 @@ export class RaceDetector implements Detector {
     const t = this.t;
     const L: Layout = t.layout;
     const o = this.w[i * EV_WORDS + F_OBJ]!;
+    // the pair as one number (object, and each side's cpu, context, kind and ordinal), so that
+    // the common case, a race already reported, costs no allocation
+    const ka = this.sideKey(pseq, pwrite, pmarked, pord);
+    const kb = this.sideKey(i, write, marked, ord);
+    const key = (o % 512) * 2 ** 44 + Math.min(ka, kb) * 2 ** 22 + Math.max(ka, kb);
+    if (this.inTrial.has(key)) return;
+    this.inTrial.add(key);
+    const prev = this.known.get(key);
+    if (prev) {
+      this.report(prev);
+      return;
+    }
     const a = this.accessAt(pseq, pwrite, pmarked, pord);
     const b = this.accessAt(i, write, marked, ord);
     const halves = [position(a), position(b)].sort();
     const obj = L.objects[o];
     const signature = `data-race:${obj?.key ?? o}:${halves.join('|')}`;
-    if (this.inTrial.has(signature)) return;
-    this.inTrial.add(signature);
     const data: RaceData = { obj: o, accesses: [a, b] };
-    this.report({
+    const finding: RawFinding = {
       kind: 'data-race',
       signature,
       title: `BUG: KCSAN: data-race in ${[a.fn, b.fn].sort().join(' / ')}`,
@@ -329,7 +341,14 @@ export class RaceDetector implements Detector {
       refs: [a.ref, b.ref],
       detector: RACES,
       data,
-    });
+    };
+    this.known.set(key, finding);
+    this.report(finding);
+  }
+
+  private sideKey(seq: number, write: boolean, marked: boolean, ordinal: number): number {
+    const at = seq * EV_WORDS;
+    return ((ordinal & 0xfff) << 10) | ((this.w[at + F_CPU]! & 63) << 4) | ((this.w[at + F_CTX]! & 3) << 2) | (write ? 2 : 0) | (marked ? 1 : 0);
   }
 
   private accessAt(seq: number, write: boolean, marked: boolean, ordinal: number): RaceAccess {
