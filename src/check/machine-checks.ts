@@ -71,7 +71,8 @@ export function blockedContexts(cpus: CpuSnapshot[], trial: number): BlockedCont
 
 function deadlock(t: TrialInfo): RawFinding {
   const L = t.layout;
-  const blocked = blockedContexts(t.end.cpus, t.index);
+  // a kworker waiting for work is idle, not stuck
+  const blocked = blockedContexts(t.end.cpus, t.index).filter((b) => L.objects[b.waitObj]?.kind !== 'workqueue');
   const sig = blocked
     .map((b) => `${CTX_NAMES[b.kind]}:${L.objName(b.waitObj)}<-${[...b.heldBelow, ...b.held].map((h) => L.objName(h.obj)).join(',')}`)
     .sort()

@@ -27,12 +27,9 @@ export function scenario(def: ScenarioDef): ScenarioModule {
     throw new Error(`scenario: cpus must be an integer from 1 to ${MAX_CPUS}`);
   }
   if (!Array.isArray(def.tasks)) throw new Error('scenario: tasks must be an array');
-  const seen = new Set<number>();
   for (const t of def.tasks) {
     if (!Number.isInteger(t.cpu) || t.cpu < 0 || t.cpu >= def.cpus) throw new Error(`scenario: task cpu ${t.cpu} is not a CPU of this machine`);
     if (typeof t.run !== 'function') throw new Error('scenario: every task needs a run(state) function');
-    if (seen.has(t.cpu)) throw new Error(`scenario: more than one task on cpu ${t.cpu}`);
-    seen.add(t.cpu);
   }
   for (const i of def.irqs ?? []) {
     for (const c of i.cpus ?? []) if (c < 0 || c >= def.cpus) throw new Error(`scenario: irq ${i.irq} targets cpu ${c}, not a CPU of this machine`);

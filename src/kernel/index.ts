@@ -14,4 +14,5 @@ export * from './sleep.ts';
 export * from './alloc.ts';
 export * from './softirq.ts';
 export * from './irq-request.ts';
+export * from './workqueue.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';

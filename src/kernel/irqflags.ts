@@ -57,7 +57,7 @@ export function bhEnable(rt: CpuRuntime, fn: number): void {
   rt.preemptAdd(-SOFTIRQ_DISABLE_OFFSET);
   rt.emit(Op.BH_ENABLE, -1, 0, 0, fn);
   // softirqs raised while bh was off run now, unless still in interrupt context
-  if ((rt.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0 && rt.m[rt.me + C.SOFTIRQ_PENDING] !== 0) doSoftirq(rt);
+  if ((rt.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0 && rt.m[rt.softirqPending] !== 0) doSoftirq(rt);
 }
 
 export function local_irq_disable(): void {

@@ -8,8 +8,8 @@
  * whose list it is queued on, AUX = when it was queued (list order).
  */
 import { Ctx, Op, SOFTIRQ_OFFSET, kfn } from './events.ts';
-import { C, H, O, type ObjectInfo } from './layout.ts';
-import type { ObjectDecl } from './declarations.ts';
+import { C, H, O } from './layout.ts';
+import { declaredFunctions, type DeclaredFunction } from './declared-functions.ts';
 import type { CpuRuntime } from './runtime.ts';
 
 /** The kernel's softirq numbers. */
@@ -35,22 +35,7 @@ export const TASKLET_STATE_RUN = 2;
 
 const FN_SOFTIRQ = kfn('softirq');
 
-interface TaskletInfo {
-  info: ObjectInfo;
-  fn: (state: unknown) => unknown;
-}
-const taskletsOf = new WeakMap<CpuRuntime, TaskletInfo[]>();
-
-function tasklets(rt: CpuRuntime): TaskletInfo[] {
-  let t = taskletsOf.get(rt);
-  if (!t) {
-    t = rt.L.objects
-      .filter((o) => o.kind === 'tasklet')
-      .map((info) => ({ info, fn: (rt.def.state![info.key] as ObjectDecl).fn as (s: unknown) => unknown }));
-    taskletsOf.set(rt, t);
-  }
-  return t;
-}
+const tasklets = (rt: CpuRuntime): DeclaredFunction[] => declaredFunctions(rt, 'tasklet');
 
 /** raise_softirq_irqoff(nr) on `cpu`. */
 export function raiseSoftirq(rt: CpuRuntime, cpu: number, nr: number): void {
@@ -76,7 +61,7 @@ export function scheduleTasklet(rt: CpuRuntime, obj: number, cpu: number): boole
 /** __do_softirq(): run what is pending on rt's CPU, nested on its stack. */
 export function doSoftirq(rt: CpuRuntime): void {
   const m = rt.m;
-  const pend = rt.me + C.SOFTIRQ_PENDING;
+  const pend = rt.softirqPending;
   if (m[pend] === 0) return;
   const savedOff = m[rt.me + C.IRQS_OFF]!;
   const wasOnCpu = rt.onCpu;
@@ -84,7 +69,7 @@ export function doSoftirq(rt: CpuRuntime): void {
   rt.pushContext(Ctx.SOFTIRQ, rt.pid(), 0);
   rt.nested++;
   rt.onCpu = true;
-  const ctxNr = rt.L.ctxEntry(rt.cpu, rt.depth() - 1) + 2; // CX.NR
+  const ctxNr = rt.L.ctxEntry(rt.agent, rt.depth() - 1) + 2; // CX.NR
   for (let round = 0; round < MAX_SOFTIRQ_RESTART && m[pend] !== 0; round++) {
     let pending = m[pend]!;
     m[pend] = 0;

@@ -6,7 +6,7 @@
  */
 
 /** Object kinds the machine knows how to lay out and reset. */
-export type ObjectKind = 'spinlock' | 'rwlock' | 'mutex' | 'semaphore' | 'atomic' | 'shared' | 'percpu' | 'tasklet';
+export type ObjectKind = 'spinlock' | 'rwlock' | 'mutex' | 'semaphore' | 'atomic' | 'shared' | 'percpu' | 'tasklet' | 'work' | 'workqueue';
 
 export interface ObjectDecl {
   readonly __smpsim: 'decl';
@@ -17,7 +17,7 @@ export interface ObjectDecl {
   readonly count: number;
   /** true when declared as an array (spinlocks(n), atomics(n) …) even with count 1. */
   readonly array: boolean;
-  /** tasklet(fn): the function it runs, in softirq context */
+  /** tasklet(fn): the function it runs, in softirq context; work(fn): on the CPU's kworker */
   readonly fn?: (state: any) => unknown;
 }
 

@@ -130,6 +130,7 @@ export const KFN_NAMES = [
   'msleep', 'schedule', 'might_sleep', 'cond_resched', 'udelay', 'mdelay', 'schedule_timeout',
   'kmalloc', 'kzalloc', 'kfree', 'copy_to_user', 'copy_from_user', 'request_irq', 'free_irq',
   'raise_softirq', 'tasklet_schedule', 'softirq', 'wake_up',
+  'schedule_work', 'flush_work', 'process_one_work', 'worker_thread',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

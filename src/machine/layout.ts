@@ -121,8 +121,25 @@ export interface LineInfo {
   fires: number;
 }
 
+/**
+ * An agent is one thread of execution the baton can be handed to, with a block of its own in
+ * the buffer. Agent c (c < ncpus) is CPU c's primary agent: it runs the CPU's first task, or
+ * idles, and takes the CPU's interrupts; so a scenario with one task per CPU has exactly one
+ * agent (one worker thread) per CPU. Further tasks on a CPU, and the CPU's kworker when the
+ * scenario has work items, are agents of their own on that CPU: they share it, running only
+ * while every other agent of the CPU could be preempted (no lock held with preemption off, irqs
+ * on) or has nothing to run — which is what a context switch on one CPU allows.
+ */
+export interface AgentInfo {
+  index: number;
+  cpu: number;
+  kind: 'cpu' | 'task' | 'kworker';
+}
+
 export interface TaskInfo {
   index: number;
+  /** the agent that runs it */
+  agent: number;
   cpu: number;
   /** comm, as the kernel prints it: the task's name, or cpuN */
   name: string;
@@ -154,6 +171,14 @@ export class Layout {
   readonly objectsByKey = new Map<string, ObjectInfo[]>();
   readonly lines: LineInfo[] = [];
   readonly tasks: TaskInfo[] = [];
+  readonly agents: AgentInfo[] = [];
+  /** agents of each CPU, primary first */
+  readonly cpuAgents: number[][] = [];
+  readonly nagents: number;
+  /** pid of CPU c's kworker is kworkerPid + c (when the scenario has work items) */
+  readonly kworkerPid: number;
+  /** the agent last run on each CPU: where its interrupts are taken */
+  readonly cpuCurrentBase: number;
   readonly cpuBase: number;
   readonly strategyBase: number;
   readonly strategyWords: number;
@@ -176,17 +201,39 @@ export class Layout {
     readonly limits: Limits = DEFAULT_LIMITS,
   ) {
     this.ncpus = def.cpus;
+    for (let c = 0; c < def.cpus; c++) {
+      this.agents.push({ index: c, cpu: c, kind: 'cpu' });
+      this.cpuAgents.push([c]);
+    }
     const perCpu = new Array<number>(def.cpus).fill(0);
     def.tasks.forEach((t, index) => {
       const k = perCpu[t.cpu]!++;
       const name = t.name ?? (k === 0 ? `cpu${t.cpu}` : `cpu${t.cpu}.${k}`);
-      this.tasks.push({ index, cpu: t.cpu, name, pid: FIRST_PID + index });
+      let agent = t.cpu;
+      if (k > 0) {
+        agent = this.agents.length;
+        this.agents.push({ index: agent, cpu: t.cpu, kind: 'task' });
+        this.cpuAgents[t.cpu]!.push(agent);
+      }
+      this.tasks.push({ index, agent, cpu: t.cpu, name, pid: FIRST_PID + index });
     });
+    this.kworkerPid = FIRST_PID + def.tasks.length;
+    const hasWork = Object.values(def.state ?? {}).some((v) => isObjectDecl(v) && v.kind === 'work');
+    if (hasWork) {
+      for (let c = 0; c < def.cpus; c++) {
+        const agent = this.agents.length;
+        this.agents.push({ index: agent, cpu: c, kind: 'kworker' });
+        this.cpuAgents[c]!.push(agent);
+      }
+    }
+    this.nagents = this.agents.length;
     let w = H.WORDS;
     this.cpuBase = w;
-    w += C.WORDS * this.ncpus;
+    w += C.WORDS * this.nagents;
+    this.cpuCurrentBase = w;
+    w += this.ncpus;
     this.strategyBase = w;
-    this.strategyWords = STRATEGY_WORDS_BASE + 4 * this.ncpus + 4 * (def.irqs?.length ?? 0) * 8;
+    this.strategyWords = STRATEGY_WORDS_BASE + 4 * this.nagents + 4 * (def.irqs?.length ?? 0) * 8;
     w += this.strategyWords;
     (def.irqs ?? []).forEach((d, index) => {
       this.lines.push({
@@ -214,7 +261,7 @@ export class Layout {
           value.kind === 'percpu'
             ? Math.max(OBJ_WORDS, this.ncpus)
             : value.kind === 'semaphore'
-              ? OBJ_WORDS + this.ncpus * CTX_MAX // + its FIFO of waiters
+              ? OBJ_WORDS + this.nagents * CTX_MAX // + its FIFO of waiters
               : OBJ_WORDS;
         const info: ObjectInfo = {
           id: this.objects.length,
@@ -232,6 +279,17 @@ export class Layout {
       }
       this.objectsByKey.set(key, infos);
     }
+    if (hasWork) {
+      // each kworker's queue: WORD counts the work items pending on that CPU
+      const infos: ObjectInfo[] = [];
+      for (let c = 0; c < def.cpus; c++) {
+        const info: ObjectInfo = { id: this.objects.length, name: `kworker/${c}`, key: 'workqueue', index: c, kind: 'workqueue', init: 0, offset: w, words: OBJ_WORDS };
+        w += OBJ_WORDS;
+        this.objects.push(info);
+        infos.push(info);
+      }
+      this.objectsByKey.set('workqueue', infos);
+    }
     this.choiceBase = w;
     w += limits.maxChoices;
     this.replayBase = w;
@@ -245,8 +303,13 @@ export class Layout {
     this.totalBytes = this.strByteBase + limits.stringBytes;
   }
 
-  cpu(c: number): number {
-    return this.cpuBase + c * C.WORDS;
+  /** block of agent a (agent c < ncpus is CPU c's primary agent) */
+  cpu(a: number): number {
+    return this.cpuBase + a * C.WORDS;
+  }
+  /** word holding the agent last run on CPU c */
+  cpuCurrent(c: number): number {
+    return this.cpuCurrentBase + c;
   }
   ctxEntry(c: number, depth: number): number {
     return this.cpuBase + c * C.WORDS + C.CTX_BASE + depth * CTX_WORDS;
@@ -264,7 +327,10 @@ export class Layout {
     return this.actionBase + (l * ACTION_MAX + k) * ACTION_WORDS;
   }
   taskName(pid: number): string {
-    return this.tasks[pid - FIRST_PID]?.name ?? `pid${pid}`;
+    const t = this.tasks[pid - FIRST_PID];
+    if (t) return t.name;
+    const kw = pid - this.kworkerPid;
+    return kw >= 0 && kw < this.ncpus ? `kworker/${kw}:1` : `pid${pid}`;
   }
   objName(id: number): string {
     return id >= 0 && id < this.objects.length ? this.objects[id]!.name : '?';

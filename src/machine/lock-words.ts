@@ -128,7 +128,26 @@ const semaphore: LockWordOps = {
   owned: false,
 };
 
-export const LOCK_WORDS: Partial<Record<ObjectKind, LockWordOps>> = { spinlock, rwlock, mutex, semaphore };
+/**
+ * Things one only waits for (never takes): a work item until it is neither pending nor running
+ * (flush_work), a kworker's queue until it holds work.
+ */
+const waitOnly = (canTake: (m: Int32Array, at: number) => boolean): LockWordOps => ({
+  canTake,
+  take() {},
+  release: () => false,
+  reset(m, at, info) {
+    for (let i = 0; i < info.words; i++) m[at + i] = 0;
+  },
+  sleeps: true,
+  owned: false,
+});
+/** WORK_PENDING | WORK_RUNNING, see workqueue.ts */
+const WORK_BUSY = 3;
+const work = waitOnly((m, at) => (m[at + O.WORD]! & WORK_BUSY) === 0);
+const workqueue = waitOnly((m, at) => m[at + O.WORD]! > 0);
+
+export const LOCK_WORDS: Partial<Record<ObjectKind, LockWordOps>> = { spinlock, rwlock, mutex, semaphore, work, workqueue };
 
 export function lockWords(kind: ObjectKind): LockWordOps {
   const ops = LOCK_WORDS[kind];

@@ -63,7 +63,7 @@ export interface BatchOutcome {
 
 function wakeAll(m: Int32Array, L: Layout): void {
   Atomics.store(m, H.STOP, 1);
-  for (let c = 0; c < L.ncpus; c++) {
+  for (let c = 0; c < L.nagents; c++) {
     Atomics.store(m, L.cpu(c) + C.WAKE, 1);
     Atomics.notify(m, L.cpu(c) + C.WAKE, 1);
   }
@@ -83,7 +83,7 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
-  const pool = await cpuPool(L.ncpus);
+  const pool = await cpuPool(L.nagents);
   const { port1, port2 } = new MessageChannel();
   let ended = false;
   let endSeen: () => void = () => {};
@@ -93,7 +93,8 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
     else endSeen();
   });
   const { layout: _l, hangMs: _h, onFinding: _f, onProgress: _p, ...common } = req;
-  const aborts = Array.from({ length: L.ncpus }, () => new AbortController());
+  // one thread per agent: a CPU's primary agent, extra tasks and kworkers on it
+  const aborts = Array.from({ length: L.nagents }, () => new AbortController());
   const outcome: BatchOutcome = { result: null, trialsDone: 0 };
   const currentTrial = (): { segment: string; trial: number } => {
     const idx = m[H.BATCH_TRIAL]!;
@@ -109,7 +110,7 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
       },
       (e: unknown) => {
         if (!ended && !outcome.hang && !outcome.crash) {
-          outcome.crash = { cpu, message: e instanceof Error ? e.message : String(e), ...currentTrial() };
+          outcome.crash = { cpu: L.agents[cpu]!.cpu, message: e instanceof Error ? e.message : String(e), ...currentTrial() };
         }
         wakeAll(m, L); // the others must not wait for a CPU that is gone
       },
@@ -133,10 +134,10 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
       return;
     }
     if (now - lastChange < req.hangMs || outcome.hang || Atomics.load(m, H.STOP)) return;
-    const cpu = Atomics.load(m, H.BATON);
-    outcome.hang = { cpu, ...currentTrial() };
+    const agent = Atomics.load(m, H.BATON);
+    outcome.hang = { cpu: L.agents[agent]!.cpu, ...currentTrial() };
     wakeAll(m, L);
-    aborts[cpu]!.abort(new Error(`no scheduling point for ${req.hangMs} ms`));
+    aborts[agent]!.abort(new Error(`no scheduling point for ${req.hangMs} ms`));
   }, WATCHDOG_TICK_MS);
 
   await Promise.all(runs);

@@ -43,6 +43,7 @@ import { C, CTX_MAX, CX, H, HELD_MAX, HL, LN, Order, TrialState, type Layout, CT
 import { lockWords } from './lock-words.ts';
 import { SOFTIRQ_LINE, WAIT_KEY_SHIFT, WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN, isWakeOption, wakeOption, wakeOptionCpu, waiterKey } from './wait.ts';
 import { doSoftirq } from './bottom-halves.ts';
+import { kworkerLoop } from './workqueue.ts';
 import { IrqActions } from './irq-actions.ts';
 import { StringTable } from './strings.ts';
 import { captureSite, userFrame } from './call-site.ts';
@@ -120,25 +121,39 @@ export class CpuRuntime {
   private readonly fnIrq = kfn('irq_handler');
   private readonly fnTask = kfn('task');
 
+  /** the CPU this agent runs on (what smp_processor_id() says, and events record) */
+  readonly cpu: number;
+  /** this agent is its CPU's kworker (runs work items) */
+  readonly kworker: boolean;
+  /** local_softirq_pending() of this CPU: softirqs are per CPU, kept in its primary block */
+  readonly softirqPending: number;
+
+  /**
+   * @param agent the thread of execution this worker is: agent c < ncpus is CPU c's primary
+   *              agent, so with one task per CPU agent and CPU are the same number
+   */
   constructor(
     readonly L: Layout,
     readonly def: ScenarioDef,
     readonly sab: SharedArrayBuffer,
-    readonly cpu: number,
+    readonly agent: number,
     public strategy: Strategy,
   ) {
     this.m = new Int32Array(sab, 0, L.totalWords);
     this.strings = new StringTable(this.m, new Uint8Array(sab), L);
-    this.me = L.cpu(cpu);
-    this.taskIndex = def.tasks.findIndex((t) => t.cpu === cpu);
+    this.me = L.cpu(agent);
+    this.cpu = L.agents[agent]!.cpu;
+    this.kworker = L.agents[agent]!.kind === 'kworker';
+    this.softirqPending = L.cpu(this.cpu) + C.SOFTIRQ_PENDING;
+    this.taskIndex = L.tasks.findIndex((t) => t.agent === agent);
     this.task = this.taskIndex >= 0 ? def.tasks[this.taskIndex] : undefined;
     this.handlers = (def.irqs ?? []).map((d) => (d.handler ? [d.handler as IrqHandler] : []));
-    let maxOpts = 3 * L.ncpus + 1; // CPUs, early wake-ups, softirq runs, end
+    let maxOpts = 2 * L.nagents + L.ncpus + 1; // agents, early wake-ups, softirq runs, end
     for (const line of L.lines) maxOpts += line.cpus.length;
     this.actions = new IrqActions(this);
     this.opts = new Int32Array(maxOpts);
-    this.decision = { current: cpu, options: this.opts, n: 0, step: 0 };
-    this.spinPolls = L.ncpus <= availableParallelism() ? SPIN_POLLS : 0;
+    this.decision = { current: agent, options: this.opts, n: 0, step: 0 };
+    this.spinPolls = L.nagents <= availableParallelism() ? SPIN_POLLS : 0;
   }
 
   // ---------------------------------------------------------------- context state
@@ -153,17 +168,17 @@ export class CpuRuntime {
   /** kind of the innermost context (Ctx.*) */
   ctxKind(): number {
     const d = this.depth();
-    return d === 0 ? Ctx.TASK : this.m[this.ctxAt(this.cpu, d - 1) + CX.KIND]!;
+    return d === 0 ? Ctx.TASK : this.m[this.ctxAt(this.agent, d - 1) + CX.KIND]!;
   }
   /** pid `current` has: the task's, or 0 (swapper) on an idle CPU */
   pid(): number {
     const d = this.depth();
-    return d === 0 ? 0 : this.m[this.ctxAt(this.cpu, d - 1) + CX.TID]!;
+    return d === 0 ? 0 : this.m[this.ctxAt(this.agent, d - 1) + CX.TID]!;
   }
   pushContext(kind: number, pid: number, nr: number): void {
     const d = this.depth();
     if (d >= CTX_MAX) throw new Error(`interrupt nesting deeper than ${CTX_MAX}`);
-    const e = this.ctxAt(this.cpu, d);
+    const e = this.ctxAt(this.agent, d);
     const m = this.m;
     m[e + CX.KIND] = kind;
     m[e + CX.TID] = pid;
@@ -239,14 +254,15 @@ export class CpuRuntime {
   decideLoop(): void {
     for (;;) {
       const o = this.decide();
-      if (o === this.cpu) return;
+      if (o === this.agent) return this.running();
       if (isIrqOption(o)) {
-        const c = optionCpu(o);
-        if (c === this.cpu) {
+        // an interrupt is taken by whichever agent its CPU ran last
+        const a = this.m[this.L.cpuCurrent(optionCpu(o))]!;
+        if (a === this.agent) {
           this.runIrq(optionLine(o));
           continue;
         }
-        this.handTo(c, Order.IRQ, optionLine(o));
+        this.handTo(a, Order.IRQ, optionLine(o));
       } else {
         this.handTo(o, Order.RUN, 0);
       }
@@ -254,8 +270,13 @@ export class CpuRuntime {
         this.runIrq(this.m[this.me + C.ORDER_ARG]!);
         continue;
       }
-      return;
+      return this.running();
     }
+  }
+
+  /** This agent goes on: it is now the one its CPU runs. */
+  private running(): void {
+    this.m[this.L.cpuCurrent(this.cpu)] = this.agent;
   }
 
   /** List the options, ask the strategy, record the choice; returns the option taken. */
@@ -265,15 +286,15 @@ export class CpuRuntime {
     const L = this.L;
     let n = 0;
     const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
-    if (this.enabled(this.cpu)) opts[n++] = this.cpu;
-    for (let c = 0; c < L.ncpus; c++) if (c !== this.cpu && this.enabled(c)) opts[n++] = c;
+    if (this.enabled(this.agent)) opts[n++] = this.agent;
+    for (let a = 0; a < L.nagents; a++) if (a !== this.agent && this.enabled(a)) opts[n++] = a;
     // the end: every task done, no handler still running anywhere, no softirq left to run
     if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0) opts[n++] = END_OPTION;
     if (m[H.WAKEABLE] !== 0) n = this.listWakeups(n);
     for (let l = 0; l < L.lines.length; l++) {
       const lb = L.line(l);
       if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0 || m[lb + LN.NACTIONS] === 0) continue;
-      for (const c of L.lines[l]!.cpus) if (m[L.cpu(c) + C.IRQS_OFF] === 0) opts[n++] = irqOption(l, c);
+      for (const c of L.lines[l]!.cpus) if (this.irqsOnCpu(c)) opts[n++] = irqOption(l, c);
     }
     if (m[H.SOFTIRQ_CPUS] !== 0) n = this.listSoftirqRuns(n);
     if (n === 0) this.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
@@ -287,7 +308,7 @@ export class CpuRuntime {
   private pick(n: number, step: number): number {
     const m = this.m;
     const d = this.decision;
-    d.current = this.cpu;
+    d.current = this.agent;
     d.n = n;
     d.step = step;
     const idx = this.strategy.choose(d as Decision);
@@ -307,15 +328,15 @@ export class CpuRuntime {
     if (this.unwinding) throw new TrialAbort(Order.NONE);
     const m = this.m;
     const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
-    this.opts[0] = this.cpu;
-    this.opts[1] = wakeOption(this.cpu);
+    this.opts[0] = this.agent;
+    this.opts[1] = wakeOption(this.agent);
     return this.pick(2, step) === 1;
   }
 
   /** Waits a timeout or a signal may end, of contexts that cannot go on by themselves. */
   private listWakeups(n: number): number {
     const m = this.m;
-    for (let c = 0; c < this.L.ncpus; c++) {
+    for (let c = 0; c < this.L.nagents; c++) {
       const d = m[this.L.cpu(c) + C.NCTX]!;
       if (d === 0) continue;
       const e = this.ctxAt(c, d - 1);
@@ -330,8 +351,9 @@ export class CpuRuntime {
   private listSoftirqRuns(n: number): number {
     const m = this.m;
     for (let c = 0; c < this.L.ncpus; c++) {
-      const b = this.L.cpu(c);
-      if (m[b + C.SOFTIRQ_PENDING] === 0 || m[b + C.IRQS_OFF] !== 0 || (m[b + C.PCOUNT]! & (HARDIRQ_MASK | SOFTIRQ_MASK)) !== 0) continue;
+      // pending bits live in the CPU's primary block; the state that matters is the running agent's
+      const b = this.L.cpu(m[this.L.cpuCurrent(c)]!);
+      if (m[this.L.cpu(c) + C.SOFTIRQ_PENDING] === 0 || !this.irqsOnCpu(c) || (m[b + C.PCOUNT]! & (HARDIRQ_MASK | SOFTIRQ_MASK)) !== 0) continue;
       this.opts[n++] = irqOption(SOFTIRQ_LINE, c);
     }
     return n;
@@ -347,18 +369,42 @@ export class CpuRuntime {
     return c;
   }
 
-  /** Can CPU c's innermost context go on? */
+  /** Can agent c's innermost context go on? */
   enabled(c: number): boolean {
     const m = this.m;
     const d = m[this.L.cpu(c) + C.NCTX]!;
     if (d === 0) return false;
     const e = this.ctxAt(c, d - 1);
     const w = m[e + CX.WAIT_OBJ]!;
-    if (w < 0) return true;
-    const wf = m[e + CX.WAIT_FLAGS]!;
-    if (wf & WAIT_WOKEN) return true;
-    const info = this.L.objects[w]!;
-    return lockWords(info.kind).canTake(m, info.offset, wf);
+    if (w >= 0 && (m[e + CX.WAIT_FLAGS]! & WAIT_WOKEN) === 0) {
+      const info = this.L.objects[w]!;
+      if (!lockWords(info.kind).canTake(m, info.offset, m[e + CX.WAIT_FLAGS]!)) return false;
+    }
+    const mates = this.L.cpuAgents[this.L.agents[c]!.cpu]!;
+    return mates.length === 1 || this.othersPreemptible(c, mates);
+  }
+
+  /**
+   * Agents sharing one CPU take turns only where a context switch could happen: every other
+   * agent of the CPU has nothing to run, or could be preempted (no preempt_count, irqs on).
+   */
+  private othersPreemptible(c: number, mates: number[]): boolean {
+    const m = this.m;
+    for (const b of mates) {
+      if (b === c) continue;
+      const base = this.L.cpu(b);
+      if (m[base + C.NCTX] !== 0 && (m[base + C.PCOUNT] !== 0 || m[base + C.IRQS_OFF] !== 0)) return false;
+    }
+    return true;
+  }
+
+  /** Interrupts can be delivered to CPU c: none of its agents has them disabled. */
+  private irqsOnCpu(c: number): boolean {
+    const m = this.m;
+    const mates = this.L.cpuAgents[c]!;
+    if (mates.length === 1) return m[this.L.cpu(c) + C.IRQS_OFF] === 0;
+    for (const b of mates) if (m[this.L.cpu(b) + C.IRQS_OFF] !== 0) return false;
+    return true;
   }
 
   handTo(c: number, order: number, arg: number): void {
@@ -413,7 +459,7 @@ export class CpuRuntime {
       m[H.TSTATE] = state;
       if (m[H.END_CPU]! < 0) m[H.END_CPU] = this.cpu;
     }
-    if (this.cpu !== CLOSER) this.handTo(CLOSER, Order.CLOSE, 0);
+    if (this.agent !== CLOSER) this.handTo(CLOSER, Order.CLOSE, 0);
     this.unwinding = this.nested > 0;
     throw new TrialOver();
   }
@@ -443,8 +489,8 @@ export class CpuRuntime {
       const seq = this.emit(Op.LOCK_CONTENDED, obj, flags, 0, fn);
       if (ops.sleeps) this.block(obj, fn);
       const d = this.depth() - 1;
-      const e = this.ctxAt(this.cpu, d);
-      const wf = flags | waitMode | (waiterKey(this.cpu, d) << WAIT_KEY_SHIFT);
+      const e = this.ctxAt(this.agent, d);
+      const wf = flags | waitMode | (waiterKey(this.agent, d) << WAIT_KEY_SHIFT);
       m[e + CX.WAIT_OBJ] = obj;
       m[e + CX.WAIT_FLAGS] = wf;
       m[e + CX.WAIT_SEQ] = seq;
@@ -515,7 +561,7 @@ export class CpuRuntime {
     const m = this.m;
     const n = m[this.me + C.HELD_N]!;
     if (n >= HELD_MAX) throw new Error(`more than ${HELD_MAX} locks held (MAX_LOCK_DEPTH)`);
-    const e = this.L.heldEntry(this.cpu, n);
+    const e = this.L.heldEntry(this.agent, n);
     m[e + HL.OBJ] = obj;
     m[e + HL.FLAGS] = flags;
     m[e + HL.SEQ] = seq;
@@ -528,7 +574,7 @@ export class CpuRuntime {
     const m = this.m;
     const ctxi = this.depth() - 1;
     for (let i = m[this.me + C.HELD_N]! - 1; i >= 0; i--) {
-      const e = this.L.heldEntry(this.cpu, i);
+      const e = this.L.heldEntry(this.agent, i);
       if (m[e + HL.OBJ] === obj && m[e + HL.CTXI] === ctxi) return i;
     }
     return -1;
@@ -537,9 +583,9 @@ export class CpuRuntime {
   protected removeHeld(i: number): void {
     const m = this.m;
     const n = m[this.me + C.HELD_N]!;
-    const from = this.L.heldEntry(this.cpu, i + 1);
-    const to = this.L.heldEntry(this.cpu, i);
-    m.copyWithin(to, from, this.L.heldEntry(this.cpu, n));
+    const from = this.L.heldEntry(this.agent, i + 1);
+    const to = this.L.heldEntry(this.agent, i);
+    m.copyWithin(to, from, this.L.heldEntry(this.agent, n));
     m[this.me + C.HELD_N] = n - 1;
   }
 
@@ -549,11 +595,30 @@ export class CpuRuntime {
 
   // ---------------------------------------------------------------- tasks and interrupts
 
-  /** Run this CPU's task from its start; once it returns the CPU idles (never returns). */
+  /**
+   * Wait, not enabled, until object `obj` would let a context take it with `flags` (its
+   * lock-words entry says), without taking it: flush_work, a kworker's empty queue.
+   */
+  waitUntil(obj: number, flags: number, seq: number): void {
+    const m = this.m;
+    const info = this.L.objects[obj]!;
+    const ops = lockWords(info.kind);
+    if (ops.canTake(m, info.offset, flags)) return;
+    const e = this.ctxAt(this.agent, this.depth() - 1);
+    m[e + CX.WAIT_OBJ] = obj;
+    m[e + CX.WAIT_FLAGS] = flags;
+    m[e + CX.WAIT_SEQ] = seq;
+    do this.decideLoop();
+    while (!ops.canTake(m, info.offset, flags));
+    m[e + CX.WAIT_OBJ] = -1;
+  }
+
+  /** Run this agent's task from its start; once it returns the agent idles (never returns). */
   runTask(): never {
     this.taskStarted = true;
     this.nested++;
     this.onCpu = true;
+    if (this.kworker) kworkerLoop(this);
     this.emit(Op.TASK_START, -1, this.taskIndex, 0, this.fnTask);
     try {
       this.task!.run(this.state);
@@ -605,7 +670,7 @@ export class CpuRuntime {
     this.preemptAdd(-HARDIRQ_OFFSET);
     m[lb + LN.ACTIVE] = 0;
     // irq_exit(): pending softirqs run here unless this irq interrupted one or bh is disabled
-    if (m[this.me + C.SOFTIRQ_PENDING] !== 0 && (this.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0) doSoftirq(this);
+    if (m[this.softirqPending] !== 0 && (this.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0) doSoftirq(this);
     m[this.me + C.IRQS_OFF] = savedOff;
   }
 

@@ -37,7 +37,7 @@ export interface BatchSummary {
 }
 
 export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserver | undefined): BatchSummary | null {
-  const closer = rt.cpu === CLOSER;
+  const closer = rt.agent === CLOSER;
   const m = rt.m;
   const L = rt.L;
   const irqCounts = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
@@ -62,7 +62,7 @@ export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserve
         rt.runIrq(m[rt.me + C.ORDER_ARG]!);
         rt.decideLoop();
       }
-      if (rt.task && !rt.taskStarted) rt.runTask();
+      if ((rt.task || rt.kworker) && !rt.taskStarted) rt.runTask();
     } catch (e) {
       rt.unwinding = false;
       rt.nested = 0;
@@ -105,7 +105,8 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   m[H.MISMATCH] = 0;
   m[H.BATCH_TRIAL] = indexInBatch;
   m[H.LIVE] = rt.def.tasks.length;
-  for (let c = 0; c < L.ncpus; c++) {
+  for (let c = 0; c < L.ncpus; c++) m[L.cpuCurrent(c)] = c;
+  for (let c = 0; c < L.nagents; c++) {
     const b = L.cpu(c);
     m[b + C.ORDER] = Order.NONE;
     m[b + C.STATUS] = CpuStatus.IDLE;
@@ -120,15 +121,18 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   m[H.SOFTIRQ_CPUS] = 0;
   m.fill(0, L.heapBase, L.heapBase + 1 + m[L.heapBase]!);
   resetActions(m, L, (l) => rt.def.irqs?.[l]?.handler !== undefined);
-  for (const t of L.tasks) {
-    const e = L.ctxEntry(t.cpu, 0);
+  // tasks, and each kworker (a task that never ends), start in process context
+  const starts = L.tasks.map((t) => [t.agent, t.pid]);
+  for (const a of L.agents) if (a.kind === 'kworker') starts.push([a.index, L.kworkerPid + a.cpu]);
+  for (const [agent, pid] of starts) {
+    const e = L.ctxEntry(agent!, 0);
     m[e + CX.KIND] = Ctx.TASK;
-    m[e + CX.TID] = t.pid;
+    m[e + CX.TID] = pid!;
     m[e + CX.NR] = 0;
     m[e + CX.WAIT_OBJ] = -1;
     m[e + CX.WAIT_FLAGS] = 0;
     m[e + CX.WAIT_SEQ] = -1;
-    m[L.cpu(t.cpu) + C.NCTX] = 1;
+    m[L.cpu(agent!) + C.NCTX] = 1;
   }
   for (const o of L.objects) resetObject(m, o);
   for (const line of L.lines) {
@@ -147,7 +151,7 @@ function snapshotCpus(rt: CpuRuntime): CpuSnapshot[] {
   const m = rt.m;
   const L = rt.L;
   const out: CpuSnapshot[] = [];
-  for (let c = 0; c < L.ncpus; c++) {
+  for (let c = 0; c < L.nagents; c++) {
     const b = L.cpu(c);
     const contexts = [];
     for (let d = 0; d < m[b + C.NCTX]!; d++) {
@@ -166,7 +170,7 @@ function snapshotCpus(rt: CpuRuntime): CpuSnapshot[] {
       const e = L.heldEntry(c, i);
       held.push({ obj: m[e + HL.OBJ]!, flags: m[e + HL.FLAGS]!, seq: m[e + HL.SEQ]!, ctx: m[e + HL.CTXI]! });
     }
-    out.push({ cpu: c, status: m[b + C.STATUS]!, irqsOff: m[b + C.IRQS_OFF] !== 0, pcount: m[b + C.PCOUNT]!, contexts, held });
+    out.push({ cpu: L.agents[c]!.cpu, status: m[b + C.STATUS]!, irqsOff: m[b + C.IRQS_OFF] !== 0, pcount: m[b + C.PCOUNT]!, contexts, held });
   }
   return out;
 }
@@ -224,8 +228,8 @@ export function closeTrial(
 export function stopAll(rt: CpuRuntime): void {
   const m = rt.m;
   Atomics.store(m, H.STOP, 1);
-  for (let c = 0; c < rt.L.ncpus; c++) {
-    if (c === rt.cpu) continue;
+  for (let c = 0; c < rt.L.nagents; c++) {
+    if (c === rt.agent) continue;
     Atomics.store(m, rt.L.cpu(c) + C.WAKE, 1);
     Atomics.notify(m, rt.L.cpu(c) + C.WAKE, 1);
   }

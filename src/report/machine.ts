@@ -17,7 +17,8 @@ function who(ctx: RenderContext, b: { kind: number; pid: number; cpu: number; nr
 function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
   const out: string[] = [];
   for (const b of blocked) {
-    out.push(`${who(ctx, b)} is trying to acquire lock:`, lockLine(ctx, b.waitObj, b.waitRef));
+    const flushing = ctx.layout.objects[b.waitObj]?.kind === 'work';
+    out.push(`${who(ctx, b)} ${flushing ? 'is waiting for work item' : 'is trying to acquire lock'}:`, lockLine(ctx, b.waitObj, b.waitRef));
     if (b.held.length) {
       out.push('but is already holding:');
       b.held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
@@ -26,6 +27,7 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
       h.cpu === b.cpu && h.depth < b.depth ? 'the code it interrupted on the same CPU' : `${taskId(ctx, h.pid, h.cpu)} on CPU${h.cpu}`,
     );
     if (holders.length) out.push(`which is held by ${[...new Set(holders)].join(' and ')}.`);
+    else if (flushing) out.push(`which runs on a kworker that cannot go on.`);
     if (b.heldBelow.length) {
       out.push('the interrupted code holds:');
       b.heldBelow.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
@@ -33,14 +35,23 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
     out.push('');
   }
   // what happened, in order: acquisitions of the locks involved, then the waits
-  const cpus = [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b);
+  // one column per CPU; a CPU whose tasks share it (kworker, several tasks) gets one per task
+  const taskPid = (b: BlockedContext): number => (b.kind === Ctx.TASK ? b.pid : -1);
+  const keyOf = (b: BlockedContext): string => `${b.cpu}:${taskPid(b)}`;
+  const keys = [...new Set(blocked.map(keyOf))].sort((x, y) => Number(x.split(':')[0]) - Number(y.split(':')[0]));
+  const shared = (cpu: number): boolean => keys.filter((k) => k.startsWith(`${cpu}:`)).length > 1;
+  const headers = keys.map((k) => {
+    const [cpu, pid] = k.split(':').map(Number) as [number, number];
+    return shared(cpu) && pid >= 0 ? `CPU${cpu} ${ctx.taskName(pid)}` : `CPU${cpu}`;
+  });
   const steps: { seq: number; col: number; text: string; irq: boolean }[] = [];
   const seen = new Set<number>();
   for (const b of blocked) {
-    const col = cpus.indexOf(b.cpu);
+    const col = keys.indexOf(keyOf(b)) >= 0 ? keys.indexOf(keyOf(b)) : 0;
+    const waitText = ctx.layout.objects[b.waitObj]?.kind === 'work' ? `flush_work(${ctx.layout.objName(b.waitObj)});` : `lock(${ctx.layout.objName(b.waitObj)});`;
     for (const h of b.heldBelow) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: false });
     for (const h of b.held) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: b.kind !== Ctx.TASK });
-    steps.push({ seq: b.waitRef.seq, col, text: `lock(${ctx.layout.objName(b.waitObj)});`, irq: b.kind !== Ctx.TASK });
+    steps.push({ seq: b.waitRef.seq, col, text: waitText, irq: b.kind !== Ctx.TASK });
     [...b.held, ...b.heldBelow].forEach((h) => seen.add(h.ref.seq));
   }
   steps.sort((a, b) => a.seq - b.seq);
@@ -53,7 +64,7 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
     }
     rows.push({ col: s.col, text: s.irq ? `  ${s.text}` : s.text });
   }
-  out.push(' The interleaving that deadlocked:', '', ...scenarioTable(cpus.map((c) => `CPU${c}`), rows), '', ' *** DEADLOCK ***', '');
+  out.push(' The interleaving that deadlocked:', '', ...scenarioTable(headers, rows), '', ' *** DEADLOCK ***', '');
   return out;
 }
 

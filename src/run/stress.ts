@@ -10,7 +10,7 @@ import { runStressBatchOnMachine, type Lockup } from '../machine/stress-machine.
 import type { FindingMessage } from '../machine/batch-task.ts';
 import { renderSoftLockup, softLockupTitle, waitCycle } from '../report/soft-lockup.ts';
 import { replayCommand } from '../report/index.ts';
-import { loadScenario } from './load-scenario.ts';
+import { loadScenario, ScenarioError } from './load-scenario.ts';
 import { UsageError } from './options.ts';
 import { findingFrom, type Finding } from './result.ts';
 import { explore } from './explore.ts';
@@ -49,6 +49,9 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   const loaded = await loadScenario(path);
   const { def, absPath } = loaded;
   const L = new Layout(def, DEFAULT_LIMITS);
+  if (L.nagents !== L.ncpus) {
+    throw new ScenarioError(`stress mode runs one task per CPU; ${path} has more (several tasks on a CPU, or work items): use smpsim run`);
+  }
   const found = new Map<string, Finding>();
   const lockups = new Map<string, Lockup>();
   const onFinding = (msg: FindingMessage): void => {

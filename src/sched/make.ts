@@ -21,7 +21,7 @@ export function makeStrategy(spec: StrategySpec, L: Layout, m: Int32Array): Stra
     case 'random':
       return new RandomStrategy(region, spec.seed);
     case 'pct':
-      return new PctStrategy(region, spec.seed, spec.depth, L.ncpus, L.lines.map((l) => l.fires));
+      return new PctStrategy(region, spec.seed, spec.depth, L.nagents, L.lines.map((l) => l.fires));
     case 'replay':
       return new ReplayStrategy(spec.schedules ?? [], spec.strict ?? true, m, {
         pos: H.REPLAY_POS,

@@ -29,6 +29,8 @@ export const LOCK_TYPES: Readonly<Record<ObjectKind, LockType>> = {
   shared: NOT_A_LOCK,
   percpu: NOT_A_LOCK,
   tasklet: NOT_A_LOCK,
+  work: NOT_A_LOCK,
+  workqueue: NOT_A_LOCK,
 };
 
 export function lockTypeOf(kind: ObjectKind): LockType {

@@ -54,6 +54,11 @@ const FN_WMB = kfn('smp_wmb');
 const FN_RMB = kfn('smp_rmb');
 const FN_RAISE_SOFTIRQ = kfn('raise_softirq');
 const FN_TASKLET_SCHEDULE = kfn('tasklet_schedule');
+const FN_SCHEDULE_WORK = kfn('schedule_work');
+const FN_WORK_RUN = kfn('process_one_work');
+const FN_FLUSH_WORK = kfn('flush_work');
+/** work items' clocks sit above the softirq numbers' */
+const workKey = (obj: number): number => 16 + (obj % (SOFT_KEYS - 16));
 /** the softirq tasklets run from (the kernel's TASKLET_SOFTIRQ) */
 const TASKLET_SOFTIRQ = 6;
 
@@ -101,7 +106,8 @@ export class RaceDetector implements Detector {
     for (let i = 0; i < n; i++) {
       const at = i * EV_WORDS;
       const op = w[at + F_OP]!;
-      const u = w[at + F_CPU]! * NCTX + w[at + F_CTX]!;
+      const pidAgent = s.agentOfPid[w[at + F_TID]!] ?? -1;
+      const u = (pidAgent >= 0 ? pidAgent : w[at + F_CPU]!) * NCTX + w[at + F_CTX]!;
       const o = w[at + F_OBJ]!;
       switch (op) {
         case Op.MEM_READ:
@@ -166,11 +172,18 @@ export class RaceDetector implements Detector {
         case Op.MARK: {
           const fn = w[at + F_FN];
           // raise_softirq(nr) / tasklet_schedule → the softirq run they cause
-          const nr = fn === FN_RAISE_SOFTIRQ ? w[at + F_A]! : fn === FN_TASKLET_SCHEDULE ? TASKLET_SOFTIRQ : -1;
+          const nr = fn === FN_RAISE_SOFTIRQ ? w[at + F_A]! : fn === FN_TASKLET_SCHEDULE ? TASKLET_SOFTIRQ : fn === FN_SCHEDULE_WORK ? workKey(o) : -1;
           if (nr >= 0) {
             join(s.soft, nr % SOFT_KEYS, s.C, u);
             s.C.v[u * T + u]!++;
           }
+          // schedule_work → the run of that work item; the end of a run → flush_work
+          if (fn === FN_WORK_RUN && w[at + F_A] === 0) join(s.C, u, s.soft, workKey(o));
+          if (fn === FN_WORK_RUN && w[at + F_A] === 1) {
+            join(s.done, workKey(o), s.C, u);
+            s.C.v[u * T + u]!++;
+          }
+          if (fn === FN_FLUSH_WORK) join(s.C, u, s.done, workKey(o));
           if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);
           if (fn === FN_WMB || fn === FN_MB) {
             copy(s.fenceRel, u, s.C, u);

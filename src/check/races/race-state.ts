@@ -3,7 +3,7 @@
  * clocks of every thread and synchronisation object, and FastTrack's shadow of every object
  * (last write as an epoch; last reads as an epoch, or a clock once reads are concurrent).
  *
- * Threads are CPU *contexts*: thread cpu*NCTX + Ctx.* (task, hardirq, softirq), so an interrupt
+ * Threads are agent *contexts*: thread agent*NCTX + Ctx.* (task, hardirq, softirq), so an interrupt
  * handler is its own thread, concurrent with the code it interrupts. Shadow slots come in two
  * classes per object: plain accesses and marked ones (READ_ONCE/WRITE_ONCE, release/acquire);
  * marked accesses are only checked against plain ones.
@@ -21,6 +21,8 @@ export const SHARED = -2;
 export const SOFT_KEYS = 64;
 
 export class RaceState {
+  /** agent of a task pid (a context on an idle CPU, pid 0, belongs to the CPU's primary agent) */
+  readonly agentOfPid: Int32Array;
   readonly T: number;
   readonly N: number;
   /** thread clocks */
@@ -34,6 +36,8 @@ export class RaceState {
   readonly exits: ClockTable;
   /** schedule → run of softirqs and tasklets, by number */
   readonly soft: ClockTable;
+  /** the end of a work item's run → flush_work, by work key */
+  readonly done: ClockTable;
   /** per thread: clock at its last release fence (smp_wmb, smp_mb, fully ordered RMW) */
   readonly fenceRel: ClockTable;
   readonly hasFence: Uint8Array;
@@ -59,7 +63,11 @@ export class RaceState {
   readonly ord: Int32Array;
 
   constructor(readonly L: Layout) {
-    const T = (this.T = L.ncpus * NCTX);
+    // one thread per agent context: a kworker and a task sharing a CPU are distinct threads
+    const T = (this.T = L.nagents * NCTX);
+    this.agentOfPid = new Int32Array(L.kworkerPid + L.ncpus + 1).fill(-1);
+    for (const t of L.tasks) this.agentOfPid[t.pid] = t.agent;
+    for (const a of L.agents) if (a.kind === 'kworker') this.agentOfPid[L.kworkerPid + a.cpu] = a.index;
     const N = (this.N = Math.max(L.objects.length, 1));
     this.C = new ClockTable(T, T);
     this.lockW = new ClockTable(N, T);
@@ -67,6 +75,7 @@ export class RaceState {
     this.lines = new ClockTable(Math.max(L.lines.length, 1), T);
     this.exits = new ClockTable(L.ncpus, T);
     this.soft = new ClockTable(SOFT_KEYS, T);
+    this.done = new ClockTable(SOFT_KEYS, T);
     this.fenceRel = new ClockTable(T, T);
     this.hasFence = new Uint8Array(T);
     this.pendAcq = new ClockTable(T, T);
@@ -89,7 +98,7 @@ export class RaceState {
 
   /** A new trial: every thread at its own clock 1, nothing synchronised, no access recorded. */
   reset(): void {
-    for (const t of [this.C, this.lockW, this.lockR, this.lines, this.exits, this.soft, this.fenceRel, this.pendAcq, this.wFence, this.rvC]) t.clear();
+    for (const t of [this.C, this.lockW, this.lockR, this.lines, this.exits, this.soft, this.done, this.fenceRel, this.pendAcq, this.wFence, this.rvC]) t.clear();
     for (let t = 0; t < this.T; t++) this.C.v[t * this.T + t] = 1;
     this.hasFence.fill(0);
     this.hasWFence.fill(0);

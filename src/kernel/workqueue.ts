@@ -1,0 +1,37 @@
+/**
+ * Work items: deferred work that runs in process context on a CPU's kworker, so it may sleep
+ * (unlike a tasklet, which runs in softirq context). The classic fix for "I need to sleep, but
+ * I am in an interrupt handler": queue a work item and do the sleeping part there.
+ */
+import { Op, kfn } from '../machine/events.ts';
+import type { ObjectDecl } from '../machine/declarations.ts';
+import { queueWork } from '../machine/workqueue.ts';
+import { enterOn, enterSleepingOn } from './sleep.ts';
+import type { KObject } from './objects.ts';
+
+export type Work = KObject & { readonly __kind: 'work' };
+
+/** Declare a work item (DECLARE_WORK / INIT_WORK): `fn(state)` runs on a kworker. */
+export function work(fn: (state: any) => unknown): ObjectDecl {
+  if (typeof fn !== 'function') throw new Error('work(fn): fn must be a function');
+  return { __smpsim: 'decl', kind: 'work', init: 0, count: 1, array: false, fn };
+}
+
+/** Queue the work on this CPU's kworker; false when it was pending already. Never sleeps. */
+export function schedule_work(w: Work): boolean {
+  const [rt, id] = enterOn('schedule_work', w, 'work');
+  const queued = queueWork(rt, id, rt.cpu);
+  rt.emit(Op.MARK, id, queued ? 1 : 0, 0, kfn('schedule_work'));
+  return queued;
+}
+
+/** Wait until the work is neither pending nor running; true when it had to wait. May sleep. */
+export function flush_work(w: Work): boolean {
+  const [rt, id] = enterSleepingOn('flush_work', w, 'work');
+  const info = rt.L.objects[id]!;
+  const busy = (rt.m[info.offset]! & 3) !== 0;
+  if (busy) rt.waitUntil(id, 0, rt.emit(Op.BLOCK, id, 0, 0, kfn('flush_work')));
+  // the work's last run is over: what it did is ordered before what follows
+  rt.emit(Op.MARK, id, busy ? 1 : 0, 0, kfn('flush_work'));
+  return busy;
+}
