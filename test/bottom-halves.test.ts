@@ -187,3 +187,20 @@ export default scenario({
     expect(Array.from(b.events.words.slice(0, b.events.length * EV_WORDS))).toEqual(Array.from(a.events.words.slice(0, a.events.length * EV_WORDS)));
   });
 });
+
+describe('PCT explores the choices no CPU priority ranks', () => {
+  it('an opted-in allocation failure is found by PCT too', async () => {
+    const p = scenarioFile(
+      'pct-kmalloc',
+      `import { scenario, kmalloc, kfree, GFP_KERNEL, BUG_ON } from 'smpsim';
+export default scenario({
+  cpus: 1,
+  faults: { kmalloc: true },
+  tasks: [{ cpu: 0, run: () => { const p = kmalloc(16, GFP_KERNEL); BUG_ON(p === null); kfree(p); } }],
+} as any);
+`,
+    );
+    const r = await explore(p, { trials: 100, strategy: 'pct' });
+    expect(r.findings.map((f) => f.kind)).toEqual(['assertion']);
+  });
+});

@@ -11,13 +11,20 @@
  * k is learned: the largest number of steps seen in the trials so far (the opening CPU keeps it).
  */
 import { below, trialSeed } from './prng.ts';
-import { isIrqOption, optionLine, type Decision, type Strategy } from './strategy.ts';
+import { END_OPTION, isIrqOption, optionLine, type Decision, type Strategy } from './strategy.ts';
 
 const S_RNG = 0;
 const S_CHANGE = 8; //  d-1 change points (steps)
 const MAX_DEPTH = 16;
 const MAX_FIRES_PER_LINE = 8;
 const NEVER = 0x7fffffff;
+const EXTRA_ONE_IN = 8;
+/** the irq-kind option "run this CPU's pending softirqs" uses this pseudo line */
+const SOFTIRQ_PSEUDO_LINE = 0xff;
+
+function isExtra(o: number): boolean {
+  return o <= END_OPTION - 1 || (isIrqOption(o) && optionLine(o) === SOFTIRQ_PSEUDO_LINE);
+}
 
 export class PctStrategy implements Strategy {
   private k = 64;
@@ -70,10 +77,18 @@ export class PctStrategy implements Strategy {
         st[this.prioBase + d.current] = i + 1; // below every initial priority (>= d)
       }
     }
+    // a timeout, signal or allocation failure (wake options, below END), or pending softirqs
+    // run at a scheduling point: no CPU priority ranks these, so take one now and then
+    let extras = 0;
+    for (let i = 0; i < d.n; i++) if (isExtra(d.options[i]!)) extras++;
+    if (extras > 0 && below(st, S_RNG, EXTRA_ONE_IN) === 0) {
+      let k = below(st, S_RNG, extras);
+      for (let i = 0; i < d.n; i++) if (isExtra(d.options[i]!) && k-- === 0) return i;
+    }
     // an interrupt whose time has come, when it can be delivered somewhere
     for (let i = 0; i < d.n; i++) {
       const o = d.options[i]!;
-      if (!isIrqOption(o)) continue;
+      if (!isIrqOption(o) || isExtra(o)) continue;
       const line = optionLine(o);
       const slot = this.dueFiring(line, d.step);
       if (slot < 0) continue;
