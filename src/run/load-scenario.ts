@@ -10,7 +10,7 @@
  * Without esbuild, tsx's tsImport() loads the module directly (main thread and workers alike).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT as ROOT } from '../machine/package-root.ts';
@@ -126,6 +126,22 @@ export async function importScenario(url: string, viaTsx: boolean, path = url): 
   return s.def;
 }
 
+/** Bundles older than a day are from scenarios long edited or gone: drop them (once per process). */
+let pruned = false;
+function pruneCache(): void {
+  if (pruned) return;
+  pruned = true;
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  try {
+    for (const f of readdirSync(CACHE)) {
+      const file = join(CACHE, f);
+      if (f.startsWith('scenario-') && statSync(file).mtimeMs < dayAgo) rmSync(file, { force: true });
+    }
+  } catch {
+    // a cache that cannot be listed is not worth failing a run for
+  }
+}
+
 async function load(path: string, absPath: string): Promise<LoadedScenario> {
   if (!existsSync(absPath)) throw new ScenarioError(`cannot open scenario ${path}: no such file`);
   const esbuild = await esbuildOrNull();
@@ -134,6 +150,7 @@ async function load(path: string, absPath: string): Promise<LoadedScenario> {
   if (esbuild) {
     try {
       mkdirSync(CACHE, { recursive: true });
+      pruneCache();
       moduleUrl = await bundle(esbuild, path, absPath);
       viaTsx = false;
     } catch (e) {
