@@ -88,6 +88,13 @@ const ALL: Exercise[] = [
     fix: 'Allocate with GFP_ATOMIC (which may fail instead of sleeping) and handle NULL, or defer the work to process context.',
     expect: ['sleep-in-atomic'],
   }),
+  ex('defer-to-work', {
+    title: 'sleeping in an interrupt handler: deferring to a work item',
+    rule: 'What must sleep cannot run in an interrupt handler; the handler does the urgent part and defers the rest to process context (a work item).',
+    wrong: 'The sensor handler calls msleep(): "BUG: sleeping function called from invalid context", and on real hardware the CPU would schedule with irqs off.',
+    fix: 'The handler queues a work item with schedule_work(); the work runs on the CPU\'s kworker, in process context, where it may sleep.',
+    expect: ['sleep-in-atomic'],
+  }),
   ex('sleep-under-spinlock', {
     title: 'sleeping while holding a spinlock: copy_to_user',
     rule: 'A spinlock holder is atomic: no copy_to_user/copy_from_user (page faults sleep), no mutex_lock, no GFP_KERNEL.',
