@@ -3,7 +3,7 @@
  * batches, so a warm worker starts a batch in microseconds), bind its state to the shared
  * buffer, and run the batch loop. CPU 0 also closes trials: it runs the detectors.
  */
-import { Layout } from '../src/machine/layout.ts';
+import { C, Layout } from '../src/machine/layout.ts';
 import { CLOSER, CpuRuntime, installRuntime } from '../src/machine/runtime.ts';
 import { runBatch } from '../src/machine/trial-loop.ts';
 import type { BatchTask, CloserResult } from '../src/machine/batch-task.ts';
@@ -28,6 +28,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   rt.state = bindState(def, L, m);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);
+  Atomics.store(m, L.cpu(task.cpu) + C.READY, 1);
   try {
     const summary = runBatch(rt, task.plan, analyzer);
     if (!summary || !analyzer) return null;

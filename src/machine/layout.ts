@@ -60,6 +60,7 @@ export const C = {
   STEPS: 8, //      events emitted by this CPU this trial
   HELD_N: 9, //     locks held
   SOFTIRQ_PENDING: 10, // local_softirq_pending(): bit nr set when softirq nr is raised here
+  READY: 11, //     1 once this agent's worker has started the batch (kept across trials)
   CTX_BASE: 16, //  context stack: CTX_MAX entries of CTX_WORDS
   HELD_BASE: 80, // held-lock stack: HELD_MAX entries of HELD_WORDS
   WORDS: 272,

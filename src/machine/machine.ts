@@ -127,8 +127,10 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
       lastProgress = now;
       req.onProgress(Atomics.load(m, H.TRIALS_DONE));
     }
-    // armed from the first event on: starting cold workers is not a hang
-    if (step !== lastStep || step === 0) {
+    // armed from the first event on, and only while the baton holder's worker is running:
+    // starting a cold or replacement worker thread is not a hang
+    const holderReady = Atomics.load(m, L.cpu(Atomics.load(m, H.BATON)) + C.READY) !== 0;
+    if (step !== lastStep || step === 0 || !holderReady) {
       lastStep = step;
       lastChange = now;
       return;
