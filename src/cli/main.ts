@@ -35,7 +35,7 @@ async function runCommand(path: string, o: Record<string, string | boolean | und
     depth: o.depth === undefined ? undefined : Number(o.depth),
     seed: o.seed === undefined ? undefined : Number(o.seed),
     hangMs: o.hangMs === undefined ? undefined : Number(o.hangMs),
-    onProgress: bar && ((done, findings) => bar.update(done, findings)),
+    onProgress: bar && ((done, kinds) => bar.update(done, kinds)),
   });
   bar?.stop();
   if (o.json) {

@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
-  update(done: number, findings: number): void;
+  update(done: number, kinds: string[]): void;
   stop(): void;
 }
 
@@ -14,11 +14,12 @@ export function progress(total: number, label: string): Progress {
   if (process.stderr.isTTY) {
     let bar: cliProgress.SingleBar | undefined;
     return {
-      update(done, findings) {
+      update(done, kinds) {
+        const findings = kinds.length ? kinds.join(', ') : 'nothing';
         if (!bar && Date.now() - started < 1000) return;
         if (!bar) {
           bar = new cliProgress.SingleBar(
-            { stream: process.stderr, format: `${label} [{bar}] {value}/{total} trials · {findings} findings`, hideCursor: true, clearOnComplete: true },
+            { stream: process.stderr, format: `${label} [{bar}] {value}/{total} trials · found: {findings}`, hideCursor: true, clearOnComplete: true },
             cliProgress.Presets.shades_classic,
           );
           bar.start(total, done, { findings });
@@ -30,11 +31,11 @@ export function progress(total: number, label: string): Progress {
   }
   let last = started;
   return {
-    update(done, findings) {
+    update(done, kinds) {
       const now = Date.now();
       if (now - last < 5000) return;
       last = now;
-      process.stderr.write(`${label}: ${done}/${total} trials, ${findings} finding${findings === 1 ? '' : 's'}\n`);
+      process.stderr.write(`${label}: ${done}/${total} trials, found so far: ${kinds.length ? kinds.join(', ') : 'nothing'}\n`);
     },
     stop() {},
   };

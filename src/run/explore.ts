@@ -45,7 +45,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
       keepEvents: false,
       hangMs: o.hangMs,
       onFinding,
-      onProgress: o.onProgress && ((done) => o.onProgress!(first + done, found.size)),
+      onProgress: o.onProgress && ((done) => o.onProgress!(first + done, kindsOf(found))),
     });
     for (const [sig, n] of Object.entries(out.result?.counts ?? {})) counts.set(sig, (counts.get(sig) ?? 0) + n);
     addCounts(irq, out.result?.irqCounts);
@@ -62,7 +62,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     next++;
   }
   const elapsedMs = performance.now() - t0;
-  o.onProgress?.(next, found.size);
+  o.onProgress?.(next, kindsOf(found));
   const findings = [...found.values()];
   for (const f of findings) {
     f.count = Math.max(counts.get(f.signature) ?? 1, 1);
@@ -70,6 +70,11 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     await attachReport(path, f, o.hangMs, o.limits.maxEvents);
   }
   return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings: byCallSites(findings), interrupts: interruptRows(L, irq), switches };
+}
+
+/** Kinds found so far, for progress (counts are only final once reports merge races by site). */
+function kindsOf(found: Map<string, Finding>): string[] {
+  return [...new Set([...found.values()].map((f) => f.kind))];
 }
 
 /**

@@ -18,7 +18,8 @@ export interface ExploreOptions {
   detectors?: boolean;
   /** render every finding's report by replaying it with call sites (default true) */
   reports?: boolean;
-  onProgress?: (trialsDone: number, findings: number) => void;
+  /** trials done so far, and the kinds of finding made so far */
+  onProgress?: (trialsDone: number, kinds: string[]) => void;
 }
 
 export interface ResolvedOptions {
@@ -30,7 +31,7 @@ export interface ResolvedOptions {
   limits: Limits;
   detectors: boolean;
   reports: boolean;
-  onProgress?: (trialsDone: number, findings: number) => void;
+  onProgress?: (trialsDone: number, kinds: string[]) => void;
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {
