@@ -98,6 +98,8 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
     const crash = r.findings.find((f) => f.signature === 'crash:cpu1');
     expect(crash).toBeDefined();
     expect(crash!.title).toMatch(/^BUG: CPU 1 worker crashed: /);
+    expect(crash!.report).toContain('The worker thread simulating CPU1 died in the middle of a trial');
+    expect(crash!.report).not.toContain('without calling any kernel function');
     expect(r.trials).toBe(10);
   });
 

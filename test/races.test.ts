@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { explore, shutdown } from '../src/index.ts';
+import { explore, replay, shutdown } from '../src/index.ts';
 import { scenarioFile } from './helpers.ts';
 
 afterAll(() => shutdown());
@@ -141,6 +141,9 @@ export default scenario({
     expect(pairs.length).toBeGreaterThan(0);
     expect(new Set(pairs).size).toBe(pairs.length);
     expect(races(r).every((f) => f.signature === `data-race:${[...f.sites].sort().join(' / ')}`)).toBe(true);
+    // replaying a race's token shows the same one report per pair of call sites
+    const again = (await replay(p, races(r)[0]!.replay)).findings.filter((f) => f.kind === 'data-race');
+    expect(again.map((f) => f.signature)).toEqual([races(r)[0]!.signature]);
   });
 
   it('tasklet_schedule orders what the task wrote before it for the tasklet: nothing', async () => {

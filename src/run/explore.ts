@@ -11,8 +11,8 @@ import type { FindingMessage } from '../machine/batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
 import { loadScenario } from './load-scenario.ts';
 import { resolveOptions, type ExploreOptions } from './options.ts';
-import { addCounts, findingFrom, interruptRows, type ExploreResult, type Finding } from './result.ts';
-import { hangFinding, replay } from './replay.ts';
+import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
+import { replayTrials } from './replay.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const o = resolveOptions(opts);
@@ -54,9 +54,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     const stuck = out.hang ?? out.crash;
     if (!stuck) break;
     const token = encodeToken(tokenHead, [stuck.segment]);
-    const f = out.hang
-      ? hangFinding(path, token, out.hang.cpu, o.hangMs, stuck.trial)
-      : { ...hangFinding(path, token, stuck.cpu, o.hangMs, stuck.trial), signature: `crash:cpu${stuck.cpu}`, title: `BUG: CPU ${stuck.cpu} worker crashed: ${out.crash!.message}` };
+    const f = stuckFinding(path, token, stuck.trial, out.hang ? { cpu: stuck.cpu, hangMs: o.hangMs } : { cpu: stuck.cpu, crash: out.crash!.message });
     if (!found.has(f.signature)) found.set(f.signature, f);
     counts.set(f.signature, (counts.get(f.signature) ?? 0) + 1);
     next++;
@@ -69,7 +67,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     if (f.report || !o.reports) continue;
     await attachReport(path, f, o.hangMs, o.limits.maxEvents);
   }
-  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings: byCallSites(findings), interrupts: interruptRows(L, irq), switches };
+  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings: mergeRacesByCallSite(findings), interrupts: interruptRows(L, irq), switches };
 }
 
 /** Kinds found so far, for progress (counts are only final once reports merge races by site). */
@@ -77,36 +75,11 @@ function kindsOf(found: Map<string, Finding>): string[] {
   return [...new Set([...found.values()].map((f) => f.kind))];
 }
 
-/**
- * One data race per unordered pair of call sites. Detectors tell accesses apart by their
- * position in the program (call sites are only known in replays), so a racy loop is one race
- * per pair of iterations until the reports, which have the sites, bring them together.
- */
-function byCallSites(findings: Finding[]): Finding[] {
-  const out: Finding[] = [];
-  const seen = new Map<string, Finding>();
-  for (const f of findings) {
-    if (f.kind !== 'data-race' || f.sites.length === 0) {
-      out.push(f);
-      continue;
-    }
-    const key = `data-race:${[...f.sites].sort().join(' / ')}`;
-    const first = seen.get(key);
-    if (first) {
-      first.count += f.count;
-      continue;
-    }
-    f.signature = key;
-    seen.set(key, f);
-    out.push(f);
-  }
-  return out;
-}
-
 /** Replay the finding's token with call sites on and take the report of the same bug. */
 async function attachReport(path: string, f: Finding, hangMs: number, maxEvents: number): Promise<void> {
   try {
-    const r = await replay(path, f.replay, { hangMs, maxEvents });
+    // unmerged: the finding is looked up by the signature its detector gave it
+    const r = await replayTrials(path, f.replay, { hangMs, maxEvents });
     const same = r.findings.find((x) => x.signature === f.signature);
     if (same) {
       f.report = same.report;

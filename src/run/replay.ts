@@ -9,7 +9,7 @@ import { runBatchOnMachine } from '../machine/machine.ts';
 import type { FindingMessage, KeptTrial } from '../machine/batch-task.ts';
 import { decodeToken, encodeToken, TokenError } from '../sched/token.ts';
 import { loadScenario } from './load-scenario.ts';
-import { findingFrom, interruptRows, type Finding, type InterruptRow } from './result.ts';
+import { findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type Finding, type InterruptRow } from './result.ts';
 import { resolveOptions } from './options.ts';
 
 export interface ReplayOptions {
@@ -40,6 +40,12 @@ export interface ReplayResult {
 }
 
 export async function replay(path: string, token: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const r = await replayTrials(path, token, opts);
+  return { ...r, findings: mergeRacesByCallSite(r.findings) };
+}
+
+/** The replay itself: findings exactly as the detectors made them (races not yet merged). */
+export async function replayTrials(path: string, token: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const t = decodeToken(token);
   const { def, absPath, moduleUrl, viaTsx } = await loadScenario(path);
   if (t.cpus !== def.cpus) {
@@ -69,9 +75,7 @@ export async function replay(path: string, token: string, opts: ReplayOptions = 
     throw new TokenError(`replay token does not match ${path}: the scenario does not offer the recorded choices`);
   }
   const findings = messages.map(findingFrom);
-  if (out.hang) {
-    findings.push(hangFinding(path, token, out.hang.cpu, o.hangMs, out.hang.trial));
-  }
+  if (out.hang) findings.push(stuckFinding(path, token, out.hang.trial, { cpu: out.hang.cpu, hangMs: o.hangMs }));
   return {
     scenario: path,
     token,
@@ -79,23 +83,4 @@ export async function replay(path: string, token: string, opts: ReplayOptions = 
     trials: kept.map((k) => ({ trial: k.trial, token: encodeToken({ strategy: t.strategy, seed: t.seed, cpus: t.cpus }, [k.segment]), events: new EventLog(k.words, k.length), strings: k.strings, endState: k.endState, message: k.message })),
     interrupts: interruptRows(L, out.result?.irqCounts),
   };
-}
-
-/** A CPU that ran scenario code without ever reaching a scheduling point. */
-export function hangFinding(path: string, token: string, cpu: number, hangMs: number, trial: number): Finding {
-  const title = `BUG: no scheduling point for ${hangMs} ms on CPU ${cpu}`;
-  const rule = '='.repeat(title.length);
-  const report = [
-    '',
-    rule,
-    title,
-    '-'.repeat(title.length),
-    `CPU${cpu} ran scenario code for ${hangMs} ms without calling any kernel function:`,
-    'a loop that never reaches a scheduling point cannot be interleaved or stopped by the machine.',
-    "Its worker thread was terminated and replaced; the run went on with the next trial.",
-    '',
-    `replay: smpsim replay ${path} ${token}`,
-    '',
-  ].join('\n');
-  return { kind: 'exception', signature: `hang:cpu${cpu}`, title, cpus: [cpu], locks: [], sites: [], replay: token, firstTrial: trial, count: 1, report };
 }

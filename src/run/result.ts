@@ -2,6 +2,7 @@
 import type { FindingKind } from '../check/finding-kinds.ts';
 import type { FindingMessage } from '../machine/batch-task.ts';
 import type { Layout } from '../machine/layout.ts';
+import { renderStuck, stuckTitle, type Stuck } from '../report/stuck.ts';
 
 export interface Finding {
   kind: FindingKind;
@@ -68,4 +69,36 @@ export function formatInterrupts(rows: InterruptRow[], ncpus: number): string {
   const head = '     ' + Array.from({ length: ncpus }, (_, c) => `CPU${c}`.padStart(11)).join('');
   const lines = rows.map((r) => `${String(r.irq).padStart(3)}: ${r.perCpu.map((n) => String(n).padStart(10)).join(' ')}   ${r.name}`);
   return [head, ...lines].join('\n');
+}
+
+/** A trial that could not finish (a hang or a dead worker) as a finding of kind `exception`. */
+export function stuckFinding(path: string, token: string, trial: number, s: Stuck): Finding {
+  const signature = 'hangMs' in s ? `hang:cpu${s.cpu}` : `crash:cpu${s.cpu}`;
+  return { kind: 'exception', signature, title: stuckTitle(s), cpus: [s.cpu], locks: [], sites: [], replay: token, firstTrial: trial, count: 1, report: renderStuck(s, path, token) };
+}
+
+/**
+ * One data race per unordered pair of call sites. Detectors tell accesses apart by their
+ * position in the program (call sites are only known in replays), so a racy loop is one race
+ * per pair of iterations until the reports, which have the sites, bring them together.
+ */
+export function mergeRacesByCallSite(findings: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Map<string, Finding>();
+  for (const f of findings) {
+    if (f.kind !== 'data-race' || f.sites.length === 0) {
+      out.push(f);
+      continue;
+    }
+    const key = `data-race:${[...f.sites].sort().join(' / ')}`;
+    const first = seen.get(key);
+    if (first) {
+      first.count += f.count;
+      continue;
+    }
+    f.signature = key;
+    seen.set(key, f);
+    out.push(f);
+  }
+  return out;
 }
