@@ -4,70 +4,15 @@
  * a whole run, as the kernel keeps it across uptime). Detectors never import the kernel API:
  * what they know of a run comes from events, the layout, and how the trial ended.
  */
-import type { EventLog } from '../machine/events.ts';
-import type { Layout } from '../machine/layout.ts';
 import type { FindingKind } from './finding-kinds.ts';
+import type { TrialInfo } from '../machine/trial-info.ts';
+
+export type { ContextSnapshot, HeldSnapshot, CpuSnapshot, TrialEnd, TrialInfo } from '../machine/trial-info.ts';
 
 /** An event of some trial of the current run (or replay): where a site is looked up. */
 export interface EventRef {
   trial: number;
   seq: number;
-}
-
-/** What a CPU context was doing when the machine stopped (deadlock snapshots). */
-export interface ContextSnapshot {
-  kind: number; // Ctx.*
-  pid: number;
-  /** irq line index for hardirq contexts */
-  nr: number;
-  /** object waited for, -1 when running */
-  waitObj: number;
-  waitFlags: number;
-  /** seq of the LOCK_CONTENDED / BLOCK event of that wait */
-  waitSeq: number;
-}
-
-export interface HeldSnapshot {
-  obj: number;
-  flags: number;
-  seq: number;
-  /** index into the CPU's context stack of the context that took it */
-  ctx: number;
-}
-
-export interface CpuSnapshot {
-  cpu: number;
-  status: number; // CpuStatus.*
-  irqsOff: boolean;
-  pcount: number;
-  contexts: ContextSnapshot[];
-  held: HeldSnapshot[];
-}
-
-/** How a trial ended, read from the machine before it is reset. */
-export interface TrialEnd {
-  state: number; // TrialState.*
-  cpu: number;
-  /** exception or BUG message, when there is one */
-  message: string;
-  /** seq of the event that ended the trial, -1 when none */
-  seq: number;
-  /** per-CPU state at the end: who holds what, who waits for what */
-  cpus: CpuSnapshot[];
-  /** the scenario's check(): undefined when it passed or did not run */
-  checkFailure?: string;
-}
-
-export interface TrialInfo {
-  /** trial number within this run or replay (EventRef.trial) */
-  index: number;
-  layout: Layout;
-  events: EventLog;
-  end: TrialEnd;
-  /** this trial's schedule as a token segment (computed on demand) */
-  segment(): string;
-  /** a string recorded in the trial (WARN sites …) by id */
-  text(id: number): string;
 }
 
 export interface RawFinding {

@@ -52,7 +52,6 @@ export const C = {
   WAKE: 0, //       the CPU's own wait word: 1 = baton handed to it
   ORDER: 1, //      Order.* it was handed the baton with
   ORDER_ARG: 2,
-  STATUS: 3, //     CpuStatus.*
   IRQS_OFF: 4, //   1 when local irqs are disabled
   PCOUNT: 5, //     preempt_count()
   PID: 6, //        pid of its task
@@ -74,11 +73,6 @@ export const HELD_WORDS = 4;
 /** Fields of one held-lock entry. */
 export const HL = { OBJ: 0, FLAGS: 1, SEQ: 2, CTXI: 3 } as const;
 
-export const CpuStatus = {
-  IDLE: 0, //      no task, or its task has finished: takes interrupts only
-  READY: 1, //     has a task that has not started or is at a scheduling point
-  BLOCKED: 2, //   its innermost context waits for an object (CX.WAIT_OBJ)
-} as const;
 
 /** Orders handed over with the baton. */
 export const Order = {

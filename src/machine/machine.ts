@@ -8,7 +8,7 @@
  * scheduling point: its worker is terminated (piscina replaces it), the others are told to
  * stop, and the caller gets the stuck trial's schedule so it can report it and go on.
  */
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { C, H, type Layout } from './layout.ts';
 import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
@@ -70,13 +70,30 @@ function wakeAll(m: Int32Array, L: Layout): void {
 }
 
 /**
- * Findings travel on their own port, beside piscina's result message: wait for the closer's
- * last message (bounded, in case the closer died after returning).
+ * The closer's channel to this thread: findings as they are made, then an end mark. Findings
+ * travel on their own port, beside piscina's result message, so `drained()` waits for the end
+ * mark (bounded, in case the closer died after returning) before the batch is over.
  */
-export async function closerDrained(endMessage: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([endMessage, new Promise((r) => (timer = setTimeout(r, 1000)))]);
-  clearTimeout(timer);
+export function findingsChannel(onFinding: (msg: FindingMessage) => void): { port: MessagePort; drained(closerReturned: boolean): Promise<void> } {
+  const { port1, port2 } = new MessageChannel();
+  let endSeen: () => void = () => {};
+  const endMessage = new Promise<void>((r) => (endSeen = r));
+  port1.on('message', (msg: FindingMessage | { type: 'end' }) => {
+    if (msg.type === 'finding') onFinding(msg);
+    else endSeen();
+  });
+  return {
+    port: port2,
+    async drained(closerReturned) {
+      // a closer that died sends no end mark: then what arrived is all there is
+      if (closerReturned) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([endMessage, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+        clearTimeout(timer);
+      }
+      port1.close();
+    },
+  };
 }
 
 export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome> {
@@ -84,14 +101,9 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
   const pool = await cpuPool(L.nagents);
-  const { port1, port2 } = new MessageChannel();
+  const channel = findingsChannel(req.onFinding);
+  const port2 = channel.port;
   let ended = false;
-  let endSeen: () => void = () => {};
-  const endMessage = new Promise<void>((r) => (endSeen = r));
-  port1.on('message', (msg: FindingMessage | { type: 'end' }) => {
-    if (msg.type === 'finding') req.onFinding(msg);
-    else endSeen();
-  });
   const { layout: _l, hangMs: _h, onFinding: _f, onProgress: _p, ...common } = req;
   // one thread per agent: a CPU's primary agent, extra tasks and kworkers on it
   const aborts = Array.from({ length: L.nagents }, () => new AbortController());
@@ -145,8 +157,7 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   await Promise.all(runs);
   ended = true;
   clearInterval(watchdog);
-  if (outcome.result) await closerDrained(endMessage);
-  port1.close();
+  await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
   return outcome;
 }

@@ -6,10 +6,10 @@
  * log, stops the batch, and terminates the workers that do not stop by themselves (a loop with
  * no kernel call never looks at the stop word); piscina replaces them.
  */
-import { MessageChannel } from 'node:worker_threads';
-import { C, CX, H, HL, type Layout } from './layout.ts';
+import { C, H, type Layout } from './layout.ts';
 import { EventLog } from './events.ts';
-import { closerDrained, cpuPool } from './machine.ts';
+import { cpuPool, findingsChannel } from './machine.ts';
+import { snapshotAgent, type CpuSnapshot } from './trial-info.ts';
 import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
 import { SC, stressControlWords, type StressPlan } from './stress-control.ts';
 
@@ -25,24 +25,11 @@ export interface StressBatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'por
   onFinding(msg: FindingMessage): void;
 }
 
-/** One context of a CPU as the watchdog found it. */
-export interface WaitContext {
-  kind: number;
-  pid: number;
-  nr: number;
-  /** lock it spins on, -1 when running */
-  waitObj: number;
-}
-
-export interface CpuWaitState {
-  cpu: number;
+/** A CPU as the watchdog found it: its snapshot, its progress, whether it is stuck. */
+export interface CpuWaitState extends CpuSnapshot {
   /** events since the batch began; unchanged for the lockup time when stuck */
   progress: number;
   stuck: boolean;
-  irqsOff: boolean;
-  contexts: WaitContext[];
-  /** locks held, innermost last: object and the context index that took it */
-  held: { obj: number; ctx: number; seq: number }[];
 }
 
 export interface Lockup {
@@ -61,18 +48,7 @@ export interface StressOutcome {
 }
 
 function readCpu(m: Int32Array, ctl: Int32Array, L: Layout, c: number, stuck: boolean): CpuWaitState {
-  const b = L.cpu(c);
-  const contexts: WaitContext[] = [];
-  for (let d = 0; d < Atomics.load(m, b + C.NCTX); d++) {
-    const e = L.ctxEntry(c, d);
-    contexts.push({ kind: m[e + CX.KIND]!, pid: m[e + CX.TID]!, nr: m[e + CX.NR]!, waitObj: Atomics.load(m, e + CX.WAIT_OBJ) });
-  }
-  const held = [];
-  for (let i = 0; i < m[b + C.HELD_N]!; i++) {
-    const e = L.heldEntry(c, i);
-    held.push({ obj: m[e + HL.OBJ]!, ctx: m[e + HL.CTXI]!, seq: m[e + HL.SEQ]! });
-  }
-  return { cpu: c, progress: Atomics.load(ctl, SC.PROGRESS + c), stuck, irqsOff: m[b + C.IRQS_OFF] !== 0, contexts, held };
+  return { ...snapshotAgent(m, L, c), progress: Atomics.load(ctl, SC.PROGRESS + c), stuck };
 }
 
 export async function runStressBatchOnMachine(req: StressBatchRequest): Promise<StressOutcome> {
@@ -82,13 +58,8 @@ export async function runStressBatchOnMachine(req: StressBatchRequest): Promise<
   const ctlBuf = new SharedArrayBuffer(4 * stressControlWords(L.ncpus));
   const ctl = new Int32Array(ctlBuf);
   const pool = await cpuPool(L.ncpus);
-  const { port1, port2 } = new MessageChannel();
-  let endSeen: () => void = () => {};
-  const endMessage = new Promise<void>((r) => (endSeen = r));
-  port1.on('message', (msg: FindingMessage | { type: 'end' }) => {
-    if (msg.type === 'finding') req.onFinding(msg);
-    else endSeen();
-  });
+  const channel = findingsChannel(req.onFinding);
+  const port2 = channel.port;
   const { layout: _l, deadline, seed, lockupMs, onFinding: _f, ...common } = req;
   const stress: StressPlan = { ctl: ctlBuf, deadline, seed };
   const aborts = Array.from({ length: L.ncpus }, () => new AbortController());
@@ -149,8 +120,7 @@ export async function runStressBatchOnMachine(req: StressBatchRequest): Promise<
 
   await Promise.all(runs);
   clearInterval(watchdog);
-  if (outcome.result) await closerDrained(endMessage);
-  port1.close();
+  await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
   return outcome;
 }

@@ -7,13 +7,13 @@
  * CPUs just wait for orders; a stale stack from a finished trial is unwound when they are next
  * handed the baton. At the end of the batch the closer raises the stop word and wakes everyone.
  */
-import { C, CpuStatus, CX, H, HL, LN, Order, TrialState, CTX_WORDS, type Layout } from './layout.ts';
+import { C, CX, H, LN, Order, TrialState, CTX_WORDS } from './layout.ts';
 import { Ctx, EventLog } from './events.ts';
 import { resetObject } from './lock-words.ts';
 import { resetActions } from './irq-actions.ts';
 import { BatchStop, CLOSER, ControlFlow, CpuRuntime, TrialAbort, TrialOver } from './runtime.ts';
 import { segment } from '../sched/token.ts';
-import type { CpuSnapshot, TrialEnd, TrialInfo } from '../check/detector.ts';
+import { snapshotAgent, type CpuSnapshot, type TrialEnd, type TrialInfo } from './trial-info.ts';
 
 /** What the closer does with each finished trial. */
 export interface TrialObserver {
@@ -109,7 +109,6 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   for (let c = 0; c < L.nagents; c++) {
     const b = L.cpu(c);
     m[b + C.ORDER] = Order.NONE;
-    m[b + C.STATUS] = CpuStatus.IDLE;
     m[b + C.IRQS_OFF] = 0;
     m[b + C.PCOUNT] = 0;
     m[b + C.NCTX] = 0;
@@ -148,31 +147,7 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
 }
 
 function snapshotCpus(rt: CpuRuntime): CpuSnapshot[] {
-  const m = rt.m;
-  const L = rt.L;
-  const out: CpuSnapshot[] = [];
-  for (let c = 0; c < L.nagents; c++) {
-    const b = L.cpu(c);
-    const contexts = [];
-    for (let d = 0; d < m[b + C.NCTX]!; d++) {
-      const e = L.ctxEntry(c, d);
-      contexts.push({
-        kind: m[e + CX.KIND]!,
-        pid: m[e + CX.TID]!,
-        nr: m[e + CX.NR]!,
-        waitObj: m[e + CX.WAIT_OBJ]!,
-        waitFlags: m[e + CX.WAIT_FLAGS]!,
-        waitSeq: m[e + CX.WAIT_SEQ]!,
-      });
-    }
-    const held = [];
-    for (let i = 0; i < m[b + C.HELD_N]!; i++) {
-      const e = L.heldEntry(c, i);
-      held.push({ obj: m[e + HL.OBJ]!, flags: m[e + HL.FLAGS]!, seq: m[e + HL.SEQ]!, ctx: m[e + HL.CTXI]! });
-    }
-    out.push({ cpu: L.agents[c]!.cpu, status: m[b + C.STATUS]!, irqsOff: m[b + C.IRQS_OFF] !== 0, pcount: m[b + C.PCOUNT]!, contexts, held });
-  }
-  return out;
+  return rt.L.agents.map((a) => snapshotAgent(rt.m, rt.L, a.index));
 }
 
 function runCheck(rt: CpuRuntime): string | undefined {

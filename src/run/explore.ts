@@ -9,14 +9,15 @@ import { Layout } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
 import type { FindingMessage } from '../machine/batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
-import { loadScenario } from './load-scenario.ts';
+import { loadScenario, scenarioBatch } from './load-scenario.ts';
 import { resolveOptions, type ExploreOptions } from './options.ts';
 import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
 import { replayTrials } from './replay.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const o = resolveOptions(opts);
-  const { def, absPath, moduleUrl, viaTsx } = await loadScenario(path);
+  const loaded = await loadScenario(path);
+  const { def } = loaded;
   const L = new Layout(def, o.limits);
   const tokenHead = { strategy: o.strategy, seed: o.seed, cpus: def.cpus };
   const found = new Map<string, Finding>();
@@ -31,12 +32,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   while (next < o.trials) {
     const first = next;
     const out = await runBatchOnMachine({
-      layout: L,
-      scenarioPath: absPath,
-      scenarioUrl: moduleUrl,
-      scenarioViaTsx: viaTsx,
-      displayPath: path,
-      limits: o.limits,
+      ...scenarioBatch(path, loaded, L),
       strategy: { name: o.strategy, seed: o.seed, depth: o.depth },
       tokenHead,
       plan: { firstTrial: first, trials: o.trials - first },

@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT as ROOT } from '../machine/package-root.ts';
 import { isScenario, type ScenarioDef } from '../machine/declarations.ts';
+import type { Layout } from '../machine/layout.ts';
 
 /** A scenario that cannot be used: the CLI prints the message as one line and exits 2. */
 export class ScenarioError extends Error {}
@@ -160,4 +161,16 @@ async function load(path: string, absPath: string): Promise<LoadedScenario> {
   }
   const def = await importScenario(moduleUrl, viaTsx, path);
   return { def, absPath, moduleUrl, viaTsx };
+}
+
+/** The scenario's part of every batch request: where workers load it, how reports name it. */
+export function scenarioBatch(path: string, loaded: LoadedScenario, L: Layout) {
+  return {
+    layout: L,
+    scenarioPath: loaded.absPath,
+    scenarioUrl: loaded.moduleUrl,
+    scenarioViaTsx: loaded.viaTsx,
+    displayPath: path,
+    limits: L.limits,
+  };
 }

@@ -41,6 +41,34 @@ function positiveInt(name: string, v: unknown, dflt: number): number {
   return n;
 }
 
+function atLeast(name: string, v: number | undefined, dflt: number, min: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v < min) throw new UsageError(`${name} must be a number ≥ ${min}, got ${String(v)}`);
+  return v;
+}
+
+export interface StressOptions {
+  /** how long to run (default 10) */
+  seconds?: number;
+  /** seed of the IRQ source, and of the controlled run that tries to reproduce findings */
+  seed?: number;
+  /** a CPU making no progress this long is locked up (default 2000) */
+  lockupMs?: number;
+  /** trials of the controlled run (default 1000; 0: do not try) */
+  reproduceTrials?: number;
+}
+
+export type ResolvedStressOptions = Required<StressOptions>;
+
+export function resolveStressOptions(o: StressOptions = {}): ResolvedStressOptions {
+  return {
+    seconds: atLeast('seconds', o.seconds, 10, 0.1),
+    lockupMs: atLeast('lockupMs', o.lockupMs, 2000, 50),
+    reproduceTrials: atLeast('reproduceTrials', o.reproduceTrials, 1000, 0),
+    seed: (o.seed ?? 1) | 0,
+  };
+}
+
 export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
   const strategy = o.strategy ?? 'random';
   if (!STRATEGY_NAMES.includes(strategy as StrategyName) || strategy === 'replay') {

@@ -8,7 +8,7 @@ import { Layout, TrialState } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
 import type { FindingMessage, KeptTrial } from '../machine/batch-task.ts';
 import { decodeToken, encodeToken, TokenError } from '../sched/token.ts';
-import { loadScenario } from './load-scenario.ts';
+import { loadScenario, scenarioBatch } from './load-scenario.ts';
 import { findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type Finding, type InterruptRow } from './result.ts';
 import { resolveOptions } from './options.ts';
 
@@ -47,7 +47,8 @@ export async function replay(path: string, token: string, opts: ReplayOptions = 
 /** The replay itself: findings exactly as the detectors made them (races not yet merged). */
 export async function replayTrials(path: string, token: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const t = decodeToken(token);
-  const { def, absPath, moduleUrl, viaTsx } = await loadScenario(path);
+  const loaded = await loadScenario(path);
+  const { def } = loaded;
   if (t.cpus !== def.cpus) {
     throw new TokenError(`replay token is for a ${t.cpus}-CPU machine but ${path} has ${def.cpus} CPU${def.cpus === 1 ? '' : 's'}`);
   }
@@ -55,12 +56,7 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
   const L = new Layout(def, o.limits);
   const messages: FindingMessage[] = [];
   const out = await runBatchOnMachine({
-    layout: L,
-    scenarioPath: absPath,
-    scenarioUrl: moduleUrl,
-    scenarioViaTsx: viaTsx,
-    displayPath: path,
-    limits: o.limits,
+    ...scenarioBatch(path, loaded, L),
     strategy: { name: 'replay', seed: t.seed, depth: 1, schedules: t.trials.map((x) => x.choices), strict: !opts.lenient },
     tokenHead: { strategy: t.strategy, seed: t.seed, cpus: t.cpus },
     plan: { firstTrial: 0, trials: t.trials.length, trialNumbers: t.trials.map((x) => x.trial) },

@@ -10,21 +10,12 @@ import { runStressBatchOnMachine, type Lockup } from '../machine/stress-machine.
 import type { FindingMessage } from '../machine/batch-task.ts';
 import { renderSoftLockup, softLockupTitle, waitCycle } from '../report/soft-lockup.ts';
 import { replayCommand } from '../report/index.ts';
-import { loadScenario, ScenarioError } from './load-scenario.ts';
-import { UsageError } from './options.ts';
+import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
+import { resolveStressOptions, type StressOptions } from './options.ts';
+
+export type { StressOptions };
 import { findingFrom, type Finding } from './result.ts';
 import { explore } from './explore.ts';
-
-export interface StressOptions {
-  /** how long to run (default 10) */
-  seconds?: number;
-  /** seed of the IRQ source, and of the controlled run that tries to reproduce findings */
-  seed?: number;
-  /** a CPU making no progress this long is locked up (default 2000) */
-  lockupMs?: number;
-  /** trials of the controlled run (default 1000; 0: do not try) */
-  reproduceTrials?: number;
-}
 
 export interface StressResult {
   scenario: string;
@@ -35,19 +26,10 @@ export interface StressResult {
   findings: Finding[];
 }
 
-function positive(name: string, v: number | undefined, dflt: number, min = 1): number {
-  if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v < min) throw new UsageError(`${name} must be a number ≥ ${min}, got ${String(v)}`);
-  return v;
-}
-
 export async function stress(path: string, opts: StressOptions = {}): Promise<StressResult> {
-  const seconds = positive('seconds', opts.seconds, 10, 0.1);
-  const lockupMs = positive('lockupMs', opts.lockupMs, 2000, 50);
-  const reproduceTrials = positive('reproduceTrials', opts.reproduceTrials, 1000, 0);
-  const seed = (opts.seed ?? 1) | 0;
+  const { seconds, lockupMs, reproduceTrials, seed } = resolveStressOptions(opts);
   const loaded = await loadScenario(path);
-  const { def, absPath } = loaded;
+  const { def } = loaded;
   const L = new Layout(def, DEFAULT_LIMITS);
   if (L.nagents !== L.ncpus) {
     throw new ScenarioError(`stress mode runs one task per CPU; ${path} has more (several tasks on a CPU, or work items): use smpsim run`);
@@ -63,12 +45,7 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   let batch = 0;
   while (Date.now() < deadline) {
     const out = await runStressBatchOnMachine({
-      layout: L,
-      scenarioPath: absPath,
-      scenarioUrl: loaded.moduleUrl,
-      scenarioViaTsx: loaded.viaTsx,
-      displayPath: path,
-      limits: DEFAULT_LIMITS,
+      ...scenarioBatch(path, loaded, L),
       strategy: { name: 'random', seed, depth: 1 },
       tokenHead: { strategy: 'stress', seed, cpus: def.cpus },
       plan: { firstTrial: trials, trials: Number.MAX_SAFE_INTEGER },
