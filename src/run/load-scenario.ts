@@ -10,10 +10,11 @@
  * Without esbuild, tsx's tsImport() loads the module directly (main thread and workers alike).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT as ROOT } from '../machine/package-root.ts';
+import { CACHE_DIR, writeCached } from '../machine/cache-file.ts';
 import { isScenario, type ScenarioDef } from '../machine/declarations.ts';
 import type { Layout } from '../machine/layout.ts';
 
@@ -30,7 +31,7 @@ export interface LoadedScenario {
 }
 
 const KERNEL_ENTRY = join(ROOT, 'src', 'kernel', 'index.ts');
-const CACHE = join(ROOT, '.smpsim-cache');
+const CACHE = CACHE_DIR;
 
 const cache = new Map<string, Promise<LoadedScenario>>();
 
@@ -96,12 +97,7 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
   }
   const text = out.outputFiles[0]!.text;
   const file = join(CACHE, `scenario-${createHash('sha1').update(absPath).update(text).digest('hex').slice(0, 16)}.mjs`);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file); // atomic: concurrent processes never see half a file
-  }
+  writeCached(file, text);
   return pathToFileURL(file).href;
 }
 
