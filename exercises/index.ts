@@ -19,7 +19,7 @@ export interface Exercise {
   fix: string;
   buggy: string;
   fixed: string;
-  /** finding kinds the buggy variant must show */
+  /** finding kinds the buggy variant must show, the one that tells the bug first */
   expect: FindingKind[];
 }
 
