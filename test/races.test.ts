@@ -140,6 +140,7 @@ export default scenario({
     const pairs = races(r).map((f) => [...f.sites].sort().join(' / '));
     expect(pairs.length).toBeGreaterThan(0);
     expect(new Set(pairs).size).toBe(pairs.length);
+    expect(races(r).every((f) => f.count >= 1 && f.count <= r.trials)).toBe(true);
     expect(races(r).every((f) => f.signature === `data-race:${[...f.sites].sort().join(' / ')}`)).toBe(true);
     // replaying a race's token shows the same one report per pair of call sites
     const again = (await replay(p, races(r)[0]!.replay)).findings.filter((f) => f.kind === 'data-race');

@@ -93,7 +93,9 @@ export function mergeRacesByCallSite(findings: Finding[]): Finding[] {
     const key = `data-race:${[...f.sites].sort().join(' / ')}`;
     const first = seen.get(key);
     if (first) {
-      first.count += f.count;
+      // counts are trials; pairs of one call-site pair often race in the same trial, so the
+      // merged count is the largest (a lower bound that never exceeds the trials), not the sum
+      first.count = Math.max(first.count, f.count);
       continue;
     }
     f.signature = key;
