@@ -8,7 +8,7 @@ import { CLOSER, CpuRuntime, installRuntime } from '../src/machine/runtime.ts';
 import { runBatch } from '../src/machine/trial-loop.ts';
 import type { BatchTask, CloserResult } from '../src/machine/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';
-import { makeStrategy } from '../src/sched/make.ts';
+import { makeStrategy } from '../src/sched/strategies.ts';
 import { bindState } from '../src/kernel/objects.ts';
 import { importScenario } from '../src/run/load-scenario.ts';
 import { Analyzer } from '../src/run/analyze.ts';
@@ -23,7 +23,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   if (isStressTask(task)) return runStressCpu(task, def);
   const L = new Layout(def, task.limits);
   const m = new Int32Array(task.sab, 0, L.totalWords);
-  const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L, m));
+  const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L.strategyState(m), L.strategyShape));
   rt.capture = task.capture;
   rt.state = bindState(def, L, m);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;

@@ -8,7 +8,7 @@
  * plus the call site's string id * 4 when the status is not KFREE_OK).
  */
 import { Op, kfn } from '../machine/events.ts';
-import { HEAP_MAX } from '../machine/layout.ts';
+import { HEAP_MAX } from '../machine/capacities.ts';
 import { thisCpu } from './cpu.ts';
 import { mightSleep } from './sleep.ts';
 

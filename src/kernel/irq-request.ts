@@ -6,8 +6,8 @@
  * can run them; each is called as handler(state, irq, dev_id).
  */
 import { Op, kfn } from '../machine/events.ts';
-import { ACTION_MAX, LN } from '../machine/layout.ts';
-import { AC } from '../machine/irq-actions.ts';
+import { AC, LN } from '../machine/layout.ts';
+import { ACTION_MAX } from '../machine/capacities.ts';
 import { EBUSY, EINVAL } from './errno.ts';
 import { enterSleeping } from './sleep.ts';
 

@@ -2,7 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Limits } from './layout.ts';
 import type { BatchPlan, BatchSummary } from './trial-loop.ts';
-import type { StrategySpec } from '../sched/make.ts';
+import type { StrategySpec } from '../sched/strategies.ts';
 
 export interface BatchTask {
   sab: SharedArrayBuffer;

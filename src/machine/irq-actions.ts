@@ -4,13 +4,13 @@
  * the scenario declares (`handlers: {...}`, irq handlers, functions in `state`): each worker
  * loads the same scenario module and finds the same function at the same index.
  *
- * Words of one action (layout.ts ACTION_WORDS): FN = function index + 1 (0: free slot), FLAGS
+ * Words of one action (layout.ts AC): FN = function index + 1 (0: free slot), FLAGS
  * (IRQF_*), DEV = dev_id (encoded below), NAME = devname's string id.
  */
-import { ACTION_MAX, LN, type Layout } from './layout.ts';
+import { AC, LN, type Layout } from './layout.ts';
+import { ACTION_MAX } from './capacities.ts';
 import type { CpuRuntime } from './runtime.ts';
 
-export const AC = { FN: 0, FLAGS: 1, DEV: 2, NAME: 3 } as const;
 
 const DEV_OBJ = 1 << 28;
 const DEV_STR = 2 << 28;

@@ -2,39 +2,40 @@
  * Where everything lives in the one SharedArrayBuffer that is the simulated machine's memory.
  *
  * The layout is a pure function of the scenario's declarations and the machine limits, so the
- * main thread and every CPU worker compute the same offsets independently. All offsets are in
- * Int32 words except the string table, which is bytes.
+ * main thread and every CPU worker compute the same offsets independently. Every block is a
+ * field list (fields.ts) and every region is taken in turn from one counter and recorded in
+ * `regions`, so offsets are derived, never numbered by hand; capacities are checked as the
+ * layout is built (capacities.ts). All offsets are in Int32 words except the string table's
+ * bytes, which follow the words.
  */
 import { EV_WORDS } from './events.ts';
 import { isObjectDecl, type ObjectKind, type ScenarioDef } from './declarations.ts';
+import { fields, words } from './fields.ts';
+import { ACTION_MAX, CTX_MAX, HEAP_MAX, HELD_MAX, MAX_AGENTS, MAX_CPUS, MAX_LINES, checkCapacity } from './capacities.ts';
+import { strategyStateWords } from '../sched/strategies.ts';
+import type { StrategyShape } from '../sched/strategy.ts';
 
 /** Header words: global machine and trial state. */
-export const H = {
-  BATON: 0, //      CPU holding the baton
-  TRIAL: 1, //      trial generation number; a worker seeing a newer one unwinds its old stack
-  TSTATE: 2, //     TrialState.*
-  NEV: 3, //        events in the log
-  NCHOICE: 4, //    choices recorded this trial
-  STEP: 5, //       progress counter, read by the main thread's watchdog
-  STOP: 6, //       set by the main thread: every worker leaves its batch
-  END_CPU: 7, //    CPU that ended the trial (exception, BUG, hang)
-  END_CTX: 8, //    its context depth
-  REPLAY_LEN: 9, // choices loaded for the replay strategy
-  REPLAY_POS: 10, // next replay choice
-  MISMATCH: 11, //  replay token did not fit this scenario
-  CAPTURE: 12, //   1: record call sites (replays of findings)
-  EXC_STR: 13, //   string id of the exception / BUG message
-  LIVE: 14, //      tasks not yet finished
-  JIFFIES: 15, //   virtual time
-  DECISIONS: 16, // decision points so far (PCT's step counter)
-  END_EVENT: 17, // event seq that ended the trial (BUG …), -1 when none
-  BATCH_TRIAL: 18, // index of the running trial within its batch
-  TRIALS_DONE: 19, // trials closed in this batch (progress, and where a restarted batch resumes)
-  SWITCHES: 20, //  baton hand-offs between CPUs over the batch (context switches)
-  WAKEABLE: 21, //  contexts waiting that a timeout or signal may wake (wait.ts)
-  SOFTIRQ_CPUS: 22, // CPUs with softirqs pending
-  WORDS: 32,
-} as const;
+export const H = words(
+  'BATON', //        agent holding the baton
+  'TRIAL', //        trial generation number; a worker seeing a newer one unwinds its old stack
+  'TSTATE', //       TrialState.*
+  'NEV', //          events in the log
+  'NCHOICE', //      choices recorded this trial
+  'STEP', //         progress counter, read by the main thread's watchdog
+  'STOP', //         set by the main thread: every worker leaves its batch
+  'END_CPU', //      CPU that ended the trial (exception, BUG, hang)
+  'EXC_STR', //      string id of the exception / BUG message
+  'LIVE', //         tasks not yet finished
+  'JIFFIES', //      virtual time
+  'DECISIONS', //    decision points so far (PCT's step counter)
+  'END_EVENT', //    event seq that ended the trial (BUG …), -1 when none
+  'BATCH_TRIAL', //  index of the running trial within its batch
+  'TRIALS_DONE', //  trials closed in this batch (progress, and where a restarted batch resumes)
+  'SWITCHES', //     baton hand-offs between agents over the batch (context switches)
+  'WAKEABLE', //     contexts waiting that a timeout or signal may wake (wait.ts)
+  'SOFTIRQ_CPUS', // CPUs with softirqs pending
+);
 
 export const TrialState = {
   RUNNING: 0,
@@ -47,53 +48,41 @@ export const TrialState = {
   MISMATCH: 7, //   replay token does not fit
 } as const;
 
-/** Per-CPU block. */
-export const C = {
-  WAKE: 0, //       the CPU's own wait word: 1 = baton handed to it
-  ORDER: 1, //      Order.* it was handed the baton with
-  ORDER_ARG: 2,
-  IRQS_OFF: 4, //   1 when local irqs are disabled
-  PCOUNT: 5, //     preempt_count()
-  PID: 6, //        pid of its task
-  NCTX: 7, //       depth of the context stack (1 = task only)
-  STEPS: 8, //      events emitted by this CPU this trial
-  HELD_N: 9, //     locks held
-  SOFTIRQ_PENDING: 10, // local_softirq_pending(): bit nr set when softirq nr is raised here
-  READY: 11, //     1 once this agent's worker has started the batch (kept across trials)
-  CTX_BASE: 16, //  context stack: CTX_MAX entries of CTX_WORDS
-  HELD_BASE: 80, // held-lock stack: HELD_MAX entries of HELD_WORDS
-  WORDS: 272,
-} as const;
-export const CTX_MAX = 8;
-export const CTX_WORDS = 8;
 /** Fields of one context-stack entry (WAIT_FLAGS: LockFlag bits plus the wait.ts bits). */
-export const CX = { KIND: 0, TID: 1, NR: 2, WAIT_OBJ: 3, WAIT_FLAGS: 4, WAIT_SEQ: 5, DEADLINE: 6 } as const;
-export const HELD_MAX = 48; // the kernel's MAX_LOCK_DEPTH
-export const HELD_WORDS = 4;
+export const CX = words('KIND', 'TID', 'NR', 'WAIT_OBJ', 'WAIT_FLAGS', 'WAIT_SEQ', 'DEADLINE');
 /** Fields of one held-lock entry. */
-export const HL = { OBJ: 0, FLAGS: 1, SEQ: 2, CTXI: 3 } as const;
+export const HL = words('OBJ', 'FLAGS', 'SEQ', 'CTXI');
 
+/** Per-agent block. */
+export const C = fields({
+  WAKE: 1, //            the agent's own wait word: 1 = baton handed to it
+  ORDER: 1, //           Order.* it was handed the baton with
+  ORDER_ARG: 1,
+  IRQS_OFF: 1, //        1 when local irqs are disabled
+  PCOUNT: 1, //          preempt_count()
+  NCTX: 1, //            depth of the context stack (1 = task only)
+  HELD_N: 1, //          locks held
+  SOFTIRQ_PENDING: 1, // local_softirq_pending(): bit nr set when softirq nr is raised here
+  READY: 1, //           1 once this agent's worker has started the batch (kept across trials)
+  CTX_BASE: CTX_MAX * CX.WORDS, //    context stack
+  HELD_BASE: HELD_MAX * HL.WORDS, //  held-lock stack
+});
 
 /** Orders handed over with the baton. */
 export const Order = {
   NONE: 0,
-  RUN: 1, //    continue (or start) the CPU's innermost context
-  IRQ: 2, //    run the handler of line ORDER_ARG nested on this CPU
-  CLOSE: 3, //  the trial is over: close it (the closer CPU only)
+  RUN: 1, //    continue (or start) the agent's innermost context
+  IRQ: 2, //    run the handler of line ORDER_ARG nested on this agent
+  CLOSE: 3, //  the trial is over: close it (the closer agent only)
 } as const;
 
-/** Words of an object by kind. */
-export const O = { WORD: 0, OWNER: 1, AUX: 2, AUX2: 3 } as const;
-const OBJ_WORDS = 4;
+/** Words of an object, whatever its kind (a kind may add words after these). */
+export const O = words('WORD', 'OWNER', 'AUX');
 
-export const LINE_WORDS = 4;
 /** Fields of one IRQ line. NACTIONS: handlers installed (a line with none is masked). */
-export const LN = { FIRES_LEFT: 0, ACTIVE: 1, NACTIONS: 2 } as const;
-/** request_irq() actions per line, each ACTION_WORDS words (see irq-actions.ts). */
-export const ACTION_MAX = 8;
-export const ACTION_WORDS = 4;
-/** kmalloc() handles per trial: HEAP word 0 is the last handle given, then one state word each. */
-export const HEAP_MAX = 4096;
+export const LN = words('FIRES_LEFT', 'ACTIVE', 'NACTIONS');
+/** Fields of one request_irq() action (see irq-actions.ts). */
+export const AC = words('FN', 'FLAGS', 'DEV', 'NAME');
 
 export interface ObjectInfo {
   id: number;
@@ -158,7 +147,12 @@ export const DEFAULT_LIMITS: Limits = {
   stringCount: 2048,
 };
 
-export const STRATEGY_WORDS_BASE = 64;
+/** One named region of the buffer's words. */
+export interface Region {
+  readonly name: string;
+  readonly base: number;
+  readonly words: number;
+}
 
 export class Layout {
   readonly ncpus: number;
@@ -172,9 +166,13 @@ export class Layout {
   readonly nagents: number;
   /** pid of CPU c's kworker is kworkerPid + c (when the scenario has work items) */
   readonly kworkerPid: number;
+  /** every region of words, in buffer order (the header first, the event log last) */
+  readonly regions: Region[] = [];
   /** the agent last run on each CPU: where its interrupts are taken */
   readonly cpuCurrentBase: number;
   readonly cpuBase: number;
+  /** what the strategy may size its state by, and the words it gets */
+  readonly strategyShape: StrategyShape;
   readonly strategyBase: number;
   readonly strategyWords: number;
   readonly linesBase: number;
@@ -183,7 +181,6 @@ export class Layout {
   readonly heapBase: number;
   readonly objBase: number;
   readonly choiceBase: number;
-  readonly replayBase: number;
   readonly strIndexBase: number;
   readonly eventBase: number;
   readonly totalWords: number;
@@ -196,6 +193,7 @@ export class Layout {
     readonly limits: Limits = DEFAULT_LIMITS,
   ) {
     this.ncpus = def.cpus;
+    checkCapacity('cpus', def.cpus, MAX_CPUS, 'MAX_CPUS');
     for (let c = 0; c < def.cpus; c++) {
       this.agents.push({ index: c, cpu: c, kind: 'cpu' });
       this.cpuAgents.push([c]);
@@ -222,14 +220,7 @@ export class Layout {
       }
     }
     this.nagents = this.agents.length;
-    let w = H.WORDS;
-    this.cpuBase = w;
-    w += C.WORDS * this.nagents;
-    this.cpuCurrentBase = w;
-    w += this.ncpus;
-    this.strategyBase = w;
-    this.strategyWords = STRATEGY_WORDS_BASE + 4 * this.nagents + 4 * (def.irqs?.length ?? 0) * 8;
-    w += this.strategyWords;
+    checkCapacity('agents (tasks, and kworkers when there is work)', this.nagents, MAX_AGENTS, 'MAX_AGENTS');
     (def.irqs ?? []).forEach((d, index) => {
       this.lines.push({
         index,
@@ -239,35 +230,33 @@ export class Layout {
         fires: d.fires ?? 1,
       });
     });
-    this.linesBase = w;
-    w += LINE_WORDS * this.lines.length;
-    this.irqCountBase = w;
-    w += this.lines.length * this.ncpus;
-    this.actionBase = w;
-    w += this.lines.length * ACTION_MAX * ACTION_WORDS;
-    this.heapBase = w;
-    w += 1 + HEAP_MAX;
+    checkCapacity('irq lines', this.lines.length, MAX_LINES, 'MAX_LINES');
+    this.strategyShape = { agents: this.nagents, fires: this.lines.map((l) => l.fires) };
+
+    let w = 0;
+    const take = (name: string, words: number): number => {
+      const base = w;
+      this.regions.push({ name, base, words });
+      w += words;
+      return base;
+    };
+    take('header', H.WORDS);
+    this.cpuBase = take('agents', C.WORDS * this.nagents);
+    this.cpuCurrentBase = take('cpu-current', this.ncpus);
+    this.strategyWords = strategyStateWords(this.strategyShape);
+    this.strategyBase = take('strategy', this.strategyWords);
+    this.linesBase = take('lines', LN.WORDS * this.lines.length);
+    this.irqCountBase = take('irq-counts', this.lines.length * this.ncpus);
+    this.actionBase = take('irq-actions', this.lines.length * ACTION_MAX * AC.WORDS);
+    this.heapBase = take('heap', 1 + HEAP_MAX); // word 0: the last handle given, then one state word each
     this.objBase = w;
     for (const [key, value] of Object.entries(def.state ?? {})) {
       if (!isObjectDecl(value)) continue;
       const infos: ObjectInfo[] = [];
       for (let index = 0; index < value.count; index++) {
-        const words =
-          value.kind === 'percpu'
-            ? Math.max(OBJ_WORDS, this.ncpus)
-            : value.kind === 'semaphore'
-              ? OBJ_WORDS + this.nagents * CTX_MAX // + its FIFO of waiters
-              : OBJ_WORDS;
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name: value.array ? `${key}[${index}]` : key,
-          key,
-          index,
-          kind: value.kind,
-          init: value.init,
-          offset: w,
-          words,
-        };
+        const name = value.array ? `${key}[${index}]` : key;
+        const words = objectWords(value.kind, this.ncpus, this.nagents);
+        const info: ObjectInfo = { id: this.objects.length, name, key, index, kind: value.kind, init: value.init, offset: w, words };
         w += words;
         this.objects.push(info);
         infos.push(info);
@@ -278,24 +267,26 @@ export class Layout {
       // each kworker's queue: WORD counts the work items pending on that CPU
       const infos: ObjectInfo[] = [];
       for (let c = 0; c < def.cpus; c++) {
-        const info: ObjectInfo = { id: this.objects.length, name: `kworker/${c}`, key: 'workqueue', index: c, kind: 'workqueue', init: 0, offset: w, words: OBJ_WORDS };
-        w += OBJ_WORDS;
+        const words = objectWords('workqueue', this.ncpus, this.nagents);
+        const info: ObjectInfo = { id: this.objects.length, name: `kworker/${c}`, key: 'workqueue', index: c, kind: 'workqueue', init: 0, offset: w, words };
+        w += words;
         this.objects.push(info);
         infos.push(info);
       }
       this.objectsByKey.set('workqueue', infos);
     }
-    this.choiceBase = w;
-    w += limits.maxChoices;
-    this.replayBase = w;
-    w += limits.maxChoices;
-    this.strIndexBase = w; // [count, usedBytes, offset0, len0, offset1, len1 …]
-    w += 2 + 2 * limits.stringCount;
-    this.eventBase = w;
-    w += limits.maxEvents * EV_WORDS;
+    this.regions.push({ name: 'objects', base: this.objBase, words: w - this.objBase });
+    this.choiceBase = take('choices', limits.maxChoices);
+    this.strIndexBase = take('string-index', 2 + 2 * limits.stringCount); // [count, usedBytes, offset0, len0 …]
+    this.eventBase = take('events', limits.maxEvents * EV_WORDS);
     this.totalWords = w;
     this.strByteBase = w * 4;
     this.totalBytes = this.strByteBase + limits.stringBytes;
+  }
+
+  /** The strategy's own slice of buffer `m`. */
+  strategyState(m: Int32Array): Int32Array {
+    return m.subarray(this.strategyBase, this.strategyBase + this.strategyWords);
   }
 
   /** block of agent a (agent c < ncpus is CPU c's primary agent) */
@@ -306,20 +297,22 @@ export class Layout {
   cpuCurrent(c: number): number {
     return this.cpuCurrentBase + c;
   }
-  ctxEntry(c: number, depth: number): number {
-    return this.cpuBase + c * C.WORDS + C.CTX_BASE + depth * CTX_WORDS;
+  /** context-stack entry `depth` of agent a */
+  ctxEntry(a: number, depth: number): number {
+    return this.cpuBase + a * C.WORDS + C.CTX_BASE + depth * CX.WORDS;
   }
-  heldEntry(c: number, i: number): number {
-    return this.cpuBase + c * C.WORDS + C.HELD_BASE + i * HELD_WORDS;
+  /** held-lock entry i of agent a */
+  heldEntry(a: number, i: number): number {
+    return this.cpuBase + a * C.WORDS + C.HELD_BASE + i * HL.WORDS;
   }
   line(l: number): number {
-    return this.linesBase + l * LINE_WORDS;
+    return this.linesBase + l * LN.WORDS;
   }
   irqCount(l: number, c: number): number {
     return this.irqCountBase + l * this.ncpus + c;
   }
   action(l: number, k: number): number {
-    return this.actionBase + (l * ACTION_MAX + k) * ACTION_WORDS;
+    return this.actionBase + (l * ACTION_MAX + k) * AC.WORDS;
   }
   taskName(pid: number): string {
     const t = this.tasks[pid - FIRST_PID];
@@ -330,4 +323,11 @@ export class Layout {
   objName(id: number): string {
     return id >= 0 && id < this.objects.length ? this.objects[id]!.name : '?';
   }
+}
+
+/** Words an object of `kind` takes. */
+function objectWords(kind: ObjectKind, ncpus: number, nagents: number): number {
+  if (kind === 'percpu') return Math.max(O.WORDS, ncpus);
+  if (kind === 'semaphore') return O.WORDS + nagents * CTX_MAX; // + its FIFO of waiters
+  return O.WORDS;
 }

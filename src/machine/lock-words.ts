@@ -92,7 +92,8 @@ const mutex: LockWordOps = {
   sleeps: true,
 };
 
-const SEM_QUEUE = 4;
+/** a semaphore's FIFO of waiter keys follows its common words */
+const SEM_QUEUE = O.WORDS;
 
 const semaphore: LockWordOps = {
   canTake(m, at, flags) {

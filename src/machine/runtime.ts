@@ -39,9 +39,10 @@ import {
   Op,
   kfn,
 } from './events.ts';
-import { C, CTX_MAX, CX, H, HELD_MAX, HL, LN, Order, TrialState, type Layout, CTX_WORDS, HELD_WORDS } from './layout.ts';
+import { C, CX, H, HL, LN, Order, TrialState, type Layout } from './layout.ts';
+import { CTX_MAX, HELD_MAX } from './capacities.ts';
 import { lockWords } from './lock-words.ts';
-import { SOFTIRQ_LINE, WAIT_KEY_SHIFT, WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN, isWakeOption, wakeOption, wakeOptionCpu, waiterKey } from './wait.ts';
+import { WAIT_KEY_SHIFT, WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN, waiterKey } from './wait.ts';
 import { doSoftirq } from './bottom-halves.ts';
 import { kworkerLoop } from './workqueue.ts';
 import { IrqActions } from './irq-actions.ts';
@@ -49,7 +50,19 @@ import { StringTable } from './strings.ts';
 import { captureSite, userFrame } from './call-site.ts';
 import { availableParallelism } from 'node:os';
 import type { ScenarioDef, TaskDecl } from './declarations.ts';
-import { END_OPTION, irqOption, isIrqOption, optionCpu, optionLine, type Decision, type Strategy } from '../sched/strategy.ts';
+import {
+  END_OPTION,
+  SOFTIRQ_LINE,
+  irqOption,
+  isIrqOption,
+  isWakeOption,
+  optionCpu,
+  optionLine,
+  wakeOption,
+  wakeOptionAgent,
+  type Decision,
+  type Strategy,
+} from '../sched/strategy.ts';
 
 /** The CPU that opens and closes trials. */
 export const CLOSER = 0;
@@ -217,7 +230,6 @@ export class CpuRuntime {
     this.writeEvent(seq, op, obj, a, b, fn, this.capture ? this.strings.intern(captureSite(), this.localTrial) : 0);
     m[H.NEV] = seq + 1;
     m[H.STEP] = m[H.STEP]! + 1;
-    m[this.me + C.STEPS] = m[this.me + C.STEPS]! + 1;
     return seq;
   }
 
@@ -300,7 +312,7 @@ export class CpuRuntime {
     if (n === 0) this.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
     const o = opts[n > 1 ? this.pick(n, step) : 0]!;
     if (o === END_OPTION) this.endTrial(TrialState.DONE);
-    if (isWakeOption(o)) return this.wakeEarly(wakeOptionCpu(o));
+    if (isWakeOption(o)) return this.wakeEarly(wakeOptionAgent(o));
     return o;
   }
 
@@ -697,4 +709,3 @@ export class CpuRuntime {
   }
 }
 
-export { CTX_WORDS, HELD_WORDS };

@@ -23,7 +23,7 @@ import type { Strategy } from '../sched/strategy.ts';
 import { pendingWord, SC } from './stress-control.ts';
 
 /** Nobody is asked anything in stress mode. */
-const NO_STRATEGY: Strategy = { beginTrial() {}, choose: () => 0 };
+const NO_STRATEGY: Strategy = { beginTrial: () => true, choose: () => 0 };
 /** Longest backoff between two tries of a busy lock, in polls. */
 const MAX_BACKOFF = 256;
 /** About one scheduling point in IRQ_ODDS raises an interrupt somewhere. */

@@ -7,7 +7,7 @@
  * CPUs just wait for orders; a stale stack from a finished trial is unwound when they are next
  * handed the baton. At the end of the batch the closer raises the stop word and wakes everyone.
  */
-import { C, CX, H, LN, Order, TrialState, CTX_WORDS } from './layout.ts';
+import { C, CX, H, LN, Order, TrialState } from './layout.ts';
 import { Ctx, EventLog } from './events.ts';
 import { resetObject } from './lock-words.ts';
 import { resetActions } from './irq-actions.ts';
@@ -34,6 +34,8 @@ export interface BatchSummary {
   switches: number;
   /** per line, per cpu: interrupts delivered over the batch (/proc/interrupts) */
   irqCounts: number[][];
+  /** the strategy said there is nothing left to explore */
+  finished?: boolean;
 }
 
 export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserver | undefined): BatchSummary | null {
@@ -51,7 +53,10 @@ export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserve
     try {
       if (open) {
         open = false;
-        openTrial(rt, trialNumber(trialsDone), trialsDone);
+        if (!openTrial(rt, trialNumber(trialsDone), trialsDone)) {
+          stopAll(rt);
+          return { trialsDone, irqCounts, switches: m[H.SWITCHES]!, finished: true };
+        }
         rt.decideLoop(); // returned: CPU 0 itself goes first
         pending = Order.RUN;
       }
@@ -90,8 +95,12 @@ export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserve
   }
 }
 
-/** Reset the machine's words for a new trial and adopt it on the closer. */
-export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): void {
+/**
+ * Reset the machine's words for a new trial and adopt it on the closer; false when the strategy
+ * has nothing left to explore (no trial is opened).
+ */
+export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): boolean {
+  if (!rt.strategy.beginTrial(trial, indexInBatch)) return false;
   const m = rt.m;
   const L = rt.L;
   m[H.TSTATE] = TrialState.RUNNING;
@@ -102,7 +111,6 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   m[H.END_EVENT] = -1;
   m[H.EXC_STR] = 0;
   m[H.JIFFIES] = 0;
-  m[H.MISMATCH] = 0;
   m[H.BATCH_TRIAL] = indexInBatch;
   m[H.LIVE] = rt.def.tasks.length;
   for (let c = 0; c < L.ncpus; c++) m[L.cpuCurrent(c)] = c;
@@ -112,7 +120,6 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
     m[b + C.IRQS_OFF] = 0;
     m[b + C.PCOUNT] = 0;
     m[b + C.NCTX] = 0;
-    m[b + C.STEPS] = 0;
     m[b + C.HELD_N] = 0;
     m[b + C.SOFTIRQ_PENDING] = 0;
   }
@@ -143,7 +150,7 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   rt.strings.reset();
   m[H.TRIAL] = m[H.TRIAL]! + 1;
   rt.syncTrial();
-  rt.strategy.beginTrial(trial);
+  return true;
 }
 
 function snapshotCpus(rt: CpuRuntime): CpuSnapshot[] {
@@ -175,7 +182,7 @@ export function closeTrial(
   const L = rt.L;
   const state = m[H.TSTATE]!;
   const end: TrialEnd = {
-    state: m[H.MISMATCH] || rt.strategy.leftOver?.(indexInBatch) ? TrialState.MISMATCH : state,
+    state: rt.strategy.mismatched?.(indexInBatch) ? TrialState.MISMATCH : state,
     cpu: m[H.END_CPU]!,
     message: rt.strings.get(m[H.EXC_STR]!),
     seq: m[H.END_EVENT]!,
@@ -210,4 +217,3 @@ export function stopAll(rt: CpuRuntime): void {
   }
 }
 
-export { CTX_WORDS };

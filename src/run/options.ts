@@ -1,6 +1,6 @@
 /** Run options, validated once into a typed, fully defaulted object. */
 import { DEFAULT_LIMITS, type Limits } from '../machine/layout.ts';
-import { STRATEGY_NAMES, type StrategyName } from '../sched/strategy.ts';
+import { STRATEGY_NAMES, type StrategyName } from '../sched/strategies.ts';
 
 export class UsageError extends Error {}
 

@@ -1,17 +1,17 @@
 /**
  * PCT, probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi, Nagarakatte,
- * ASPLOS 2010). Each CPU gets a random distinct priority >= d; d-1 change points are drawn
+ * ASPLOS 2010). Each agent gets a random distinct priority >= d; d-1 change points are drawn
  * uniformly over the k steps a trial is expected to take; at the i-th change point the running
- * CPU drops to priority i (below every initial one). At every step the highest-priority CPU
+ * agent drops to priority i (below every initial one). At every step the highest-priority agent
  * that can run goes on. A bug of depth d is then found with probability >= 1/(n k^(d-1)).
  *
  * Interrupts are placed the same way: each possible firing of a line gets a random step in
  * [1, k]; from that step on it is delivered at the first point where it can be.
  *
- * k is learned: the largest number of steps seen in the trials so far (the opening CPU keeps it).
+ * k is learned: the largest number of steps seen in the trials so far (the agent that opens trials keeps it).
  */
 import { below, trialSeed } from './prng.ts';
-import { END_OPTION, isIrqOption, optionLine, type Decision, type Strategy } from './strategy.ts';
+import { END_OPTION, isIrqOption, isSoftirqOption, optionLine, type Decision, type Strategy, type StrategyShape } from './strategy.ts';
 
 const S_RNG = 0;
 const S_CHANGE = 8; //  d-1 change points (steps)
@@ -19,40 +19,41 @@ const MAX_DEPTH = 16;
 const MAX_FIRES_PER_LINE = 8;
 const NEVER = 0x7fffffff;
 const EXTRA_ONE_IN = 8;
-/** the irq-kind option "run this CPU's pending softirqs" uses this pseudo line */
-const SOFTIRQ_PSEUDO_LINE = 0xff;
-
+/** options no agent priority ranks: early wake-ups and faults (below END), softirq runs */
 function isExtra(o: number): boolean {
-  return o <= END_OPTION - 1 || (isIrqOption(o) && optionLine(o) === SOFTIRQ_PSEUDO_LINE);
+  return o < END_OPTION || isSoftirqOption(o);
 }
 
 export class PctStrategy implements Strategy {
   private k = 64;
   private readonly prioBase: number;
   private readonly fireBase: number;
+  private readonly nagents: number;
+  private readonly fires: readonly number[];
 
   constructor(
     private readonly state: Int32Array,
     private readonly seed: number,
     private readonly depth: number,
-    private readonly ncpus: number,
-    private readonly fires: number[],
+    shape: StrategyShape,
   ) {
+    this.nagents = shape.agents;
+    this.fires = shape.fires;
     this.prioBase = S_CHANGE + MAX_DEPTH;
-    this.fireBase = this.prioBase + ncpus;
+    this.fireBase = this.prioBase + this.nagents;
   }
 
-  static wordsNeeded(ncpus: number, nlines: number): number {
-    return S_CHANGE + MAX_DEPTH + ncpus + nlines * MAX_FIRES_PER_LINE;
+  static wordsNeeded(shape: StrategyShape): number {
+    return S_CHANGE + MAX_DEPTH + shape.agents + shape.fires.length * MAX_FIRES_PER_LINE;
   }
 
-  beginTrial(trial: number): void {
+  beginTrial(trial: number): boolean {
     const st = this.state;
     st[S_RNG] = trialSeed(this.seed, trial);
     const d = Math.min(Math.max(this.depth, 1), MAX_DEPTH);
     // distinct priorities d … d+n-1 in random order (Fisher-Yates)
-    for (let c = 0; c < this.ncpus; c++) st[this.prioBase + c] = d + c;
-    for (let c = this.ncpus - 1; c > 0; c--) {
+    for (let c = 0; c < this.nagents; c++) st[this.prioBase + c] = d + c;
+    for (let c = this.nagents - 1; c > 0; c--) {
       const j = below(st, S_RNG, c + 1);
       const t = st[this.prioBase + c]!;
       st[this.prioBase + c] = st[this.prioBase + j]!;
@@ -64,6 +65,7 @@ export class PctStrategy implements Strategy {
         st[this.fireBase + line * MAX_FIRES_PER_LINE + f] = f < n ? 1 + below(st, S_RNG, this.k) : NEVER;
       }
     });
+    return true;
   }
 
   endTrial(steps: number): void {
@@ -73,12 +75,12 @@ export class PctStrategy implements Strategy {
   choose(d: Decision): number {
     const st = this.state;
     for (let i = 0; i < MAX_DEPTH; i++) {
-      if (st[S_CHANGE + i] === d.step && d.current < this.ncpus) {
+      if (st[S_CHANGE + i] === d.step && d.current < this.nagents) {
         st[this.prioBase + d.current] = i + 1; // below every initial priority (>= d)
       }
     }
     // a timeout, signal or allocation failure (wake options, below END), or pending softirqs
-    // run at a scheduling point: no CPU priority ranks these, so take one now and then
+    // run at a scheduling point: no agent priority ranks these, so take one now and then
     let extras = 0;
     for (let i = 0; i < d.n; i++) if (isExtra(d.options[i]!)) extras++;
     if (extras > 0 && below(st, S_RNG, EXTRA_ONE_IN) === 0) {
@@ -102,7 +104,7 @@ export class PctStrategy implements Strategy {
     for (let i = 0; i < d.n; i++) {
       const o = d.options[i]!;
       if (isIrqOption(o)) break;
-      const p = o < 0 ? 0 : st[this.prioBase + o]!; // END ranks below every CPU
+      const p = o < 0 ? 0 : st[this.prioBase + o]!; // END ranks below every agent
       if (p > bestPrio) {
         bestPrio = p;
         best = i;

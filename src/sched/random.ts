@@ -1,5 +1,5 @@
 /**
- * Random walk: at each point, a CPU uniformly among those that can run; an interrupt with
+ * Random walk: at each point, an agent uniformly among those that can run; an interrupt with
  * probability 1/8 when one can be delivered (so a line with budget does not always fire at
  * the first chance, and late interrupts get explored too).
  */
@@ -10,13 +10,16 @@ const S_RNG = 0;
 const IRQ_ONE_IN = 8;
 
 export class RandomStrategy implements Strategy {
+  static readonly WORDS = 1;
+
   constructor(
     private readonly state: Int32Array,
     private readonly seed: number,
   ) {}
 
-  beginTrial(trial: number): void {
+  beginTrial(trial: number): boolean {
     this.state[S_RNG] = trialSeed(this.seed, trial);
+    return true;
   }
 
   choose(d: Decision): number {

@@ -1,19 +1,35 @@
 /**
- * The scheduling contract. At every scheduling point the CPU holding the baton lists its
- * options and asks the strategy which one to take. Options are small integers:
+ * The scheduling contract. At every scheduling point the agent holding the baton lists its
+ * options and asks the strategy which one to take. Options are small integers, all encoded here:
  *
- *   0 … 63                 run that CPU (the current one first, when it can run)
- *   IRQ_OPTION | line<<8 | cpu   deliver the interrupt of that line on that CPU
- *   END_OPTION             every task has finished: end the trial
+ *   0 … agents-1           run that agent (the current one first, when it can run)
+ *   IRQ_OPTION | line<<8 | cpu   deliver the interrupt of that line on that CPU; line
+ *                          SOFTIRQ_LINE means "run that CPU's pending softirqs" (ksoftirqd)
+ *   END_OPTION (-1)        every task has finished: end the trial
+ *   wakeOption(a) (<= -2)  end agent a's wait early (a timeout, a signal), or, offered to the
+ *                          asking agent itself, "the fault happens" (an allocation fails)
  *
- * Option lists are ordered so that index 0 is "change nothing" (the current CPU goes on), which
- * makes a schedule of all zeros the one with no preemption, and lets shrinking move toward it.
+ * Option lists are ordered so that index 0 is "change nothing" (the current agent goes on),
+ * which makes a schedule of all zeros the one with no preemption, and lets shrinking move
+ * toward it. Negative options (the end, early wake-ups, faults) rank below every agent.
  *
  * A strategy keeps all of its state in `state`, a slice of the shared buffer, because the
- * baton moves between worker threads and each of them draws from the same strategy.
+ * baton moves between worker threads and each of them draws from the same strategy. It says
+ * how many words it needs for a machine of a given shape (its entry in STRATEGIES); the machine
+ * sizes the strategy region from that, so nothing here knows the buffer's layout.
+ *
+ * Lifecycle, as Shuttle's Scheduler: `beginTrial` opens a trial, or answers false when there is
+ * nothing left to explore (the batch then ends before that trial); `choose` is asked at every
+ * decision point with two or more options; `endTrial` sees how long the trial was.
  */
 export const IRQ_OPTION = 0x10000;
 export const END_OPTION = -1;
+/** Pseudo line of the irq-kind option "run this CPU's pending softirqs" (what ksoftirqd does). */
+export const SOFTIRQ_LINE = 0xff;
+/** Lines an option can name: 8 bits, the last one being SOFTIRQ_LINE. */
+export const MAX_IRQ_LINES = SOFTIRQ_LINE;
+/** CPUs an irq option can name: 8 bits. */
+export const MAX_OPTION_CPUS = 0x100;
 
 export function irqOption(line: number, cpu: number): number {
   return IRQ_OPTION | (line << 8) | cpu;
@@ -27,9 +43,32 @@ export function optionLine(o: number): number {
 export function optionCpu(o: number): number {
   return o & 0xff;
 }
+export function isSoftirqOption(o: number): boolean {
+  return isIrqOption(o) && optionLine(o) === SOFTIRQ_LINE;
+}
+
+/** Option "end the wait of agent a's innermost context" (or "the fault happens"): -2 - a. */
+const WAKE_BASE = -2;
+export function wakeOption(agent: number): number {
+  return WAKE_BASE - agent;
+}
+export function isWakeOption(o: number): boolean {
+  return o <= WAKE_BASE;
+}
+export function wakeOptionAgent(o: number): number {
+  return WAKE_BASE - o;
+}
+
+/** What a strategy may size its state by: the machine's agents and its interrupt lines. */
+export interface StrategyShape {
+  /** agents the baton can be handed to (option values 0 … agents-1) */
+  readonly agents: number;
+  /** per IRQ line, how many times it may fire in one trial */
+  readonly fires: readonly number[];
+}
 
 export interface Decision {
-  /** CPU holding the baton */
+  /** the agent holding the baton (the one asking) */
   readonly current: number;
   readonly options: Int32Array;
   readonly n: number;
@@ -38,26 +77,16 @@ export interface Decision {
 }
 
 export interface Strategy {
-  /** Set up the shared state for trial number `trial` (run by the CPU that opens trials). */
-  beginTrial(trial: number): void;
+  /**
+   * Set up the shared state for run-level trial `trial`, the `indexInBatch`-th of its batch (run
+   * by the agent that opens trials). False: exploration is finished, no trial is opened.
+   */
+  beginTrial(trial: number, indexInBatch: number): boolean;
   /** Index into d.options of the option to take; only asked when there are two or more. */
   choose(d: Decision): number;
   /** Called when a trial ends with the number of decision points it had (PCT learns k). */
   endTrial?(steps: number): void;
-  /** Replays: true when trial `indexInBatch` left recorded choices unused (token mismatch). */
-  leftOver?(indexInBatch: number): boolean;
+  /** Replays: true when the trial just ended did not fit its record (a token mismatch). */
+  mismatched?(indexInBatch: number): boolean;
 }
 
-export type StrategyName = 'random' | 'pct' | 'replay';
-export const STRATEGY_NAMES: readonly StrategyName[] = ['random', 'pct', 'replay'];
-
-export interface StrategyParams {
-  name: StrategyName;
-  seed: number;
-  /** PCT depth d: d-1 priority change points */
-  depth: number;
-  ncpus: number;
-  nlines: number;
-  /** per line, how many times it may fire */
-  fires: number[];
-}

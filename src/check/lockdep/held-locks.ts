@@ -7,7 +7,7 @@
  * Storage is typed arrays reused across trials; nothing is allocated per event.
  */
 import { Ctx } from '../../machine/events.ts';
-import { HELD_MAX } from '../../machine/layout.ts';
+import { HELD_MAX } from '../../machine/capacities.ts';
 
 export class HeldStack {
   n = 0;
