@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore, shutdown } from '../src/index.ts';
 import { scenarioFile, siteOf as at } from './helpers.ts';
-import { LOCK_WORDS } from '../src/machine/lock-words.ts';
+import { OBJECT_KINDS } from '../src/machine/object-kinds.ts';
 import { WAIT_KEY_SHIFT, waiterKey } from '../src/machine/wait.ts';
 import type { ObjectInfo } from '../src/machine/layout.ts';
 
@@ -147,10 +147,9 @@ export default scenario({
   });
 
   it('semaphore waiters are let through in FIFO order, and a newcomer queues behind them', () => {
-    const sem = LOCK_WORDS.semaphore!;
+    const sem = OBJECT_KINDS.semaphore.lock;
     const m = new Int32Array(16);
-    const info = { init: 0 } as ObjectInfo;
-    sem.reset(m, 0, info);
+    OBJECT_KINDS.semaphore.reset(m, { offset: 0, words: m.length, init: 0 });
     const key = (cpu: number): number => waiterKey(cpu, 0) << WAIT_KEY_SHIFT;
     sem.waitBegin!(m, 0, key(1));
     sem.waitBegin!(m, 0, key(0));

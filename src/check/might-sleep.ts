@@ -14,6 +14,7 @@
  */
 import { Ctx, EV_WORDS, EvFlag, F_A, F_B, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_TID, KFN_NAMES, LockFlag, Op } from '../machine/events.ts';
 import { siteText } from '../machine/call-site.ts';
+import { objectKind } from '../machine/object-kinds.ts';
 import type { Detector, EventRef, RawFinding, TrialInfo } from './detector.ts';
 
 export const MIGHT_SLEEP = 'might-sleep';
@@ -40,8 +41,6 @@ export type MightSleepData =
   | (Where & { type: 'kfree'; double: boolean; handle: number; allocRef?: EventRef; freeRef?: EventRef })
   | { type: 'spurious'; irq: number; name: string; deliveries: number; cpus: number[] };
 
-/** Lock kinds that have an owner and a held-lock entry (semaphores have neither). */
-const OWNED = new Set(['spinlock', 'rwlock', 'mutex']);
 const KFREE_DOUBLE = 2;
 
 function finding(kind: RawFinding['kind'], signature: string, title: string, data: MightSleepData, extra: Partial<RawFinding>): RawFinding {
@@ -72,13 +71,13 @@ export function createMightSleep(): Detector {
         switch (w[at + F_OP]) {
           case Op.LOCK_ACQUIRE: {
             const obj = w[at + F_OBJ]!;
-            if (OWNED.has(L.objects[obj]!.kind)) held[w[at + F_CPU]!]!.push({ obj, ref: { trial: t.index, seq: i } });
+            if (objectKind(L.objects[obj]!.kind).owned) held[w[at + F_CPU]!]!.push({ obj, ref: { trial: t.index, seq: i } });
             break;
           }
           case Op.LOCK_RELEASE: {
             const obj = w[at + F_OBJ]!;
             const info = L.objects[obj]!;
-            if (!OWNED.has(info.kind)) break;
+            if (!objectKind(info.kind).owned) break;
             const stack = held[w[at + F_CPU]!]!;
             for (let k = stack.length - 1; k >= 0; k--) {
               if (stack[k]!.obj !== obj) continue;

@@ -7,7 +7,8 @@ import { LockFlag, PREEMPT_OFFSET, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
 import { bhDisable, bhEnable, irqsOff, irqsOn, irqsRestore, irqsSave } from './irqflags.ts';
-import { objId, type KObject } from './objects.ts';
+import type { KObject } from './objects.ts';
+import { checkKind } from './sleep.ts';
 
 export type Variant = 'plain' | 'irq' | 'irqsave' | 'bh';
 
@@ -16,7 +17,7 @@ const VARIANT_FLAG: Record<Variant, number> = { plain: 0, irq: LockFlag.IRQ, irq
 /** The CPU and object of a lock call, after its scheduling point. */
 export function enter(name: string, lock: KObject): [CpuRuntime, number] {
   const rt = thisCpu(name);
-  const id = objId(lock, name);
+  const id = checkKind(rt, lock, name);
   rt.point();
   return [rt, id];
 }

@@ -17,7 +17,7 @@ export const mutex = (): ObjectDecl => decl('mutex', 0, 1, false);
 export const mutexes = (n: number): ObjectDecl => decl('mutex', 0, n, true);
 
 function lockAs(name: string, lock: Mutex, waitMode: number): boolean {
-  const [rt, id] = enterSleepingOn(name, lock, 'mutex');
+  const [rt, id] = enterSleepingOn(name, lock);
   return rt.acquire(id, 0, kfn(name), waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode);
 }
 
@@ -36,16 +36,16 @@ export function mutex_lock_killable(lock: Mutex): number {
 
 /** 1 when taken, 0 when busy (the opposite of down_trylock). Never sleeps. */
 export function mutex_trylock(lock: Mutex): number {
-  const [rt, id] = enterOn('mutex_trylock', lock, 'mutex');
+  const [rt, id] = enterOn('mutex_trylock', lock);
   return rt.tryAcquire(id, LockFlag.TRY, kfn('mutex_trylock')) ? 1 : 0;
 }
 
 export function mutex_unlock(lock: Mutex): void {
-  const [rt, id] = enterOn('mutex_unlock', lock, 'mutex');
+  const [rt, id] = enterOn('mutex_unlock', lock);
   rt.release(id, 0, kfn('mutex_unlock'));
 }
 
 export function mutex_is_locked(lock: Mutex): boolean {
-  const [rt, id] = enterOn('mutex_is_locked', lock, 'mutex');
+  const [rt, id] = enterOn('mutex_is_locked', lock);
   return rt.isLocked(id);
 }

@@ -19,7 +19,7 @@ export const semaphore = (n = 1): ObjectDecl => decl('semaphore', n, 1, false);
 export const semaphores = (count: number, n = 1): ObjectDecl => decl('semaphore', n, count, true);
 
 function downAs(name: string, sem: Semaphore, waitMode: number, timeout = 0): boolean {
-  const [rt, id] = enterSleepingOn(name, sem, 'semaphore');
+  const [rt, id] = enterSleepingOn(name, sem);
   const mode = waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode;
   return rt.acquire(id, 0, kfn(name), mode, (rt.jiffies() + timeout) | 0);
 }
@@ -44,12 +44,12 @@ export function down_timeout(sem: Semaphore, timeout: number): number {
 
 /** Never sleeps: 0 when taken, 1 when not (the opposite of mutex_trylock). */
 export function down_trylock(sem: Semaphore): number {
-  const [rt, id] = enterOn('down_trylock', sem, 'semaphore');
+  const [rt, id] = enterOn('down_trylock', sem);
   return rt.tryAcquire(id, LockFlag.TRY, kfn('down_trylock')) ? 0 : 1;
 }
 
 /** Never sleeps; allowed in any context. */
 export function up(sem: Semaphore): void {
-  const [rt, id] = enterOn('up', sem, 'semaphore');
+  const [rt, id] = enterOn('up', sem);
   rt.release(id, 0, kfn('up'));
 }

@@ -10,6 +10,7 @@
 import { Op, kfn } from '../machine/events.ts';
 import { H } from '../machine/layout.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
+import { accepts, kindsAccepting } from '../machine/object-kinds.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
 import { objId, type KObject } from './objects.ts';
 
@@ -30,25 +31,26 @@ export function enterSleeping(name: string): CpuRuntime {
   return rt;
 }
 
-/** Enter a call on a declared object of `kind`: the CPU and the object id, after the point. */
-export function enterOn(name: string, o: KObject, kind: string): [CpuRuntime, number] {
+/** Enter a call on a declared object it accepts: the CPU and the object id, after the point. */
+export function enterOn(name: string, o: KObject): [CpuRuntime, number] {
   const rt = thisCpu(name);
-  const id = checkKind(rt, o, name, kind);
+  const id = checkKind(rt, o, name);
   rt.point();
   return [rt, id];
 }
 
 /** The same for a call that may sleep: then the SLEEP event. */
-export function enterSleepingOn(name: string, o: KObject, kind: string): [CpuRuntime, number] {
-  const r = enterOn(name, o, kind);
+export function enterSleepingOn(name: string, o: KObject): [CpuRuntime, number] {
+  const r = enterOn(name, o);
   mightSleep(r[0], kfn(name));
   return r;
 }
 
-/** The object id of `o`, which must be a declared object of `kind`. */
-export function checkKind(rt: CpuRuntime, o: KObject, name: string, kind: string): number {
+/** The object id of `o`, which must be a declared object of a kind that call `name` accepts. */
+export function checkKind(rt: CpuRuntime, o: KObject, name: string): number {
   const id = objId(o, name);
-  if (rt.L.objects[id]?.kind !== kind) throw new Error(`${name}(): argument is not a ${kind}`);
+  const info = rt.L.objects[id];
+  if (!info || !accepts(info.kind, name)) throw new Error(`${name}(): argument is not a ${kindsAccepting(name).join(' or ')}`);
   return id;
 }
 

@@ -25,7 +25,7 @@ export function tasklet(fn: (state: any) => unknown): ObjectDecl {
 /** Queue the tasklet on this CPU, unless it is queued already. */
 export function tasklet_schedule(t: Tasklet): void {
   const rt = thisCpu('tasklet_schedule');
-  const id = checkKind(rt, t, 'tasklet_schedule', 'tasklet');
+  const id = checkKind(rt, t, 'tasklet_schedule');
   rt.point();
   const queued = scheduleTasklet(rt, id, rt.cpu);
   rt.emit(Op.MARK, id, queued ? 1 : 0, 0, kfn('tasklet_schedule'));

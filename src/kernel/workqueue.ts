@@ -19,7 +19,7 @@ export function work(fn: (state: any) => unknown): ObjectDecl {
 
 /** Queue the work on this CPU's kworker; false when it was pending already. Never sleeps. */
 export function schedule_work(w: Work): boolean {
-  const [rt, id] = enterOn('schedule_work', w, 'work');
+  const [rt, id] = enterOn('schedule_work', w);
   const queued = queueWork(rt, id, rt.cpu);
   rt.emit(Op.MARK, id, queued ? 1 : 0, 0, kfn('schedule_work'));
   return queued;
@@ -27,7 +27,7 @@ export function schedule_work(w: Work): boolean {
 
 /** Wait until the work is neither pending nor running; true when it had to wait. May sleep. */
 export function flush_work(w: Work): boolean {
-  const [rt, id] = enterSleepingOn('flush_work', w, 'work');
+  const [rt, id] = enterSleepingOn('flush_work', w);
   const info = rt.L.objects[id]!;
   const busy = (rt.m[info.offset]! & 3) !== 0;
   if (busy) rt.waitUntil(id, 0, rt.emit(Op.BLOCK, id, 0, 0, kfn('flush_work')));

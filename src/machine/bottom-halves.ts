@@ -8,7 +8,8 @@
  * whose list it is queued on, AUX = when it was queued (list order).
  */
 import { Ctx, Op, SOFTIRQ_OFFSET, kfn } from './events.ts';
-import { C, H, O } from './layout.ts';
+import { C, H } from './layout.ts';
+import { O } from './object-words.ts';
 import { declaredFunctions, type DeclaredFunction } from './declared-functions.ts';
 import type { CpuRuntime } from './runtime.ts';
 

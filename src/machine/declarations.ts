@@ -5,8 +5,10 @@
  * their own instance of the smpsim modules.
  */
 
-/** Object kinds the machine knows how to lay out and reset. */
-export type ObjectKind = 'spinlock' | 'rwlock' | 'mutex' | 'semaphore' | 'atomic' | 'shared' | 'percpu' | 'tasklet' | 'work' | 'workqueue';
+import type { ObjectKind } from './object-kinds.ts';
+
+/** The kind of a declared object (object-kinds.ts has one entry per kind). */
+export type { ObjectKind };
 
 export interface ObjectDecl {
   readonly __smpsim: 'decl';

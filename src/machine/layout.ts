@@ -9,7 +9,8 @@
  * bytes, which follow the words.
  */
 import { EV_WORDS } from './events.ts';
-import { isObjectDecl, type ObjectKind, type ScenarioDef } from './declarations.ts';
+import { isObjectDecl, type ScenarioDef } from './declarations.ts';
+import { objectKind, type ObjectKind } from './object-kinds.ts';
 import { fields, words } from './fields.ts';
 import { ACTION_MAX, CTX_MAX, HEAP_MAX, HELD_MAX, MAX_AGENTS, MAX_CPUS, MAX_LINES, checkCapacity } from './capacities.ts';
 import { strategyStateWords } from '../sched/strategies.ts';
@@ -75,9 +76,6 @@ export const Order = {
   IRQ: 2, //    run the handler of line ORDER_ARG nested on this agent
   CLOSE: 3, //  the trial is over: close it (the closer agent only)
 } as const;
-
-/** Words of an object, whatever its kind (a kind may add words after these). */
-export const O = words('WORD', 'OWNER', 'AUX');
 
 /** Fields of one IRQ line. NACTIONS: handlers installed (a line with none is masked). */
 export const LN = words('FIRES_LEFT', 'ACTIVE', 'NACTIONS');
@@ -255,7 +253,7 @@ export class Layout {
       const infos: ObjectInfo[] = [];
       for (let index = 0; index < value.count; index++) {
         const name = value.array ? `${key}[${index}]` : key;
-        const words = objectWords(value.kind, this.ncpus, this.nagents);
+        const words = objectKind(value.kind).words(this);
         const info: ObjectInfo = { id: this.objects.length, name, key, index, kind: value.kind, init: value.init, offset: w, words };
         w += words;
         this.objects.push(info);
@@ -267,7 +265,7 @@ export class Layout {
       // each kworker's queue: WORD counts the work items pending on that CPU
       const infos: ObjectInfo[] = [];
       for (let c = 0; c < def.cpus; c++) {
-        const words = objectWords('workqueue', this.ncpus, this.nagents);
+        const words = objectKind('workqueue').words(this);
         const info: ObjectInfo = { id: this.objects.length, name: `kworker/${c}`, key: 'workqueue', index: c, kind: 'workqueue', init: 0, offset: w, words };
         w += words;
         this.objects.push(info);
@@ -323,11 +321,4 @@ export class Layout {
   objName(id: number): string {
     return id >= 0 && id < this.objects.length ? this.objects[id]!.name : '?';
   }
-}
-
-/** Words an object of `kind` takes. */
-function objectWords(kind: ObjectKind, ncpus: number, nagents: number): number {
-  if (kind === 'percpu') return Math.max(O.WORDS, ncpus);
-  if (kind === 'semaphore') return O.WORDS + nagents * CTX_MAX; // + its FIFO of waiters
-  return O.WORDS;
 }

@@ -1,9 +1,9 @@
 /**
- * What a lock's words mean, per lock type. Adding a lock type to the machine is one entry
- * here: whether a context may take it now, taking it, releasing it, and the bookkeeping of a
- * waiter (queued-rwlock fairness needs to know that a writer waits).
+ * What a lock's words mean, per lock type: whether a context may take it now, taking it,
+ * releasing it, and the bookkeeping of a waiter (queued-rwlock fairness needs to know that a
+ * writer waits). Each kind's entry in object-kinds.ts names its ops here.
  *
- * Words (see O in layout.ts): spinlock WORD = owner cpu+1.
+ * Words (see O in object-words.ts): spinlock WORD = owner cpu+1.
  * rwlock WORD = readers, OWNER = writer cpu+1, AUX = writers waiting.
  * mutex WORD = owner pid. semaphore WORD = count, AUX = waiters, then the waiters' keys in
  * FIFO order (wait.ts), so that `up` lets the longest waiter through first.
@@ -12,9 +12,8 @@
  * bits plus its waiter key), plain LockFlag bits otherwise.
  */
 import { LockFlag } from './events.ts';
-import { O, type ObjectInfo } from './layout.ts';
+import { O, WORK_BUSY } from './object-words.ts';
 import { waitKeyOf } from './wait.ts';
-import type { ObjectKind } from './declarations.ts';
 
 export interface LockWordOps {
   canTake(m: Int32Array, at: number, flags: number): boolean;
@@ -23,23 +22,14 @@ export interface LockWordOps {
   release(m: Int32Array, at: number, flags: number): boolean;
   waitBegin?(m: Int32Array, at: number, flags: number): void;
   waitEnd?(m: Int32Array, at: number, flags: number): void;
-  /** initial words at trial start */
-  reset(m: Int32Array, at: number, info: ObjectInfo): void;
-  /** a waiter sleeps (BLOCK event) rather than spins */
-  readonly sleeps?: boolean;
-  /** false: no owner (a counting semaphore): never on a held-lock stack */
-  readonly owned?: boolean;
 }
 
-const spinlock: LockWordOps = {
+export const spinlockWords: LockWordOps = {
   canTake: (m, at) => Atomics.load(m, at + O.WORD) === 0,
   take(m, at, _flags, cpu) {
     if (Atomics.compareExchange(m, at + O.WORD, 0, cpu + 1) !== 0) throw new Error('spinlock taken while busy');
   },
   release: (m, at) => Atomics.exchange(m, at + O.WORD, 0) !== 0,
-  reset(m, at) {
-    m[at + O.WORD] = 0;
-  },
 };
 
 /**
@@ -47,7 +37,7 @@ const spinlock: LockWordOps = {
  * recursion in process context can deadlock); a reader in interrupt context (RECURSIVE) only
  * waits while a writer holds the lock.
  */
-const rwlock: LockWordOps = {
+export const rwlockWords: LockWordOps = {
   canTake(m, at, flags) {
     if (flags & LockFlag.READ) {
       if (Atomics.load(m, at + O.OWNER) !== 0) return false;
@@ -73,29 +63,20 @@ const rwlock: LockWordOps = {
   waitEnd(m, at, flags) {
     if (!(flags & LockFlag.READ)) Atomics.sub(m, at + O.AUX, 1);
   },
-  reset(m, at) {
-    m[at + O.WORD] = 0;
-    m[at + O.OWNER] = 0;
-    m[at + O.AUX] = 0;
-  },
 };
 
-const mutex: LockWordOps = {
+export const mutexWords: LockWordOps = {
   canTake: (m, at) => Atomics.load(m, at + O.WORD) === 0,
   take(m, at, _flags, _cpu, pid) {
     if (Atomics.compareExchange(m, at + O.WORD, 0, pid || -1) !== 0) throw new Error('mutex taken while busy');
   },
   release: (m, at) => Atomics.exchange(m, at + O.WORD, 0) !== 0,
-  reset(m, at) {
-    m[at + O.WORD] = 0;
-  },
-  sleeps: true,
 };
 
 /** a semaphore's FIFO of waiter keys follows its common words */
 const SEM_QUEUE = O.WORDS;
 
-const semaphore: LockWordOps = {
+export const semaphoreWords: LockWordOps = {
   canTake(m, at, flags) {
     if (Atomics.load(m, at + O.WORD) <= 0) return false;
     const key = waitKeyOf(flags);
@@ -121,12 +102,6 @@ const semaphore: LockWordOps = {
     m.copyWithin(q + i, q + i + 1, q + n);
     m[at + O.AUX] = n - 1;
   },
-  reset(m, at, info) {
-    m[at + O.WORD] = info.init;
-    m[at + O.AUX] = 0;
-  },
-  sleeps: true,
-  owned: false,
 };
 
 /**
@@ -137,33 +112,7 @@ const waitOnly = (canTake: (m: Int32Array, at: number) => boolean): LockWordOps 
   canTake,
   take() {},
   release: () => false,
-  reset(m, at, info) {
-    for (let i = 0; i < info.words; i++) m[at + i] = 0;
-  },
-  sleeps: true,
-  owned: false,
 });
-/** WORK_PENDING | WORK_RUNNING, see workqueue.ts */
-const WORK_BUSY = 3;
-const work = waitOnly((m, at) => (m[at + O.WORD]! & WORK_BUSY) === 0);
-const workqueue = waitOnly((m, at) => m[at + O.WORD]! > 0);
+export const workWords = waitOnly((m, at) => (m[at + O.WORD]! & WORK_BUSY) === 0);
+export const workqueueWords = waitOnly((m, at) => m[at + O.WORD]! > 0);
 
-export const LOCK_WORDS: Partial<Record<ObjectKind, LockWordOps>> = { spinlock, rwlock, mutex, semaphore, work, workqueue };
-
-export function lockWords(kind: ObjectKind): LockWordOps {
-  const ops = LOCK_WORDS[kind];
-  if (!ops) throw new Error(`a ${kind} is not a lock`);
-  return ops;
-}
-
-/** Reset any object's words at trial start. */
-export function resetObject(m: Int32Array, info: ObjectInfo): void {
-  const ops = LOCK_WORDS[info.kind];
-  if (ops) {
-    ops.reset(m, info.offset, info);
-    return;
-  }
-  for (let i = 0; i < info.words; i++) m[info.offset + i] = 0;
-  if (info.kind === 'percpu') for (let i = 0; i < info.words; i++) m[info.offset + i] = info.init;
-  else m[info.offset + O.WORD] = info.init;
-}

@@ -41,7 +41,7 @@ import {
 } from './events.ts';
 import { C, CX, H, HL, LN, Order, TrialState, type Layout } from './layout.ts';
 import { CTX_MAX, HELD_MAX } from './capacities.ts';
-import { lockWords } from './lock-words.ts';
+import { lockWords, objectKind } from './object-kinds.ts';
 import { WAIT_KEY_SHIFT, WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN, waiterKey } from './wait.ts';
 import { doSoftirq } from './bottom-halves.ts';
 import { kworkerLoop } from './workqueue.ts';
@@ -496,10 +496,11 @@ export class CpuRuntime {
   acquire(obj: number, flags: number, fn: number, waitMode = 0, deadline = 0): boolean {
     const m = this.m;
     const info = this.L.objects[obj]!;
+    const kind = objectKind(info.kind);
     const ops = lockWords(info.kind);
     if (!ops.canTake(m, info.offset, flags)) {
       const seq = this.emit(Op.LOCK_CONTENDED, obj, flags, 0, fn);
-      if (ops.sleeps) this.block(obj, fn);
+      if (kind.sleeps) this.block(obj, fn);
       const d = this.depth() - 1;
       const e = this.ctxAt(this.agent, d);
       const wf = flags | waitMode | (waiterKey(this.agent, d) << WAIT_KEY_SHIFT);
@@ -525,7 +526,7 @@ export class CpuRuntime {
     }
     ops.take(m, info.offset, flags, this.cpu, this.pid());
     const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn);
-    if (ops.owned !== false) this.pushHeld(obj, flags, seq);
+    if (kind.owned) this.pushHeld(obj, flags, seq);
     return true;
   }
 
@@ -550,7 +551,7 @@ export class CpuRuntime {
     }
     ops.take(this.m, info.offset, flags, this.cpu, this.pid());
     const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn);
-    if (ops.owned !== false) this.pushHeld(obj, flags, seq);
+    if (objectKind(info.kind).owned) this.pushHeld(obj, flags, seq);
     return true;
   }
 
@@ -558,7 +559,7 @@ export class CpuRuntime {
     const info = this.L.objects[obj]!;
     const ops = lockWords(info.kind);
     ops.release(this.m, info.offset, flags);
-    const owned = ops.owned !== false;
+    const owned = objectKind(info.kind).owned;
     const held = owned ? this.findHeld(obj) : -1;
     if (held >= 0) this.removeHeld(held);
     this.emit(Op.LOCK_RELEASE, obj, held >= 0 || !owned ? flags : flags | LockFlag.NOT_HELD, 0, fn);

@@ -16,7 +16,8 @@
  * task of the trial is done.
  */
 import { LockFlag, Op } from './events.ts';
-import { C, CX, H, LN, O, TrialState, type Layout, type ObjectInfo } from './layout.ts';
+import { C, CX, H, LN, TrialState, type Layout, type ObjectInfo } from './layout.ts';
+import { O } from './object-words.ts';
 import { BatchStop, CpuRuntime, TrialOver } from './runtime.ts';
 import type { ScenarioDef } from './declarations.ts';
 import type { Strategy } from '../sched/strategy.ts';

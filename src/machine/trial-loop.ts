@@ -9,7 +9,7 @@
  */
 import { C, CX, H, LN, Order, TrialState } from './layout.ts';
 import { Ctx, EventLog } from './events.ts';
-import { resetObject } from './lock-words.ts';
+import { objectKind } from './object-kinds.ts';
 import { resetActions } from './irq-actions.ts';
 import { BatchStop, CLOSER, ControlFlow, CpuRuntime, TrialAbort, TrialOver } from './runtime.ts';
 import { segment } from '../sched/token.ts';
@@ -140,7 +140,7 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
     m[e + CX.WAIT_SEQ] = -1;
     m[L.cpu(agent!) + C.NCTX] = 1;
   }
-  for (const o of L.objects) resetObject(m, o);
+  for (const o of L.objects) objectKind(o.kind).reset(m, o);
   for (const line of L.lines) {
     const lb = L.line(line.index);
     m[lb + LN.FIRES_LEFT] = line.fires;

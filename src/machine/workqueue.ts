@@ -7,12 +7,10 @@
  * AUX = the ticket that orders the queue. A queue's WORD counts the items pending on its CPU.
  */
 import { kfn, Op } from './events.ts';
-import { H, O } from './layout.ts';
+import { H } from './layout.ts';
+import { O, WORK_PENDING, WORK_RUNNING } from './object-words.ts';
 import { declaredFunctions, type DeclaredFunction } from './declared-functions.ts';
 import type { CpuRuntime } from './runtime.ts';
-
-export const WORK_PENDING = 1;
-export const WORK_RUNNING = 2;
 
 const FN_WORK_RUN = kfn('process_one_work');
 const FN_KWORKER = kfn('worker_thread');

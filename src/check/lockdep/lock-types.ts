@@ -1,9 +1,9 @@
 /**
- * Which object kinds lockdep validates, and how. Every kind the machine emits lock events for
- * goes through this table, so a new lock kind is one entry here rather than a branch in the
- * checks.
+ * How lockdep sees each object kind, read from the machine's object-kind table: a kind with a
+ * `lockdep` entry has its acquisitions validated and is kept on the held-lock stack; any other
+ * is not a lock to lockdep.
  */
-import type { ObjectKind } from '../../machine/declarations.ts';
+import { objectKind, type ObjectKind } from '../../machine/object-kinds.ts';
 
 export interface LockType {
   /**
@@ -17,22 +17,10 @@ export interface LockType {
 }
 
 const NOT_A_LOCK: LockType = { validated: false, readers: false };
-
-export const LOCK_TYPES: Readonly<Record<ObjectKind, LockType>> = {
-  spinlock: { validated: true, readers: false },
-  rwlock: { validated: true, readers: true },
-  // A sleeping lock enters the graph like a spinlock: its dependencies and irq usage are the
-  // same kind of fact (sleeping in atomic context is another detector's business).
-  mutex: { validated: true, readers: false },
-  semaphore: { validated: false, readers: false },
-  atomic: NOT_A_LOCK,
-  shared: NOT_A_LOCK,
-  percpu: NOT_A_LOCK,
-  tasklet: NOT_A_LOCK,
-  work: NOT_A_LOCK,
-  workqueue: NOT_A_LOCK,
-};
+const VALIDATED: LockType = { validated: true, readers: false };
+const VALIDATED_READERS: LockType = { validated: true, readers: true };
 
 export function lockTypeOf(kind: ObjectKind): LockType {
-  return LOCK_TYPES[kind] ?? NOT_A_LOCK;
+  const l = objectKind(kind).lockdep;
+  return !l ? NOT_A_LOCK : l.readers ? VALIDATED_READERS : VALIDATED;
 }

@@ -1,0 +1,140 @@
+/**
+ * The object kinds: one entry per kind of object a scenario can declare, saying everything the
+ * rest of the machine and the detectors need to know about it — how many words it takes and
+ * what they hold at trial start, what its words mean to a context taking or waiting for it,
+ * whether it has an owner, how lockdep sees it, whether waiting for it sleeps, and which kernel
+ * calls accept it. The layout, the runtime's acquire/release, lockdep, might-sleep and the race
+ * detector read this table; none of them names a kind to decide how to treat it.
+ *
+ * A new kernel primitive is three things: its kernel API file under src/kernel (the calls,
+ * through the machine's doors), its entry here, and its tests. Nothing else changes.
+ */
+import { CTX_MAX } from './capacities.ts';
+import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
+import { O } from './object-words.ts';
+
+/** What an instance's size may depend on. */
+export interface KindShape {
+  readonly ncpus: number;
+  readonly nagents: number;
+}
+
+/** An instance as the table sees it at trial start. */
+export interface KindInstance {
+  readonly offset: number;
+  readonly words: number;
+  /** the declared initial value (atomic(v), semaphore(n) …) */
+  readonly init: number;
+}
+
+/** How lockdep sees a kind whose acquisitions it validates. */
+export interface LockdepType {
+  /** Can be taken shared (read_lock): LockFlag.READ / RECURSIVE mean something for it. */
+  readonly readers: boolean;
+}
+
+export interface ObjectKindEntry {
+  /** Words of one instance: the common O.* words, and whatever the kind adds after them. */
+  words(shape: KindShape): number;
+  /** Its words at trial start. */
+  reset(m: Int32Array, o: KindInstance): void;
+  /** What its words mean to a context taking it or waiting for it; absent: nobody waits on it. */
+  readonly lock?: LockWordOps;
+  /** A holder keeps it on its held-lock stack until it releases it (a counting semaphore has no owner). */
+  readonly owned: boolean;
+  /**
+   * Lockdep validates its acquisitions as a lock class. A lock with no owner cannot be on a
+   * per-context stack, so it is not validated, as in the kernel; a sleeping lock enters the graph
+   * like a spinlock (sleeping in atomic context is might-sleep's business).
+   */
+  readonly lockdep?: LockdepType;
+  /** A waiter sleeps (a BLOCK event) rather than spins. */
+  readonly sleeps: boolean;
+  /** Its words are memory scenario code reads and writes (race candidates, KCSAN's business). */
+  readonly memory: boolean;
+  /** The kernel calls that accept it: any other call given it is a usage error. */
+  readonly accepts: RegExp;
+}
+
+const zero = (m: Int32Array, o: KindInstance): void => void m.fill(0, o.offset, o.offset + o.words);
+const initWord = (m: Int32Array, o: KindInstance): void => {
+  zero(m, o);
+  m[o.offset + O.WORD] = o.init;
+};
+const common = (): number => O.WORDS;
+
+export const OBJECT_KINDS = {
+  spinlock: {
+    words: common, reset: zero, lock: spinlockWords, owned: true, lockdep: { readers: false }, sleeps: false, memory: false,
+    accepts: /^(raw_)?spin_/,
+  },
+  rwlock: {
+    words: common, reset: zero, lock: rwlockWords, owned: true, lockdep: { readers: true }, sleeps: false, memory: false,
+    accepts: /^(read|write)_(lock|unlock|trylock)/,
+  },
+  mutex: {
+    words: common, reset: zero, lock: mutexWords, owned: true, lockdep: { readers: false }, sleeps: true, memory: false,
+    accepts: /^mutex_/,
+  },
+  semaphore: {
+    // + its FIFO of waiter keys, one per context that could wait
+    words: (s) => O.WORDS + s.nagents * CTX_MAX,
+    reset: initWord, lock: semaphoreWords, owned: false, sleeps: true, memory: false,
+    accepts: /^(down|down_interruptible|down_killable|down_timeout|down_trylock|up)$/,
+  },
+  atomic: {
+    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    accepts: /^(atomic_\w+|smp_store_release|smp_load_acquire)$/,
+  },
+  shared: {
+    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    accepts: /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire)$/,
+  },
+  percpu: {
+    // one word per CPU
+    words: (s) => Math.max(O.WORDS, s.ncpus),
+    reset: (m, o) => void m.fill(o.init, o.offset, o.offset + o.words),
+    owned: false, sleeps: false, memory: true,
+    accepts: /^(this_cpu_|per_cpu)/,
+  },
+  tasklet: {
+    words: common, reset: zero, owned: false, sleeps: false, memory: false,
+    accepts: /^tasklet_/,
+  },
+  work: {
+    words: common, reset: zero, lock: workWords, owned: false, sleeps: true, memory: false,
+    accepts: /^(schedule_work|flush_work)$/,
+  },
+  /** a CPU's kworker queue: the machine's own, never declared */
+  workqueue: {
+    words: common, reset: zero, lock: workqueueWords, owned: false, sleeps: true, memory: false,
+    accepts: /^$/,
+  },
+} as const satisfies Record<string, ObjectKindEntry>;
+
+export type ObjectKind = keyof typeof OBJECT_KINDS;
+
+export function objectKind(kind: ObjectKind): ObjectKindEntry {
+  return OBJECT_KINDS[kind];
+}
+
+/** Its lock-words entry: the kind must be one a context can take or wait for. */
+export function lockWords(kind: ObjectKind): LockWordOps {
+  const ops = objectKind(kind).lock;
+  if (!ops) throw new Error(`a ${kind} is not a lock`);
+  return ops;
+}
+
+const accepted = new Map<string, boolean>();
+/** Does kernel call `fn` accept an object of `kind`? (memoised: this is on every call's path) */
+export function accepts(kind: ObjectKind, fn: string): boolean {
+  const key = `${kind}:${fn}`;
+  let ok = accepted.get(key);
+  if (ok === undefined) accepted.set(key, (ok = objectKind(kind).accepts.test(fn)));
+  return ok;
+}
+
+/** The kinds kernel call `fn` accepts, for a usage error's text ("a mutex", "a spinlock") */
+export function kindsAccepting(fn: string): ObjectKind[] {
+  return (Object.keys(OBJECT_KINDS) as ObjectKind[]).filter((k) => accepts(k, fn));
+}

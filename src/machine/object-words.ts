@@ -1,0 +1,10 @@
+/** The words every object starts with; a kind may add words after these (object-kinds.ts). */
+import { words } from './fields.ts';
+
+export const O = words('WORD', 'OWNER', 'AUX');
+
+/** A work item's WORD: queued and not yet started, and running on its kworker (workqueue.ts). */
+export const WORK_PENDING = 1;
+export const WORK_RUNNING = 2;
+/** flush_work() waits while either bit is set. */
+export const WORK_BUSY = WORK_PENDING | WORK_RUNNING;
