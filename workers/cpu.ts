@@ -25,7 +25,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   const m = new Int32Array(task.sab, 0, L.totalWords);
   const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L.strategyState(m), L.strategyShape));
   rt.capture = task.capture;
-  rt.state = bindState(def, L, m);
+  rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);
   Atomics.store(m, L.cpu(task.cpu) + C.READY, 1);

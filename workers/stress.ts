@@ -22,7 +22,7 @@ export function runStressCpu(task: StressTask, def: ScenarioDef): CloserResult |
   const L = new Layout(def, task.limits);
   const m = new Int32Array(task.sab, 0, L.totalWords);
   const rt = new StressRuntime(L, def, task.sab, task.cpu, task.stress.ctl, task.stress.seed);
-  rt.state = bindState(def, L, m);
+  rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);
   try {

@@ -12,7 +12,7 @@
  * F_B >> 2 of a bad FREE), so signatures and titles name the site on every trial, not only on
  * replays.
  */
-import { Ctx, EV_WORDS, EvFlag, F_A, F_B, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_TID, KFN_NAMES, LockFlag, Op } from '../machine/events.ts';
+import { Ctx, EV_WORDS, EvFlag, F_A, F_B, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_TID, KFN_NAMES, KFREE_SITE_SHIFT, KfreeStatus, LockFlag, Op } from '../machine/events.ts';
 import { siteText } from '../machine/call-site.ts';
 import { objectKind } from '../machine/object-kinds.ts';
 import type { Detector, EventRef, RawFinding, TrialInfo } from './detector.ts';
@@ -41,7 +41,6 @@ export type MightSleepData =
   | (Where & { type: 'kfree'; double: boolean; handle: number; allocRef?: EventRef; freeRef?: EventRef })
   | { type: 'spurious'; irq: number; name: string; deliveries: number; cpus: number[] };
 
-const KFREE_DOUBLE = 2;
 
 function finding(kind: RawFinding['kind'], signature: string, title: string, data: MightSleepData, extra: Partial<RawFinding>): RawFinding {
   return { kind, signature, title, cpus: [], locks: [], refs: [], detector: MIGHT_SLEEP, data, ...extra };
@@ -117,13 +116,13 @@ export function createMightSleep(): Detector {
             break;
           case Op.FREE: {
             const handle = w[at + F_A]!;
-            const status = w[at + F_B]! & 3;
-            if (status === 0) {
+            const status = w[at + F_B]! & KfreeStatus.MASK;
+            if (status === KfreeStatus.OK) {
               frees.set(handle, i);
               break;
             }
-            const x = where(i, at, w[at + F_B]! >> 2);
-            const double = status === KFREE_DOUBLE;
+            const x = where(i, at, w[at + F_B]! >> KFREE_SITE_SHIFT);
+            const double = status === KfreeStatus.DOUBLE;
             const allocSeq = allocs.get(handle);
             const freeSeq = frees.get(handle);
             report(finding('exception', `kfree:${double ? 'double' : 'invalid'}:${x.site}`, `BUG: KASAN: ${double ? 'double-free' : 'invalid-free'} in kfree`, {

@@ -4,11 +4,10 @@
  * like a pointer it can be stored in shared memory and freed on any CPU) or null; it fails only
  * as a strategy choice, when the scenario opts in with `faults: { kmalloc: true }`.
  *
- * Events: ALLOC (F_A handle or 0 when it failed, F_B gfp); FREE (F_A handle, F_B = KFREE_* status,
- * plus the call site's string id * 4 when the status is not KFREE_OK).
+ * Events: ALLOC (F_A handle or 0 when it failed, F_B gfp); FREE (F_A handle, F_B = KfreeStatus,
+ * plus the call site's string id above KFREE_SITE_SHIFT when the status is not OK).
  */
-import { Op, kfn } from '../machine/events.ts';
-import { HEAP_MAX } from '../machine/capacities.ts';
+import { KFREE_SITE_SHIFT, KfreeStatus, Op, kfn } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
 import { mightSleep } from './sleep.ts';
 
@@ -38,14 +37,6 @@ export function gfpflags_allow_blocking(gfp: number): boolean {
   return (gfp & __GFP_DIRECT_RECLAIM) !== 0;
 }
 
-/** Heap states of a handle. */
-const LIVE = 1;
-const FREED = 2;
-/** FREE event statuses (F_B & 3). */
-export const KFREE_OK = 0;
-export const KFREE_INVALID = 1;
-export const KFREE_DOUBLE = 2;
-
 function allocAs(name: string, _size: number, gfp: number): number | null {
   const rt = thisCpu(name);
   rt.point();
@@ -55,12 +46,7 @@ function allocAs(name: string, _size: number, gfp: number): number | null {
     rt.emit(Op.ALLOC, -1, 0, gfp, fn);
     return null;
   }
-  const m = rt.m;
-  const heap = rt.L.heapBase;
-  const h = m[heap]! + 1;
-  if (h > HEAP_MAX) throw new Error(`${name}(): more than ${HEAP_MAX} allocations in one trial`);
-  m[heap] = h;
-  m[heap + h] = LIVE;
+  const h = rt.heap.alloc(name);
   rt.emit(Op.ALLOC, -1, h, gfp, fn);
   return h;
 }
@@ -73,15 +59,11 @@ export function kfree(p: number | null | undefined): void {
   if (p === null || p === undefined || p === 0) return;
   const rt = thisCpu('kfree');
   rt.point();
-  const m = rt.m;
-  const heap = rt.L.heapBase;
-  const ok = Number.isInteger(p) && p > 0 && p <= m[heap]!;
-  const state = ok ? m[heap + p]! : 0;
-  if (state === LIVE) {
-    m[heap + p] = FREED;
-    rt.emit(Op.FREE, -1, p, KFREE_OK, kfn('kfree'));
+  const status = rt.heap.free(p);
+  if (status === KfreeStatus.OK) {
+    rt.emit(Op.FREE, -1, p, status, kfn('kfree'));
     return;
   }
-  const status = state === FREED ? KFREE_DOUBLE : KFREE_INVALID;
-  rt.emit(Op.FREE, -1, ok ? p : -1, status | (rt.siteId() << 2), kfn('kfree'));
+  const known = status === KfreeStatus.DOUBLE;
+  rt.emit(Op.FREE, -1, known ? p : -1, status | (rt.siteId() << KFREE_SITE_SHIFT), kfn('kfree'));
 }

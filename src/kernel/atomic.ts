@@ -7,11 +7,13 @@
 import { Op, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
-import { objId, type Atomic } from './objects.ts';
+import type { Atomic } from './objects.ts';
+import { checkKind } from './sleep.ts';
+import type { Cells } from '../machine/cells.ts';
 
 function enter(name: string, v: Atomic): [CpuRuntime, number] {
   const rt = thisCpu(name);
-  objId(v, name);
+  checkKind(rt, v, name);
   rt.point();
   return [rt, v.__at];
 }
@@ -20,35 +22,31 @@ function enter(name: string, v: Atomic): [CpuRuntime, number] {
 function rmw(name: string, v: Atomic, op: (old: number) => number, ordered: boolean): [number, number] {
   const [rt, at] = enter(name, v);
   // a real atomic read-modify-write: CPUs running truly in parallel (stress mode) never lose one
-  let old: number;
-  let now: number;
-  do {
-    old = Atomics.load(rt.m, at);
-    now = op(old) | 0;
-  } while (Atomics.compareExchange(rt.m, at, old, now) !== old);
+  const old = rt.cells.update(at, op);
+  const now = op(old) | 0;
   rt.emit(ordered ? Op.ATOMIC_RMW_ORDERED : Op.ATOMIC_RMW, v.__id, now, old, kfn(name));
   return [old, now];
 }
 
 export function atomic_read(v: Atomic): number {
   const rt = maybeCpu();
-  if (!rt) return Atomics.load(currentMem(v), v.__at);
+  if (!rt) return cellsOf(v).load(v.__at);
   const [, at] = enter('atomic_read', v);
-  const now = Atomics.load(rt.m, at);
+  const now = rt.cells.load(at);
   rt.emit(Op.ATOMIC_READ, v.__id, now, 0, kfn('atomic_read'));
   return now;
 }
 
-/** Off-CPU reads (check()) go straight to the buffer the handle was bound to. */
-function currentMem(v: Atomic): Int32Array {
-  const mem = (v as unknown as { __mem?: Int32Array }).__mem;
+/** Off-CPU reads (check()) go to the memory the handle was bound to. */
+function cellsOf(v: Atomic): Cells {
+  const mem = (v as unknown as { __mem?: Cells }).__mem;
   if (mem) return mem;
   throw new Error('atomic_read(): no machine memory for this object outside a trial');
 }
 
 export function atomic_set(v: Atomic, i: number): void {
   const [rt, at] = enter('atomic_set', v);
-  const old = Atomics.exchange(rt.m, at, i | 0);
+  const old = rt.cells.exchange(at, i);
   rt.emit(Op.ATOMIC_SET, v.__id, i | 0, old, kfn('atomic_set'));
 }
 
@@ -73,7 +71,7 @@ export const atomic_xchg = (v: Atomic, n: number): number => rmw('atomic_xchg', 
 /** Store `n` if the value is `old`; returns the value found (== old on success). */
 export function atomic_cmpxchg(v: Atomic, old: number, n: number): number {
   const [rt, at] = enter('atomic_cmpxchg', v);
-  const found = Atomics.compareExchange(rt.m, at, old | 0, n | 0);
+  const found = rt.cells.compareExchange(at, old, n);
   if (found === (old | 0)) rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, n | 0, found, kfn('atomic_cmpxchg'));
   else rt.emit(Op.ATOMIC_READ, v.__id, found, 0, kfn('atomic_cmpxchg'));
   return found;
@@ -82,14 +80,13 @@ export function atomic_cmpxchg(v: Atomic, old: number, n: number): number {
 /** Add `a` unless the value is `u`; true when the add was done. */
 export function atomic_add_unless(v: Atomic, a: number, u: number, name = 'atomic_add_unless'): boolean {
   const [rt, at] = enter(name, v);
-  const m = rt.m;
   for (;;) {
-    const c = Atomics.load(m, at);
+    const c = rt.cells.load(at);
     if (c === (u | 0)) {
       rt.emit(Op.ATOMIC_READ, v.__id, c, 0, kfn(name));
       return false;
     }
-    if (Atomics.compareExchange(m, at, c, (c + a) | 0) === c) {
+    if (rt.cells.compareExchange(at, c, (c + a) | 0) === c) {
       rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, (c + a) | 0, c, kfn(name));
       return true;
     }

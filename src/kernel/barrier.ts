@@ -27,7 +27,7 @@ export function smp_store_release(p: Shared | Atomic, v: number): void {
   const rt = thisCpu('smp_store_release');
   objId(p, 'smp_store_release');
   rt.point();
-  const old = Atomics.exchange(rt.m, p.__at, v | 0);
+  const old = rt.cells.exchange(p.__at, v);
   rt.emit(isAtomic(p) ? Op.ATOMIC_SET : Op.MEM_WRITE_ONCE, p.__id, v | 0, old, FN.release);
 }
 
@@ -36,7 +36,7 @@ export function smp_load_acquire(p: Shared | Atomic): number {
   const rt = thisCpu('smp_load_acquire');
   objId(p, 'smp_load_acquire');
   rt.point();
-  const v = Atomics.load(rt.m, p.__at);
+  const v = rt.cells.load(p.__at);
   rt.emit(isAtomic(p) ? Op.ATOMIC_READ : Op.MEM_READ_ONCE, p.__id, v, 0, FN.acquire);
   return v;
 }

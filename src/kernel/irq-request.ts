@@ -6,8 +6,6 @@
  * can run them; each is called as handler(state, irq, dev_id).
  */
 import { Op, kfn } from '../machine/events.ts';
-import { AC, LN } from '../machine/layout.ts';
-import { ACTION_MAX } from '../machine/capacities.ts';
 import { EBUSY, EINVAL } from './errno.ts';
 import { enterSleeping } from './sleep.ts';
 
@@ -22,34 +20,21 @@ type IrqHandlerFn = (state: any, irq: number, dev_id: any) => unknown;
 /** 0, -EBUSY (line taken, not shared by both), or -EINVAL (no such line, bad dev_id). */
 export function request_irq(irq: number, handler: IrqHandlerFn, flags: number, devname: string, dev_id: unknown): number {
   const rt = enterSleeping('request_irq');
-  const L = rt.L;
-  const m = rt.m;
-  const line = L.lines.find((l) => l.irq === irq);
+  const line = rt.L.lines.find((l) => l.irq === irq);
   if (!line || typeof handler !== 'function') return -EINVAL;
   const fid = rt.actions.fnId(handler);
   if (fid === 0) throw new Error(`request_irq(${irq}): the handler must be declared in the scenario (handlers: { ... }) so that every CPU can run it`);
   const shared = (flags & IRQF_SHARED) !== 0;
   if (shared && (dev_id === null || dev_id === undefined)) return -EINVAL;
   const dev = rt.actions.encodeDev(dev_id);
-  const lb = L.line(line.index);
   const hasStatic = rt.def.irqs?.[line.index]?.handler !== undefined;
-  let free = -1;
-  for (let k = 0; k < ACTION_MAX; k++) {
-    const at = L.action(line.index, k);
-    if (m[at + AC.FN] === 0) {
-      if (free < 0) free = k;
-      continue;
-    }
-    if (!shared || (m[at + AC.FLAGS]! & IRQF_SHARED) === 0) return -EBUSY;
-    if (m[at + AC.DEV] === dev) return -EINVAL;
+  for (const a of rt.actions.installed(line.index)) {
+    if (!shared || (a.flags & IRQF_SHARED) === 0) return -EBUSY;
+    if (a.dev === dev) return -EINVAL;
   }
+  const free = rt.actions.freeSlot(line.index);
   if (hasStatic || free < 0) return -EBUSY;
-  const at = L.action(line.index, free);
-  m[at + AC.FN] = fid;
-  m[at + AC.FLAGS] = flags | 0;
-  m[at + AC.DEV] = dev;
-  m[at + AC.NAME] = rt.strings.intern(String(devname ?? ''), rt.localTrial);
-  m[lb + LN.NACTIONS] = m[lb + LN.NACTIONS]! + 1;
+  rt.actions.install(line.index, free, fid, flags, dev, String(devname ?? ''));
   rt.emit(Op.MARK, -1, irq, fid, kfn('request_irq'));
   return 0;
 }
@@ -57,21 +42,13 @@ export function request_irq(irq: number, handler: IrqHandlerFn, flags: number, d
 /** Remove the action with this dev_id; returns its devname (null, with a WARNING, if none). */
 export function free_irq(irq: number, dev_id: unknown): string | null {
   const rt = enterSleeping('free_irq');
-  const L = rt.L;
-  const m = rt.m;
-  const line = L.lines.find((l) => l.irq === irq);
+  const line = rt.L.lines.find((l) => l.irq === irq);
   const dev = rt.actions.encodeDev(dev_id);
-  if (line) {
-    for (let k = 0; k < ACTION_MAX; k++) {
-      const at = L.action(line.index, k);
-      if (m[at + AC.FN] === 0 || m[at + AC.DEV] !== dev) continue;
-      const name = rt.strings.get(m[at + AC.NAME]!);
-      m.fill(0, at, at + 4);
-      const lb = L.line(line.index);
-      m[lb + LN.NACTIONS] = m[lb + LN.NACTIONS]! - 1;
-      rt.emit(Op.MARK, -1, irq, 0, kfn('free_irq'));
-      return name;
-    }
+  const a = line && rt.actions.installed(line.index).find((x) => x.dev === dev);
+  if (line && a) {
+    const name = rt.actions.remove(line.index, a.slot);
+    rt.emit(Op.MARK, -1, irq, 0, kfn('free_irq'));
+    return name;
   }
   // kernel/irq/manage.c: WARN(1, "Trying to free already-free IRQ %d\n", irq)
   rt.emit(Op.WARN, -1, rt.siteId(), 0, kfn('free_irq'));

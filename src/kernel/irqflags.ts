@@ -6,7 +6,6 @@
 import { HARDIRQ_MASK, Op, PREEMPT_OFFSET, SOFTIRQ_DISABLE_OFFSET, SOFTIRQ_MASK, SOFTIRQ_OFFSET, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
-import { C } from '../machine/layout.ts';
 import { doSoftirq } from '../machine/bottom-halves.ts';
 
 /** x86's EFLAGS.IF: set in saved flags when interrupts were enabled. */
@@ -57,7 +56,7 @@ export function bhEnable(rt: CpuRuntime, fn: number): void {
   rt.preemptAdd(-SOFTIRQ_DISABLE_OFFSET);
   rt.emit(Op.BH_ENABLE, -1, 0, 0, fn);
   // softirqs raised while bh was off run now, unless still in interrupt context
-  if ((rt.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0 && rt.m[rt.softirqPending] !== 0) doSoftirq(rt);
+  if ((rt.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0 && rt.softirqsPending()) doSoftirq(rt);
 }
 
 export function local_irq_disable(): void {

@@ -7,7 +7,7 @@ export function READ_ONCE(x: Shared): number {
   const rt = thisCpu('READ_ONCE');
   objId(x, 'READ_ONCE');
   rt.point();
-  const v = Atomics.load(rt.m, x.__at);
+  const v = rt.cells.load(x.__at);
   rt.emit(Op.MEM_READ_ONCE, x.__id, v, 0, kfn('READ_ONCE'));
   return v;
 }
@@ -16,6 +16,6 @@ export function WRITE_ONCE(x: Shared, v: number): void {
   const rt = thisCpu('WRITE_ONCE');
   objId(x, 'WRITE_ONCE');
   rt.point();
-  const old = Atomics.exchange(rt.m, x.__at, v | 0);
+  const old = rt.cells.exchange(x.__at, v);
   rt.emit(Op.MEM_WRITE_ONCE, x.__id, v | 0, old, kfn('WRITE_ONCE'));
 }

@@ -6,6 +6,7 @@
 import { isObjectDecl, type ScenarioDef } from '../machine/declarations.ts';
 import type { Layout, ObjectInfo } from '../machine/layout.ts';
 import { Op, kfn } from '../machine/events.ts';
+import type { Cells } from '../machine/cells.ts';
 import { maybeCpu } from './cpu.ts';
 
 export interface KObject {
@@ -31,36 +32,35 @@ export class Shared implements KObject {
     readonly __id: number,
     readonly __at: number,
     readonly name: string,
-    private readonly mem: Int32Array,
+    private readonly mem: Cells,
   ) {}
   get value(): number {
     const rt = maybeCpu();
-    if (!rt) return Atomics.load(this.mem, this.__at);
+    if (!rt) return this.mem.load(this.__at);
     rt.point();
-    const v = rt.m[this.__at]!;
+    const v = rt.cells.read(this.__at);
     rt.emit(Op.MEM_READ, this.__id, v, 0, FN_READ);
     return v;
   }
   set value(v: number) {
     const rt = maybeCpu();
     if (!rt) {
-      Atomics.store(this.mem, this.__at, v | 0);
+      this.mem.store(this.__at, v);
       return;
     }
     rt.point();
-    const old = rt.m[this.__at]!;
-    rt.m[this.__at] = v | 0;
+    const old = rt.cells.write(this.__at, v);
     rt.emit(Op.MEM_WRITE, this.__id, v | 0, old, FN_WRITE);
   }
 }
 
-function handle(info: ObjectInfo, mem: Int32Array): KObject {
+function handle(info: ObjectInfo, mem: Cells): KObject {
   if (info.kind === 'shared') return new Shared(info.id, info.offset, info.name, mem);
   return Object.freeze({ __id: info.id, __at: info.offset, name: info.name, __kind: info.kind, __mem: mem });
 }
 
 /** The state object tasks see: declarations bound to their slots, other values as they are. */
-export function bindState(def: ScenarioDef, L: Layout, mem: Int32Array): Record<string, unknown> {
+export function bindState(def: ScenarioDef, L: Layout, mem: Cells): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(def.state ?? {})) {
     if (!isObjectDecl(value)) {

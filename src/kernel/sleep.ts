@@ -8,7 +8,6 @@
  * mdelay, a timeout that fires). HZ is 1000, so a jiffy is a millisecond.
  */
 import { Op, kfn } from '../machine/events.ts';
-import { H } from '../machine/layout.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { accepts, kindsAccepting } from '../machine/object-kinds.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
@@ -55,7 +54,7 @@ export function checkKind(rt: CpuRuntime, o: KObject, name: string): number {
 }
 
 function advance(rt: CpuRuntime, j: number): void {
-  if (j > 0) rt.m[H.JIFFIES] = (rt.m[H.JIFFIES]! + Math.min(j, MAX_SCHEDULE_TIMEOUT)) | 0;
+  if (j > 0) rt.advanceJiffies(Math.min(j, MAX_SCHEDULE_TIMEOUT));
 }
 
 /** Sleep: the context really schedules (BLOCK), time passes, other CPUs may run meanwhile. */

@@ -5,7 +5,7 @@
  */
 import { Op, kfn } from '../machine/events.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
-import { queueWork } from '../machine/workqueue.ts';
+import { queueWork, workBusy } from '../machine/workqueue.ts';
 import { enterOn, enterSleepingOn } from './sleep.ts';
 import type { KObject } from './objects.ts';
 
@@ -28,8 +28,7 @@ export function schedule_work(w: Work): boolean {
 /** Wait until the work is neither pending nor running; true when it had to wait. May sleep. */
 export function flush_work(w: Work): boolean {
   const [rt, id] = enterSleepingOn('flush_work', w);
-  const info = rt.L.objects[id]!;
-  const busy = (rt.m[info.offset]! & 3) !== 0;
+  const busy = workBusy(rt, id);
   if (busy) rt.waitUntil(id, 0, rt.emit(Op.BLOCK, id, 0, 0, kfn('flush_work')));
   // the work's last run is over: what it did is ordered before what follows
   rt.emit(Op.MARK, id, busy ? 1 : 0, 0, kfn('flush_work'));

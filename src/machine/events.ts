@@ -77,7 +77,7 @@ export const Op = {
   BLOCK: 28, //          the context really blocks on a sleeping object (F_OBJ)
   WAKE: 29, //           a sleeping context was woken (F_A woken cpu, F_B woken pid)
   ALLOC: 30, //          kmalloc (F_A object handle, F_B gfp flags)
-  FREE: 31, //           kfree (F_A handle)
+  FREE: 31, //           kfree (F_A handle, F_B KfreeStatus | site id << KFREE_SITE_SHIFT)
   MARK: 32, //           free-form marker (barriers, smp_mb …) interpreted by F_FN
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
@@ -97,6 +97,10 @@ export const LockFlag = {
   BH: 0x400, //      _bh variant
   NOT_HELD: 0x800, // release of a lock the releasing context did not hold
 } as const;
+
+/** FREE's F_B, low bits: what kfree found (KASAN's verdict); above them the call site's id. */
+export const KfreeStatus = { OK: 0, INVALID: 1, DOUBLE: 2, MASK: 3 } as const;
+export const KFREE_SITE_SHIFT = 2;
 
 export function lockSubclass(flags: number): number {
   return (flags & LockFlag.SUBCLASS_MASK) >> LockFlag.SUBCLASS_SHIFT;

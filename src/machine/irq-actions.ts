@@ -67,6 +67,44 @@ export class IrqActions {
     return this.objects.get(id);
   }
 
+  /** The actions installed on line l, by slot (free slots left out). */
+  installed(l: number): { slot: number; fn: number; flags: number; dev: number }[] {
+    const m = this.rt.m;
+    const out = [];
+    for (let slot = 0; slot < ACTION_MAX; slot++) {
+      const at = this.rt.L.action(l, slot);
+      if (m[at + AC.FN] !== 0) out.push({ slot, fn: m[at + AC.FN]!, flags: m[at + AC.FLAGS]!, dev: m[at + AC.DEV]! });
+    }
+    return out;
+  }
+
+  /** A free slot of line l, or -1 when all ACTION_MAX are taken. */
+  freeSlot(l: number): number {
+    for (let slot = 0; slot < ACTION_MAX; slot++) if (this.rt.m[this.rt.L.action(l, slot) + AC.FN] === 0) return slot;
+    return -1;
+  }
+
+  /** Install an action in a free slot of line l (request_irq); the line is unmasked. */
+  install(l: number, slot: number, fn: number, flags: number, dev: number, name: string): void {
+    const m = this.rt.m;
+    const at = this.rt.L.action(l, slot);
+    m[at + AC.FN] = fn;
+    m[at + AC.FLAGS] = flags | 0;
+    m[at + AC.DEV] = dev;
+    m[at + AC.NAME] = this.rt.strings.intern(name, this.rt.localTrial);
+    m[this.rt.L.line(l) + LN.NACTIONS]! += 1;
+  }
+
+  /** Remove the action in `slot` of line l (free_irq); returns its devname. */
+  remove(l: number, slot: number): string {
+    const m = this.rt.m;
+    const at = this.rt.L.action(l, slot);
+    const name = this.rt.strings.get(m[at + AC.NAME]!);
+    m.fill(0, at, at + AC.WORDS);
+    m[this.rt.L.line(l) + LN.NACTIONS]! -= 1;
+    return name;
+  }
+
   /** Run every installed action of line l; the handlers' return values or'ed. */
   run(l: number, irq: number, where: string): number {
     const m = this.rt.m;
@@ -86,6 +124,6 @@ export class IrqActions {
 
 /** Trial start: no actions installed; a line declared with a handler has that one. */
 export function resetActions(m: Int32Array, L: Layout, staticHandler: (l: number) => boolean): void {
-  m.fill(0, L.actionBase, L.heapBase);
+  m.fill(0, L.actionBase, L.action(L.lines.length, 0));
   for (const line of L.lines) m[L.line(line.index) + LN.NACTIONS] = staticHandler(line.index) ? 1 : 0;
 }

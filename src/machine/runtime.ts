@@ -46,6 +46,8 @@ import { WAIT_KEY_SHIFT, WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN, waiterKey } fr
 import { doSoftirq } from './bottom-halves.ts';
 import { kworkerLoop } from './workqueue.ts';
 import { IrqActions } from './irq-actions.ts';
+import { Cells } from './cells.ts';
+import { Heap } from './heap.ts';
 import { StringTable } from './strings.ts';
 import { captureSite, userFrame } from './call-site.ts';
 import { availableParallelism } from 'node:os';
@@ -129,6 +131,10 @@ export class CpuRuntime {
   readonly handlers: IrqHandler[][];
   /** request_irq() actions (the table itself is in the shared buffer) and known functions */
   readonly actions: IrqActions;
+  /** the door to declared objects' value words (atomic_t, shared ints) */
+  readonly cells: Cells;
+  /** kmalloc's handles */
+  readonly heap: Heap;
   private readonly opts: Int32Array;
   private readonly decision: { current: number; options: Int32Array; n: number; step: number };
   private readonly fnIrq = kfn('irq_handler');
@@ -164,6 +170,8 @@ export class CpuRuntime {
     let maxOpts = 2 * L.nagents + L.ncpus + 1; // agents, early wake-ups, softirq runs, end
     for (const line of L.lines) maxOpts += line.cpus.length;
     this.actions = new IrqActions(this);
+    this.cells = new Cells(this.m);
+    this.heap = new Heap(this.m, L.heapBase);
     this.opts = new Int32Array(maxOpts);
     this.decision = { current: agent, options: this.opts, n: 0, step: 0 };
     this.spinPolls = L.nagents <= availableParallelism() ? SPIN_POLLS : 0;
@@ -218,6 +226,14 @@ export class CpuRuntime {
   }
   jiffies(): number {
     return this.m[H.JIFFIES]!;
+  }
+  /** Virtual time passes (a sleep, a timeout that fires). */
+  advanceJiffies(j: number): void {
+    this.m[H.JIFFIES] = (this.m[H.JIFFIES]! + j) | 0;
+  }
+  /** local_softirq_pending() != 0 on this agent's CPU */
+  softirqsPending(): boolean {
+    return this.m[this.softirqPending] !== 0;
   }
 
   // ---------------------------------------------------------------- events

@@ -125,7 +125,7 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   }
   m[H.WAKEABLE] = 0;
   m[H.SOFTIRQ_CPUS] = 0;
-  m.fill(0, L.heapBase, L.heapBase + 1 + m[L.heapBase]!);
+  rt.heap.reset();
   resetActions(m, L, (l) => rt.def.irqs?.[l]?.handler !== undefined);
   // tasks, and each kworker (a task that never ends), start in process context
   const starts = L.tasks.map((t) => [t.agent, t.pid]);

@@ -8,12 +8,17 @@
  */
 import { kfn, Op } from './events.ts';
 import { H } from './layout.ts';
-import { O, WORK_PENDING, WORK_RUNNING } from './object-words.ts';
+import { O, WORK_BUSY, WORK_PENDING, WORK_RUNNING } from './object-words.ts';
 import { declaredFunctions, type DeclaredFunction } from './declared-functions.ts';
 import type { CpuRuntime } from './runtime.ts';
 
 const FN_WORK_RUN = kfn('process_one_work');
 const FN_KWORKER = kfn('worker_thread');
+
+/** work_busy(): the item is pending or running. */
+export function workBusy(rt: CpuRuntime, obj: number): boolean {
+  return (rt.m[rt.L.objects[obj]!.offset + O.WORD]! & WORK_BUSY) !== 0;
+}
 
 /** queue_work_on(): false when the item is pending already. */
 export function queueWork(rt: CpuRuntime, obj: number, cpu: number): boolean {
