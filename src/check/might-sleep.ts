@@ -12,9 +12,9 @@
  * F_B >> 2 of a bad FREE), so signatures and titles name the site on every trial, not only on
  * replays.
  */
-import { Ctx, EV_WORDS, EvFlag, F_A, F_B, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_TID, KFN_NAMES, KFREE_SITE_SHIFT, KfreeStatus, LockFlag, Op } from '../machine/events.ts';
+import { Ctx, EV_WORDS, EvFlag, F_A, F_B, F_CPU, F_CTX, F_FLAGS, F_AGENT, F_FN, F_OBJ, F_OP, F_PCOUNT, F_TID, KFN_NAMES, KFREE_SITE_SHIFT, KfreeStatus, LockFlag, Op } from '../machine/events.ts';
 import { siteText } from '../machine/call-site.ts';
-import { objectKind } from '../machine/object-kinds.ts';
+import { HeldRecord } from '../machine/held-record.ts';
 import type { Detector, EventRef, RawFinding, TrialInfo } from './detector.ts';
 
 export const MIGHT_SLEEP = 'might-sleep';
@@ -47,19 +47,22 @@ function finding(kind: RawFinding['kind'], signature: string, title: string, dat
 }
 
 export function createMightSleep(): Detector {
-  const held: HeldLock[][] = [];
+  let record: HeldRecord | undefined;
   return {
     name: MIGHT_SLEEP,
     onTrial(t: TrialInfo, report) {
       const L = t.layout;
       const w = t.events.words;
-      for (let c = 0; c < L.ncpus; c++) (held[c] ??= []).length = 0;
+      if (!record || record.agents !== L.nagents) record = new HeldRecord(L.nagents);
+      const held = record;
+      held.reset();
       const allocs = new Map<number, number>();
       const frees = new Map<number, number>();
       const lines = L.lines.map(() => ({ deliveries: 0, handled: 0, cpus: new Set<number>() }));
       const where = (i: number, at: number, siteId: number): Where => {
         const cpu = w[at + F_CPU]!;
-        return { cpu, pid: w[at + F_TID]!, ctx: w[at + F_CTX]!, site: siteText(t.text(siteId)).where, held: held[cpu]!.slice() };
+        const locks = held.held(w[at + F_AGENT]!).map((h) => ({ obj: h.obj, ref: { trial: t.index, seq: h.seq } }));
+        return { cpu, pid: w[at + F_TID]!, ctx: w[at + F_CTX]!, site: siteText(t.text(siteId)).where, held: locks };
       };
       const extra = (i: number, x: Where): Partial<RawFinding> => ({
         cpus: [x.cpu],
@@ -67,22 +70,11 @@ export function createMightSleep(): Detector {
         refs: [{ trial: t.index, seq: i }, ...x.held.map((h) => h.ref)],
       });
       for (let i = 0, at = 0; i < t.events.length; i++, at += EV_WORDS) {
+        held.apply(w, at, i);
         switch (w[at + F_OP]) {
-          case Op.LOCK_ACQUIRE: {
-            const obj = w[at + F_OBJ]!;
-            if (objectKind(L.objects[obj]!.kind).owned) held[w[at + F_CPU]!]!.push({ obj, ref: { trial: t.index, seq: i } });
-            break;
-          }
           case Op.LOCK_RELEASE: {
             const obj = w[at + F_OBJ]!;
             const info = L.objects[obj]!;
-            if (!objectKind(info.kind).owned) break;
-            const stack = held[w[at + F_CPU]!]!;
-            for (let k = stack.length - 1; k >= 0; k--) {
-              if (stack[k]!.obj !== obj) continue;
-              stack.splice(k, 1);
-              break;
-            }
             if (info.kind === 'mutex' && w[at + F_A]! & LockFlag.NOT_HELD) {
               const x = where(i, at, 0);
               report(finding('bad-unlock-balance', `mutex-not-owner:${info.key}`, 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)', { ...x, type: 'mutex-owner', lock: obj }, { ...extra(i, x), locks: [info.name] }));

@@ -6,7 +6,7 @@
  * A record is EV_WORDS words wide; the F_* constants name its fields.
  */
 
-export const EV_WORDS = 12;
+export const EV_WORDS = 13;
 
 /** Field offsets inside one event record. */
 export const F_SEQ = 0; //    index of the event in its trial (0, 1, 2 …)
@@ -21,6 +21,7 @@ export const F_PCOUNT = 8; // preempt_count() when the event happened (kernel la
 export const F_FLAGS = 9; //  EvFlag.* bits: irqs disabled …
 export const F_FN = 10; //    Kfn id: which kernel function the scenario called
 export const F_TID = 11; //   pid of the task this context runs on behalf of
+export const F_AGENT = 12; // agent whose stack the context is on (see AgentInfo in layout.ts)
 
 /** Context kinds, as lockdep distinguishes them. */
 export const Ctx = { TASK: 0, HARDIRQ: 1, SOFTIRQ: 2 } as const;
@@ -49,9 +50,9 @@ export const HARDIRQ_MASK = 0xf0000;
 export const Op = {
   TASK_START: 1, //      a task begins (F_TID its pid)
   TASK_END: 2, //        a task returned (F_A = 1 if it threw)
-  LOCK_ACQUIRE: 3, //    a lock was taken (F_A LockFlag bits, subclass in bits 4-7)
+  LOCK_ACQUIRE: 3, //    a lock was taken (F_A LockFlag bits, subclass in bits 4-7; F_B its held slot, held-record.ts)
   LOCK_CONTENDED: 4, //  the lock is busy: the context now waits for it (lockdep validates here)
-  LOCK_RELEASE: 5, //    a lock was released (F_A LockFlag bits)
+  LOCK_RELEASE: 5, //    a lock was released (F_A LockFlag bits; F_B the held slot it left)
   TRYLOCK_FAILED: 6, //  a trylock found the lock busy and returned 0
   IRQ_ENTER: 7, //       hardirq handler entry (F_A irq line index, F_B irq number)
   IRQ_EXIT: 8, //        hardirq handler exit (F_A line index, F_B handler return value)

@@ -32,6 +32,7 @@ import {
   F_SEQ,
   F_SITE,
   F_TID,
+  F_AGENT,
   HARDIRQ_MASK,
   HARDIRQ_OFFSET,
   LockFlag,
@@ -265,6 +266,7 @@ export class CpuRuntime {
     m[at + F_FLAGS] = m[this.me + C.IRQS_OFF] ? EvFlag.IRQS_DISABLED : 0;
     m[at + F_FN] = fn;
     m[at + F_TID] = this.pid();
+    m[at + F_AGENT] = this.agent;
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -541,8 +543,7 @@ export class CpuRuntime {
       }
     }
     ops.take(m, info.offset, flags, this.cpu, this.pid());
-    const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn);
-    if (kind.owned) this.pushHeld(obj, flags, seq);
+    this.acquired(obj, flags, fn, kind.owned);
     return true;
   }
 
@@ -566,8 +567,7 @@ export class CpuRuntime {
       return false;
     }
     ops.take(this.m, info.offset, flags, this.cpu, this.pid());
-    const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn);
-    if (objectKind(info.kind).owned) this.pushHeld(obj, flags, seq);
+    this.acquired(obj, flags, fn, objectKind(info.kind).owned);
     return true;
   }
 
@@ -578,7 +578,14 @@ export class CpuRuntime {
     const owned = objectKind(info.kind).owned;
     const held = owned ? this.findHeld(obj) : -1;
     if (held >= 0) this.removeHeld(held);
-    this.emit(Op.LOCK_RELEASE, obj, held >= 0 || !owned ? flags : flags | LockFlag.NOT_HELD, 0, fn);
+    this.emit(Op.LOCK_RELEASE, obj, held >= 0 || !owned ? flags : flags | LockFlag.NOT_HELD, held + 1, fn);
+  }
+
+  /** The LOCK_ACQUIRE of a lock just taken, and its held-stack entry when it has an owner. */
+  protected acquired(obj: number, flags: number, fn: number, owned: boolean): void {
+    const slot = owned ? this.heldCount() + 1 : 0;
+    const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, slot, fn);
+    if (owned) this.pushHeld(obj, flags, seq);
   }
 
   isLocked(obj: number): boolean {

@@ -194,8 +194,7 @@ export class StressRuntime extends CpuRuntime {
       if (writer) Atomics.sub(m, info.offset + O.AUX, 1);
       Atomics.store(m, e + CX.WAIT_OBJ, -1);
     }
-    const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn);
-    this.pushHeld(obj, flags, seq);
+    this.acquired(obj, flags, fn, true);
     return true;
   }
 
@@ -206,7 +205,7 @@ export class StressRuntime extends CpuRuntime {
       this.emit(Op.TRYLOCK_FAILED, obj, flags, 0, fn);
       return false;
     }
-    this.pushHeld(obj, flags, this.emit(Op.LOCK_ACQUIRE, obj, flags, 0, fn));
+    this.acquired(obj, flags, fn, true);
     return true;
   }
 
@@ -215,7 +214,7 @@ export class StressRuntime extends CpuRuntime {
     if (info.kind !== 'spinlock' && info.kind !== 'rwlock') return super.release(obj, flags, fn);
     const held = this.findHeld(obj);
     if (held >= 0) this.removeHeld(held);
-    this.emit(Op.LOCK_RELEASE, obj, held >= 0 ? flags : flags | LockFlag.NOT_HELD, 0, fn);
+    this.emit(Op.LOCK_RELEASE, obj, held >= 0 ? flags : flags | LockFlag.NOT_HELD, held + 1, fn);
     const m = this.m;
     const at = info.offset;
     if (info.kind === 'spinlock') Atomics.store(m, at + O.WORD, 0);
