@@ -6,7 +6,7 @@
 import { C, Layout } from '../src/machine/layout.ts';
 import { CLOSER, CpuRuntime, installRuntime } from '../src/machine/runtime.ts';
 import { runBatch } from '../src/machine/trial-loop.ts';
-import type { BatchTask, CloserResult } from '../src/machine/batch-task.ts';
+import type { BatchTask, CloserResult } from '../src/run/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';
 import { makeStrategy } from '../src/sched/strategies.ts';
 import { bindState } from '../src/kernel/objects.ts';

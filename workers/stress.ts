@@ -6,13 +6,10 @@ import { Layout } from '../src/machine/layout.ts';
 import { CLOSER, installRuntime } from '../src/machine/runtime.ts';
 import { StressRuntime } from '../src/machine/stress-runtime.ts';
 import { runStressBatch } from '../src/machine/stress-loop.ts';
-import type { StressPlan } from '../src/machine/stress-control.ts';
-import type { BatchTask, CloserResult } from '../src/machine/batch-task.ts';
+import type { BatchTask, CloserResult, StressTask } from '../src/run/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';
 import { bindState } from '../src/kernel/objects.ts';
 import { Analyzer } from '../src/run/analyze.ts';
-
-export type StressTask = BatchTask & { stress: StressPlan };
 
 export function isStressTask(task: BatchTask): task is StressTask {
   return (task as Partial<StressTask>).stress !== undefined;

@@ -11,7 +11,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { C, H, type Layout } from './layout.ts';
-import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
+import type { BatchPlan } from './trial-loop.ts';
 import { segment } from '../sched/token.ts';
 import { workerEntry } from './worker-entry.ts';
 
@@ -44,16 +44,36 @@ export async function shutdownMachines(): Promise<void> {
   await Promise.all(all.map((p) => p.destroy()));
 }
 
-export interface BatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'port'> {
+/** What the machine gives each agent's worker: the buffer, which agent it is, the closer's port. */
+export interface AgentSlot {
+  sab: SharedArrayBuffer;
+  /** the agent (agent c < ncpus is CPU c's primary agent) */
+  cpu: number;
+  /** the closer's channel for findings as they are made */
+  port?: MessagePort;
+}
+
+/** A message the closer posts while the batch runs; the machine only tells findings from its end. */
+export interface CloserMessage {
+  type: 'finding';
+}
+
+/**
+ * One batch: `task` builds what each agent's worker runs (the run layer's wire format, which
+ * the machine does not look into), `onFinding` receives what the closer posts.
+ */
+export interface BatchRequest<T, M extends CloserMessage> {
   layout: Layout;
   hangMs: number;
-  onFinding(msg: FindingMessage): void;
+  plan: BatchPlan;
+  task(slot: AgentSlot): T;
+  onFinding(msg: M): void;
   /** called with trials done so far, about every 100 ms */
   onProgress?(trialsDone: number): void;
 }
 
-export interface BatchOutcome {
-  result: CloserResult | null;
+export interface BatchOutcome<R> {
+  result: R | null;
   trialsDone: number;
   /** a CPU ran scenario code for hangMs without a scheduling point */
   hang?: { cpu: number; segment: string; trial: number };
@@ -74,11 +94,11 @@ function wakeAll(m: Int32Array, L: Layout): void {
  * travel on their own port, beside piscina's result message, so `drained()` waits for the end
  * mark (bounded, in case the closer died after returning) before the batch is over.
  */
-export function findingsChannel(onFinding: (msg: FindingMessage) => void): { port: MessagePort; drained(closerReturned: boolean): Promise<void> } {
+export function findingsChannel<M extends CloserMessage>(onFinding: (msg: M) => void): { port: MessagePort; drained(closerReturned: boolean): Promise<void> } {
   const { port1, port2 } = new MessageChannel();
   let endSeen: () => void = () => {};
   const endMessage = new Promise<void>((r) => (endSeen = r));
-  port1.on('message', (msg: FindingMessage | { type: 'end' }) => {
+  port1.on('message', (msg: M | { type: 'end' }) => {
     if (msg.type === 'finding') onFinding(msg);
     else endSeen();
   });
@@ -96,7 +116,7 @@ export function findingsChannel(onFinding: (msg: FindingMessage) => void): { por
   };
 }
 
-export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome> {
+export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: BatchRequest<T, M>): Promise<BatchOutcome<R>> {
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
@@ -104,10 +124,9 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
   let ended = false;
-  const { layout: _l, hangMs: _h, onFinding: _f, onProgress: _p, ...common } = req;
   // one thread per agent: a CPU's primary agent, extra tasks and kworkers on it
   const aborts = Array.from({ length: L.nagents }, () => new AbortController());
-  const outcome: BatchOutcome = { result: null, trialsDone: 0 };
+  const outcome: BatchOutcome<R> = { result: null, trialsDone: 0 };
   const currentTrial = (): { segment: string; trial: number } => {
     const idx = m[H.BATCH_TRIAL]!;
     const trial = req.plan.trialNumbers?.[idx] ?? req.plan.firstTrial + idx;
@@ -115,9 +134,9 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   };
 
   const runs = aborts.map((ac, cpu) => {
-    const task: BatchTask = { ...common, sab, cpu, port: cpu === 0 ? port2 : undefined };
+    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined });
     return pool.run(task, { signal: ac.signal, transferList: cpu === 0 ? [port2 as never] : [] }).then(
-      (r: CloserResult | null) => {
+      (r: R | null) => {
         if (cpu === 0) outcome.result = r;
       },
       (e: unknown) => {

@@ -8,21 +8,24 @@
  */
 import { C, H, type Layout } from './layout.ts';
 import { EventLog } from './events.ts';
-import { cpuPool, findingsChannel } from './machine.ts';
+import { cpuPool, findingsChannel, type AgentSlot, type CloserMessage } from './machine.ts';
 import { snapshotAgent, type CpuSnapshot } from './trial-info.ts';
-import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
+import type { BatchPlan } from './trial-loop.ts';
 import { SC, stressControlWords, type StressPlan } from './stress-control.ts';
 
 const TICK_MS = 25;
 /** how long stopped workers get to leave their batch before they are terminated */
 const GRACE_MS = 300;
 
-export interface StressBatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'port'> {
+/** One stress batch: as BatchRequest (machine.ts), each agent's task also carries the stress plan. */
+export interface StressBatchRequest<T, M extends CloserMessage> {
   layout: Layout;
+  plan: BatchPlan;
   deadline: number;
   seed: number;
   lockupMs: number;
-  onFinding(msg: FindingMessage): void;
+  task(slot: AgentSlot & { stress: StressPlan }): T;
+  onFinding(msg: M): void;
 }
 
 /** A CPU as the watchdog found it: its snapshot, its progress, whether it is stuck. */
@@ -40,8 +43,8 @@ export interface Lockup {
   trial: number;
 }
 
-export interface StressOutcome {
-  result: CloserResult | null;
+export interface StressOutcome<R> {
+  result: R | null;
   trialsDone: number;
   lockup?: Lockup;
   crash?: string;
@@ -51,7 +54,7 @@ function readCpu(m: Int32Array, ctl: Int32Array, L: Layout, c: number, stuck: bo
   return { ...snapshotAgent(m, L, c), progress: Atomics.load(ctl, SC.PROGRESS + c), stuck };
 }
 
-export async function runStressBatchOnMachine(req: StressBatchRequest): Promise<StressOutcome> {
+export async function runStressBatchOnMachine<T, M extends CloserMessage, R>(req: StressBatchRequest<T, M>): Promise<StressOutcome<R>> {
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
@@ -60,11 +63,11 @@ export async function runStressBatchOnMachine(req: StressBatchRequest): Promise<
   const pool = await cpuPool(L.ncpus);
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
-  const { layout: _l, deadline, seed, lockupMs, onFinding: _f, ...common } = req;
+  const { deadline, seed, lockupMs } = req;
   const stress: StressPlan = { ctl: ctlBuf, deadline, seed };
   const aborts = Array.from({ length: L.ncpus }, () => new AbortController());
   const done = new Array<boolean>(L.ncpus).fill(false);
-  const outcome: StressOutcome = { result: null, trialsDone: 0 };
+  const outcome: StressOutcome<R> = { result: null, trialsDone: 0 };
   const stopAll = (): void => {
     Atomics.store(m, H.STOP, 1);
     Atomics.notify(m, H.TRIAL);
@@ -73,9 +76,9 @@ export async function runStressBatchOnMachine(req: StressBatchRequest): Promise<
   };
 
   const runs = aborts.map((ac, cpu) => {
-    const task = { ...common, sab, cpu, port: cpu === 0 ? port2 : undefined, stress };
+    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined, stress });
     return pool.run(task, { signal: ac.signal, transferList: cpu === 0 ? [port2 as never] : [] }).then(
-      (r: CloserResult | null) => {
+      (r: R | null) => {
         done[cpu] = true;
         if (cpu === 0) outcome.result = r;
       },

@@ -8,7 +8,7 @@ import { EventLog, F_SITE } from '../machine/events.ts';
 import type { Layout } from '../machine/layout.ts';
 import type { StringTable } from '../machine/strings.ts';
 import type { TrialObserver, BatchSummary } from '../machine/trial-loop.ts';
-import type { BatchTask, CloserResult, FindingMessage, KeptTrial } from '../machine/batch-task.ts';
+import type { BatchTask, CloserResult, FindingMessage, KeptTrial } from './batch-task.ts';
 import { siteText } from '../machine/call-site.ts';
 import type { EventRef, RawFinding, TrialInfo } from '../check/detector.ts';
 import { createDetectors } from '../check/index.ts';

@@ -7,7 +7,7 @@
  */
 import { Layout } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
-import type { FindingMessage } from '../machine/batch-task.ts';
+import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
 import { loadScenario, scenarioBatch } from './load-scenario.ts';
 import { resolveOptions, type ExploreOptions } from './options.ts';
@@ -31,14 +31,20 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   let switches = 0;
   while (next < o.trials) {
     const first = next;
-    const out = await runBatchOnMachine({
-      ...scenarioBatch(path, loaded, L),
-      strategy: { name: o.strategy, seed: o.seed, depth: o.depth },
-      tokenHead,
-      plan: { firstTrial: first, trials: o.trials - first },
-      capture: false,
-      detectors: o.detectors,
-      keepEvents: false,
+    const plan = { firstTrial: first, trials: o.trials - first };
+    const out = await runBatchOnMachine<BatchTask, FindingMessage, CloserResult>({
+      layout: L,
+      plan,
+      task: (slot) => ({
+        ...scenarioBatch(path, loaded, L),
+        strategy: { name: o.strategy, seed: o.seed, depth: o.depth },
+        tokenHead,
+        plan,
+        capture: false,
+        detectors: o.detectors,
+        keepEvents: false,
+        ...slot,
+      }),
       hangMs: o.hangMs,
       onFinding,
       onProgress: o.onProgress && ((done) => o.onProgress!(first + done, kindsOf(found))),

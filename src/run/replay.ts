@@ -6,7 +6,7 @@
 import { EventLog } from '../machine/events.ts';
 import { Layout, TrialState } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
-import type { FindingMessage, KeptTrial } from '../machine/batch-task.ts';
+import type { BatchTask, CloserResult, FindingMessage, KeptTrial } from './batch-task.ts';
 import { decodeToken, encodeToken, TokenError } from '../sched/token.ts';
 import { loadScenario, scenarioBatch } from './load-scenario.ts';
 import { findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type Finding, type InterruptRow } from './result.ts';
@@ -55,14 +55,20 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
   const o = resolveOptions({ hangMs: opts.hangMs, maxEvents: opts.maxEvents });
   const L = new Layout(def, o.limits);
   const messages: FindingMessage[] = [];
-  const out = await runBatchOnMachine({
-    ...scenarioBatch(path, loaded, L),
-    strategy: { name: 'replay', seed: t.seed, depth: 1, schedules: t.trials.map((x) => x.choices), strict: !opts.lenient },
-    tokenHead: { strategy: t.strategy, seed: t.seed, cpus: t.cpus },
-    plan: { firstTrial: 0, trials: t.trials.length, trialNumbers: t.trials.map((x) => x.trial) },
-    capture: true,
-    detectors: true,
-    keepEvents: true,
+  const plan = { firstTrial: 0, trials: t.trials.length, trialNumbers: t.trials.map((x) => x.trial) };
+  const out = await runBatchOnMachine<BatchTask, FindingMessage, CloserResult>({
+    layout: L,
+    plan,
+    task: (slot) => ({
+      ...scenarioBatch(path, loaded, L),
+      strategy: { name: 'replay', seed: t.seed, depth: 1, schedules: t.trials.map((x) => x.choices), strict: !opts.lenient },
+      tokenHead: { strategy: t.strategy, seed: t.seed, cpus: t.cpus },
+      plan,
+      capture: true,
+      detectors: true,
+      keepEvents: true,
+      ...slot,
+    }),
     hangMs: o.hangMs,
     onFinding: (msg) => messages.push(msg),
   });

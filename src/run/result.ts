@@ -1,6 +1,6 @@
 /** What a run hands its caller: the JSON shape of `smpsim run --json`. */
 import type { FindingKind } from '../check/finding-kinds.ts';
-import type { FindingMessage } from '../machine/batch-task.ts';
+import type { FindingMessage } from './batch-task.ts';
 import type { Layout } from '../machine/layout.ts';
 import { renderStuck, stuckTitle, type Stuck } from '../report/stuck.ts';
 

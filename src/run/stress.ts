@@ -7,7 +7,7 @@
  */
 import { Layout, DEFAULT_LIMITS } from '../machine/layout.ts';
 import { runStressBatchOnMachine, type Lockup } from '../machine/stress-machine.ts';
-import type { FindingMessage } from '../machine/batch-task.ts';
+import type { CloserResult, FindingMessage, StressTask } from './batch-task.ts';
 import { renderSoftLockup, softLockupTitle, waitCycle } from '../report/soft-lockup.ts';
 import { replayCommand } from '../report/index.ts';
 import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
@@ -44,14 +44,20 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   let trials = 0;
   let batch = 0;
   while (Date.now() < deadline) {
-    const out = await runStressBatchOnMachine({
-      ...scenarioBatch(path, loaded, L),
-      strategy: { name: 'random', seed, depth: 1 },
-      tokenHead: { strategy: 'stress', seed, cpus: def.cpus },
-      plan: { firstTrial: trials, trials: Number.MAX_SAFE_INTEGER },
-      capture: false,
-      detectors: true,
-      keepEvents: false,
+    const plan = { firstTrial: trials, trials: Number.MAX_SAFE_INTEGER };
+    const out = await runStressBatchOnMachine<StressTask, FindingMessage, CloserResult>({
+      layout: L,
+      plan,
+      task: (slot) => ({
+        ...scenarioBatch(path, loaded, L),
+        strategy: { name: 'random', seed, depth: 1 },
+        tokenHead: { strategy: 'stress', seed, cpus: def.cpus },
+        plan,
+        capture: false,
+        detectors: true,
+        keepEvents: false,
+        ...slot,
+      }),
       deadline,
       seed: seed + batch++,
       lockupMs,

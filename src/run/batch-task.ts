@@ -1,12 +1,16 @@
-/** What the main thread sends each CPU worker for one batch (one piscina task per CPU). */
-import type { MessagePort } from 'node:worker_threads';
-import type { Limits } from './layout.ts';
-import type { BatchPlan, BatchSummary } from './trial-loop.ts';
+/**
+ * The worker wire protocol: what the main thread sends each agent's worker for one batch (one
+ * piscina task per agent), the findings the closer posts back as it makes them, and the
+ * closer's result. The machine runs these tasks without knowing their shape (machine.ts).
+ */
+import type { Limits } from '../machine/layout.ts';
+import type { AgentSlot } from '../machine/machine.ts';
+import type { BatchPlan, BatchSummary } from '../machine/trial-loop.ts';
 import type { StrategySpec } from '../sched/strategies.ts';
+import type { RawFinding } from '../check/detector.ts';
+import type { StressPlan } from '../machine/stress-control.ts';
 
-export interface BatchTask {
-  sab: SharedArrayBuffer;
-  cpu: number;
+export interface BatchTask extends AgentSlot {
   scenarioPath: string;
   /** the module a worker imports (a bundle made by the main thread, or the source via tsx) */
   scenarioUrl: string;
@@ -24,14 +28,15 @@ export interface BatchTask {
   detectors: boolean;
   /** keep each trial's events and sites in the result (replays) */
   keepEvents: boolean;
-  /** the closer's channel for findings as they are made */
-  port?: MessagePort;
 }
+
+/** A stress batch's task: the same, with the parallel run's plan. */
+export type StressTask = BatchTask & { stress: StressPlan };
 
 /** A finding as the closer sends it: the detector's data plus where to replay it from. */
 export interface FindingMessage {
   type: 'finding';
-  finding: import('../check/detector.ts').RawFinding;
+  finding: RawFinding;
   replay: string;
   /** run-level trial number where it was first seen */
   trial: number;
