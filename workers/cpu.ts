@@ -4,7 +4,8 @@
  * buffer, and run the batch loop. CPU 0 also closes trials: it runs the detectors.
  */
 import { C, Layout } from '../src/machine/layout.ts';
-import { CLOSER, CpuRuntime, installRuntime } from '../src/machine/runtime.ts';
+import { CLOSER, CpuRuntime } from '../src/machine/runtime.ts';
+import { installRuntime } from '../src/machine/current.ts';
 import { runBatch } from '../src/machine/trial-loop.ts';
 import type { BatchTask, CloserResult } from '../src/run/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';

@@ -3,7 +3,8 @@
  * on a StressRuntime and its batch loop.
  */
 import { Layout } from '../src/machine/layout.ts';
-import { CLOSER, installRuntime } from '../src/machine/runtime.ts';
+import { CLOSER } from '../src/machine/runtime.ts';
+import { installRuntime } from '../src/machine/current.ts';
 import { StressRuntime } from '../src/machine/stress-runtime.ts';
 import { runStressBatch } from '../src/machine/stress-loop.ts';
 import type { BatchTask, CloserResult, StressTask } from '../src/run/batch-task.ts';

@@ -1,5 +1,6 @@
 /** The CPU the calling code runs on, for kernel functions. */
-import { currentRuntime, type CpuRuntime } from '../machine/runtime.ts';
+import type { CpuRuntime } from '../machine/runtime.ts';
+import { currentRuntime } from '../machine/current.ts';
 
 export function thisCpu(fn: string): CpuRuntime {
   const rt = currentRuntime();

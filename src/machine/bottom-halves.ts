@@ -7,8 +7,9 @@
  * Tasklet words (O in layout.ts): WORD = TASKLET_STATE_SCHED | TASKLET_STATE_RUN, OWNER = cpu+1
  * whose list it is queued on, AUX = when it was queued (list order).
  */
+import { callHandler } from './agent-run.ts';
 import { Ctx, Op, SOFTIRQ_OFFSET, kfn } from './events.ts';
-import { C, H } from './layout.ts';
+import { C, CX, H } from './layout.ts';
 import { O } from './object-words.ts';
 import { declaredFunctions, type DeclaredFunction } from './declared-functions.ts';
 import type { CpuRuntime } from './runtime.ts';
@@ -65,12 +66,10 @@ export function doSoftirq(rt: CpuRuntime): void {
   const pend = rt.softirqPending;
   if (m[pend] === 0) return;
   const savedOff = m[rt.me + C.IRQS_OFF]!;
-  const wasOnCpu = rt.onCpu;
   rt.preemptAdd(SOFTIRQ_OFFSET);
   rt.pushContext(Ctx.SOFTIRQ, rt.pid(), 0);
-  rt.nested++;
-  rt.onCpu = true;
-  const ctxNr = rt.L.ctxEntry(rt.agent, rt.depth() - 1) + 2; // CX.NR
+  const wasOnCpu = rt.enterTrialCode();
+  const ctxNr = rt.L.ctxEntry(rt.agent, rt.depth() - 1) + CX.NR;
   for (let round = 0; round < MAX_SOFTIRQ_RESTART && m[pend] !== 0; round++) {
     let pending = m[pend]!;
     m[pend] = 0;
@@ -83,14 +82,13 @@ export function doSoftirq(rt: CpuRuntime): void {
       if (nr === TASKLET_SOFTIRQ) taskletAction(rt);
       else {
         const h = rt.def.softirqs?.find((s) => s.nr === nr);
-        if (h) rt.callHandler(() => h.handler(rt.state), `softirq ${h.name ?? nr}`);
+        if (h) callHandler(rt, () => h.handler(rt.state), `softirq ${h.name ?? nr}`);
       }
       rt.emit(Op.SOFTIRQ_EXIT, -1, nr, 0, FN_SOFTIRQ);
     }
     m[rt.me + C.IRQS_OFF] = 1;
   }
-  rt.onCpu = wasOnCpu;
-  rt.nested--;
+  rt.leaveTrialCode(wasOnCpu);
   rt.popContext();
   rt.preemptAdd(-SOFTIRQ_OFFSET);
   m[rt.me + C.IRQS_OFF] = savedOff;
@@ -113,7 +111,7 @@ function taskletAction(rt: CpuRuntime): void {
     }
     m[at + O.OWNER] = 0;
     m[at + O.WORD] = (w & ~TASKLET_STATE_SCHED) | TASKLET_STATE_RUN;
-    rt.callHandler(() => t.fn(rt.state), `tasklet ${t.info.name}`);
+    callHandler(rt, () => t.fn(rt.state), `tasklet ${t.info.name}`);
     m[at + O.WORD] = m[at + O.WORD]! & ~TASKLET_STATE_RUN;
   }
 }

@@ -7,6 +7,7 @@
  * Words of one action (layout.ts AC): FN = function index + 1 (0: free slot), FLAGS
  * (IRQF_*), DEV = dev_id (encoded below), NAME = devname's string id.
  */
+import { callHandler } from './agent-run.ts';
 import { AC, LN, type Layout } from './layout.ts';
 import { ACTION_MAX } from './capacities.ts';
 import type { CpuRuntime } from './runtime.ts';
@@ -116,7 +117,7 @@ export class IrqActions {
       if (id === 0) continue;
       const f = this.fns[id - 1]!;
       const dev = this.decodeDev(m[at + AC.DEV]!);
-      ret |= this.rt.callHandler(() => f(this.rt.state, irq, dev), where);
+      ret |= callHandler(this.rt, () => f(this.rt.state, irq, dev), where);
     }
     return ret;
   }

@@ -14,6 +14,7 @@ import { C, H, type Layout } from './layout.ts';
 import type { BatchPlan } from './trial-loop.ts';
 import { segment } from '../sched/token.ts';
 import { workerEntry } from './worker-entry.ts';
+import { stopAgents } from './baton.ts';
 
 const WATCHDOG_TICK_MS = 20;
 
@@ -81,14 +82,6 @@ export interface BatchOutcome<R> {
   crash?: { cpu: number; message: string; segment: string; trial: number };
 }
 
-function wakeAll(m: Int32Array, L: Layout): void {
-  Atomics.store(m, H.STOP, 1);
-  for (let c = 0; c < L.nagents; c++) {
-    Atomics.store(m, L.cpu(c) + C.WAKE, 1);
-    Atomics.notify(m, L.cpu(c) + C.WAKE, 1);
-  }
-}
-
 /**
  * The closer's channel to this thread: findings as they are made, then an end mark. Findings
  * travel on their own port, beside piscina's result message, so `drained()` waits for the end
@@ -143,7 +136,7 @@ export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: Batc
         if (!ended && !outcome.hang && !outcome.crash) {
           outcome.crash = { cpu: L.agents[cpu]!.cpu, message: e instanceof Error ? e.message : String(e), ...currentTrial() };
         }
-        wakeAll(m, L); // the others must not wait for a CPU that is gone
+        stopAgents(m, L); // the others must not wait for a CPU that is gone
       },
     );
   });
@@ -169,7 +162,7 @@ export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: Batc
     if (now - lastChange < req.hangMs || outcome.hang || Atomics.load(m, H.STOP)) return;
     const agent = Atomics.load(m, H.BATON);
     outcome.hang = { cpu: L.agents[agent]!.cpu, ...currentTrial() };
-    wakeAll(m, L);
+    stopAgents(m, L);
     aborts[agent]!.abort(new Error(`no scheduling point for ${req.hangMs} ms`));
   }, WATCHDOG_TICK_MS);
 

@@ -1,6 +1,6 @@
 /**
- * One simulated CPU, as seen from the worker thread that runs it. The kernel API calls the
- * doors here, the same few for every kernel object (as loom's runtime does):
+ * One agent of the simulated machine, as seen from the worker thread that runs it. The kernel
+ * API calls the doors here, the same few for every kernel object (as loom's runtime does):
  *
  *   point()            a scheduling point: the strategy may hand the baton to another CPU or
  *                      deliver an interrupt here, before the caller touches shared state
@@ -15,57 +15,29 @@
  * Unwinding: a trial can end while other CPUs are deep inside scenario code (a deadlock). Their
  * stacks are unwound lazily with TrialAbort when they are next handed the baton, and every
  * kernel call made while unwinding (a `finally` in scenario code) throws again at once.
+ *
+ * The jobs around it each have a module that owns its state: decisions.ts (the options and the
+ * strategy's pick), baton.ts (hand-offs, stop), locks.ts (acquire/release and the held stack),
+ * agent-run.ts (tasks and interrupts), event-record.ts (the event writer), cells.ts and heap.ts
+ * (the doors to object words and kmalloc), control-flow.ts (the unwinding exceptions).
  */
-import {
-  Ctx,
-  EV_WORDS,
-  EvFlag,
-  F_A,
-  F_B,
-  F_CPU,
-  F_CTX,
-  F_FLAGS,
-  F_FN,
-  F_OBJ,
-  F_OP,
-  F_PCOUNT,
-  F_SEQ,
-  F_SITE,
-  F_TID,
-  F_AGENT,
-  HARDIRQ_MASK,
-  HARDIRQ_OFFSET,
-  LockFlag,
-  SOFTIRQ_MASK,
-  Op,
-  kfn,
-} from './events.ts';
-import { C, CX, H, HL, LN, Order, TrialState, type Layout } from './layout.ts';
-import { CTX_MAX, HELD_MAX } from './capacities.ts';
-import { lockWords, objectKind } from './object-kinds.ts';
-import { WAIT_KEY_SHIFT, WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN, waiterKey } from './wait.ts';
-import { doSoftirq } from './bottom-halves.ts';
-import { kworkerLoop } from './workqueue.ts';
+import { Ctx, F_A, Op } from './events.ts';
+import { C, CX, H, Order, TrialState, type Layout } from './layout.ts';
+import { CTX_MAX } from './capacities.ts';
 import { IrqActions } from './irq-actions.ts';
+import { BatchStop, TrialAbort, TrialOver } from './control-flow.ts';
+import { runIrq } from './agent-run.ts';
+import { Decisions } from './decisions.ts';
+import { Locks } from './locks.ts';
+import { handBaton } from './baton.ts';
 import { Cells } from './cells.ts';
 import { Heap } from './heap.ts';
 import { StringTable } from './strings.ts';
 import { captureSite, userFrame } from './call-site.ts';
+import { writeEventRecord, type EventStamp } from './event-record.ts';
 import { availableParallelism } from 'node:os';
 import type { ScenarioDef, TaskDecl } from './declarations.ts';
-import {
-  END_OPTION,
-  SOFTIRQ_LINE,
-  irqOption,
-  isIrqOption,
-  isWakeOption,
-  optionCpu,
-  optionLine,
-  wakeOption,
-  wakeOptionAgent,
-  type Decision,
-  type Strategy,
-} from '../sched/strategy.ts';
+import { isIrqOption, optionCpu, optionLine, type Strategy } from '../sched/strategy.ts';
 
 /** The CPU that opens and closes trials. */
 export const CLOSER = 0;
@@ -76,35 +48,6 @@ const WAIT_SLICE_MS = 50;
  * thread has a core of its own (otherwise it steals the core the baton holder needs).
  */
 const SPIN_POLLS = 4000;
-
-/**
- * Base of smpsim's own control-flow exceptions: never a scenario's error. Not an Error: these
- * are thrown at the end of most trials, and an Error's stack capture would cost more than the
- * trial itself.
- */
-export class ControlFlow {
-  constructor(readonly message = 'smpsim control flow') {}
-}
-/** The trial is over; unwind to the batch loop. */
-export class TrialOver extends ControlFlow {}
-/** This stack belongs to a trial that is already over; `pending` is the order that woke us. */
-export class TrialAbort extends ControlFlow {
-  constructor(readonly pending: number) {
-    super('trial over');
-  }
-}
-/** The batch is over (or the machine is stopping): leave. */
-export class BatchStop extends ControlFlow {}
-
-const RUNTIME = Symbol.for('smpsim.cpu-runtime');
-
-/** The runtime of the CPU this thread simulates, if any. */
-export function currentRuntime(): CpuRuntime | undefined {
-  return (globalThis as Record<symbol, CpuRuntime | undefined>)[RUNTIME];
-}
-export function installRuntime(rt: CpuRuntime | undefined): void {
-  (globalThis as Record<symbol, CpuRuntime | undefined>)[RUNTIME] = rt;
-}
 
 type IrqHandler = (state: unknown, irq: number) => unknown;
 
@@ -117,13 +60,13 @@ export class CpuRuntime {
   readonly taskIndex: number;
   /** the trial this worker's stack belongs to */
   localTrial = -1;
+  /** this trial's task has been started on this agent */
   taskStarted = false;
   /** depth of trial code (tasks, handlers) on this worker's stack */
-  nested = 0;
+  protected nested = 0;
   /** a TrialOver/TrialAbort is propagating through scenario code */
-  unwinding = false;
-  /** scenario code of a trial is running on this CPU (kernel calls are legal) */
-  onCpu = false;
+  protected unwinding = false;
+  private onCpuNow = false;
   capture = false;
   /** see SPIN_POLLS; 0 when the machine has more CPUs than the host has cores */
   spinPolls = 0;
@@ -136,10 +79,12 @@ export class CpuRuntime {
   readonly cells: Cells;
   /** kmalloc's handles */
   readonly heap: Heap;
-  private readonly opts: Int32Array;
-  private readonly decision: { current: number; options: Int32Array; n: number; step: number };
-  private readonly fnIrq = kfn('irq_handler');
-  private readonly fnTask = kfn('task');
+  /** who runs next: the options at each scheduling point, and the strategy's pick */
+  private readonly decisions: Decisions;
+  /** taking, releasing and waiting for locks, and this agent's held-lock stack */
+  readonly locks: Locks;
+  /** the stamp of this agent's next event (reused: no allocation per event) */
+  private readonly stamp: EventStamp;
 
   /** the CPU this agent runs on (what smp_processor_id() says, and events record) */
   readonly cpu: number;
@@ -157,7 +102,7 @@ export class CpuRuntime {
     readonly def: ScenarioDef,
     readonly sab: SharedArrayBuffer,
     readonly agent: number,
-    public strategy: Strategy,
+    readonly strategy: Strategy,
   ) {
     this.m = new Int32Array(sab, 0, L.totalWords);
     this.strings = new StringTable(this.m, new Uint8Array(sab), L);
@@ -168,14 +113,49 @@ export class CpuRuntime {
     this.taskIndex = L.tasks.findIndex((t) => t.agent === agent);
     this.task = this.taskIndex >= 0 ? def.tasks[this.taskIndex] : undefined;
     this.handlers = (def.irqs ?? []).map((d) => (d.handler ? [d.handler as IrqHandler] : []));
-    let maxOpts = 2 * L.nagents + L.ncpus + 1; // agents, early wake-ups, softirq runs, end
-    for (const line of L.lines) maxOpts += line.cpus.length;
     this.actions = new IrqActions(this);
     this.cells = new Cells(this.m);
     this.heap = new Heap(this.m, L.heapBase);
-    this.opts = new Int32Array(maxOpts);
-    this.decision = { current: agent, options: this.opts, n: 0, step: 0 };
+    this.decisions = new Decisions(this);
+    this.stamp = { cpu: this.cpu, ctx: 0, pcount: 0, irqsOff: false, tid: 0, agent };
+    this.locks = new Locks(this);
     this.spinPolls = L.nagents <= availableParallelism() ? SPIN_POLLS : 0;
+  }
+
+  // ---------------------------------------------------------------- trial code on this stack
+
+  /** scenario code of a trial is running on this agent (kernel calls are legal) */
+  get onCpu(): boolean {
+    return this.onCpuNow;
+  }
+  /** Scenario code (a task, a handler) starts on this stack; returns what onCpu was. */
+  enterTrialCode(): boolean {
+    const was = this.onCpuNow;
+    this.nested++;
+    this.onCpuNow = true;
+    return was;
+  }
+  /** It returned; `wasOnCpu` is what enterTrialCode() gave. */
+  leaveTrialCode(wasOnCpu: boolean): void {
+    this.onCpuNow = wasOnCpu;
+    this.nested--;
+  }
+  /** The batch loop caught a trial's end: no trial code is left on this stack. */
+  unwound(): void {
+    this.unwinding = false;
+    this.nested = 0;
+    this.onCpuNow = false;
+  }
+  /**
+   * The task returned: kernel calls are no longer legal on this agent, but `nested` stays
+   * raised, since the idle wait that follows is still on the trial's stack.
+   */
+  taskReturned(): void {
+    this.onCpuNow = false;
+  }
+  /** The agent's task begins (once per trial). */
+  startTask(): void {
+    this.taskStarted = true;
   }
 
   // ---------------------------------------------------------------- context state
@@ -250,23 +230,14 @@ export class CpuRuntime {
     return seq;
   }
 
-  /** Fill event record `seq`, stamped with this CPU's context and irq/preempt state. */
+  /** Fill event record `seq`, stamped with this agent's context and irq/preempt state. */
   protected writeEvent(seq: number, op: number, obj: number, a: number, b: number, fn: number, site: number): void {
-    const m = this.m;
-    const at = this.L.eventBase + seq * EV_WORDS;
-    m[at + F_SEQ] = seq;
-    m[at + F_CPU] = this.cpu;
-    m[at + F_CTX] = this.ctxKind();
-    m[at + F_OP] = op;
-    m[at + F_OBJ] = obj;
-    m[at + F_A] = a;
-    m[at + F_B] = b;
-    m[at + F_SITE] = site;
-    m[at + F_PCOUNT] = m[this.me + C.PCOUNT]!;
-    m[at + F_FLAGS] = m[this.me + C.IRQS_OFF] ? EvFlag.IRQS_DISABLED : 0;
-    m[at + F_FN] = fn;
-    m[at + F_TID] = this.pid();
-    m[at + F_AGENT] = this.agent;
+    const s = this.stamp;
+    s.ctx = this.ctxKind();
+    s.pcount = this.m[this.me + C.PCOUNT]!;
+    s.irqsOff = this.m[this.me + C.IRQS_OFF] !== 0;
+    s.tid = this.pid();
+    writeEventRecord(this.m, this.L.eventBase, seq, s, op, obj, a, b, fn, site);
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -283,13 +254,13 @@ export class CpuRuntime {
    */
   decideLoop(): void {
     for (;;) {
-      const o = this.decide();
+      const o = this.decisions.decide();
       if (o === this.agent) return this.running();
       if (isIrqOption(o)) {
         // an interrupt is taken by whichever agent its CPU ran last
         const a = this.m[this.L.cpuCurrent(optionCpu(o))]!;
         if (a === this.agent) {
-          this.runIrq(optionLine(o));
+          runIrq(this, optionLine(o));
           continue;
         }
         this.handTo(a, Order.IRQ, optionLine(o));
@@ -297,7 +268,7 @@ export class CpuRuntime {
         this.handTo(o, Order.RUN, 0);
       }
       if (this.awaitBaton() === Order.IRQ) {
-        this.runIrq(this.m[this.me + C.ORDER_ARG]!);
+        runIrq(this, this.m[this.me + C.ORDER_ARG]!);
         continue;
       }
       return this.running();
@@ -309,45 +280,8 @@ export class CpuRuntime {
     this.m[this.L.cpuCurrent(this.cpu)] = this.agent;
   }
 
-  /** List the options, ask the strategy, record the choice; returns the option taken. */
-  private decide(): number {
-    const m = this.m;
-    const opts = this.opts;
-    const L = this.L;
-    let n = 0;
-    const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
-    if (this.enabled(this.agent)) opts[n++] = this.agent;
-    for (let a = 0; a < L.nagents; a++) if (a !== this.agent && this.enabled(a)) opts[n++] = a;
-    // the end: every task done, no handler still running anywhere, no softirq left to run
-    if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0) opts[n++] = END_OPTION;
-    if (m[H.WAKEABLE] !== 0) n = this.listWakeups(n);
-    for (let l = 0; l < L.lines.length; l++) {
-      const lb = L.line(l);
-      if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0 || m[lb + LN.NACTIONS] === 0) continue;
-      for (const c of L.lines[l]!.cpus) if (this.irqsOnCpu(c)) opts[n++] = irqOption(l, c);
-    }
-    if (m[H.SOFTIRQ_CPUS] !== 0) n = this.listSoftirqRuns(n);
-    if (n === 0) this.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
-    const o = opts[n > 1 ? this.pick(n, step) : 0]!;
-    if (o === END_OPTION) this.endTrial(TrialState.DONE);
-    if (isWakeOption(o)) return this.wakeEarly(wakeOptionAgent(o));
-    return o;
-  }
-
-  /** Ask the strategy among the first n options and record the choice in the trial's schedule. */
-  private pick(n: number, step: number): number {
-    const m = this.m;
-    const d = this.decision;
-    d.current = this.agent;
-    d.n = n;
-    d.step = step;
-    const idx = this.strategy.choose(d as Decision);
-    const k = m[H.NCHOICE]!;
-    if (k < this.L.limits.maxChoices) {
-      m[this.L.choiceBase + k] = idx;
-      m[H.NCHOICE] = k + 1;
-    }
-    return idx;
+  handTo(agent: number, order: number, arg: number): void {
+    handBaton(this.m, this.L, agent, order, arg);
   }
 
   /**
@@ -356,96 +290,7 @@ export class CpuRuntime {
    */
   chooseFault(): boolean {
     if (this.unwinding) throw new TrialAbort(Order.NONE);
-    const m = this.m;
-    const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
-    this.opts[0] = this.agent;
-    this.opts[1] = wakeOption(this.agent);
-    return this.pick(2, step) === 1;
-  }
-
-  /** Waits a timeout or a signal may end, of contexts that cannot go on by themselves. */
-  private listWakeups(n: number): number {
-    const m = this.m;
-    for (let c = 0; c < this.L.nagents; c++) {
-      const d = m[this.L.cpu(c) + C.NCTX]!;
-      if (d === 0) continue;
-      const e = this.ctxAt(c, d - 1);
-      const wf = m[e + CX.WAIT_FLAGS]!;
-      if (m[e + CX.WAIT_OBJ]! < 0 || (wf & WAIT_WAKEABLE) === 0 || (wf & WAIT_WOKEN) !== 0 || this.enabled(c)) continue;
-      this.opts[n++] = wakeOption(c);
-    }
-    return n;
-  }
-
-  /** CPUs where pending softirqs may run now: irqs on, not in hardirq or softirq context. */
-  private listSoftirqRuns(n: number): number {
-    const m = this.m;
-    for (let c = 0; c < this.L.ncpus; c++) {
-      // pending bits live in the CPU's primary block; the state that matters is the running agent's
-      const b = this.L.cpu(m[this.L.cpuCurrent(c)]!);
-      if (m[this.L.cpu(c) + C.SOFTIRQ_PENDING] === 0 || !this.irqsOnCpu(c) || (m[b + C.PCOUNT]! & (HARDIRQ_MASK | SOFTIRQ_MASK)) !== 0) continue;
-      this.opts[n++] = irqOption(SOFTIRQ_LINE, c);
-    }
-    return n;
-  }
-
-  /** End CPU c's wait early (its timeout expired, or a signal came); returns c. */
-  private wakeEarly(c: number): number {
-    const m = this.m;
-    const e = this.ctxAt(c, m[this.L.cpu(c) + C.NCTX]! - 1);
-    const wf = m[e + CX.WAIT_FLAGS]!;
-    m[e + CX.WAIT_FLAGS] = wf | WAIT_WOKEN;
-    if (wf & WAIT_TIMEOUT && m[e + CX.DEADLINE]! > m[H.JIFFIES]!) m[H.JIFFIES] = m[e + CX.DEADLINE]!;
-    return c;
-  }
-
-  /** Can agent c's innermost context go on? */
-  enabled(c: number): boolean {
-    const m = this.m;
-    const d = m[this.L.cpu(c) + C.NCTX]!;
-    if (d === 0) return false;
-    const e = this.ctxAt(c, d - 1);
-    const w = m[e + CX.WAIT_OBJ]!;
-    if (w >= 0 && (m[e + CX.WAIT_FLAGS]! & WAIT_WOKEN) === 0) {
-      const info = this.L.objects[w]!;
-      if (!lockWords(info.kind).canTake(m, info.offset, m[e + CX.WAIT_FLAGS]!)) return false;
-    }
-    const mates = this.L.cpuAgents[this.L.agents[c]!.cpu]!;
-    return mates.length === 1 || this.othersPreemptible(c, mates);
-  }
-
-  /**
-   * Agents sharing one CPU take turns only where a context switch could happen: every other
-   * agent of the CPU has nothing to run, or could be preempted (no preempt_count, irqs on).
-   */
-  private othersPreemptible(c: number, mates: number[]): boolean {
-    const m = this.m;
-    for (const b of mates) {
-      if (b === c) continue;
-      const base = this.L.cpu(b);
-      if (m[base + C.NCTX] !== 0 && (m[base + C.PCOUNT] !== 0 || m[base + C.IRQS_OFF] !== 0)) return false;
-    }
-    return true;
-  }
-
-  /** Interrupts can be delivered to CPU c: none of its agents has them disabled. */
-  private irqsOnCpu(c: number): boolean {
-    const m = this.m;
-    const mates = this.L.cpuAgents[c]!;
-    if (mates.length === 1) return m[this.L.cpu(c) + C.IRQS_OFF] === 0;
-    for (const b of mates) if (m[this.L.cpu(b) + C.IRQS_OFF] !== 0) return false;
-    return true;
-  }
-
-  handTo(c: number, order: number, arg: number): void {
-    const m = this.m;
-    const base = this.L.cpu(c);
-    m[base + C.ORDER] = order;
-    m[base + C.ORDER_ARG] = arg;
-    m[H.BATON] = c;
-    m[H.SWITCHES] = m[H.SWITCHES]! + 1;
-    Atomics.store(m, base + C.WAKE, 1);
-    Atomics.notify(m, base + C.WAKE, 1);
+    return this.decisions.chooseFault();
   }
 
   /**
@@ -496,55 +341,30 @@ export class CpuRuntime {
 
   /** A task or handler threw: record it as the trial's exception and end the trial. */
   fail(e: unknown, where: string): never {
-    const err = e instanceof Error ? e : new Error(String(e));
-    const f = userFrame(err.stack);
-    const text = `${err.name}: ${err.message}${f ? ` at ${f.file}:${f.line}` : ''} (in ${where})`;
-    this.m[H.EXC_STR] = this.strings.intern(text, this.localTrial);
+    this.m[H.EXC_STR] = this.strings.intern(exceptionText(e, where), this.localTrial);
     this.m[H.END_CPU] = this.cpu;
     this.endTrial(TrialState.EXCEPTION);
   }
 
-  // ---------------------------------------------------------------- locks
+  // ---------------------------------------------------------------- locks (locks.ts)
 
-  /**
-   * Take lock `obj` (LockFlag bits in `flags`), waiting while it is busy. A sleeping lock's
-   * waiter blocks (BLOCK event). `waitMode` (wait.ts WAIT_TIMEOUT / WAIT_SIGNAL) lets the
-   * strategy end the wait early: then nothing is taken and the result is false.
-   */
   acquire(obj: number, flags: number, fn: number, waitMode = 0, deadline = 0): boolean {
-    const m = this.m;
-    const info = this.L.objects[obj]!;
-    const kind = objectKind(info.kind);
-    const ops = lockWords(info.kind);
-    if (!ops.canTake(m, info.offset, flags)) {
-      const seq = this.emit(Op.LOCK_CONTENDED, obj, flags, 0, fn);
-      if (kind.sleeps) this.block(obj, fn);
-      const d = this.depth() - 1;
-      const e = this.ctxAt(this.agent, d);
-      const wf = flags | waitMode | (waiterKey(this.agent, d) << WAIT_KEY_SHIFT);
-      m[e + CX.WAIT_OBJ] = obj;
-      m[e + CX.WAIT_FLAGS] = wf;
-      m[e + CX.WAIT_SEQ] = seq;
-      m[e + CX.DEADLINE] = deadline;
-      if (waitMode !== 0) m[H.WAKEABLE] = m[H.WAKEABLE]! + 1;
-      ops.waitBegin?.(m, info.offset, wf);
-      let woken = false;
-      for (;;) {
-        this.decideLoop();
-        if (ops.canTake(m, info.offset, wf)) break;
-        if ((woken = (m[e + CX.WAIT_FLAGS]! & WAIT_WOKEN) !== 0)) break;
-      }
-      if (waitMode !== 0) m[H.WAKEABLE] = m[H.WAKEABLE]! - 1;
-      ops.waitEnd?.(m, info.offset, wf);
-      m[e + CX.WAIT_OBJ] = -1;
-      if (woken) {
-        this.emit(Op.WAKE, obj, this.cpu, this.pid(), fn);
-        return false;
-      }
-    }
-    ops.take(m, info.offset, flags, this.cpu, this.pid());
-    this.acquired(obj, flags, fn, kind.owned);
-    return true;
+    return this.locks.acquire(obj, flags, fn, waitMode, deadline);
+  }
+  tryAcquire(obj: number, flags: number, fn: number): boolean {
+    return this.locks.tryAcquire(obj, flags, fn);
+  }
+  release(obj: number, flags: number, fn: number): void {
+    this.locks.release(obj, flags, fn);
+  }
+  isLocked(obj: number): boolean {
+    return this.locks.isLocked(obj);
+  }
+  waitUntil(obj: number, flags: number, seq: number): void {
+    this.locks.waitUntil(obj, flags, seq);
+  }
+  heldCount(): number {
+    return this.locks.heldCount();
   }
 
   /** This context really sleeps now (on `obj`, or -1). In atomic context F_A names the site. */
@@ -558,171 +378,7 @@ export class CpuRuntime {
     return this.strings.intern(captureSite(), this.localTrial);
   }
 
-  /** Try once; true when taken. A failed try is an event but takes nothing. */
-  tryAcquire(obj: number, flags: number, fn: number): boolean {
-    const info = this.L.objects[obj]!;
-    const ops = lockWords(info.kind);
-    if (!ops.canTake(this.m, info.offset, flags)) {
-      this.emit(Op.TRYLOCK_FAILED, obj, flags, 0, fn);
-      return false;
-    }
-    ops.take(this.m, info.offset, flags, this.cpu, this.pid());
-    this.acquired(obj, flags, fn, objectKind(info.kind).owned);
-    return true;
-  }
-
-  release(obj: number, flags: number, fn: number): void {
-    const info = this.L.objects[obj]!;
-    const ops = lockWords(info.kind);
-    ops.release(this.m, info.offset, flags);
-    const owned = objectKind(info.kind).owned;
-    const held = owned ? this.findHeld(obj) : -1;
-    if (held >= 0) this.removeHeld(held);
-    this.emit(Op.LOCK_RELEASE, obj, held >= 0 || !owned ? flags : flags | LockFlag.NOT_HELD, held + 1, fn);
-  }
-
-  /** The LOCK_ACQUIRE of a lock just taken, and its held-stack entry when it has an owner. */
-  protected acquired(obj: number, flags: number, fn: number, owned: boolean): void {
-    const slot = owned ? this.heldCount() + 1 : 0;
-    const seq = this.emit(Op.LOCK_ACQUIRE, obj, flags, slot, fn);
-    if (owned) this.pushHeld(obj, flags, seq);
-  }
-
-  isLocked(obj: number): boolean {
-    const info = this.L.objects[obj]!;
-    return !lockWords(info.kind).canTake(this.m, info.offset, 0);
-  }
-
-  protected pushHeld(obj: number, flags: number, seq: number): void {
-    const m = this.m;
-    const n = m[this.me + C.HELD_N]!;
-    if (n >= HELD_MAX) throw new Error(`more than ${HELD_MAX} locks held (MAX_LOCK_DEPTH)`);
-    const e = this.L.heldEntry(this.agent, n);
-    m[e + HL.OBJ] = obj;
-    m[e + HL.FLAGS] = flags;
-    m[e + HL.SEQ] = seq;
-    m[e + HL.CTXI] = this.depth() - 1;
-    m[this.me + C.HELD_N] = n + 1;
-  }
-
-  /** Index of `obj` in the held stack, taken by the current context; -1 when not held. */
-  protected findHeld(obj: number): number {
-    const m = this.m;
-    const ctxi = this.depth() - 1;
-    for (let i = m[this.me + C.HELD_N]! - 1; i >= 0; i--) {
-      const e = this.L.heldEntry(this.agent, i);
-      if (m[e + HL.OBJ] === obj && m[e + HL.CTXI] === ctxi) return i;
-    }
-    return -1;
-  }
-
-  protected removeHeld(i: number): void {
-    const m = this.m;
-    const n = m[this.me + C.HELD_N]!;
-    const from = this.L.heldEntry(this.agent, i + 1);
-    const to = this.L.heldEntry(this.agent, i);
-    m.copyWithin(to, from, this.L.heldEntry(this.agent, n));
-    m[this.me + C.HELD_N] = n - 1;
-  }
-
-  heldCount(): number {
-    return this.m[this.me + C.HELD_N]!;
-  }
-
   // ---------------------------------------------------------------- tasks and interrupts
-
-  /**
-   * Wait, not enabled, until object `obj` would let a context take it with `flags` (its
-   * lock-words entry says), without taking it: flush_work, a kworker's empty queue.
-   */
-  waitUntil(obj: number, flags: number, seq: number): void {
-    const m = this.m;
-    const info = this.L.objects[obj]!;
-    const ops = lockWords(info.kind);
-    if (ops.canTake(m, info.offset, flags)) return;
-    const e = this.ctxAt(this.agent, this.depth() - 1);
-    m[e + CX.WAIT_OBJ] = obj;
-    m[e + CX.WAIT_FLAGS] = flags;
-    m[e + CX.WAIT_SEQ] = seq;
-    do this.decideLoop();
-    while (!ops.canTake(m, info.offset, flags));
-    m[e + CX.WAIT_OBJ] = -1;
-  }
-
-  /** Run this agent's task from its start; once it returns the agent idles (never returns). */
-  runTask(): never {
-    this.taskStarted = true;
-    this.nested++;
-    this.onCpu = true;
-    if (this.kworker) kworkerLoop(this);
-    this.emit(Op.TASK_START, -1, this.taskIndex, 0, this.fnTask);
-    try {
-      this.task!.run(this.state);
-    } catch (e) {
-      if (e instanceof ControlFlow) throw e;
-      this.fail(e, `task ${this.L.tasks[this.taskIndex]!.name}`);
-    }
-    this.emit(Op.TASK_END, -1, this.heldCount(), 0, this.fnTask);
-    this.onCpu = false;
-    this.popContext();
-    this.m[H.LIVE] = this.m[H.LIVE]! - 1;
-    // Idle until the trial ends. `nested` stays raised: this wait is still on the trial's
-    // stack, so the next trial's first order unwinds it (TrialAbort) like any stale stack.
-    this.decideLoop();
-    throw new Error('an idle CPU was scheduled to run');
-  }
-
-  /**
-   * Deliver line `l` here: the handler runs nested on this CPU's stack in hardirq context,
-   * with irqs off and the line masked on every CPU until it returns.
-   */
-  runIrq(l: number): void {
-    if (l === SOFTIRQ_LINE) {
-      doSoftirq(this);
-      return;
-    }
-    const m = this.m;
-    const lb = this.L.line(l);
-    const line = this.L.lines[l]!;
-    m[lb + LN.FIRES_LEFT] = m[lb + LN.FIRES_LEFT]! - 1;
-    m[lb + LN.ACTIVE] = 1;
-    m[this.L.irqCount(l, this.cpu)] = m[this.L.irqCount(l, this.cpu)]! + 1;
-    const savedOff = m[this.me + C.IRQS_OFF]!;
-    const wasOnCpu = this.onCpu;
-    m[this.me + C.IRQS_OFF] = 1;
-    this.preemptAdd(HARDIRQ_OFFSET);
-    this.pushContext(Ctx.HARDIRQ, this.pid(), l);
-    this.nested++;
-    this.onCpu = true;
-    this.emit(Op.IRQ_ENTER, -1, l, line.irq, this.fnIrq);
-    let ret = 0;
-    const where = `irq ${line.irq} handler (${line.name})`;
-    for (const h of this.handlers[l]!) ret |= this.callHandler(() => h(this.state, line.irq), where);
-    ret |= this.actions.run(l, line.irq, where);
-    this.emit(Op.IRQ_EXIT, -1, l, ret, this.fnIrq);
-    this.onCpu = wasOnCpu;
-    this.nested--;
-    this.popContext();
-    this.preemptAdd(-HARDIRQ_OFFSET);
-    m[lb + LN.ACTIVE] = 0;
-    // irq_exit(): pending softirqs run here unless this irq interrupted one or bh is disabled
-    if (m[this.softirqPending] !== 0 && (this.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0) doSoftirq(this);
-    m[this.me + C.IRQS_OFF] = savedOff;
-  }
-
-  /**
-   * Run scenario code in an interrupt or softirq context; its irqreturn_t (a handler that
-   * returns nothing counts as IRQ_HANDLED, 1). A throw ends the trial as an exception.
-   */
-  callHandler(run: () => unknown, where: string): number {
-    try {
-      const r = run();
-      return r === undefined ? 1 : Number(r) | 0;
-    } catch (e) {
-      if (e instanceof ControlFlow) throw e;
-      this.fail(e, where);
-    }
-  }
 
   /** End the trial because scenario code asked for it (BUG_ON). */
   bug(message: string, seq: number): never {
@@ -733,3 +389,9 @@ export class CpuRuntime {
   }
 }
 
+/** An exception's one-line text: name, message, the scenario frame it came from, where it ran. */
+function exceptionText(e: unknown, where: string): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const f = userFrame(err.stack);
+  return `${err.name}: ${err.message}${f ? ` at ${f.file}:${f.line}` : ''} (in ${where})`;
+}

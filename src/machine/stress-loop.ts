@@ -5,7 +5,9 @@
  * detectors exactly as in controlled mode, and opens the next one until the deadline.
  */
 import { H, TrialState } from './layout.ts';
-import { BatchStop, CLOSER, ControlFlow } from './runtime.ts';
+import { CLOSER } from './runtime.ts';
+import { BatchStop, ControlFlow } from './control-flow.ts';
+import { runTask } from './agent-run.ts';
 import { closeTrial, openTrial, stopAll, type BatchSummary, type TrialObserver } from './trial-loop.ts';
 import { pendingWord, SC } from './stress-control.ts';
 import type { StressRuntime } from './stress-runtime.ts';
@@ -23,15 +25,13 @@ export function runStressBatch(rt: StressRuntime, firstTrial: number, deadline: 
     if (!closer && !awaitTrial(rt)) return null;
     rt.beginTrial();
     try {
-      if (rt.task) rt.runTask();
+      if (rt.task) runTask(rt);
       else rt.idle();
     } catch (e) {
       if (e instanceof BatchStop) return closer ? summary() : null;
       if (!(e instanceof ControlFlow)) throw e;
     }
-    rt.unwinding = false;
-    rt.nested = 0;
-    rt.onCpu = false;
+    rt.unwound();
     Atomics.add(ctl, SC.PARKED, 1);
     Atomics.notify(ctl, SC.PARKED);
     if (!closer) continue;

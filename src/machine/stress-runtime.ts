@@ -18,7 +18,9 @@
 import { LockFlag, Op } from './events.ts';
 import { C, CX, H, LN, TrialState, type Layout, type ObjectInfo } from './layout.ts';
 import { O } from './object-words.ts';
-import { BatchStop, CpuRuntime, TrialOver } from './runtime.ts';
+import { CpuRuntime } from './runtime.ts';
+import { BatchStop, TrialOver } from './control-flow.ts';
+import { runIrq } from './agent-run.ts';
 import type { ScenarioDef } from './declarations.ts';
 import type { Strategy } from '../sched/strategy.ts';
 import { pendingWord, SC } from './stress-control.ts';
@@ -115,7 +117,7 @@ export class StressRuntime extends CpuRuntime {
         Atomics.store(m, lb + LN.ACTIVE, 0);
         continue;
       }
-      this.runIrq(l);
+      runIrq(this, l);
       Atomics.store(m, lb + LN.ACTIVE, 0);
     }
   }
@@ -194,7 +196,7 @@ export class StressRuntime extends CpuRuntime {
       if (writer) Atomics.sub(m, info.offset + O.AUX, 1);
       Atomics.store(m, e + CX.WAIT_OBJ, -1);
     }
-    this.acquired(obj, flags, fn, true);
+    this.locks.acquired(obj, flags, fn, true);
     return true;
   }
 
@@ -205,15 +207,15 @@ export class StressRuntime extends CpuRuntime {
       this.emit(Op.TRYLOCK_FAILED, obj, flags, 0, fn);
       return false;
     }
-    this.acquired(obj, flags, fn, true);
+    this.locks.acquired(obj, flags, fn, true);
     return true;
   }
 
   override release(obj: number, flags: number, fn: number): void {
     const info = this.L.objects[obj]!;
     if (info.kind !== 'spinlock' && info.kind !== 'rwlock') return super.release(obj, flags, fn);
-    const held = this.findHeld(obj);
-    if (held >= 0) this.removeHeld(held);
+    const held = this.locks.findHeld(obj);
+    if (held >= 0) this.locks.removeHeld(held);
     this.emit(Op.LOCK_RELEASE, obj, held >= 0 ? flags : flags | LockFlag.NOT_HELD, held + 1, fn);
     const m = this.m;
     const at = info.offset;

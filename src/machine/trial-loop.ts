@@ -10,8 +10,11 @@
 import { C, CX, H, LN, Order, TrialState } from './layout.ts';
 import { Ctx, EventLog } from './events.ts';
 import { objectKind } from './object-kinds.ts';
+import { stopAgents } from './baton.ts';
 import { resetActions } from './irq-actions.ts';
-import { BatchStop, CLOSER, ControlFlow, CpuRuntime, TrialAbort, TrialOver } from './runtime.ts';
+import { CLOSER, CpuRuntime } from './runtime.ts';
+import { BatchStop, ControlFlow, TrialAbort, TrialOver } from './control-flow.ts';
+import { runIrq, runTask } from './agent-run.ts';
 import { segment } from '../sched/token.ts';
 import { snapshotAgent, type CpuSnapshot, type TrialEnd, type TrialInfo } from './trial-info.ts';
 
@@ -64,14 +67,12 @@ export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserve
       const order = pending;
       pending = Order.NONE;
       if (order === Order.IRQ) {
-        rt.runIrq(m[rt.me + C.ORDER_ARG]!);
+        runIrq(rt, m[rt.me + C.ORDER_ARG]!);
         rt.decideLoop();
       }
-      if ((rt.task || rt.kworker) && !rt.taskStarted) rt.runTask();
+      if ((rt.task || rt.kworker) && !rt.taskStarted) runTask(rt);
     } catch (e) {
-      rt.unwinding = false;
-      rt.nested = 0;
-      rt.onCpu = false;
+      rt.unwound();
       if (e instanceof TrialAbort) {
         rt.syncTrial();
         pending = e.pending;
@@ -206,14 +207,8 @@ export function closeTrial(
   observer.onTrial(info);
 }
 
-/** Raise the stop word and wake every CPU so that each leaves its batch. */
+/** Raise the stop word and wake every other agent so that each leaves its batch. */
 export function stopAll(rt: CpuRuntime): void {
-  const m = rt.m;
-  Atomics.store(m, H.STOP, 1);
-  for (let c = 0; c < rt.L.nagents; c++) {
-    if (c === rt.agent) continue;
-    Atomics.store(m, rt.L.cpu(c) + C.WAKE, 1);
-    Atomics.notify(m, rt.L.cpu(c) + C.WAKE, 1);
-  }
+  stopAgents(rt.m, rt.L, rt.agent);
 }
 

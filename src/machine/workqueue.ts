@@ -6,6 +6,7 @@
  * A work item's words: WORD = WORK_PENDING | WORK_RUNNING, OWNER = cpu+1 it is queued on,
  * AUX = the ticket that orders the queue. A queue's WORD counts the items pending on its CPU.
  */
+import { callHandler } from './agent-run.ts';
 import { kfn, Op } from './events.ts';
 import { H } from './layout.ts';
 import { O, WORK_BUSY, WORK_PENDING, WORK_RUNNING } from './object-words.ts';
@@ -62,7 +63,7 @@ export function kworkerLoop(rt: CpuRuntime): never {
     m[at + O.OWNER] = 0;
     rt.point();
     rt.emit(Op.MARK, next.info.id, 0, 0, FN_WORK_RUN);
-    rt.callHandler(() => next.fn(rt.state), `work ${next.info.name}`);
+    callHandler(rt, () => next.fn(rt.state), `work ${next.info.name}`);
     m[at + O.WORD] = m[at + O.WORD]! & ~WORK_RUNNING;
     rt.emit(Op.MARK, next.info.id, 1, 0, FN_WORK_RUN); // F_A 1: done (what flush_work waits for)
   }

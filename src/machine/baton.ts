@@ -1,0 +1,26 @@
+/**
+ * The baton: in controlled mode exactly one agent runs, and it hands over directly by storing
+ * an order in the next agent's block and notifying that agent's own wait word.
+ */
+import { C, H, type Layout } from './layout.ts';
+
+/** Hand the baton to `agent` with an Order.* (and its argument). */
+export function handBaton(m: Int32Array, L: Layout, agent: number, order: number, arg: number): void {
+  const base = L.cpu(agent);
+  m[base + C.ORDER] = order;
+  m[base + C.ORDER_ARG] = arg;
+  m[H.BATON] = agent;
+  m[H.SWITCHES] = m[H.SWITCHES]! + 1;
+  Atomics.store(m, base + C.WAKE, 1);
+  Atomics.notify(m, base + C.WAKE, 1);
+}
+
+/** Raise the stop word and wake every agent but `except`, so that each leaves its batch. */
+export function stopAgents(m: Int32Array, L: Layout, except = -1): void {
+  Atomics.store(m, H.STOP, 1);
+  for (let a = 0; a < L.nagents; a++) {
+    if (a === except) continue;
+    Atomics.store(m, L.cpu(a) + C.WAKE, 1);
+    Atomics.notify(m, L.cpu(a) + C.WAKE, 1);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Who runs next. At every scheduling point the agent holding the baton lists its options (in
+ * the order sched/strategy.ts encodes: itself first, the other enabled agents, the end, early
+ * wake-ups, interrupts, softirq runs), asks the strategy when there are two or more, and records
+ * the choice in the trial's schedule. An agent waiting for a lock it cannot take is not enabled,
+ * so a deadlock is exact: some task unfinished and no option left.
+ */
+import { HARDIRQ_MASK, SOFTIRQ_MASK } from './events.ts';
+import { C, CX, H, LN, TrialState, type Layout } from './layout.ts';
+import { lockWords } from './object-kinds.ts';
+import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
+import type { CpuRuntime } from './runtime.ts';
+import { END_OPTION, SOFTIRQ_LINE, irqOption, isWakeOption, wakeOption, wakeOptionAgent, type Decision } from '../sched/strategy.ts';
+
+export class Decisions {
+  private readonly m: Int32Array;
+  private readonly L: Layout;
+  private readonly agent: number;
+  private readonly opts: Int32Array;
+  private readonly decision: { current: number; options: Int32Array; n: number; step: number };
+
+  constructor(private readonly rt: CpuRuntime) {
+    this.m = rt.m;
+    this.L = rt.L;
+    this.agent = rt.agent;
+    let maxOpts = 2 * rt.L.nagents + rt.L.ncpus + 1; // agents, early wake-ups, softirq runs, end
+    for (const line of rt.L.lines) maxOpts += line.cpus.length;
+    this.opts = new Int32Array(maxOpts);
+    this.decision = { current: rt.agent, options: this.opts, n: 0, step: 0 };
+  }
+
+  /** List the options, ask the strategy, record the choice; returns the option taken. */
+  decide(): number {
+    const m = this.m;
+    const opts = this.opts;
+    const L = this.L;
+    let n = 0;
+    const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
+    if (this.enabled(this.agent)) opts[n++] = this.agent;
+    for (let a = 0; a < L.nagents; a++) if (a !== this.agent && this.enabled(a)) opts[n++] = a;
+    // the end: every task done, no handler still running anywhere, no softirq left to run
+    if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0) opts[n++] = END_OPTION;
+    if (m[H.WAKEABLE] !== 0) n = this.listWakeups(n);
+    for (let l = 0; l < L.lines.length; l++) {
+      const lb = L.line(l);
+      if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0 || m[lb + LN.NACTIONS] === 0) continue;
+      for (const c of L.lines[l]!.cpus) if (this.irqsOnCpu(c)) opts[n++] = irqOption(l, c);
+    }
+    if (m[H.SOFTIRQ_CPUS] !== 0) n = this.listSoftirqRuns(n);
+    if (n === 0) this.rt.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
+    const o = opts[n > 1 ? this.pick(n, step) : 0]!;
+    if (o === END_OPTION) this.rt.endTrial(TrialState.DONE);
+    if (isWakeOption(o)) return this.wakeEarly(wakeOptionAgent(o));
+    return o;
+  }
+
+  /** Ask the strategy among the first n options and record the choice in the trial's schedule. */
+  private pick(n: number, step: number): number {
+    const m = this.m;
+    const d = this.decision;
+    d.current = this.agent;
+    d.n = n;
+    d.step = step;
+    const idx = this.rt.strategy.choose(d as Decision);
+    const k = m[H.NCHOICE]!;
+    if (k < this.L.limits.maxChoices) {
+      m[this.L.choiceBase + k] = idx;
+      m[H.NCHOICE] = k + 1;
+    }
+    return idx;
+  }
+
+  /**
+   * A fault the scenario opted into (an allocation failing …): a two-way choice in the same
+   * stream as every other, index 0 being "no fault". True when the fault happens.
+   */
+  chooseFault(): boolean {
+    const m = this.m;
+    const step = (m[H.DECISIONS] = m[H.DECISIONS]! + 1);
+    this.opts[0] = this.agent;
+    this.opts[1] = wakeOption(this.agent);
+    return this.pick(2, step) === 1;
+  }
+
+  /** Waits a timeout or a signal may end, of contexts that cannot go on by themselves. */
+  private listWakeups(n: number): number {
+    const m = this.m;
+    for (let c = 0; c < this.L.nagents; c++) {
+      const d = m[this.L.cpu(c) + C.NCTX]!;
+      if (d === 0) continue;
+      const e = this.L.ctxEntry(c, d - 1);
+      const wf = m[e + CX.WAIT_FLAGS]!;
+      if (m[e + CX.WAIT_OBJ]! < 0 || (wf & WAIT_WAKEABLE) === 0 || (wf & WAIT_WOKEN) !== 0 || this.enabled(c)) continue;
+      this.opts[n++] = wakeOption(c);
+    }
+    return n;
+  }
+
+  /** CPUs where pending softirqs may run now: irqs on, not in hardirq or softirq context. */
+  private listSoftirqRuns(n: number): number {
+    const m = this.m;
+    for (let c = 0; c < this.L.ncpus; c++) {
+      // pending bits live in the CPU's primary block; the state that matters is the running agent's
+      const b = this.L.cpu(m[this.L.cpuCurrent(c)]!);
+      if (m[this.L.cpu(c) + C.SOFTIRQ_PENDING] === 0 || !this.irqsOnCpu(c) || (m[b + C.PCOUNT]! & (HARDIRQ_MASK | SOFTIRQ_MASK)) !== 0) continue;
+      this.opts[n++] = irqOption(SOFTIRQ_LINE, c);
+    }
+    return n;
+  }
+
+  /** End CPU c's wait early (its timeout expired, or a signal came); returns c. */
+  private wakeEarly(c: number): number {
+    const m = this.m;
+    const e = this.L.ctxEntry(c, m[this.L.cpu(c) + C.NCTX]! - 1);
+    const wf = m[e + CX.WAIT_FLAGS]!;
+    m[e + CX.WAIT_FLAGS] = wf | WAIT_WOKEN;
+    if (wf & WAIT_TIMEOUT && m[e + CX.DEADLINE]! > m[H.JIFFIES]!) m[H.JIFFIES] = m[e + CX.DEADLINE]!;
+    return c;
+  }
+
+  /** Can agent c's innermost context go on? */
+  private enabled(c: number): boolean {
+    const m = this.m;
+    const d = m[this.L.cpu(c) + C.NCTX]!;
+    if (d === 0) return false;
+    const e = this.L.ctxEntry(c, d - 1);
+    const w = m[e + CX.WAIT_OBJ]!;
+    if (w >= 0 && (m[e + CX.WAIT_FLAGS]! & WAIT_WOKEN) === 0) {
+      const info = this.L.objects[w]!;
+      if (!lockWords(info.kind).canTake(m, info.offset, m[e + CX.WAIT_FLAGS]!)) return false;
+    }
+    const mates = this.L.cpuAgents[this.L.agents[c]!.cpu]!;
+    return mates.length === 1 || this.othersPreemptible(c, mates);
+  }
+
+  /**
+   * Agents sharing one CPU take turns only where a context switch could happen: every other
+   * agent of the CPU has nothing to run, or could be preempted (no preempt_count, irqs on).
+   */
+  private othersPreemptible(c: number, mates: number[]): boolean {
+    const m = this.m;
+    for (const b of mates) {
+      if (b === c) continue;
+      const base = this.L.cpu(b);
+      if (m[base + C.NCTX] !== 0 && (m[base + C.PCOUNT] !== 0 || m[base + C.IRQS_OFF] !== 0)) return false;
+    }
+    return true;
+  }
+
+  /** Interrupts can be delivered to CPU c: none of its agents has them disabled. */
+  private irqsOnCpu(c: number): boolean {
+    const m = this.m;
+    const mates = this.L.cpuAgents[c]!;
+    if (mates.length === 1) return m[this.L.cpu(c) + C.IRQS_OFF] === 0;
+    for (const b of mates) if (m[this.L.cpu(b) + C.IRQS_OFF] !== 0) return false;
+    return true;
+  }
+}
