@@ -96,7 +96,7 @@ export function createMightSleep(): Detector {
             const pcount = w[at + F_PCOUNT]!;
             if (pcount === 0) break;
             const x = where(i, at, w[at + F_A]!);
-            const comm = x.pid === 0 ? `swapper/${x.cpu}` : L.taskName(x.pid);
+            const comm = L.comm(x.pid, x.cpu);
             report(finding('scheduling-while-atomic', `scheduling-while-atomic:${t.text(w[at + F_A]!)}:${pcount}`,
               `BUG: scheduling while atomic: ${comm}/${x.pid}/0x${pcount.toString(16).padStart(8, '0')}`, {
                 ...x, type: 'schedule', fn: KFN_NAMES[w[at + F_FN]!] ?? '?', pcount,

@@ -4,7 +4,8 @@
  * may run on several CPUs at once, a tasklet never does.
  */
 import { Op, kfn } from '../machine/events.ts';
-import { NR_SOFTIRQS, SOFTIRQ_NR, raiseSoftirq, scheduleTasklet } from '../machine/bottom-halves.ts';
+import { raiseSoftirq, scheduleTasklet } from '../machine/bottom-halves.ts';
+import { NR_SOFTIRQS, SOFTIRQ_NR } from '../machine/events.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 import { thisCpu } from './cpu.ts';
 import type { KObject } from './objects.ts';

@@ -8,26 +8,13 @@
  * whose list it is queued on, AUX = when it was queued (list order).
  */
 import { callHandler } from './agent-run.ts';
-import { Ctx, Op, SOFTIRQ_OFFSET, kfn } from './events.ts';
+import { Ctx, Op, SOFTIRQ_NR, SOFTIRQ_OFFSET, kfn } from './events.ts';
 import { C, CX, H } from './layout.ts';
 import { O } from './object-words.ts';
 import { declaredFunctions, type DeclaredFunction } from './declared-functions.ts';
 import type { CpuRuntime } from './runtime.ts';
 
 /** The kernel's softirq numbers. */
-export const SOFTIRQ_NR = {
-  HI_SOFTIRQ: 0,
-  TIMER_SOFTIRQ: 1,
-  NET_TX_SOFTIRQ: 2,
-  NET_RX_SOFTIRQ: 3,
-  BLOCK_SOFTIRQ: 4,
-  IRQ_POLL_SOFTIRQ: 5,
-  TASKLET_SOFTIRQ: 6,
-  SCHED_SOFTIRQ: 7,
-  HRTIMER_SOFTIRQ: 8,
-  RCU_SOFTIRQ: 9,
-} as const;
-export const NR_SOFTIRQS = 10;
 const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
 /** __do_softirq() restarts at most this many times before leaving the rest to ksoftirqd. */
 const MAX_SOFTIRQ_RESTART = 10;

@@ -28,6 +28,21 @@ export const Ctx = { TASK: 0, HARDIRQ: 1, SOFTIRQ: 2 } as const;
 export type CtxKind = (typeof Ctx)[keyof typeof Ctx];
 export const CTX_NAMES = ['task', 'hardirq', 'softirq'] as const;
 
+/** Softirq numbers, the kernel's (SOFTIRQ_ENTER's F_A); TASKLET_SOFTIRQ is the machine's own. */
+export const SOFTIRQ_NR = {
+  HI_SOFTIRQ: 0,
+  TIMER_SOFTIRQ: 1,
+  NET_TX_SOFTIRQ: 2,
+  NET_RX_SOFTIRQ: 3,
+  BLOCK_SOFTIRQ: 4,
+  IRQ_POLL_SOFTIRQ: 5,
+  TASKLET_SOFTIRQ: 6,
+  SCHED_SOFTIRQ: 7,
+  HRTIMER_SOFTIRQ: 8,
+  RCU_SOFTIRQ: 9,
+} as const;
+export const NR_SOFTIRQS = 10;
+
 /** F_FLAGS bits. */
 export const EvFlag = {
   IRQS_DISABLED: 1,

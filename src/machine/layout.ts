@@ -312,6 +312,10 @@ export class Layout {
   action(l: number, k: number): number {
     return this.actionBase + (l * ACTION_MAX + k) * AC.WORDS;
   }
+  /** comm of what runs as pid on CPU cpu: the task's name, or swapper/N on an idle CPU */
+  comm(pid: number, cpu: number): string {
+    return pid === 0 ? `swapper/${cpu}` : this.taskName(pid);
+  }
   taskName(pid: number): string {
     const t = this.tasks[pid - FIRST_PID];
     if (t) return t.name;

@@ -14,7 +14,7 @@ export function lockLine(ctx: RenderContext, obj: number, ref: EventRef | undefi
 
 /** comm/pid of a pid (swapper/N for an idle CPU's context). */
 export function taskId(ctx: RenderContext, pid: number, cpu: number): string {
-  return pid === 0 ? `swapper/${cpu}/0` : `${ctx.taskName(pid)}/${pid}`;
+  return `${ctx.layout.comm(pid, cpu)}/${pid}`;
 }
 
 export interface TableRow {

@@ -48,7 +48,7 @@ export function renderKcsan(f: RawFinding, ctx: RenderContext): string {
   const last = d.accesses[1];
   out.push(
     'Reported by Kernel Concurrency Sanitizer on:',
-    `CPU: ${last.cpu} PID: ${last.pid} Comm: ${last.pid ? ctx.taskName(last.pid) : `swapper/${last.cpu}`}`,
+    `CPU: ${last.cpu} PID: ${last.pid} Comm: ${ctx.layout.comm(last.pid, last.cpu)}`,
     `(the race is known across trials as ${position(ctx, name, d.accesses[0])} and ${position(ctx, name, d.accesses[1])})`,
     RULE,
   );

@@ -5,7 +5,7 @@ import type { HeldLock, MightSleepData } from '../check/might-sleep.ts';
 import type { RenderContext } from './render-context.ts';
 import { banner, lockLine, taskId } from './format.ts';
 
-const comm = (ctx: RenderContext, pid: number, cpu: number): string => (pid === 0 ? `swapper/${cpu}` : ctx.taskName(pid));
+const comm = (ctx: RenderContext, pid: number, cpu: number): string => ctx.layout.comm(pid, cpu);
 
 /** lockdep_print_held_locks() */
 function heldLocks(ctx: RenderContext, pid: number, cpu: number, held: HeldLock[]): string[] {

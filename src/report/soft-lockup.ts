@@ -13,7 +13,7 @@ const RULE = '='.repeat(66);
 const MAX_ROWS = 24;
 
 function comm(L: Layout, pid: number, cpu: number): string {
-  return pid === 0 ? `swapper/${cpu}:0` : `${L.taskName(pid)}:${pid}`;
+  return `${L.comm(pid, cpu)}:${pid}`;
 }
 
 function who(L: Layout, kind: number, pid: number, nr: number, cpu: number): string {
@@ -98,7 +98,7 @@ function interleaving(L: Layout, lockup: Lockup): string[] {
 export function softLockupTitle(L: Layout, lockup: Lockup): string {
   const s = lockup.cpus.find((c) => c.stuck)!;
   const ctx = s.contexts.at(-1);
-  return `BUG: soft lockup - CPU#${s.cpu} stuck for ${Math.max(1, Math.round(lockup.stuckMs / 1000))}s! [${ctx ? comm(L, ctx.pid, s.cpu) : `swapper/${s.cpu}:0`}]`;
+  return `BUG: soft lockup - CPU#${s.cpu} stuck for ${Math.max(1, Math.round(lockup.stuckMs / 1000))}s! [${ctx ? comm(L, ctx.pid, s.cpu) : `${L.comm(0, s.cpu)}:0`}]`;
 }
 
 export function renderSoftLockup(L: Layout, lockup: Lockup, controlled: string[]): string {
@@ -107,7 +107,7 @@ export function renderSoftLockup(L: Layout, lockup: Lockup, controlled: string[]
   const out = [RULE];
   for (const s of lockup.cpus.filter((c) => c.stuck)) {
     const ctx = s.contexts.at(-1);
-    out.push(`BUG: soft lockup - CPU#${s.cpu} stuck for ${secs}s! [${ctx ? comm(L, ctx.pid, s.cpu) : `swapper/${s.cpu}:0`}]`);
+    out.push(`BUG: soft lockup - CPU#${s.cpu} stuck for ${secs}s! [${ctx ? comm(L, ctx.pid, s.cpu) : `${L.comm(0, s.cpu)}:0`}]`);
   }
   out.push('', 'Wait-for state of every CPU:');
   for (const s of lockup.cpus) out.push(...cpuLines(L, s, held));

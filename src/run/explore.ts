@@ -54,7 +54,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     switches += out.result?.switches ?? 0;
     next = first + out.trialsDone;
     const stuck = out.hang ?? out.crash;
-    if (!stuck) break;
+    if (!stuck || out.result?.finished) break;
     const token = encodeToken(tokenHead, [stuck.segment]);
     const f = stuckFinding(path, token, stuck.trial, out.hang ? { cpu: stuck.cpu, hangMs: o.hangMs } : { cpu: stuck.cpu, crash: out.crash!.message });
     if (!found.has(f.signature)) found.set(f.signature, f);

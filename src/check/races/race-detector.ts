@@ -9,7 +9,7 @@
  * atomics (value-returning RMW: a full barrier, and acquire/release on the atomic itself);
  * smp_store_release → an smp_load_acquire reading it; smp_wmb/smp_mb before a write → a read
  * of it followed by smp_rmb/smp_mb; an irq line's handler exit → its next entry; a task's end →
- * what its CPU runs afterwards; softirq/tasklet schedule → run (see registerScheduleOp).
+ * what its CPU runs afterwards; raise_softirq/tasklet_schedule → the softirq run (MARK events).
  * Plain atomic_set/atomic_read/atomic_inc order nothing.
  *
  * An interrupt handler and the code it interrupted on the same CPU are concurrent, except for
@@ -38,6 +38,7 @@ import {
   LockFlag,
   Op,
   SOFTIRQ_MASK,
+  SOFTIRQ_NR,
   kfn,
 } from '../../machine/events.ts';
 import type { Layout } from '../../machine/layout.ts';
@@ -59,18 +60,9 @@ const FN_WORK_RUN = kfn('process_one_work');
 const FN_FLUSH_WORK = kfn('flush_work');
 /** work items' clocks sit above the softirq numbers' */
 const workKey = (obj: number): number => 16 + (obj % (SOFT_KEYS - 16));
-/** the softirq tasklets run from (the kernel's TASKLET_SOFTIRQ) */
-const TASKLET_SOFTIRQ = 6;
+/** the softirq tasklets run from */
+const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
 
-/**
- * Ops that schedule a softirq or tasklet (F_A its number): each releases into the number's
- * clock, which the SOFTIRQ_ENTER with the same F_A acquires. The layer that emits them
- * registers them here.
- */
-const SCHEDULE_OPS = new Set<number>();
-export function registerScheduleOp(op: number): void {
-  SCHEDULE_OPS.add(op);
-}
 
 /** the innermost-context priority: who can interrupt whom on one CPU */
 const PRIO = [0, 2, 1]; // task, hardirq, softirq
@@ -193,10 +185,7 @@ export class RaceDetector implements Detector {
           break;
         }
         default:
-          if (SCHEDULE_OPS.has(op)) {
-            join(s.soft, (w[at + F_A]! >>> 0) % SOFT_KEYS, s.C, u);
-            s.C.v[u * T + u]!++;
-          }
+          break;
       }
     }
   }
