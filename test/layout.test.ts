@@ -61,11 +61,11 @@ describe('the buffer layout', () => {
     // every agent's context and held stacks fit its block; blocks fit the agents region
     const agents = region('agents');
     for (let a = 0; a < L.nagents; a++) {
-      expect(L.cpu(a)).toBe(agents.base + a * C.WORDS);
-      expect(L.ctxEntry(a, CTX_MAX - 1) + CX.WORDS).toBe(L.cpu(a) + C.HELD_BASE);
-      expect(L.heldEntry(a, HELD_MAX - 1) + HL.WORDS).toBe(L.cpu(a) + C.WORDS);
+      expect(L.agentBlock(a)).toBe(agents.base + a * C.WORDS);
+      expect(L.ctxEntry(a, CTX_MAX - 1) + CX.WORDS).toBe(L.agentBlock(a) + C.HELD_BASE);
+      expect(L.heldEntry(a, HELD_MAX - 1) + HL.WORDS).toBe(L.agentBlock(a) + C.WORDS);
     }
-    expect(L.cpu(L.nagents)).toBe(agents.base + agents.words);
+    expect(L.agentBlock(L.nagents)).toBe(agents.base + agents.words);
     // lines, their per-CPU counts and their actions end inside their regions
     if (L.lines.length > 0) {
       expect(L.irqCount(L.lines.length - 1, L.ncpus - 1)).toBe(region('irq-counts').base + region('irq-counts').words - 1);

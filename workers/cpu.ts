@@ -29,7 +29,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);
-  Atomics.store(m, L.cpu(task.cpu) + C.READY, 1);
+  Atomics.store(m, L.agentBlock(task.cpu) + C.READY, 1);
   try {
     const summary = runBatch(rt, task.plan, analyzer);
     if (!summary || !analyzer) return null;

@@ -6,7 +6,7 @@ import { C, H, type Layout } from './layout.ts';
 
 /** Hand the baton to `agent` with an Order.* (and its argument). */
 export function handBaton(m: Int32Array, L: Layout, agent: number, order: number, arg: number): void {
-  const base = L.cpu(agent);
+  const base = L.agentBlock(agent);
   m[base + C.ORDER] = order;
   m[base + C.ORDER_ARG] = arg;
   m[H.BATON] = agent;
@@ -20,7 +20,7 @@ export function stopAgents(m: Int32Array, L: Layout, except = -1): void {
   Atomics.store(m, H.STOP, 1);
   for (let a = 0; a < L.nagents; a++) {
     if (a === except) continue;
-    Atomics.store(m, L.cpu(a) + C.WAKE, 1);
-    Atomics.notify(m, L.cpu(a) + C.WAKE, 1);
+    Atomics.store(m, L.agentBlock(a) + C.WAKE, 1);
+    Atomics.notify(m, L.agentBlock(a) + C.WAKE, 1);
   }
 }

@@ -29,7 +29,7 @@ const tasklets = (rt: CpuRuntime): DeclaredFunction[] => declaredFunctions(rt, '
 /** raise_softirq_irqoff(nr) on `cpu`. */
 export function raiseSoftirq(rt: CpuRuntime, cpu: number, nr: number): void {
   const m = rt.m;
-  const at = rt.L.cpu(cpu) + C.SOFTIRQ_PENDING;
+  const at = rt.L.agentBlock(cpu) + C.SOFTIRQ_PENDING;
   if (m[at] === 0) m[H.SOFTIRQ_CPUS] = m[H.SOFTIRQ_CPUS]! + 1;
   m[at] = m[at]! | (1 << nr);
 }

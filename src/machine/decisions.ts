@@ -86,7 +86,7 @@ export class Decisions {
   private listWakeups(n: number): number {
     const m = this.m;
     for (let c = 0; c < this.L.nagents; c++) {
-      const d = m[this.L.cpu(c) + C.NCTX]!;
+      const d = m[this.L.agentBlock(c) + C.NCTX]!;
       if (d === 0) continue;
       const e = this.L.ctxEntry(c, d - 1);
       const wf = m[e + CX.WAIT_FLAGS]!;
@@ -101,8 +101,8 @@ export class Decisions {
     const m = this.m;
     for (let c = 0; c < this.L.ncpus; c++) {
       // pending bits live in the CPU's primary block; the state that matters is the running agent's
-      const b = this.L.cpu(m[this.L.cpuCurrent(c)]!);
-      if (m[this.L.cpu(c) + C.SOFTIRQ_PENDING] === 0 || !this.irqsOnCpu(c) || (m[b + C.PCOUNT]! & (HARDIRQ_MASK | SOFTIRQ_MASK)) !== 0) continue;
+      const b = this.L.agentBlock(m[this.L.cpuCurrent(c)]!);
+      if (m[this.L.agentBlock(c) + C.SOFTIRQ_PENDING] === 0 || !this.irqsOnCpu(c) || (m[b + C.PCOUNT]! & (HARDIRQ_MASK | SOFTIRQ_MASK)) !== 0) continue;
       this.opts[n++] = irqOption(SOFTIRQ_LINE, c);
     }
     return n;
@@ -111,7 +111,7 @@ export class Decisions {
   /** End CPU c's wait early (its timeout expired, or a signal came); returns c. */
   private wakeEarly(c: number): number {
     const m = this.m;
-    const e = this.L.ctxEntry(c, m[this.L.cpu(c) + C.NCTX]! - 1);
+    const e = this.L.ctxEntry(c, m[this.L.agentBlock(c) + C.NCTX]! - 1);
     const wf = m[e + CX.WAIT_FLAGS]!;
     m[e + CX.WAIT_FLAGS] = wf | WAIT_WOKEN;
     if (wf & WAIT_TIMEOUT && m[e + CX.DEADLINE]! > m[H.JIFFIES]!) m[H.JIFFIES] = m[e + CX.DEADLINE]!;
@@ -121,7 +121,7 @@ export class Decisions {
   /** Can agent c's innermost context go on? */
   private enabled(c: number): boolean {
     const m = this.m;
-    const d = m[this.L.cpu(c) + C.NCTX]!;
+    const d = m[this.L.agentBlock(c) + C.NCTX]!;
     if (d === 0) return false;
     const e = this.L.ctxEntry(c, d - 1);
     const w = m[e + CX.WAIT_OBJ]!;
@@ -141,7 +141,7 @@ export class Decisions {
     const m = this.m;
     for (const b of mates) {
       if (b === c) continue;
-      const base = this.L.cpu(b);
+      const base = this.L.agentBlock(b);
       if (m[base + C.NCTX] !== 0 && (m[base + C.PCOUNT] !== 0 || m[base + C.IRQS_OFF] !== 0)) return false;
     }
     return true;
@@ -151,8 +151,8 @@ export class Decisions {
   private irqsOnCpu(c: number): boolean {
     const m = this.m;
     const mates = this.L.cpuAgents[c]!;
-    if (mates.length === 1) return m[this.L.cpu(c) + C.IRQS_OFF] === 0;
-    for (const b of mates) if (m[this.L.cpu(b) + C.IRQS_OFF] !== 0) return false;
+    if (mates.length === 1) return m[this.L.agentBlock(c) + C.IRQS_OFF] === 0;
+    for (const b of mates) if (m[this.L.agentBlock(b) + C.IRQS_OFF] !== 0) return false;
     return true;
   }
 }

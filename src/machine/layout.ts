@@ -168,7 +168,8 @@ export class Layout {
   readonly regions: Region[] = [];
   /** the agent last run on each CPU: where its interrupts are taken */
   readonly cpuCurrentBase: number;
-  readonly cpuBase: number;
+  /** the agents' blocks (C), one per agent */
+  readonly agentBase: number;
   /** what the strategy may size its state by, and the words it gets */
   readonly strategyShape: StrategyShape;
   readonly strategyBase: number;
@@ -239,7 +240,7 @@ export class Layout {
       return base;
     };
     take('header', H.WORDS);
-    this.cpuBase = take('agents', C.WORDS * this.nagents);
+    this.agentBase = take('agents', C.WORDS * this.nagents);
     this.cpuCurrentBase = take('cpu-current', this.ncpus);
     this.strategyWords = strategyStateWords(this.strategyShape);
     this.strategyBase = take('strategy', this.strategyWords);
@@ -288,8 +289,8 @@ export class Layout {
   }
 
   /** block of agent a (agent c < ncpus is CPU c's primary agent) */
-  cpu(a: number): number {
-    return this.cpuBase + a * C.WORDS;
+  agentBlock(a: number): number {
+    return this.agentBase + a * C.WORDS;
   }
   /** word holding the agent last run on CPU c */
   cpuCurrent(c: number): number {
@@ -297,11 +298,11 @@ export class Layout {
   }
   /** context-stack entry `depth` of agent a */
   ctxEntry(a: number, depth: number): number {
-    return this.cpuBase + a * C.WORDS + C.CTX_BASE + depth * CX.WORDS;
+    return this.agentBase + a * C.WORDS + C.CTX_BASE + depth * CX.WORDS;
   }
   /** held-lock entry i of agent a */
   heldEntry(a: number, i: number): number {
-    return this.cpuBase + a * C.WORDS + C.HELD_BASE + i * HL.WORDS;
+    return this.agentBase + a * C.WORDS + C.HELD_BASE + i * HL.WORDS;
   }
   line(l: number): number {
     return this.linesBase + l * LN.WORDS;

@@ -153,7 +153,7 @@ export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: Batc
     }
     // armed from the first event on, and only while the baton holder's worker is running:
     // starting a cold or replacement worker thread is not a hang
-    const holderReady = Atomics.load(m, L.cpu(Atomics.load(m, H.BATON)) + C.READY) !== 0;
+    const holderReady = Atomics.load(m, L.agentBlock(Atomics.load(m, H.BATON)) + C.READY) !== 0;
     if (step !== lastStep || step === 0 || !holderReady) {
       lastStep = step;
       lastChange = now;

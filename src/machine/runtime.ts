@@ -106,10 +106,10 @@ export class CpuRuntime {
   ) {
     this.m = new Int32Array(sab, 0, L.totalWords);
     this.strings = new StringTable(this.m, new Uint8Array(sab), L);
-    this.me = L.cpu(agent);
+    this.me = L.agentBlock(agent);
     this.cpu = L.agents[agent]!.cpu;
     this.kworker = L.agents[agent]!.kind === 'kworker';
-    this.softirqPending = L.cpu(this.cpu) + C.SOFTIRQ_PENDING;
+    this.softirqPending = L.agentBlock(this.cpu) + C.SOFTIRQ_PENDING;
     this.taskIndex = L.tasks.findIndex((t) => t.agent === agent);
     this.task = this.taskIndex >= 0 ? def.tasks[this.taskIndex] : undefined;
     this.handlers = (def.irqs ?? []).map((d) => (d.handler ? [d.handler as IrqHandler] : []));

@@ -102,7 +102,7 @@ export async function runStressBatchOnMachine<T, M extends CloserMessage, R>(req
     const stuck: boolean[] = [];
     for (let c = 0; c < L.ncpus; c++) {
       const p = Atomics.load(ctl, SC.PROGRESS + c);
-      const busy = Atomics.load(m, L.cpu(c) + C.NCTX) > 0;
+      const busy = Atomics.load(m, L.agentBlock(c) + C.NCTX) > 0;
       if (p !== last[c] || !busy || p === 0) {
         last[c] = p;
         since[c] = now;

@@ -67,7 +67,7 @@ export interface TrialInfo {
  * (the stress watchdog reads while CPUs run). `cpu` is the CPU the agent runs on.
  */
 export function snapshotAgent(m: Int32Array, L: Layout, a: number): CpuSnapshot {
-  const b = L.cpu(a);
+  const b = L.agentBlock(a);
   const contexts: ContextSnapshot[] = [];
   for (let d = 0; d < Atomics.load(m, b + C.NCTX); d++) {
     const e = L.ctxEntry(a, d);

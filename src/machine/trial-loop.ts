@@ -116,7 +116,7 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   m[H.LIVE] = rt.def.tasks.length;
   for (let c = 0; c < L.ncpus; c++) m[L.cpuCurrent(c)] = c;
   for (let c = 0; c < L.nagents; c++) {
-    const b = L.cpu(c);
+    const b = L.agentBlock(c);
     m[b + C.ORDER] = Order.NONE;
     m[b + C.IRQS_OFF] = 0;
     m[b + C.PCOUNT] = 0;
@@ -139,7 +139,7 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
     m[e + CX.WAIT_OBJ] = -1;
     m[e + CX.WAIT_FLAGS] = 0;
     m[e + CX.WAIT_SEQ] = -1;
-    m[L.cpu(agent!) + C.NCTX] = 1;
+    m[L.agentBlock(agent!) + C.NCTX] = 1;
   }
   for (const o of L.objects) objectKind(o.kind).reset(m, o);
   for (const line of L.lines) {
