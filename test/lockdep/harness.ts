@@ -8,7 +8,7 @@ import { F_SITE, type EventLog } from '../../src/machine/events.ts';
 import { TrialState, type Layout } from '../../src/machine/layout.ts';
 import { renderLockdep } from '../../src/report/lockdep.ts';
 import type { RenderContext } from '../../src/report/render-context.ts';
-import { EventBuilder, type BuiltTrial } from './event-builder.ts';
+import { EventBuilder, type BuiltTrial } from '../support/event-builder.ts';
 
 export class LockdepRun {
   readonly findings: RawFinding[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RawFinding } from '../../src/check/detector.ts';
-import { decl, layoutOf, type EventBuilder } from './event-builder.ts';
+import { decl, layoutOf, type EventBuilder } from '../support/event-builder.ts';
 import { LockdepRun } from './harness.ts';
 
 const layout = () => layoutOf({ a: decl('spinlock'), b: decl('spinlock'), c: decl('spinlock'), d: decl('spinlock') });
