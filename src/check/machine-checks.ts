@@ -4,8 +4,9 @@
  * or handler throwing, a runaway trial, and tasks that return holding locks or with irqs off /
  * a preempt count left over.
  */
-import { Ctx, CTX_NAMES, F_A, F_CPU, F_CTX, F_FLAGS, F_OBJ, F_OP, F_PCOUNT, F_SITE, F_TID, EV_WORDS, EvFlag, Op } from '../machine/events.ts';
+import { CTX_NAMES, F_A, F_CPU, F_FLAGS, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, Op } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
+import { HeldLocks, type HeldLock } from './held-locks.ts';
 import type { CpuSnapshot, Detector, EventRef, RawFinding, TrialInfo } from './detector.ts';
 
 export interface BlockedContext {
@@ -17,9 +18,9 @@ export interface BlockedContext {
   waitObj: number;
   waitRef: EventRef;
   /** locks this context holds */
-  held: { obj: number; ref: EventRef }[];
+  held: HeldLock[];
   /** locks held by contexts it interrupted on the same CPU */
-  heldBelow: { obj: number; ref: EventRef }[];
+  heldBelow: HeldLock[];
   /** who holds what it waits for: "cpu1" or "cpu0 (the code it interrupted)" */
   holders: { cpu: number; depth: number; pid: number }[];
   depth: number;
@@ -32,7 +33,7 @@ export type MachineData =
   | { type: 'warn'; cpu: number; pid: number }
   | { type: 'exception'; message: string; cpu: number }
   | { type: 'step-limit'; events: number; cpu: number }
-  | { type: 'lock-held-at-exit'; cpu: number; pid: number; held: { obj: number; ref: EventRef }[] }
+  | { type: 'lock-held-at-exit'; cpu: number; pid: number; held: HeldLock[] }
   | { type: 'irq-state-leak'; cpu: number; pid: number; irqsOff: boolean; pcount: number }
   | { type: 'mismatch' };
 
@@ -86,24 +87,15 @@ function deadlock(t: TrialInfo): RawFinding {
   });
 }
 
-/** Locks a task still held when it returned, from the events of its CPU's task context. */
-function heldAtTaskEnd(t: TrialInfo, cpu: number, endSeq: number): { obj: number; ref: EventRef }[] {
+/** Locks a task still held when it returned: the held-lock record just before its TASK_END. */
+function heldAtTaskEnd(t: TrialInfo, held: HeldLocks, cpu: number, pid: number, endSeq: number): HeldLock[] {
   const w = t.events.words;
-  const held: { obj: number; ref: EventRef }[] = [];
-  for (let i = 0; i < endSeq; i++) {
-    const at = i * EV_WORDS;
-    if (w[at + F_CPU] !== cpu || w[at + F_CTX] !== Ctx.TASK) continue;
-    const op = w[at + F_OP];
-    if (op === Op.LOCK_ACQUIRE) held.push({ obj: w[at + F_OBJ]!, ref: { trial: t.index, seq: i } });
-    else if (op === Op.LOCK_RELEASE) {
-      const k = held.map((h) => h.obj).lastIndexOf(w[at + F_OBJ]!);
-      if (k >= 0) held.splice(k, 1);
-    }
-  }
-  return held;
+  held.begin(t.layout, t.index);
+  for (let i = 0; i < endSeq; i++) held.follow(w, i * EV_WORDS, i);
+  return held.heldByTask(cpu, pid);
 }
 
-function taskEnds(t: TrialInfo, report: (f: RawFinding) => void): void {
+function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: RawFinding) => void): void {
   const w = t.events.words;
   const L: Layout = t.layout;
   for (let i = 0; i < t.events.length; i++) {
@@ -125,15 +117,15 @@ function taskEnds(t: TrialInfo, report: (f: RawFinding) => void): void {
     const pid = w[at + F_TID]!;
     const name = L.taskName(pid);
     if (w[at + F_A]! > 0) {
-      const held = heldAtTaskEnd(t, cpu, i);
-      const names = held.map((h) => L.objName(h.obj));
+      const locks = heldAtTaskEnd(t, held, cpu, pid, i);
+      const names = locks.map((h) => L.objName(h.obj));
       report(
         finding('lock-held-at-exit', `lock-held-at-exit:${name}:${names.join(',')}`, 'WARNING: lock held when returning to user space!', {
           type: 'lock-held-at-exit',
           cpu,
           pid,
-          held,
-        }, { cpus: [cpu], locks: names, refs: [...held.map((h) => h.ref), { trial: t.index, seq: i }] }),
+          held: locks,
+        }, { cpus: [cpu], locks: names, refs: [...locks.map((h) => h.ref), { trial: t.index, seq: i }] }),
       );
       continue;
     }
@@ -155,6 +147,7 @@ function taskEnds(t: TrialInfo, report: (f: RawFinding) => void): void {
 }
 
 export function createMachineChecks(): Detector {
+  const held = new HeldLocks();
   return {
     name: MACHINE,
     onTrial(t, report) {
@@ -190,9 +183,7 @@ export function createMachineChecks(): Detector {
       if (end.checkFailure !== undefined) {
         report(finding('assertion', 'check', `check failed: ${end.checkFailure}`, { type: 'check', message: end.checkFailure }));
       }
-      taskEnds(t, report);
+      taskEnds(t, held, report);
     },
   };
 }
-
-export { F_SITE };

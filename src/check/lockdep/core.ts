@@ -22,7 +22,7 @@ import {
 import { LockClasses } from './classes.ts';
 import { DepGraph } from './dep-graph.ts';
 import type { ClassLine, DependencyStep, LockdepData, LockLine, UsageTrace } from './finding-data.ts';
-import { Contexts } from './held-locks.ts';
+import { Contexts } from '../held-locks.ts';
 import { Provenance } from './provenance.ts';
 import { USAGE_STATES, USAGE_STR } from './usage-bits.ts';
 
