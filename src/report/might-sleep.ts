@@ -1,7 +1,7 @@
 /** Reports of the atomic-context rules, in the shapes of kernel/sched/core.c, mutex-debug and KASAN. */
 import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
-import type { HeldLock, MightSleepData } from '../check/might-sleep.ts';
+import type { HeldLock, MightSleepData } from '../check/might-sleep/index.ts';
 import type { RenderContext } from './render-context.ts';
 import { banner, lockLine, taskId } from './format.ts';
 

@@ -5,7 +5,7 @@ import { createRaceDetector, RACES } from '../check/races/index.ts';
 import { renderKcsan } from '../report/kcsan.ts';
 import { createLockdep } from '../check/lockdep/index.ts';
 import { renderLockdep } from '../report/lockdep.ts';
-import { createMightSleep, MIGHT_SLEEP } from '../check/might-sleep.ts';
+import { createMightSleep, MIGHT_SLEEP } from '../check/might-sleep/index.ts';
 import { renderMightSleep } from '../report/might-sleep.ts';
 
 registerDetector(createRaceDetector);
