@@ -4,7 +4,7 @@
  * (so a worker that dies later loses nothing). In capture runs (replays of findings) it also
  * renders the report with call sites, and keeps the trials' events for traces.
  */
-import { EventLog, F_SITE } from '../machine/events.ts';
+import { type EventLog, F_SITE } from '../machine/events.ts';
 import type { Layout } from '../machine/layout.ts';
 import type { StringTable } from '../machine/strings.ts';
 import type { TrialObserver, BatchSummary } from '../machine/trial-loop.ts';
