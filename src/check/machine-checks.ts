@@ -7,7 +7,7 @@
 import { CTX_NAMES, F_A, F_CPU, F_FLAGS, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, Op } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
 import { HeldLocks, type HeldLock } from './held-locks.ts';
-import type { CpuSnapshot, Detector, EventRef, RawFinding, TrialInfo } from './detector.ts';
+import { findingKinds, type CpuSnapshot, type Detector, type EventRef, type RawFinding, type TrialInfo } from './detector.ts';
 
 export interface BlockedContext {
   cpu: number;
@@ -38,8 +38,11 @@ export type MachineData =
   | { type: 'mismatch' };
 
 export const MACHINE = 'machine';
+export const MACHINE_KINDS = findingKinds(['deadlock', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak']);
+type MachineKind = (typeof MACHINE_KINDS)[number];
+type MachineFinding = RawFinding<MachineData, MachineKind>;
 
-function finding(kind: RawFinding['kind'], signature: string, title: string, data: MachineData, extra: Partial<RawFinding> = {}): RawFinding {
+function finding(kind: MachineKind, signature: string, title: string, data: MachineData, extra: Partial<MachineFinding> = {}): MachineFinding {
   return { kind, signature, title, cpus: [], locks: [], refs: [], detector: MACHINE, data, ...extra };
 }
 
@@ -70,7 +73,7 @@ export function blockedContexts(cpus: CpuSnapshot[], trial: number): BlockedCont
   return out;
 }
 
-function deadlock(t: TrialInfo): RawFinding {
+function deadlock(t: TrialInfo): MachineFinding {
   const L = t.layout;
   // a kworker waiting for work is idle, not stuck
   const blocked = blockedContexts(t.end.cpus, t.index).filter((b) => L.objects[b.waitObj]?.kind !== 'workqueue');
@@ -95,7 +98,7 @@ function heldAtTaskEnd(t: TrialInfo, held: HeldLocks, cpu: number, pid: number, 
   return held.heldByTask(cpu, pid);
 }
 
-function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: RawFinding) => void): void {
+function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => void): void {
   const w = t.events.words;
   const L: Layout = t.layout;
   for (let i = 0; i < t.events.length; i++) {
@@ -146,7 +149,7 @@ function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: RawFinding) => void
   }
 }
 
-export function createMachineChecks(): Detector {
+export function createMachineChecks(): Detector<MachineData, MachineKind> {
   const held = new HeldLocks();
   return {
     name: MACHINE,

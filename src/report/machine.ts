@@ -68,8 +68,8 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
   return out;
 }
 
-export function renderMachine(f: RawFinding, ctx: RenderContext): string {
-  const d = f.data as MachineData;
+export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): string {
+  const d = f.data;
   const out = banner(f.title);
   switch (d.type) {
     case 'deadlock':

@@ -18,8 +18,8 @@ function contextLine(ctx: RenderContext, d: { cpu: number; pid: number; ctx: num
   return `CPU: ${d.cpu} PID: ${d.pid} Comm: ${comm(ctx, d.pid, d.cpu)}${inWhat}`;
 }
 
-export function renderMightSleep(f: RawFinding, ctx: RenderContext): string {
-  const d = f.data as MightSleepData;
+export function renderMightSleep(f: RawFinding<MightSleepData>, ctx: RenderContext): string {
+  const d = f.data;
   const out = banner(f.title);
   switch (d.type) {
     case 'sleep':

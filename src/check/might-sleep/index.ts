@@ -15,17 +15,17 @@ import type { Detector } from '../detector.ts';
 import { HeldLocks } from '../held-locks.ts';
 import { KFREE_STATUS } from './kfree-status.ts';
 import { MUTEX_OWNER } from './mutex-owner.ts';
-import { MIGHT_SLEEP, TrialScan, type AtomicRule, type AtomicRuleType } from './rule.ts';
+import { MIGHT_SLEEP, TrialScan, type AtomicRule, type AtomicRuleType, type MightSleepData, type MightSleepKind } from './rule.ts';
 import { SCHEDULING_WHILE_ATOMIC } from './scheduling-while-atomic.ts';
 import { SLEEP_IN_ATOMIC } from './sleep-in-atomic.ts';
 import { SPURIOUS_IRQ } from './spurious-irq.ts';
 
 export const RULES: readonly AtomicRuleType[] = [SLEEP_IN_ATOMIC, SCHEDULING_WHILE_ATOMIC, MUTEX_OWNER, KFREE_STATUS, SPURIOUS_IRQ];
 
-export { MIGHT_SLEEP, type MightSleepData } from './rule.ts';
+export { MIGHT_SLEEP, MIGHT_SLEEP_KINDS, type MightSleepData, type MightSleepFinding } from './rule.ts';
 export type { HeldLock } from '../held-locks.ts';
 
-export function createMightSleep(): Detector {
+export function createMightSleep(): Detector<MightSleepData, MightSleepKind> {
   // which rules (by index in RULES) read each op
   const readersOf = new Map<number, number[]>();
   RULES.forEach((r, k) => {

@@ -6,11 +6,12 @@
  */
 import { F_CPU, F_CTX, F_TID } from '../../machine/events.ts';
 import { siteText } from '../../machine/call-site.ts';
-import type { FindingKind } from '../finding-kinds.ts';
 import type { HeldLock, HeldLocks } from '../held-locks.ts';
-import type { EventRef, RawFinding, TrialInfo } from '../detector.ts';
+import { findingKinds, type EventRef, type RawFinding, type TrialInfo } from '../detector.ts';
 
 export const MIGHT_SLEEP = 'might-sleep';
+export const MIGHT_SLEEP_KINDS = findingKinds(['sleep-in-atomic', 'scheduling-while-atomic', 'bad-unlock-balance', 'exception', 'spurious-irq']);
+export type MightSleepKind = (typeof MIGHT_SLEEP_KINDS)[number];
 
 export interface Where {
   cpu: number;
@@ -29,12 +30,14 @@ export type MightSleepData =
   | (Where & { type: 'kfree'; double: boolean; handle: number; allocRef?: EventRef; freeRef?: EventRef })
   | { type: 'spurious'; irq: number; name: string; deliveries: number; cpus: number[] };
 
+export type MightSleepFinding = RawFinding<MightSleepData, MightSleepKind>;
+
 /** One trial as the rules see it. */
 export class TrialScan {
   constructor(
     readonly t: TrialInfo,
     readonly held: HeldLocks,
-    readonly report: (f: RawFinding) => void,
+    readonly report: (f: MightSleepFinding) => void,
   ) {}
 
   get w(): Int32Array {
@@ -50,7 +53,7 @@ export class TrialScan {
   }
 
   /** The CPU, locks and events a finding at event `seq` shows. */
-  shown(seq: number, x: Where): Partial<RawFinding> {
+  shown(seq: number, x: Where): Partial<MightSleepFinding> {
     return {
       cpus: [x.cpu],
       locks: x.held.map((h) => this.t.layout.objName(h.obj)),
@@ -59,7 +62,7 @@ export class TrialScan {
   }
 }
 
-export function finding(kind: FindingKind, signature: string, title: string, data: MightSleepData, extra: Partial<RawFinding>): RawFinding {
+export function finding(kind: MightSleepKind, signature: string, title: string, data: MightSleepData, extra: Partial<MightSleepFinding>): MightSleepFinding {
   return { kind, signature, title, cpus: [], locks: [], refs: [], detector: MIGHT_SLEEP, data, ...extra };
 }
 
