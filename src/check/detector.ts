@@ -7,7 +7,7 @@
 import type { FindingKind } from './finding-kinds.ts';
 import type { TrialInfo } from '../machine/trial-info.ts';
 
-export type { ContextSnapshot, HeldSnapshot, CpuSnapshot, TrialEnd, TrialInfo } from '../machine/trial-info.ts';
+export type { CpuSnapshot, TrialInfo } from '../machine/trial-info.ts';
 
 /** An event of some trial of the current run (or replay): where a site is looked up. */
 export interface EventRef {
