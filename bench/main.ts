@@ -7,9 +7,9 @@ import { explore, shutdown, stress } from '../src/index.ts';
 import { rawRingSwitchesPerSec } from './raw-ring.ts';
 import { fcSchedulerRunsPerSec } from './fc-scheduler.ts';
 import { cpuPool, shutdownMachines } from '../src/machine/machine.ts';
-import { stressSpinBench } from '../src/machine/stress-bench.ts';
-import { benchLockdep } from '../src/check/lockdep/bench-lockdep.ts';
-import { benchRaces } from '../src/check/races/bench-races.ts';
+import { stressSpinBench } from './stress-spin.ts';
+import { benchLockdep } from './lockdep.ts';
+import { benchRaces } from './races.ts';
 import { PAIRS } from './scenarios/stress-spin.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));

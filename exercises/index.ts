@@ -23,11 +23,6 @@ export interface Exercise {
   expect: FindingKind[];
 }
 
-export interface PendingExercise extends Exercise {
-  /** why it is not in the verified set yet */
-  reason: string;
-}
-
 const ex = (name: string, e: Omit<Exercise, 'name' | 'buggy' | 'fixed'>): Exercise => ({
   name,
   buggy: `exercises/${name}/buggy.ts`,
@@ -35,7 +30,7 @@ const ex = (name: string, e: Omit<Exercise, 'name' | 'buggy' | 'fixed'>): Exerci
   ...e,
 });
 
-const ALL: Exercise[] = [
+export const EXERCISES: Exercise[] = [
   ex('lost-update', {
     title: 'i++ on a shared counter vs atomic_t',
     rule: 'A plain increment is a load and a store. Data written by several CPUs needs a lock or an atomic read-modify-write.',
@@ -174,11 +169,3 @@ const ALL: Exercise[] = [
   }),
 ];
 
-/**
- * Exercises whose scenario needs what smpsim does not do yet, with the reason. They are
- * listed and can be run, but `--verify` leaves them out.
- */
-const PENDING_REASONS: Record<string, string> = {};
-
-export const EXERCISES: Exercise[] = ALL.filter((e) => !(e.name in PENDING_REASONS));
-export const PENDING: PendingExercise[] = ALL.filter((e) => e.name in PENDING_REASONS).map((e) => ({ ...e, reason: PENDING_REASONS[e.name]! }));

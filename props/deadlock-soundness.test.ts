@@ -8,7 +8,7 @@
 import { afterAll, describe, expect } from 'vitest';
 import { it, fc } from '@fast-check/vitest';
 import { explore, replay, shutdown } from '../src/index.ts';
-import { Ctx, EventLog, F_CPU, F_CTX, F_OBJ, Op } from '../src/machine/events.ts';
+import { Ctx, type EventLog, F_CPU, F_CTX, F_OBJ, Op } from '../src/machine/events.ts';
 import { TrialState } from '../src/machine/layout.ts';
 import { lockProgram, lockScenario } from './support/programs.ts';
 

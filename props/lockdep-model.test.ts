@@ -17,7 +17,7 @@ afterAll(() => shutdown());
  * (a trylock never waits, so it cannot close a cycle). A cycle in that order is a possible
  * deadlock.
  */
-export function orderHasCycle(p: LockProgram): boolean {
+function orderHasCycle(p: LockProgram): boolean {
   const edges = Array.from({ length: p.locks }, () => new Set<number>());
   for (const cpu of p.cpus) {
     for (const sec of cpu) {

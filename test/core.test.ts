@@ -113,7 +113,7 @@ export default scenario({
     );
     const { encodeToken } = await import('../src/sched/token.ts');
     let compared = 0;
-    let distinct = new Set<string>();
+    const distinct = new Set<string>();
     for (let seed = 1; seed <= 200; seed++) {
       // a random schedule: choices are taken modulo the options there are (lenient replay) …
       let x = seed;

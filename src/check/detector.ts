@@ -7,7 +7,7 @@
 import type { FindingKind } from './finding-kinds.ts';
 import type { TrialInfo } from '../machine/trial-info.ts';
 
-export type { ContextSnapshot, HeldSnapshot, CpuSnapshot, TrialEnd, TrialInfo } from '../machine/trial-info.ts';
+export type { CpuSnapshot, TrialInfo } from '../machine/trial-info.ts';
 
 /** An event of some trial of the current run (or replay): where a site is looked up. */
 export interface EventRef {
@@ -15,8 +15,12 @@ export interface EventRef {
   seq: number;
 }
 
-export interface RawFinding {
-  kind: FindingKind;
+/**
+ * A finding as a detector makes it. `D` is the data its renderer draws and `K` the kinds it may
+ * report; both default to "any" for code that only passes findings along.
+ */
+export interface RawFinding<D = unknown, K extends FindingKind = FindingKind> {
+  kind: K;
   /** Stable across trials and replays: equal signatures are one finding. */
   signature: string;
   /** First line of the report, e.g. "WARNING: possible circular locking dependency detected". */
@@ -30,12 +34,17 @@ export interface RawFinding {
    * A replay runs them, then the trial that made the finding.
    */
   priorSegments?: string[];
-  /** Which renderer in src/report/ draws it, and the data it draws. */
+  /** The name of the detector that made it, and the data its renderer draws. */
   detector: string;
-  data: unknown;
+  data: D;
 }
 
-export interface Detector {
+export interface Detector<D = unknown, K extends FindingKind = FindingKind> {
   readonly name: string;
-  onTrial(trial: TrialInfo, report: (f: RawFinding) => void): void;
+  onTrial(trial: TrialInfo, report: (f: RawFinding<D, K>) => void): void;
+}
+
+/** The finding kinds a detector reports, checked against the fixed vocabulary. */
+export function findingKinds<const K extends readonly FindingKind[]>(kinds: K): K {
+  return kinds;
 }

@@ -4,9 +4,10 @@
  * or handler throwing, a runaway trial, and tasks that return holding locks or with irqs off /
  * a preempt count left over.
  */
-import { Ctx, CTX_NAMES, F_A, F_CPU, F_CTX, F_FLAGS, F_OBJ, F_OP, F_PCOUNT, F_SITE, F_TID, EV_WORDS, EvFlag, Op } from '../machine/events.ts';
+import { CTX_NAMES, F_A, F_CPU, F_FLAGS, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, Op } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
-import type { CpuSnapshot, Detector, EventRef, RawFinding, TrialInfo } from './detector.ts';
+import { HeldLocks, type HeldLock } from './held-locks.ts';
+import { findingKinds, type CpuSnapshot, type Detector, type EventRef, type RawFinding, type TrialInfo } from './detector.ts';
 
 export interface BlockedContext {
   cpu: number;
@@ -17,9 +18,9 @@ export interface BlockedContext {
   waitObj: number;
   waitRef: EventRef;
   /** locks this context holds */
-  held: { obj: number; ref: EventRef }[];
+  held: HeldLock[];
   /** locks held by contexts it interrupted on the same CPU */
-  heldBelow: { obj: number; ref: EventRef }[];
+  heldBelow: HeldLock[];
   /** who holds what it waits for: "cpu1" or "cpu0 (the code it interrupted)" */
   holders: { cpu: number; depth: number; pid: number }[];
   depth: number;
@@ -32,13 +33,16 @@ export type MachineData =
   | { type: 'warn'; cpu: number; pid: number }
   | { type: 'exception'; message: string; cpu: number }
   | { type: 'step-limit'; events: number; cpu: number }
-  | { type: 'lock-held-at-exit'; cpu: number; pid: number; held: { obj: number; ref: EventRef }[] }
+  | { type: 'lock-held-at-exit'; cpu: number; pid: number; held: HeldLock[] }
   | { type: 'irq-state-leak'; cpu: number; pid: number; irqsOff: boolean; pcount: number }
   | { type: 'mismatch' };
 
 export const MACHINE = 'machine';
+export const MACHINE_KINDS = findingKinds(['deadlock', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak']);
+type MachineKind = (typeof MACHINE_KINDS)[number];
+type MachineFinding = RawFinding<MachineData, MachineKind>;
 
-function finding(kind: RawFinding['kind'], signature: string, title: string, data: MachineData, extra: Partial<RawFinding> = {}): RawFinding {
+function finding(kind: MachineKind, signature: string, title: string, data: MachineData, extra: Partial<MachineFinding> = {}): MachineFinding {
   return { kind, signature, title, cpus: [], locks: [], refs: [], detector: MACHINE, data, ...extra };
 }
 
@@ -69,7 +73,7 @@ export function blockedContexts(cpus: CpuSnapshot[], trial: number): BlockedCont
   return out;
 }
 
-function deadlock(t: TrialInfo): RawFinding {
+function deadlock(t: TrialInfo): MachineFinding {
   const L = t.layout;
   // a kworker waiting for work is idle, not stuck
   const blocked = blockedContexts(t.end.cpus, t.index).filter((b) => L.objects[b.waitObj]?.kind !== 'workqueue');
@@ -86,24 +90,15 @@ function deadlock(t: TrialInfo): RawFinding {
   });
 }
 
-/** Locks a task still held when it returned, from the events of its CPU's task context. */
-function heldAtTaskEnd(t: TrialInfo, cpu: number, endSeq: number): { obj: number; ref: EventRef }[] {
+/** Locks a task still held when it returned: the held-lock record just before its TASK_END. */
+function heldAtTaskEnd(t: TrialInfo, held: HeldLocks, cpu: number, pid: number, endSeq: number): HeldLock[] {
   const w = t.events.words;
-  const held: { obj: number; ref: EventRef }[] = [];
-  for (let i = 0; i < endSeq; i++) {
-    const at = i * EV_WORDS;
-    if (w[at + F_CPU] !== cpu || w[at + F_CTX] !== Ctx.TASK) continue;
-    const op = w[at + F_OP];
-    if (op === Op.LOCK_ACQUIRE) held.push({ obj: w[at + F_OBJ]!, ref: { trial: t.index, seq: i } });
-    else if (op === Op.LOCK_RELEASE) {
-      const k = held.map((h) => h.obj).lastIndexOf(w[at + F_OBJ]!);
-      if (k >= 0) held.splice(k, 1);
-    }
-  }
-  return held;
+  held.begin(t.layout, t.index);
+  for (let i = 0; i < endSeq; i++) held.follow(w, i * EV_WORDS, i);
+  return held.heldByTask(cpu, pid);
 }
 
-function taskEnds(t: TrialInfo, report: (f: RawFinding) => void): void {
+function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => void): void {
   const w = t.events.words;
   const L: Layout = t.layout;
   for (let i = 0; i < t.events.length; i++) {
@@ -125,15 +120,15 @@ function taskEnds(t: TrialInfo, report: (f: RawFinding) => void): void {
     const pid = w[at + F_TID]!;
     const name = L.taskName(pid);
     if (w[at + F_A]! > 0) {
-      const held = heldAtTaskEnd(t, cpu, i);
-      const names = held.map((h) => L.objName(h.obj));
+      const locks = heldAtTaskEnd(t, held, cpu, pid, i);
+      const names = locks.map((h) => L.objName(h.obj));
       report(
         finding('lock-held-at-exit', `lock-held-at-exit:${name}:${names.join(',')}`, 'WARNING: lock held when returning to user space!', {
           type: 'lock-held-at-exit',
           cpu,
           pid,
-          held,
-        }, { cpus: [cpu], locks: names, refs: [...held.map((h) => h.ref), { trial: t.index, seq: i }] }),
+          held: locks,
+        }, { cpus: [cpu], locks: names, refs: [...locks.map((h) => h.ref), { trial: t.index, seq: i }] }),
       );
       continue;
     }
@@ -154,7 +149,8 @@ function taskEnds(t: TrialInfo, report: (f: RawFinding) => void): void {
   }
 }
 
-export function createMachineChecks(): Detector {
+export function createMachineChecks(): Detector<MachineData, MachineKind> {
+  const held = new HeldLocks();
   return {
     name: MACHINE,
     onTrial(t, report) {
@@ -190,9 +186,7 @@ export function createMachineChecks(): Detector {
       if (end.checkFailure !== undefined) {
         report(finding('assertion', 'check', `check failed: ${end.checkFailure}`, { type: 'check', message: end.checkFailure }));
       }
-      taskEnds(t, report);
+      taskEnds(t, held, report);
     },
   };
 }
-
-export { F_SITE };

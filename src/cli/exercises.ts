@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXERCISES, PENDING, type Exercise } from '../../exercises/index.ts';
+import { EXERCISES, type Exercise } from '../../exercises/index.ts';
 import { explore } from '../run/explore.ts';
 import type { ExploreResult } from '../run/result.ts';
 import { UsageError } from '../run/options.ts';
@@ -27,7 +27,7 @@ function shown(path: string): string {
 }
 
 function find(name: string): Exercise {
-  const e = [...EXERCISES, ...PENDING].find((x) => x.name === name);
+  const e = EXERCISES.find((x) => x.name === name);
   if (!e) throw new UsageError(`no exercise "${name}" (smpsim exercises lists them)`);
   return e;
 }
@@ -41,9 +41,8 @@ function kindsOf(r: ExploreResult[]): Set<string> {
 }
 
 function list(out: Out): number {
-  const width = Math.max(...[...EXERCISES, ...PENDING].map((e) => e.name.length)) + 2;
+  const width = Math.max(...EXERCISES.map((e) => e.name.length)) + 2;
   for (const e of EXERCISES) out(`${e.name.padEnd(width)}${e.title}`);
-  for (const e of PENDING) out(`${e.name.padEnd(width)}${e.title} (pending: ${e.reason})`);
   out(`\nsmpsim exercises NAME runs the buggy variant; --fixed runs the fix; --verify checks every verdict.`);
   return EXIT_CLEAN;
 }
@@ -84,8 +83,7 @@ async function verify(out: Out): Promise<number> {
     v.lines.forEach((l) => out(l));
     if (!v.ok) failed++;
   }
-  for (const e of PENDING) out(`skip ${e.name}: pending (${e.reason})`);
-  out(`smpsim exercises --verify: ${EXERCISES.length - failed} of ${EXERCISES.length} exercises as expected${PENDING.length ? `, ${PENDING.length} pending` : ''}`);
+  out(`smpsim exercises --verify: ${EXERCISES.length - failed} of ${EXERCISES.length} exercises as expected`);
   return failed ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 

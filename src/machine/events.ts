@@ -65,7 +65,7 @@ export const HARDIRQ_MASK = 0xf0000;
 export const Op = {
   TASK_START: 1, //      a task begins (F_TID its pid)
   TASK_END: 2, //        a task returned (F_A = 1 if it threw)
-  LOCK_ACQUIRE: 3, //    a lock was taken (F_A LockFlag bits, subclass in bits 4-7; F_B its held slot, held-record.ts)
+  LOCK_ACQUIRE: 3, //    a lock was taken (F_A LockFlag bits, subclass in bits 4-7; F_B its held slot)
   LOCK_CONTENDED: 4, //  the lock is busy: the context now waits for it (lockdep validates here)
   LOCK_RELEASE: 5, //    a lock was released (F_A LockFlag bits; F_B the held slot it left)
   TRYLOCK_FAILED: 6, //  a trylock found the lock busy and returned 0

@@ -2,7 +2,7 @@
  * Locks, as one agent takes them: acquire (waiting, not enabled, while the lock is busy; a
  * sleeping lock's waiter blocks), trylock, release, waiting for an object without taking it,
  * and the agent's held-lock stack in its block of the buffer, the one record of what it holds
- * (held-record.ts reads it back from events). What a kind's words mean is its lock-words entry;
+ * (src/check/held-locks.ts reads it back from events). What a kind's words mean is its lock-words entry;
  * whether it has an owner, or sleeps, its entry in object-kinds.ts.
  */
 import { LockFlag, Op } from './events.ts';

@@ -10,7 +10,7 @@
  *
  * Code running in interrupt context is indented under its `<Interrupt>` line.
  */
-import { Ctx, EventLog, F_A, F_B, F_CPU, F_CTX, F_FN, F_OBJ, F_OP, KFN_NAMES, LockFlag, Op, OP_NAMES } from '../machine/events.ts';
+import { Ctx, type EventLog, F_A, F_B, F_CPU, F_CTX, F_FN, F_OBJ, KFN_NAMES, LockFlag, Op, OP_NAMES } from '../machine/events.ts';
 
 /** What the printer needs to name things: the scenario's layout provides it. */
 export interface InterleavingNames {

@@ -35,8 +35,8 @@ function position(ctx: RenderContext, name: string, a: RaceAccess): string {
   return `the ${ordinal(a.ordinal)} ${a.marked ? 'marked' : 'plain'} ${a.write ? 'write' : 'read'} to ${name} by ${by}`;
 }
 
-export function renderKcsan(f: RawFinding, ctx: RenderContext): string {
-  const d = f.data as RaceData;
+export function renderKcsan(f: RawFinding<RaceData>, ctx: RenderContext): string {
+  const d = f.data;
   const name = ctx.layout.objName(d.obj);
   const out = [RULE, f.title, ''];
   for (const a of d.accesses) {

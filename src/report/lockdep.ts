@@ -17,7 +17,7 @@ import type {
   LockLine,
 } from '../check/lockdep/finding-data.ts';
 import { banner, taskId } from './format.ts';
-import type { RenderContext, Renderer } from './render-context.ts';
+import type { RenderContext } from './render-context.ts';
 
 class Printk {
   private out = '';
@@ -240,8 +240,8 @@ class LockdepPrinter {
   }
 }
 
-export const renderLockdep: Renderer = (finding: RawFinding, ctx: RenderContext): string => {
+export function renderLockdep(finding: RawFinding<LockdepData>, ctx: RenderContext): string {
   const printer = new LockdepPrinter(ctx);
-  printer.draw(finding.data as LockdepData);
+  printer.draw(finding.data);
   return [...banner(finding.title), ...printer.p.lines()].join('\n');
-};
+}

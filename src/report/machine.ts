@@ -47,7 +47,7 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
   const steps: { seq: number; col: number; text: string; irq: boolean }[] = [];
   const seen = new Set<number>();
   for (const b of blocked) {
-    const col = keys.indexOf(keyOf(b)) >= 0 ? keys.indexOf(keyOf(b)) : 0;
+    const col = Math.max(keys.indexOf(keyOf(b)), 0);
     const waitText = ctx.layout.objects[b.waitObj]?.kind === 'work' ? `flush_work(${ctx.layout.objName(b.waitObj)});` : `lock(${ctx.layout.objName(b.waitObj)});`;
     for (const h of b.heldBelow) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: false });
     for (const h of b.held) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: b.kind !== Ctx.TASK });
@@ -68,8 +68,8 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
   return out;
 }
 
-export function renderMachine(f: RawFinding, ctx: RenderContext): string {
-  const d = f.data as MachineData;
+export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): string {
+  const d = f.data;
   const out = banner(f.title);
   switch (d.type) {
     case 'deadlock':

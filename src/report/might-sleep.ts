@@ -1,7 +1,7 @@
 /** Reports of the atomic-context rules, in the shapes of kernel/sched/core.c, mutex-debug and KASAN. */
 import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
-import type { HeldLock, MightSleepData } from '../check/might-sleep.ts';
+import type { HeldLock, MightSleepData } from '../check/might-sleep/index.ts';
 import type { RenderContext } from './render-context.ts';
 import { banner, lockLine, taskId } from './format.ts';
 
@@ -18,8 +18,8 @@ function contextLine(ctx: RenderContext, d: { cpu: number; pid: number; ctx: num
   return `CPU: ${d.cpu} PID: ${d.pid} Comm: ${comm(ctx, d.pid, d.cpu)}${inWhat}`;
 }
 
-export function renderMightSleep(f: RawFinding, ctx: RenderContext): string {
-  const d = f.data as MightSleepData;
+export function renderMightSleep(f: RawFinding<MightSleepData>, ctx: RenderContext): string {
+  const d = f.data;
   const out = banner(f.title);
   switch (d.type) {
     case 'sleep':

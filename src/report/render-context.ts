@@ -19,4 +19,5 @@ export interface RenderContext {
   taskName(pid: number): string;
 }
 
-export type Renderer = (finding: RawFinding, ctx: RenderContext) => string;
+/** Draws the body of one detector's findings (banner and details, not the replay line). */
+export type Renderer<D = unknown> = (finding: RawFinding<D>, ctx: RenderContext) => string;

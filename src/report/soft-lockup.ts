@@ -91,7 +91,7 @@ function interleaving(L: Layout, lockup: Lockup): string[] {
   }
   const headers = Array.from({ length: L.ncpus }, (_, c) => `CPU${c}`);
   const shown = rows.slice(-MAX_ROWS);
-  const out = [' The interleaving, as far as the event log shows' + (rows.length > shown.length ? ` (its last ${shown.length} lock events):` : ':'), ''];
+  const out = [` The interleaving, as far as the event log shows${rows.length > shown.length ? ` (its last ${shown.length} lock events):` : ':'}`, ''];
   return [...out, ...scenarioTable(headers, shown)];
 }
 

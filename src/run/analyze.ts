@@ -4,18 +4,17 @@
  * (so a worker that dies later loses nothing). In capture runs (replays of findings) it also
  * renders the report with call sites, and keeps the trials' events for traces.
  */
-import { EventLog, F_SITE } from '../machine/events.ts';
+import { type EventLog, F_SITE } from '../machine/events.ts';
 import type { Layout } from '../machine/layout.ts';
 import type { StringTable } from '../machine/strings.ts';
 import type { TrialObserver, BatchSummary } from '../machine/trial-loop.ts';
 import type { BatchTask, CloserResult, FindingMessage, KeptTrial } from './batch-task.ts';
 import { siteText } from '../machine/call-site.ts';
 import type { EventRef, RawFinding, TrialInfo } from '../check/detector.ts';
-import { createDetectors } from '../check/index.ts';
 import { renderReport } from '../report/index.ts';
 import type { RenderContext } from '../report/render-context.ts';
 import { encodeToken } from '../sched/token.ts';
-import './detectors.ts';
+import { createDetectors } from './detectors.ts';
 
 export class Analyzer implements TrialObserver {
   private readonly detectors = createDetectors();
@@ -42,14 +41,14 @@ export class Analyzer implements TrialObserver {
       }
     }
     if (!this.task.detectors) return;
-    for (const d of this.detectors) d.onTrial(t, (f) => this.report(t, f));
+    for (const d of this.detectors) d.onTrial(t, (f, render) => this.report(t, f, render));
   }
 
   private runTrial(index: number): number {
     return this.task.plan.trialNumbers?.[index] ?? this.task.plan.firstTrial + index;
   }
 
-  private report(t: TrialInfo, f: RawFinding): void {
+  private report(t: TrialInfo, f: RawFinding, render: (ctx: RenderContext) => string): void {
     this.counts[f.signature] = (this.counts[f.signature] ?? 0) + 1;
     if (this.seen.has(f.signature)) return;
     this.seen.add(f.signature);
@@ -57,7 +56,7 @@ export class Analyzer implements TrialObserver {
     const msg: FindingMessage = { type: 'finding', finding: f, replay, trial: this.runTrial(t.index) };
     if (this.task.capture) {
       const ctx = this.renderContext();
-      msg.report = renderReport(f, ctx, replay);
+      msg.report = renderReport(render(ctx), ctx, replay);
       msg.sites = [...new Set(f.refs.map((r) => ctx.site(r)).filter((s) => s !== '?'))];
     }
     this.task.port?.postMessage(msg);

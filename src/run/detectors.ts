@@ -1,18 +1,66 @@
-/** Wires the detectors and their renderers into every run (imported for its effect). */
-import { registerDetector } from '../check/index.ts';
-import { registerRenderer } from '../report/index.ts';
+/**
+ * DETECTORS: every detector a run uses, each with the finding kinds it reports and the renderer
+ * that draws its findings. A new detector is its module under src/check, its renderer under
+ * src/report, and one entry here; the entry ties the detector's data type to its renderer's, so
+ * no renderer casts what it draws.
+ *
+ * Order is the order detectors see each trial (and so the order findings of one trial are made).
+ */
+import type { Detector, RawFinding, TrialInfo } from '../check/detector.ts';
+import type { FindingKind } from '../check/finding-kinds.ts';
+import { createMachineChecks, MACHINE, MACHINE_KINDS } from '../check/machine-checks.ts';
 import { createRaceDetector, RACES } from '../check/races/index.ts';
+import { createLockdep, LOCKDEP, LOCKDEP_KINDS } from '../check/lockdep/index.ts';
+import { createMightSleep, MIGHT_SLEEP, MIGHT_SLEEP_KINDS } from '../check/might-sleep/index.ts';
+import type { RenderContext } from '../report/render-context.ts';
+import { renderMachine } from '../report/machine.ts';
 import { renderKcsan } from '../report/kcsan.ts';
-import { createLockdep } from '../check/lockdep/index.ts';
 import { renderLockdep } from '../report/lockdep.ts';
-import { createMightSleep, MIGHT_SLEEP } from '../check/might-sleep.ts';
 import { renderMightSleep } from '../report/might-sleep.ts';
 
-registerDetector(createRaceDetector);
-registerRenderer(RACES, renderKcsan);
-registerDetector(createLockdep);
-registerRenderer('lockdep', renderLockdep);
-registerDetector(createMightSleep);
-registerRenderer(MIGHT_SLEEP, renderMightSleep);
+export interface DetectorEntry<D, K extends FindingKind> {
+  /** RawFinding.detector of its findings */
+  readonly name: string;
+  readonly kinds: readonly K[];
+  /** a fresh instance per run or replay (lockdep's graph lives as long as it) */
+  create(): Detector<D, K>;
+  render(finding: RawFinding<D, K>, ctx: RenderContext): string;
+}
 
-export {};
+/** A detector of a run, its finding handed over with the drawing that belongs to it. */
+export interface RunDetector {
+  readonly name: string;
+  onTrial(trial: TrialInfo, report: (f: RawFinding, render: (ctx: RenderContext) => string) => void): void;
+}
+
+/** A table row whose data type is known only inside it. */
+export interface DetectorRow {
+  readonly name: string;
+  readonly kinds: readonly FindingKind[];
+  start(): RunDetector;
+}
+
+function row<D, K extends FindingKind>(e: DetectorEntry<D, K>): DetectorRow {
+  return {
+    name: e.name,
+    kinds: e.kinds,
+    start() {
+      const d = e.create();
+      return {
+        name: e.name,
+        onTrial: (t, report) => d.onTrial(t, (f) => report(f, (ctx) => e.render(f, ctx))),
+      };
+    },
+  };
+}
+
+export const DETECTORS: readonly DetectorRow[] = [
+  row({ name: MACHINE, kinds: MACHINE_KINDS, create: createMachineChecks, render: renderMachine }),
+  row({ name: RACES, kinds: ['data-race'], create: createRaceDetector, render: renderKcsan }),
+  row({ name: LOCKDEP, kinds: LOCKDEP_KINDS, create: createLockdep, render: renderLockdep }),
+  row({ name: MIGHT_SLEEP, kinds: MIGHT_SLEEP_KINDS, create: createMightSleep, render: renderMightSleep }),
+];
+
+export function createDetectors(): RunDetector[] {
+  return DETECTORS.map((d) => d.start());
+}

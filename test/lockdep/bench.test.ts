@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { benchLockdep } from '../../src/check/lockdep/bench-lockdep.ts';
+import { benchLockdep } from '../../bench/lockdep.ts';
 
 // The figure itself comes from the bench script; this only keeps the helper working (it
 // throws if its synthetic log ever makes a finding).

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Op } from '../../src/machine/events.ts';
-import { decl, layoutOf } from './event-builder.ts';
+import { decl, layoutOf } from '../support/event-builder.ts';
 import { LockdepRun, lines } from './harness.ts';
 
 const abc = () => layoutOf({ a: decl('spinlock'), b: decl('spinlock'), c: decl('spinlock') });

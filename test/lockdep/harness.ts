@@ -2,16 +2,16 @@
  * Runs built event logs through a lockdep detector as trials of one run, keeping each trial's
  * site table so that reports can be rendered as a user would see them.
  */
-import type { Detector, RawFinding, TrialInfo } from '../../src/check/detector.ts';
-import { createLockdep } from '../../src/check/lockdep/index.ts';
+import type { Detector, TrialInfo } from '../../src/check/detector.ts';
+import { createLockdep, type LockdepFinding } from '../../src/check/lockdep/index.ts';
 import { F_SITE, type EventLog } from '../../src/machine/events.ts';
 import { TrialState, type Layout } from '../../src/machine/layout.ts';
 import { renderLockdep } from '../../src/report/lockdep.ts';
 import type { RenderContext } from '../../src/report/render-context.ts';
-import { EventBuilder, type BuiltTrial } from './event-builder.ts';
+import { EventBuilder, type BuiltTrial } from '../support/event-builder.ts';
 
 export class LockdepRun {
-  readonly findings: RawFinding[] = [];
+  readonly findings: LockdepFinding[] = [];
   readonly trials: BuiltTrial[] = [];
   /** trial index of each segment() call, to check they are built only when needed */
   readonly segmentCalls: number[] = [];
@@ -20,7 +20,7 @@ export class LockdepRun {
 
   constructor(
     readonly layout: Layout,
-    readonly detector: Detector = createLockdep(),
+    readonly detector: Detector<LockdepFinding['data'], LockdepFinding['kind']> = createLockdep(),
   ) {
     this.ctx = {
       layout,
@@ -36,16 +36,16 @@ export class LockdepRun {
   }
 
   /** Run one trial whose events `build` writes; returns the findings it made. */
-  trial(build: (b: EventBuilder) => void): RawFinding[] {
+  trial(build: (b: EventBuilder) => void): LockdepFinding[] {
     const b = new EventBuilder(this.layout);
     build(b);
     return this.run(b.build());
   }
 
-  run(t: BuiltTrial): RawFinding[] {
+  run(t: BuiltTrial): LockdepFinding[] {
     const index = this.trials.length;
     this.trials.push(t);
-    const made: RawFinding[] = [];
+    const made: LockdepFinding[] = [];
     const info: TrialInfo = {
       index,
       layout: this.layout,
@@ -62,8 +62,7 @@ export class LockdepRun {
     return made;
   }
 
-
-  render(f: RawFinding): string {
+  render(f: LockdepFinding): string {
     return renderLockdep(f, this.ctx);
   }
 }

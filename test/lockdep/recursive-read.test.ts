@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decl, layoutOf, type EventBuilder } from './event-builder.ts';
+import { decl, layoutOf, type EventBuilder } from '../support/event-builder.ts';
 import { LockdepRun } from './harness.ts';
 
 /*

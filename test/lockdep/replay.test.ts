@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { RawFinding } from '../../src/check/detector.ts';
-import { decl, layoutOf, type EventBuilder } from './event-builder.ts';
+import type { LockdepFinding } from '../../src/check/lockdep/index.ts';
+import { decl, layoutOf, type EventBuilder } from '../support/event-builder.ts';
 import { LockdepRun } from './harness.ts';
 
 const layout = () => layoutOf({ a: decl('spinlock'), b: decl('spinlock'), c: decl('spinlock'), d: decl('spinlock') });
@@ -18,7 +18,7 @@ const TRIALS: ((b: EventBuilder) => void)[] = [
 ];
 
 /** Replay as the run layer does: the prior segments' trials, then the finding's own. */
-function replay(original: LockdepRun, f: RawFinding, findingTrial: number): RawFinding | undefined {
+function replay(original: LockdepRun, f: LockdepFinding, findingTrial: number): LockdepFinding | undefined {
   const run = new LockdepRun(original.layout);
   for (const seg of f.priorSegments ?? []) run.run(original.trials[Number(seg.slice(3))]!);
   const made = run.run(original.trials[findingTrial]!);
@@ -30,7 +30,7 @@ function replay(original: LockdepRun, f: RawFinding, findingTrial: number): RawF
 describe('replay of a finding from its prior segments', () => {
   test('every finding comes back with identical text', () => {
     const run = new LockdepRun(layout());
-    const made: [RawFinding, number][] = [];
+    const made: [LockdepFinding, number][] = [];
     TRIALS.forEach((t, i) => run.trial(t).forEach((f) => made.push([f, i])));
     expect(made.map(([f]) => f.signature)).toEqual([
       'circular-dependency:a -> b -> c -> d',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decl, layoutOf } from './event-builder.ts';
+import { decl, layoutOf } from '../support/event-builder.ts';
 import { LockdepRun, lines } from './harness.ts';
 
 describe('bad unlock balance', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { usageChars } from '../../src/check/lockdep/usage-bits.ts';
-import { decl, layoutOf } from './event-builder.ts';
+import { decl, layoutOf } from '../support/event-builder.ts';
 import { oneCpuScenario } from './expected.ts';
 import { LockdepRun, lines } from './harness.ts';
 

@@ -4,8 +4,7 @@
  * processed (the kernel's `current` plus its irq state). Also the helpers every report uses:
  * lock lines, the held-lock list, the irq-state stamp, and de-duplicated emission.
  */
-import type { EventRef, RawFinding, TrialInfo } from '../detector.ts';
-import type { FindingKind } from '../finding-kinds.ts';
+import type { EventRef, TrialInfo } from '../detector.ts';
 import {
   Ctx,
   EvFlag,
@@ -21,13 +20,13 @@ import {
 } from '../../machine/events.ts';
 import { LockClasses } from './classes.ts';
 import { DepGraph } from './dep-graph.ts';
-import type { ClassLine, DependencyStep, LockdepData, LockLine, UsageTrace } from './finding-data.ts';
-import { Contexts } from './held-locks.ts';
+import { LOCKDEP, type ClassLine, type DependencyStep, type LockdepData, type LockdepFinding, type LockdepKind, type LockLine, type UsageTrace } from './finding-data.ts';
+import { Contexts } from '../held-locks.ts';
 import { Provenance } from './provenance.ts';
 import { USAGE_STATES, USAGE_STR } from './usage-bits.ts';
 
 export interface LockdepReport {
-  kind: FindingKind;
+  kind: LockdepKind;
   signature: string;
   title: string;
   locks: string[];
@@ -45,7 +44,7 @@ export class LockdepCore {
   readonly prov = new Provenance();
   readonly contexts = new Contexts();
   private readonly reported = new Set<string>();
-  private sink: (f: RawFinding) => void = () => {};
+  private sink: (f: LockdepFinding) => void = () => {};
 
   // The event being processed.
   seq = 0;
@@ -57,7 +56,7 @@ export class LockdepCore {
   /** lockdep_hardirqs_enabled() as the checks see it (off while local_irq_enable marks locks) */
   hardirqsEnabled = 1;
 
-  beginTrial(trial: TrialInfo, report: (f: RawFinding) => void): void {
+  beginTrial(trial: TrialInfo, report: (f: LockdepFinding) => void): void {
     this.sink = report;
     this.prov.begin(trial);
     this.classes.bind(trial.layout);
@@ -178,7 +177,7 @@ export class LockdepCore {
       locks: r.locks,
       refs: uniqueRefs(r.refs),
       priorSegments: this.prov.priorSegments(r.trials),
-      detector: 'lockdep',
+      detector: LOCKDEP,
       data: r.data,
     });
   }

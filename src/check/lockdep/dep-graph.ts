@@ -37,9 +37,6 @@ export function depBackwards(dep: number): number {
 export function stateClass(state: number): number {
   return state >> 1;
 }
-export function stateOnlyXr(state: number): boolean {
-  return (state & 1) === 1;
-}
 
 export type StateMatch = (cls: number, onlyXr: boolean) => boolean;
 

@@ -8,7 +8,7 @@
 import type { LockdepCore } from './core.ts';
 import { depBit, stateClass } from './dep-graph.ts';
 import { TITLES } from './finding-data.ts';
-import type { HeldStack } from './held-locks.ts';
+import type { HeldStack } from '../held-locks.ts';
 import { irqScenario, markUsage } from './usage-checks.ts';
 import {
   exclusiveMask,

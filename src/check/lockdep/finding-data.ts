@@ -4,7 +4,17 @@
  * kernel prints them as they were at that moment); call sites stay EventRefs, resolved by the
  * render context. Plain data, so findings can cross threads.
  */
-import type { EventRef } from '../detector.ts';
+import { findingKinds, type EventRef, type RawFinding } from '../detector.ts';
+
+export const LOCKDEP = 'lockdep';
+export const LOCKDEP_KINDS = findingKinds([
+  'circular-dependency',
+  'recursive-locking',
+  'inconsistent-lock-state',
+  'irq-lock-inversion',
+  'bad-unlock-balance',
+]);
+export type LockdepKind = (typeof LOCKDEP_KINDS)[number];
 
 /** A lock as print_lock() shows it: `(name){usage}, at: site`. */
 export interface LockLine {
@@ -128,6 +138,8 @@ export type LockdepData =
   | InversionData
   | BadIrqDependencyData
   | UnlockImbalanceData;
+
+export type LockdepFinding = RawFinding<LockdepData, LockdepKind>;
 
 export const TITLES = {
   circular: 'WARNING: possible circular locking dependency detected',

@@ -4,10 +4,11 @@
  * across all trials of a run, whether or not the deadly interleaving ever happened.
  */
 import type { Detector } from '../detector.ts';
+import type { LockdepData, LockdepKind } from './finding-data.ts';
 import { LockdepDetector } from './lockdep-detector.ts';
 
-export type { LockdepData } from './finding-data.ts';
+export { LOCKDEP, LOCKDEP_KINDS, type LockdepData, type LockdepFinding } from './finding-data.ts';
 
-export function createLockdep(): Detector {
+export function createLockdep(): Detector<LockdepData, LockdepKind> {
   return new LockdepDetector();
 }

@@ -7,7 +7,8 @@
  * kernel's lock_acquire runs before spinning), else LOCK_ACQUIRE. The lock is pushed on the
  * held stack at LOCK_ACQUIRE.
  */
-import type { Detector, RawFinding, TrialInfo } from '../detector.ts';
+import type { Detector, TrialInfo } from '../detector.ts';
+import { LOCKDEP, type LockdepData, type LockdepFinding, type LockdepKind } from './finding-data.ts';
 import {
   Ctx,
   EV_WORDS,
@@ -31,11 +32,11 @@ import { releaseLock } from './release.ts';
 import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ } from './usage-bits.ts';
 import { markHeldLocks } from './usage-checks.ts';
 
-export class LockdepDetector implements Detector {
-  readonly name = 'lockdep';
+export class LockdepDetector implements Detector<LockdepData, LockdepKind> {
+  readonly name = LOCKDEP;
   private readonly core = new LockdepCore();
 
-  onTrial(trial: TrialInfo, report: (f: RawFinding) => void): void {
+  onTrial(trial: TrialInfo, report: (f: LockdepFinding) => void): void {
     const core = this.core;
     core.beginTrial(trial, report);
     const classes = core.classes;

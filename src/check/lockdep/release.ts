@@ -6,7 +6,7 @@
  */
 import type { LockdepCore } from './core.ts';
 import { TITLES } from './finding-data.ts';
-import type { HeldStack } from './held-locks.ts';
+import type { HeldStack } from '../held-locks.ts';
 
 export function releaseLock(core: LockdepCore, stack: HeldStack, obj: number): void {
   const i = stack.find(obj);

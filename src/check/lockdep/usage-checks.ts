@@ -8,7 +8,7 @@
 import type { LockdepCore } from './core.ts';
 import { stateClass } from './dep-graph.ts';
 import { TITLES, type IrqScenario } from './finding-data.ts';
-import type { HeldStack } from './held-locks.ts';
+import type { HeldStack } from '../held-locks.ts';
 import {
   ENABLED_HARDIRQ,
   ENABLED_SOFTIRQ,

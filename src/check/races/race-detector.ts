@@ -9,7 +9,7 @@
  * atomics (value-returning RMW: a full barrier, and acquire/release on the atomic itself);
  * smp_store_release → an smp_load_acquire reading it; smp_wmb/smp_mb before a write → a read
  * of it followed by smp_rmb/smp_mb; an irq line's handler exit → its next entry; a task's end →
- * what its CPU runs afterwards; raise_softirq/tasklet_schedule → the softirq run (MARK events).
+ * what its CPU runs afterwards; raise_softirq/tasklet_schedule/schedule_work → the run.
  * Plain atomic_set/atomic_read/atomic_inc order nothing.
  *
  * An interrupt handler and the code it interrupted on the same CPU are concurrent, except for
@@ -63,13 +63,13 @@ const workKey = (obj: number): number => 16 + (obj % (SOFT_KEYS - 16));
 /** the softirq tasklets run from */
 const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
 
-
 /** the innermost-context priority: who can interrupt whom on one CPU */
 const PRIO = [0, 2, 1]; // task, hardirq, softirq
 
-type Report = (f: RawFinding) => void;
+type RaceFinding = RawFinding<RaceData, 'data-race'>;
+type Report = (f: RaceFinding) => void;
 
-export class RaceDetector implements Detector {
+export class RaceDetector implements Detector<RaceData, 'data-race'> {
   readonly name = RACES;
   private s: RaceState | undefined;
   private t!: TrialInfo;
@@ -78,7 +78,7 @@ export class RaceDetector implements Detector {
   /** signatures reported in this trial (one finding per pair per trial) */
   private readonly inTrial = new Set<number>();
   /** findings made so far by pair key: a pair seen again is re-reported without rebuilding it */
-  private readonly known = new Map<number, RawFinding>();
+  private readonly known = new Map<number, RaceFinding>();
 
   onTrial(t: TrialInfo, report: Report): void {
     if (!this.s || this.s.L !== t.layout) this.s = new RaceState(t.layout);
@@ -334,7 +334,7 @@ export class RaceDetector implements Detector {
     const obj = L.objects[o];
     const signature = `data-race:${obj?.key ?? o}:${halves.join('|')}`;
     const data: RaceData = { obj: o, accesses: [a, b] };
-    const finding: RawFinding = {
+    const finding: RaceFinding = {
       kind: 'data-race',
       signature,
       title: `BUG: KCSAN: data-race in ${[a.fn, b.fn].sort().join(' / ')}`,
@@ -377,6 +377,6 @@ export function position(a: RaceAccess): string {
   return `${CTX_NAMES[a.ctx]}${a.cpu}:${a.marked ? 'marked-' : ''}${a.write ? 'write' : 'read'}#${a.ordinal}`;
 }
 
-export function createRaceDetector(): Detector {
+export function createRaceDetector(): Detector<RaceData, 'data-race'> {
   return new RaceDetector();
 }

@@ -5,8 +5,8 @@
  * detector instance trial after trial. After the first trial everything is known, which is the
  * steady state of a long run: this measures the per-event cost in the hot loop.
  */
-import type { TrialInfo } from '../detector.ts';
-import type { ObjectDecl } from '../../machine/declarations.ts';
+import type { TrialInfo } from '../src/check/detector.ts';
+import type { ObjectDecl } from '../src/machine/declarations.ts';
 import {
   Ctx,
   EV_WORDS,
@@ -24,9 +24,9 @@ import {
   HARDIRQ_OFFSET,
   LockFlag,
   Op,
-} from '../../machine/events.ts';
-import { FIRST_PID, Layout, TrialState } from '../../machine/layout.ts';
-import { createLockdep } from './index.ts';
+} from '../src/machine/events.ts';
+import { FIRST_PID, Layout, TrialState } from '../src/machine/layout.ts';
+import { createLockdep } from '../src/check/lockdep/index.ts';
 
 const PAIRS_PER_CPU = 200;
 

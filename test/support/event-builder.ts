@@ -186,14 +186,6 @@ export class EventBuilder {
 
   // ---- contexts ----
 
-  taskStart(): this {
-    return this.emit(Op.TASK_START, -1, 0, 0, 'task');
-  }
-
-  taskEnd(): this {
-    return this.emit(Op.TASK_END, -1, 0, 0, 'task');
-  }
-
   /** Run `body` as the handler of irq line `line` nested on the current CPU. */
   irq(line: number, body: () => void): this {
     const s = this.state;

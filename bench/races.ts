@@ -3,11 +3,11 @@
  * lock around plain read-modify-writes of a shared cell, bumping an atomic and polling a flag
  * with READ_ONCE, with an interrupt now and then. Returns events handled per second.
  */
-import { Ctx, EV_WORDS, EventLog, F_A, F_B, F_CPU, F_CTX, F_FN, F_OBJ, F_OP, F_SEQ, F_TID, Op, kfn } from '../../machine/events.ts';
-import { FIRST_PID, Layout, TrialState } from '../../machine/layout.ts';
-import type { ObjectDecl, ScenarioDef } from '../../machine/declarations.ts';
-import type { TrialInfo } from '../detector.ts';
-import { RaceDetector } from './race-detector.ts';
+import { Ctx, EV_WORDS, EventLog, F_A, F_B, F_CPU, F_CTX, F_FN, F_OBJ, F_OP, F_SEQ, F_TID, Op, kfn } from '../src/machine/events.ts';
+import { FIRST_PID, Layout, TrialState } from '../src/machine/layout.ts';
+import type { ObjectDecl, ScenarioDef } from '../src/machine/declarations.ts';
+import type { TrialInfo } from '../src/check/detector.ts';
+import { RaceDetector } from '../src/check/races/race-detector.ts';
 
 const decl = (kind: ObjectDecl['kind']): ObjectDecl => ({ __smpsim: 'decl', kind, init: 0, count: 1, array: false });
 

@@ -1,4 +1,8 @@
 /**
+ * The one reader of the held-lock record for every detector: it rebuilds, from the events, the
+ * held-lock stack of each context. Lockdep drives it itself (it validates between finding the
+ * stack and pushing on it); the other detectors let `follow` do everything.
+ *
  * Held-lock stacks, one per context. A task's stack follows the task (its pid), so tasks
  * sharing a CPU keep theirs apart; hardirq and softirq handlers nest on the interrupted task's
  * CPU and get a fresh stack per activation, like the kernel's irq_context boundary inside
@@ -6,8 +10,17 @@
  *
  * Storage is typed arrays reused across trials; nothing is allocated per event.
  */
-import { Ctx } from '../../machine/events.ts';
-import { HELD_MAX } from '../../machine/capacities.ts';
+import { Ctx, F_CPU, F_CTX, F_OBJ, F_OP, F_TID, Op } from '../machine/events.ts';
+import { HELD_MAX } from '../machine/capacities.ts';
+import type { Layout } from '../machine/layout.ts';
+import type { EventRef } from './detector.ts';
+import { lockTypeOf } from './lockdep/lock-types.ts';
+
+/** A lock some context holds, and the event that took it. */
+export interface HeldLock {
+  obj: number;
+  ref: EventRef;
+}
 
 export class HeldStack {
   n = 0;
@@ -141,6 +154,80 @@ export class Contexts {
   chain(cpu: number, pid: number): HeldStack[] {
     const out: HeldStack[] = [];
     this.fillChain(cpu, pid, out);
+    return out;
+  }
+}
+
+/**
+ * Whether a lock goes on a held-lock stack: only locks with an owner do (a counting semaphore,
+ * released by whoever calls up(), is on nobody's stack, as in the kernel).
+ */
+export function isHeldKind(L: Layout, obj: number): boolean {
+  const info = L.objects[obj];
+  return info !== undefined && lockTypeOf(info.kind).validated;
+}
+
+/** Held locks of every context of a trial, rebuilt event by event (storage reused across trials). */
+export class HeldLocks {
+  readonly contexts = new Contexts();
+  private readonly chainBuf: HeldStack[] = [];
+  private L: Layout | undefined;
+  private trial = -1;
+
+  /** A trial starts on a fresh machine: nothing is held. */
+  begin(L: Layout, trial: number): void {
+    this.L = L;
+    this.trial = trial;
+    this.contexts.reset(L.ncpus);
+  }
+
+  /** Apply event `seq` (at word offset `o` of `w`): acquisitions, releases, irq entry and exit. */
+  follow(w: Int32Array, o: number, seq: number): void {
+    switch (w[o + F_OP]) {
+      case Op.LOCK_ACQUIRE: {
+        const obj = w[o + F_OBJ]!;
+        if (this.L && isHeldKind(this.L, obj)) this.contexts.current(w[o + F_CPU]!, w[o + F_CTX]!, w[o + F_TID]!).push(obj, -1, 0, 0, seq);
+        break;
+      }
+      case Op.LOCK_RELEASE: {
+        const obj = w[o + F_OBJ]!;
+        if (!this.L || !isHeldKind(this.L, obj)) break;
+        const stack = this.contexts.current(w[o + F_CPU]!, w[o + F_CTX]!, w[o + F_TID]!);
+        const i = stack.find(obj);
+        if (i >= 0) stack.removeAt(i);
+        break;
+      }
+      case Op.IRQ_ENTER:
+        this.contexts.enter(w[o + F_CPU]!, Ctx.HARDIRQ);
+        break;
+      case Op.SOFTIRQ_ENTER:
+        this.contexts.enter(w[o + F_CPU]!, Ctx.SOFTIRQ);
+        break;
+      case Op.IRQ_EXIT:
+      case Op.SOFTIRQ_EXIT:
+        this.contexts.exit(w[o + F_CPU]!);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** What the task running on `cpu` holds, with the interrupts nested on it, outermost first. */
+  heldBy(cpu: number, pid: number): HeldLock[] {
+    const out: HeldLock[] = [];
+    const n = this.contexts.fillChain(cpu, pid, this.chainBuf);
+    for (let k = 0; k < n; k++) {
+      const s = this.chainBuf[k]!;
+      for (let i = 0; i < s.n; i++) out.push({ obj: s.obj[i]!, ref: { trial: this.trial, seq: s.seq[i]! } });
+    }
+    return out;
+  }
+
+  /** What the task itself holds (no interrupt frames), outermost first. */
+  heldByTask(cpu: number, pid: number): HeldLock[] {
+    const s = this.contexts.task(cpu, pid);
+    const out: HeldLock[] = [];
+    for (let i = 0; i < s.n; i++) out.push({ obj: s.obj[i]!, ref: { trial: this.trial, seq: s.seq[i]! } });
     return out;
   }
 }
