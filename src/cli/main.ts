@@ -13,6 +13,7 @@ import { TokenError } from '../sched/token.ts';
 import { shutdownMachines } from '../machine/machine.ts';
 import { progress } from './progress.ts';
 import { traceJson } from '../report/trace.ts';
+import { writeReplayHtml, writeRunHtml } from '../run/html-report.ts';
 import { registerExercises } from './exercises.ts';
 import { registerStress } from './stress.ts';
 
@@ -45,6 +46,7 @@ async function runCommand(path: string, o: Record<string, string | boolean | und
     for (const f of r.findings) out(f.report);
     out(summary(r));
   }
+  if (typeof o.html === 'string') await writeRunHtml(o.html, path, r.findings, o.hangMs === undefined ? undefined : Number(o.hangMs));
   return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
@@ -54,6 +56,7 @@ async function replayCommand(path: string, token: string, o: Record<string, stri
   const table = formatInterrupts(r.interrupts, r.interrupts[0]?.perCpu.length ?? 0);
   if (table) out(table);
   if (o.trace) writeFileSync(o.trace, traceJson(r));
+  if (o.html) await writeReplayHtml(o.html, r);
   out(`smpsim: replayed ${r.trials.length} trial${r.trials.length === 1 ? '' : 's'}: ${r.findings.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}` : 'no findings'}`);
   return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
 }
@@ -74,6 +77,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .option('--seed <s>', 'seed', '1')
     .option('--hang-ms <ms>', 'stop a task that runs this long without a scheduling point', '1000')
     .option('--json', 'print one JSON object')
+    .option('--html <file>', 'write a timeline page of the first finding of each kind')
     .action(async (path: string, o) => {
       code = await runCommand(path, o, out);
     });
@@ -83,6 +87,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .argument('<scenario>', 'scenario module')
     .argument('<token>', 'schedule token from a report')
     .option('--trace <file>', 'write the trial as a JSON trace timeline')
+    .option('--html <file>', 'write the trial as a timeline page (open it in a browser)')
     .option('--hang-ms <ms>', 'stop a task that runs this long without a scheduling point', '1000')
     .action(async (path: string, token: string, o) => {
       code = await replayCommand(path, token, o, out);
