@@ -16,6 +16,7 @@ import { traceJson } from '../report/trace.ts';
 import { writeReplayHtml, writeRunHtml } from '../run/html-report.ts';
 import { registerExercises } from './exercises.ts';
 import { registerStress } from './stress.ts';
+import { registerStep } from './step.ts';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -93,6 +94,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       code = await replayCommand(path, token, o, out);
     });
   registerStress(program, out, (n) => (code = n ? EXIT_FINDINGS : EXIT_CLEAN));
+  registerStep(program, out, (c) => (code = c));
   registerExercises(program, out, (c) => (code = c));
   try {
     await program.parseAsync(argv);

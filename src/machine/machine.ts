@@ -59,6 +59,8 @@ export interface BatchOutcome {
   hang?: { cpu: number; segment: string; trial: number };
   /** a worker died (not by the watchdog) */
   crash?: { cpu: number; message: string; segment: string; trial: number };
+  /** the machine's words as the batch left them (a probe strategy's record is read from here) */
+  memory?: Int32Array;
 }
 
 function wakeAll(m: Int32Array, L: Layout): void {
@@ -159,5 +161,6 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   clearInterval(watchdog);
   await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
+  outcome.memory = m;
   return outcome;
 }
