@@ -57,7 +57,7 @@ export async function stepSession(path: string, choices: number[], out: Out, int
     const rl = createInterface({ input: process.stdin, terminal: false });
     const lines = rl[Symbol.asyncIterator]();
     while (!st.snapshot.ended) {
-      process.stdout.write(PROMPT);
+      if (process.stdin.isTTY) process.stdout.write(PROMPT);
       const next = await lines.next();
       if (next.done) break;
       const cmd = next.value.trim();
