@@ -107,6 +107,19 @@ describe('smpsim step', () => {
     expect(body(mine)).toBe(body(deadlock));
   });
 
+  it('a data race is printed as soon as both accesses happened, as replay prints it', () => {
+    const race = 'exercises/lost-update/buggy.ts';
+    const r = step([race], '1\n0\n1\n0\n1\nq\n');
+    expect(r.status).toBe(1);
+    const at = r.stdout.indexOf('BUG: KCSAN: data-race in count / count');
+    expect(at).toBeGreaterThan(r.stdout.indexOf('step 4 '));
+    expect(at).toBeLessThan(r.stdout.indexOf('step 5 '));
+    expect(r.stdout.match(/BUG: KCSAN/g)).toHaveLength(1);
+    const mine = reports(r.stdout)[0]!;
+    const token = /replay: smpsim replay \S+ (\S+)$/.exec(mine)![1]!;
+    expect(reports(cli(['replay', race, token]).stdout)).toContain(mine);
+  });
+
   it('a choice out of range is refused; a malformed --choices is a one-line error', () => {
     const r = step([ABBA], '7\nq\n');
     expect(r.stdout).toContain('"7" is not an option (0-1)');

@@ -38,7 +38,7 @@ interface Probe {
 
 export class MachineController {
   private prefix: number[] = [];
-  private readonly reported = new Set<string>();
+  private reported = new Set<string>();
   private loaded?: { l: LoadedScenario; L: Layout };
   private current?: Probe;
 
@@ -95,14 +95,16 @@ export class MachineController {
 
   private async state(): Promise<StepState> {
     this.current = await this.probe();
-    const fresh = this.current.happened.filter((m) => !this.reported.has(m.finding.signature));
-    fresh.forEach((m) => this.reported.add(m.finding.signature));
-    return { snapshot: this.current.snapshot, findings: mergeRacesByCallSite(fresh.map(findingFrom)) };
+    // races are one finding per pair of call sites, as `run` reports them
+    const fresh = mergeRacesByCallSite(this.current.happened.map(findingFrom)).filter((f) => !this.reported.has(f.signature));
+    fresh.forEach((f) => this.reported.add(f.signature));
+    return { snapshot: this.current.snapshot, findings: fresh };
   }
 
   /** The state at the start (or after the choices given). */
   async start(choices: number[] = []): Promise<StepState> {
     this.prefix = [...choices];
+    this.reported = new Set();
     return this.state();
   }
 
@@ -129,6 +131,8 @@ export class MachineController {
   async undo(): Promise<StepState> {
     if (this.prefix.length) this.prefix.pop();
     this.current = await this.probe();
+    // what happened after this point is forgotten: taking that way again reports it again
+    this.reported = new Set(mergeRacesByCallSite(this.current.happened.map(findingFrom)).map((f) => f.signature));
     return { snapshot: this.current.snapshot, findings: [] };
   }
 

@@ -56,6 +56,14 @@ function agentName(L: Layout, a: number): string {
   return pid === 0 ? `swapper/${L.agents[a]!.cpu}` : `${L.taskName(pid)}/${pid}`;
 }
 
+/**
+ * A call not yet made, in words: what it will read, write or return depends on what runs
+ * before it, so the values seen in the probe's continuation are left out.
+ */
+function pending(text: string): string {
+  return text.replace(/ \(read -?\d+\)$/, ' (read)').replace(/ = -?\d+$/, ' = …').replace(/ \.\.\. waits$/, '').replace(/ fails \(.*\)$/, '');
+}
+
 export function describeOption(L: Layout, index: number, o: number, current: number): OptionView {
   let text: string;
   if (o === END_OPTION) text = 'end the trial';
@@ -96,7 +104,7 @@ export function machineSnapshot(
       if (ev.op(i) === Op.TASK_END) break;
       const text = describeEvent(ev, i, L);
       if (text === undefined) continue;
-      next = { call: text, site: siteText(trial.strings[ev.field(i, F_SITE)] ?? '').where };
+      next = { call: pending(text), site: siteText(trial.strings[ev.field(i, F_SITE)] ?? '').where };
       break;
     }
     return {
