@@ -13,8 +13,8 @@ import type { Finding } from './result.ts';
 export function replayView(r: ReplayResult, title: string, findings: Finding[] = r.findings): HtmlView | undefined {
   const trial = r.trials[r.trials.length - 1];
   if (!trial) return undefined;
-  const wanted = new Set(findings.map((f) => f.title));
-  const refs = r.messages.filter((m) => wanted.has(m.finding.title)).flatMap((m) => m.finding.refs);
+  // each finding's own events: a merged race shows its first pair of accesses, not every pair
+  const refs = findings.flatMap((f) => r.messages.find((m) => m.finding.kind === f.kind && m.finding.title === f.title)?.finding.refs ?? []);
   const report = findings.length ? findings.map((f) => f.report).join('\n\n') : 'no findings in this trial';
   return htmlView({ title, report, token: r.token, trial, refs }, r.layout);
 }

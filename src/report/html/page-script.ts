@@ -7,7 +7,7 @@ export const PAGE_SCRIPT = String.raw`
 (() => {
   const DATA = JSON.parse(document.getElementById('smpsim-data').textContent);
   const NS = 'http://www.w3.org/2000/svg';
-  const STEP = 26, LEFT = 150, TOP = 24, BAR = 7;
+  const STEP = 26, LEFT = 150, TOP = 40, BAR = 7, LABEL = 16;
   const PALETTE = ['#1f77b4', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#ff7f0e'];
   let view = 0, selected = -1;
 
@@ -25,7 +25,7 @@ export const PAGE_SCRIPT = String.raw`
     for (const b of t.bars) slots[b.lane] = Math.max(slots[b.lane], b.slot + 1);
     const ys = [];
     let y = TOP;
-    t.lanes.forEach((_, i) => { ys.push(y); y += 44 + slots[i] * (BAR + 2); });
+    t.lanes.forEach((_, i) => { ys.push(y); y += LABEL + 44 + slots[i] * (BAR + 2); });
     return { ys, height: y + 10 };
   }
 
@@ -41,10 +41,10 @@ export const PAGE_SCRIPT = String.raw`
     t.lanes.forEach((l, i) => {
       const lane = el('g', { class: 'lane', 'data-cpu': l.cpu, 'data-pid': l.pid }, svg);
       el('rect', { x: 0, y: g.ys[i] - 4, width, height: (g.ys[i + 1] ?? g.height - 10) - g.ys[i], class: i % 2 ? 'lane-bg odd' : 'lane-bg' }, lane);
-      el('text', { x: 6, y: g.ys[i] + 14, class: 'lane-label' }, lane, l.label);
+      el('text', { x: 6, y: g.ys[i] + LABEL + 14, class: 'lane-label' }, lane, l.label);
     });
     for (const s of t.spans) {
-      const y = g.ys[s.lane];
+      const y = g.ys[s.lane] + LABEL;
       const cls = 'span ' + s.kind;
       const sx = x(s.start) - STEP / 2, w = Math.max(STEP, (s.end - s.start) * STEP);
       const r = s.kind === 'hardirq' || s.kind === 'softirq'
@@ -53,7 +53,7 @@ export const PAGE_SCRIPT = String.raw`
       el('title', {}, r, s.kind + ': ' + s.label);
     }
     for (const b of t.bars) {
-      const y = g.ys[b.lane] + 30 + b.slot * (BAR + 2);
+      const y = g.ys[b.lane] + LABEL + 30 + b.slot * (BAR + 2);
       const r = el('rect', { x: x(b.start), y, width: Math.max(3, (b.end - b.start) * STEP - STEP / 2 + (b.end === t.length ? STEP / 2 : 0)), height: BAR, fill: colour(b.cls), class: 'lockbar' + (b.read ? ' read' : ''), 'data-lock': b.lock, 'data-lane': b.lane }, svg);
       el('title', {}, r, b.lock + ' held from event ' + b.start + (b.end === t.length ? ' to the end' : ' to ' + b.end));
     }
@@ -62,12 +62,17 @@ export const PAGE_SCRIPT = String.raw`
     el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#d62728' }, m);
     for (const w of t.waits) {
       const a = t.events[w.from], b = t.events[w.to];
-      el('path', { d: 'M' + x(a.seq) + ',' + (g.ys[a.lane] + 13) + ' L' + x(b.seq) + ',' + (g.ys[b.lane] + 13), class: 'wait-edge', 'marker-end': 'url(#arrow)' }, svg);
+      el('path', { d: 'M' + x(a.seq) + ',' + (g.ys[a.lane] + LABEL + 13) + ' L' + x(b.seq) + ',' + (g.ys[b.lane] + LABEL + 13), class: 'wait-edge', 'marker-end': 'url(#arrow)' }, svg);
     }
     for (const e of t.events) {
-      const cy = g.ys[e.lane] + 13;
+      const cy = g.ys[e.lane] + LABEL + 13;
+      // the finding's own events and every lock operation are named on the timeline
+      if (hl.has(e.seq) || /^(lock_|trylock)/.test(e.op)) {
+        el('text', { x: x(e.seq) - 4, y: cy - 9, class: 'ev-label' + (hl.has(e.seq) ? ' hl' : ''), transform: 'rotate(-25 ' + (x(e.seq) - 4) + ' ' + (cy - 9) + ')' }, svg, e.text.length > 28 ? e.text.slice(0, 27) + '…' : e.text);
+      }
       const c = el('circle', { cx: x(e.seq), cy, r: e.depth ? 4 : 5, class: 'ev ' + e.ctx + (hl.has(e.seq) ? ' hl' : ''), 'data-seq': e.seq, tabindex: -1 }, svg);
       c.addEventListener('mouseenter', () => show(e));
+      c.addEventListener('mouseleave', () => selected >= 0 && show(t.events[selected]));
       c.addEventListener('click', () => select(e.seq));
     }
     const legend = document.getElementById('legend');

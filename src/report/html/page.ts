@@ -47,6 +47,7 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 460px; gap: 10px; pa
 #legend { margin: 6px 0; } .key { margin-right: 12px; } .key i { display: inline-block; width: 18px; height: 8px; margin-right: 4px; }
 .lane-bg { fill: #fff; } .lane-bg.odd { fill: #f3f6f8; }
 .lane-label { font: 12px monospace; fill: #333; }
+.ev-label { font: 10px monospace; fill: #455a64; } .ev-label.hl { fill: #b71c1c; font-weight: bold; }
 .span.hardirq { fill: #ffe0b2; stroke: #fb8c00; } .span.softirq { fill: #e1f5fe; stroke: #039be5; }
 .span.wait { fill: #ffcdd2; opacity: .8; } .span.sleep { fill: #d1c4e9; opacity: .8; }
 .lockbar { opacity: .85; } .lockbar.read { opacity: .45; }
