@@ -8,6 +8,15 @@ import { writeFileSync } from 'node:fs';
 import { htmlPage, htmlView, type HtmlView } from '../report/html/page.ts';
 import { replay, type ReplayResult } from './replay.ts';
 import type { Finding } from './result.ts';
+import { UsageError } from './options.ts';
+
+function writePage(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
 
 /** One view of a replay: its last trial, with every finding's report and events. */
 export function replayView(r: ReplayResult, title: string, findings: Finding[] = r.findings): HtmlView | undefined {
@@ -21,7 +30,7 @@ export function replayView(r: ReplayResult, title: string, findings: Finding[] =
 
 export async function writeReplayHtml(file: string, r: ReplayResult): Promise<void> {
   const v = replayView(r, [...new Set(r.findings.map((f) => f.kind))].join(' + ') || 'trial');
-  writeFileSync(file, htmlPage(r.scenario, v ? [v] : []));
+  writePage(file, htmlPage(r.scenario, v ? [v] : []));
 }
 
 /** The first finding of each kind, each drawn from a replay of its own token. */
@@ -36,5 +45,5 @@ export async function writeRunHtml(file: string, scenario: string, findings: Fin
     const v = replayView(r, f.kind, mine.length ? mine.slice(0, 1) : [f]);
     if (v) views.push(v);
   }
-  writeFileSync(file, htmlPage(scenario, views));
+  writePage(file, htmlPage(scenario, views));
 }
