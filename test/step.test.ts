@@ -74,7 +74,7 @@ describe('smpsim step', () => {
     const replayed = cli(['replay', ABBA, token!]);
     expect(replayed.status).toBe(1);
     expect(reports(replayed.stdout)).toEqual(mine);
-  });
+  }, 180_000); // the breadth-first search replays some 40 prefixes
 
   it('shows each CPU\'s next call with its call site, the held locks and the options', () => {
     const r = step([ABBA, '--choices', '1'], 'q\n');
