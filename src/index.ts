@@ -45,3 +45,15 @@ export async function stress(path: string, opts?: StressOptions): Promise<Stress
 export async function shutdown(): Promise<void> {
   return (await import('./machine/machine.ts')).shutdownMachines();
 }
+
+export type { LiveMachine } from './run/step/open-machine.ts';
+export type { StepState } from './run/step/controller.ts';
+export type { StepSnapshot, AgentView, OptionView } from './run/step/snapshot.ts';
+
+/**
+ * A live machine you schedule by hand: options(), choose(i), snapshot(), undo(), token(),
+ * random(), close(). It runs in a worker thread behind a comlink proxy.
+ */
+export async function openMachine(path: string): Promise<import('./run/step/open-machine.ts').LiveMachine> {
+  return (await import('./run/step/open-machine.ts')).openMachine(path);
+}

@@ -10,6 +10,7 @@ import { explore } from '../run/explore.ts';
 import type { ExploreResult } from '../run/result.ts';
 import { UsageError } from '../run/options.ts';
 import { checkScenario } from '../fuzz/check.ts';
+import { stepSession } from './step.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXIT_CLEAN = 0;
@@ -87,6 +88,13 @@ async function verify(out: Out): Promise<number> {
   return failed ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+/** Step mode with the hint: the rule and the bug, and what to look for (`expect`). */
+async function stepExercise(e: Exercise, fixed: boolean, out: Out): Promise<number> {
+  const path = shown(fixed ? e.fixed : e.buggy);
+  const hint = `${explanation(e)}You are the scheduler of ${path}: find the interleaving that breaks it (${e.expect.join(', ')}).\n`;
+  return stepSession(path, [], out, hint);
+}
+
 /** The exercises the tour walks through, in order. */
 const TOUR = ['lost-update', 'abba', 'irq-lock-no-irqsave'];
 
@@ -123,8 +131,10 @@ export function registerExercises(program: Command, out: Out, done: (code: numbe
     .option('--fixed', 'run the fixed variant')
     .option('--verify', 'run every variant and check its expected verdict')
     .option('--trials <n>', 'number of trials', '1000')
-    .action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; trials: string }) => {
+    .option('--step', 'be the scheduler of the buggy variant: find the interleaving that breaks it')
+    .action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; step?: boolean; trials: string }) => {
       if (o.verify) done(await verify(out));
+      else if (name && o.step) done(await stepExercise(find(name), !!o.fixed, out));
       else if (name) done(await runOne(find(name), !!o.fixed, Number(o.trials), out));
       else done(list(out));
     });

@@ -13,8 +13,10 @@ import { TokenError } from '../sched/token.ts';
 import { shutdownMachines } from '../machine/machine.ts';
 import { progress } from './progress.ts';
 import { traceJson } from '../report/trace.ts';
+import { writeReplayHtml, writeRunHtml } from '../run/html-report.ts';
 import { registerExercises } from './exercises.ts';
 import { registerStress } from './stress.ts';
+import { registerStep } from './step.ts';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -45,6 +47,7 @@ async function runCommand(path: string, o: Record<string, string | boolean | und
     for (const f of r.findings) out(f.report);
     out(summary(r));
   }
+  if (typeof o.html === 'string') await writeRunHtml(o.html, path, r.findings, o.hangMs === undefined ? undefined : Number(o.hangMs));
   return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
@@ -54,6 +57,7 @@ async function replayCommand(path: string, token: string, o: Record<string, stri
   const table = formatInterrupts(r.interrupts, r.interrupts[0]?.perCpu.length ?? 0);
   if (table) out(table);
   if (o.trace) writeFileSync(o.trace, traceJson(r));
+  if (o.html) await writeReplayHtml(o.html, r);
   out(`smpsim: replayed ${r.trials.length} trial${r.trials.length === 1 ? '' : 's'}: ${r.findings.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}` : 'no findings'}`);
   return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
 }
@@ -74,6 +78,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .option('--seed <s>', 'seed', '1')
     .option('--hang-ms <ms>', 'stop a task that runs this long without a scheduling point', '1000')
     .option('--json', 'print one JSON object')
+    .option('--html <file>', 'write a timeline page of the first finding of each kind')
     .action(async (path: string, o) => {
       code = await runCommand(path, o, out);
     });
@@ -83,11 +88,13 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .argument('<scenario>', 'scenario module')
     .argument('<token>', 'schedule token from a report')
     .option('--trace <file>', 'write the trial as a JSON trace timeline')
+    .option('--html <file>', 'write the trial as a timeline page (open it in a browser)')
     .option('--hang-ms <ms>', 'stop a task that runs this long without a scheduling point', '1000')
     .action(async (path: string, token: string, o) => {
       code = await replayCommand(path, token, o, out);
     });
   registerStress(program, out, (n) => (code = n ? EXIT_FINDINGS : EXIT_CLEAN));
+  registerStep(program, out, (c) => (code = c));
   registerExercises(program, out, (c) => (code = c));
   try {
     await program.parseAsync(argv);

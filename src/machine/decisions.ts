@@ -17,7 +17,7 @@ export class Decisions {
   private readonly L: Layout;
   private readonly agent: number;
   private readonly opts: Int32Array;
-  private readonly decision: { current: number; options: Int32Array; n: number; step: number };
+  private readonly decision: { current: number; options: Int32Array; n: number; step: number; events: number };
 
   constructor(private readonly rt: CpuRuntime) {
     this.m = rt.m;
@@ -26,7 +26,7 @@ export class Decisions {
     let maxOpts = 2 * rt.L.nagents + rt.L.ncpus + 1; // agents, early wake-ups, softirq runs, end
     for (const line of rt.L.lines) maxOpts += line.cpus.length;
     this.opts = new Int32Array(maxOpts);
-    this.decision = { current: rt.agent, options: this.opts, n: 0, step: 0 };
+    this.decision = { current: rt.agent, options: this.opts, n: 0, step: 0, events: 0 };
   }
 
   /** List the options, ask the strategy, record the choice; returns the option taken. */
@@ -61,6 +61,7 @@ export class Decisions {
     d.current = this.agent;
     d.n = n;
     d.step = step;
+    d.events = m[H.NEV]!;
     const idx = this.rt.strategy.choose(d as Decision);
     const k = m[H.NCHOICE]!;
     if (k < this.L.limits.maxChoices) {

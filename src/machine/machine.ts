@@ -80,6 +80,8 @@ export interface BatchOutcome<R> {
   hang?: { cpu: number; segment: string; trial: number };
   /** a worker died (not by the watchdog) */
   crash?: { cpu: number; message: string; segment: string; trial: number };
+  /** the machine's words as the batch left them (a probe strategy's record is read from here) */
+  memory?: Int32Array;
 }
 
 /**
@@ -171,5 +173,6 @@ export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: Batc
   clearInterval(watchdog);
   await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
+  outcome.memory = m;
   return outcome;
 }

@@ -71,7 +71,7 @@ export function resolveStressOptions(o: StressOptions = {}): ResolvedStressOptio
 
 export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
   const strategy = o.strategy ?? 'random';
-  if (!STRATEGY_NAMES.includes(strategy as StrategyName) || strategy === 'replay') {
+  if (!STRATEGY_NAMES.includes(strategy as StrategyName) || strategy === 'replay' || strategy === 'probe') {
     throw new UsageError(`unknown strategy "${strategy}" (use random or pct)`);
   }
   let seed = o.seed ?? 1;

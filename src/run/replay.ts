@@ -37,6 +37,10 @@ export interface ReplayResult {
   findings: Finding[];
   trials: ReplayedTrial[];
   interrupts: InterruptRow[];
+  /** the machine's layout: names of objects, tasks and irq lines (timelines draw with it) */
+  layout: Layout;
+  /** the findings as the detectors sent them, with the events they refer to */
+  messages: FindingMessage[];
 }
 
 export async function replay(path: string, token: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
@@ -84,5 +88,7 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
     findings,
     trials: kept.map((k) => ({ trial: k.trial, token: encodeToken({ strategy: t.strategy, seed: t.seed, cpus: t.cpus }, [k.segment]), events: new EventLog(k.words, k.length), strings: k.strings, endState: k.endState, message: k.message })),
     interrupts: interruptRows(L, out.result?.irqCounts),
+    layout: L,
+    messages,
   };
 }

@@ -4,6 +4,7 @@
  * in src/sched and one entry here.
  */
 import { PctStrategy } from './pct.ts';
+import { ProbeStrategy } from './probe.ts';
 import { RandomStrategy } from './random.ts';
 import { ReplayStrategy } from './replay.ts';
 import type { Strategy, StrategyShape } from './strategy.ts';
@@ -39,6 +40,11 @@ export const STRATEGIES = {
   replay: {
     words: () => ReplayStrategy.WORDS,
     create: (state, spec) => new ReplayStrategy(spec.schedules ?? [], spec.strict ?? true, state),
+  },
+  /** a person stepping a live machine: replay the first schedule, record the decision after it */
+  probe: {
+    words: (shape) => ProbeStrategy.wordsNeeded(shape),
+    create: (state, spec) => new ProbeStrategy(spec.schedules?.[0] ?? [], state),
   },
 } as const satisfies Record<string, StrategyEntry>;
 

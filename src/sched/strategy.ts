@@ -74,6 +74,8 @@ export interface Decision {
   readonly n: number;
   /** decision points so far in this trial, this one included */
   readonly step: number;
+  /** events the trial has made so far */
+  readonly events: number;
 }
 
 export interface Strategy {
