@@ -4,14 +4,15 @@
  */
 import type { Command } from 'commander';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EXERCISES, PENDING, type Exercise } from '../../exercises/index.ts';
 import { explore } from '../run/explore.ts';
 import type { ExploreResult } from '../run/result.ts';
 import { UsageError } from '../run/options.ts';
 import { checkScenario } from '../fuzz/check.ts';
+import { PACKAGE_ROOT } from '../machine/package-root.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// the book's scenarios are .ts files in the package folder, whether the CLI runs from src or dist
+const ROOT = PACKAGE_ROOT;
 const EXIT_CLEAN = 0;
 const EXIT_FINDINGS = 1;
 

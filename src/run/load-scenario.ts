@@ -12,8 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { PACKAGE_ROOT as ROOT } from '../machine/package-root.ts';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CACHE_DIR, writeCached } from '../machine/cache-file.ts';
 import { isScenario, type ScenarioDef } from '../machine/declarations.ts';
 import type { Layout } from '../machine/layout.ts';
@@ -30,7 +29,9 @@ export interface LoadedScenario {
   viaTsx: boolean;
 }
 
-const KERNEL_ENTRY = join(ROOT, 'src', 'kernel', 'index.ts');
+/** The kernel API a scenario's `smpsim` import binds to: the sources, or dist/ in the built package. */
+const KERNEL_ENTRY = fileURLToPath(new URL(`../kernel/index.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
+const OWN_SOURCES = fileURLToPath(new URL('../', import.meta.url));
 const CACHE = CACHE_DIR;
 
 const cache = new Map<string, Promise<LoadedScenario>>();
@@ -81,7 +82,7 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
             // other packages: external, at the path they resolve to from the importing file
             build.onResolve({ filter: /^[^./]/ }, async (args) => {
               if (args.path.startsWith('node:') || args.kind === 'entry-point') return undefined;
-              if (args.importer.startsWith(join(ROOT, 'src'))) return { path: args.path, external: true };
+              if (args.importer.startsWith(OWN_SOURCES)) return { path: args.path, external: true };
               const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
               if (r.errors.length || !r.path) return { path: args.path, external: true };
               return { path: pathToFileURL(r.path).href, external: true };
