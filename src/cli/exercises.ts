@@ -9,6 +9,7 @@ import { explore } from '../run/explore.ts';
 import type { ExploreResult } from '../run/result.ts';
 import { UsageError } from '../run/options.ts';
 import { checkScenario } from '../fuzz/check.ts';
+import { writeSarif } from '../run/sarif-output.ts';
 import { PACKAGE_ROOT } from '../machine/package-root.ts';
 
 // the book's scenarios are .ts files in the package folder, whether the CLI runs from src or dist
@@ -49,11 +50,12 @@ function list(out: Out): number {
   return EXIT_CLEAN;
 }
 
-async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out): Promise<number> {
+async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out, sarif?: string): Promise<number> {
   const path = shown(fixed ? e.fixed : e.buggy);
   out(explanation(e));
   out(`${fixed ? 'The fixed' : 'The buggy'} variant: ${path}`);
   const r = await explore(path, { trials, seed: 1 });
+  if (sarif) await writeSarif(sarif, [{ scenario: path, findings: r.findings, properties: { exercise: e.name, variant: fixed ? 'fixed' : 'buggy', trials: r.trials } }]);
   for (const f of r.findings) out(f.report);
   const kinds = [...new Set(r.findings.map((f) => f.kind))];
   out(`smpsim: ${path}: ${r.trials} trials: ${kinds.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${kinds.join(', ')})` : 'no findings'}`);
@@ -126,9 +128,10 @@ export function registerExercises(program: Command, out: Out, done: (code: numbe
     .option('--fixed', 'run the fixed variant')
     .option('--verify', 'run every variant and check its expected verdict')
     .option('--trials <n>', 'number of trials', '1000')
-    .action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; trials: string }) => {
+    .option('--sarif <file>', 'write a SARIF 2.1.0 log of the variant run (code scanning)')
+    .action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; trials: string; sarif?: string }) => {
       if (o.verify) done(await verify(out));
-      else if (name) done(await runOne(find(name), !!o.fixed, Number(o.trials), out));
+      else if (name) done(await runOne(find(name), !!o.fixed, Number(o.trials), out, o.sarif));
       else done(list(out));
     });
   program

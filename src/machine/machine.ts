@@ -50,6 +50,8 @@ export interface BatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'port'> {
   onFinding(msg: FindingMessage): void;
   /** called with trials done so far, about every 100 ms */
   onProgress?(trialsDone: number): void;
+  /** polled every watchdog tick: true ends the batch after the trial running now */
+  shouldStop?(): boolean;
 }
 
 export interface BatchOutcome {
@@ -104,7 +106,7 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
   let ended = false;
-  const { layout: _l, hangMs: _h, onFinding: _f, onProgress: _p, ...common } = req;
+  const { layout: _l, hangMs: _h, onFinding: _f, onProgress: _p, shouldStop: _s, ...common } = req;
   // one thread per agent: a CPU's primary agent, extra tasks and kworkers on it
   const aborts = Array.from({ length: L.nagents }, () => new AbortController());
   const outcome: BatchOutcome = { result: null, trialsDone: 0 };
@@ -135,6 +137,8 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   const watchdog = setInterval(() => {
     const step = Atomics.load(m, H.STEP);
     const now = Date.now();
+    // the closer reads the stop word after each trial and ends the batch there
+    if (req.shouldStop?.()) Atomics.store(m, H.STOP, 1);
     if (req.onProgress && now - lastProgress >= 100) {
       lastProgress = now;
       req.onProgress(Atomics.load(m, H.TRIALS_DONE));

@@ -10,12 +10,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { CACHE_DIR, writeCached } from './cache-file.ts';
+import { CODE_ROOT as ROOT, FROM_SOURCES } from './package-root.ts';
 
-/** The tree this module runs from: the package folder (sources), or dist/ (the built package). */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILT = !import.meta.url.endsWith('.ts');
+const BUILT = !FROM_SOURCES;
 const EXT = BUILT ? '.js' : '.ts';
 // the built worker entry is plain JavaScript a thread can start from as it is
 const BOOTSTRAP = pathToFileURL(join(ROOT, 'workers', BUILT ? 'cpu.js' : 'cpu.mjs')).href;

@@ -12,7 +12,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { CODE_ROOT, FROM_SOURCES } from '../machine/package-root.ts';
 import { CACHE_DIR, writeCached } from '../machine/cache-file.ts';
 import { isScenario, type ScenarioDef } from '../machine/declarations.ts';
 import type { Layout } from '../machine/layout.ts';
@@ -30,8 +31,8 @@ export interface LoadedScenario {
 }
 
 /** The kernel API a scenario's `smpsim` import binds to: the sources, or dist/ in the built package. */
-const KERNEL_ENTRY = fileURLToPath(new URL(`../kernel/index.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
-const OWN_SOURCES = fileURLToPath(new URL('../', import.meta.url));
+const OWN_SOURCES = join(CODE_ROOT, 'src');
+const KERNEL_ENTRY = join(OWN_SOURCES, 'kernel', `index.${FROM_SOURCES ? 'ts' : 'js'}`);
 const CACHE = CACHE_DIR;
 
 const cache = new Map<string, Promise<LoadedScenario>>();

@@ -31,7 +31,10 @@ export interface ExploreResult {
   scenario: string;
   strategy: string;
   seed: number;
+  /** trials run */
   trials: number;
+  /** the first trial number run, when not 0 (a shard or a resumed campaign) */
+  firstTrial?: number;
   elapsedMs: number;
   findings: Finding[];
   interrupts: InterruptRow[];
