@@ -8,8 +8,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeRuns, type RunJson } from '../run/campaign/merge.ts';
 import { readFindings, SUMMARY_FILE, CAMPAIGN_FILE } from '../run/campaign/out-dir.ts';
-import { resolveOptions, UsageError } from '../run/options.ts';
-import { attachReport } from '../run/explore.ts';
+import { UsageError } from '../run/options.ts';
+import { reportRecorded } from '../run/campaign/run.ts';
 import { writeSarif } from '../run/sarif-output.ts';
 import { printRun } from './print-run.ts';
 
@@ -50,7 +50,7 @@ export function registerMerge(program: Command, out: (s: string) => void, done: 
     .action(async (paths: string[], o: { json?: boolean; sarif?: string }) => {
       const r = mergeRuns(paths.map(loadRun));
       // a killed campaign's findings were recorded before their reports were made
-      for (const f of r.findings) if (!f.report) await attachReport(r.scenario, f, resolveOptions().hangMs, resolveOptions().limits.maxEvents);
+      if (r.findings.some((f) => !f.report)) r.findings = await reportRecorded(r.scenario, r.findings);
       if (o.sarif) await writeSarif(o.sarif, [{ scenario: r.scenario, findings: r.findings, properties: { strategy: r.strategy, seed: r.seed, trials: r.trials } }]);
       done(printRun(r, !!o.json, out));
     });

@@ -50,7 +50,7 @@ export interface BatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'port'> {
   onFinding(msg: FindingMessage): void;
   /** called with trials done so far, about every 100 ms */
   onProgress?(trialsDone: number): void;
-  /** polled every watchdog tick: true ends the batch after the trial running now */
+  /** polled every watchdog tick once a trial is done: true ends the batch after the trial running now */
   shouldStop?(): boolean;
 }
 
@@ -137,8 +137,9 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   const watchdog = setInterval(() => {
     const step = Atomics.load(m, H.STEP);
     const now = Date.now();
-    // the closer reads the stop word after each trial and ends the batch there
-    if (req.shouldStop?.()) Atomics.store(m, H.STOP, 1);
+    // the closer reads the stop word after each trial and ends the batch there; a batch
+    // stopped while its CPUs were still starting would end with no trial at all
+    if (req.shouldStop && Atomics.load(m, H.TRIALS_DONE) > 0 && req.shouldStop()) Atomics.store(m, H.STOP, 1);
     if (req.onProgress && now - lastProgress >= 100) {
       lastProgress = now;
       req.onProgress(Atomics.load(m, H.TRIALS_DONE));

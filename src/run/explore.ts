@@ -34,7 +34,8 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const outOfTime = (): boolean => performance.now() - t0 >= o.timeBudgetMs;
   let next = o.firstTrial;
   let switches = 0;
-  while (next < end && !outOfTime()) {
+  // the first batch always starts: a budget spent warming the CPUs up still runs one trial
+  while (next < end && (next === o.firstTrial || !outOfTime())) {
     const first = next;
     const out = await runBatchOnMachine({
       ...scenarioBatch(path, loaded, L),

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { attachReport, explore } from '../explore.ts';
 import { resolveOptions, UsageError, type ExploreOptions } from '../options.ts';
-import type { ExploreResult } from '../result.ts';
+import { mergeRacesByCallSite, type ExploreResult, type Finding } from '../result.ts';
 import { parseShard, shardRange } from '../shard.ts';
 import { CampaignDir, type CampaignSettings } from './out-dir.ts';
 import { mergeFindings, type RunJson } from './merge.ts';
@@ -42,6 +42,16 @@ function settingsOf(path: string, req: CampaignRequest): CampaignSettings {
   };
 }
 
+/**
+ * Findings read back from findings.jsonl were recorded as they were made: before their
+ * reports, and before data races were merged by call site (which needs the sites the report's
+ * replay captures). Give them both, as a finished run would have.
+ */
+export async function reportRecorded(path: string, recorded: Finding[], hangMs = resolveOptions().hangMs): Promise<Finding[]> {
+  for (const f of recorded) if (!f.report) await attachReport(path, f, hangMs, resolveOptions().limits.maxEvents);
+  return mergeFindings([mergeRacesByCallSite(recorded)]);
+}
+
 export async function runCampaign(path: string, req: CampaignRequest): Promise<CampaignResult> {
   if (req.out && req.resume) throw new UsageError('use --out to start a campaign or --resume to continue one, not both');
   const timeBudgetMs = req.timeBudget === undefined ? undefined : parseDuration(req.timeBudget);
@@ -71,9 +81,7 @@ export async function runCampaign(path: string, req: CampaignRequest): Promise<C
       },
     });
   }
-  const findings = mergeFindings([dir?.earlier ?? [], r?.findings ?? []]);
-  // findings of an earlier run of the campaign were recorded before their reports were made
-  for (const f of findings) if (!f.report) await attachReport(s.scenario, f, s.hangMs, resolveOptions().limits.maxEvents);
+  const findings = mergeFindings([await reportRecorded(s.scenario, dir?.earlier ?? [], s.hangMs), r?.findings ?? []]);
   // trials run back to back from the campaign's first: the ones done are those before `next`
   const next = first + (r?.trials ?? 0);
   const result: CampaignResult = {
