@@ -8,7 +8,6 @@ import { EXERCISES, PENDING, type Exercise } from '../../exercises/index.ts';
 import { explore } from '../run/explore.ts';
 import type { ExploreResult } from '../run/result.ts';
 import { UsageError } from '../run/options.ts';
-import { checkScenario } from '../fuzz/check.ts';
 import { writeSarif } from '../run/sarif-output.ts';
 import { PACKAGE_ROOT } from '../machine/package-root.ts';
 
@@ -103,6 +102,8 @@ async function tour(out: Out): Promise<number> {
     const buggy = shown(e.buggy);
     // shrink toward the finding that tells this bug (a lost update, not the race beside it)
     const primary = e.expect[0]!;
+    // fast-check is loaded only for the tour, not at every start of the command
+    const { checkScenario } = await import('../fuzz/check.ts');
     const r = await checkScenario(buggy, { kinds: [primary], throws: false, numRuns: 100 });
     if (r.failed) {
       out(`fast-check found it in ${buggy} and shrank it to ${r.switches} preemption${r.switches === 1 ? '' : 's'}:\n`);

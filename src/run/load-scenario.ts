@@ -17,6 +17,7 @@ import { CODE_ROOT, FROM_SOURCES } from '../machine/package-root.ts';
 import { CACHE_DIR, writeCached } from '../machine/cache-file.ts';
 import { isScenario, type ScenarioDef } from '../machine/declarations.ts';
 import type { Layout } from '../machine/layout.ts';
+import { cachedBundle, rememberBundle } from './scenario-bundle-cache.ts';
 
 /** A scenario that cannot be used: the CLI prints the message as one line and exits 2. */
 export class ScenarioError extends Error {}
@@ -36,6 +37,9 @@ const KERNEL_ENTRY = join(OWN_SOURCES, 'kernel', `index.${FROM_SOURCES ? 'ts' : 
 const CACHE = CACHE_DIR;
 
 const cache = new Map<string, Promise<LoadedScenario>>();
+
+/** A bundle holds the kernel API it was made with: one from the sources is not reused by the build. */
+const bundleKey = (absPath: string): string => `${absPath}\0${KERNEL_ENTRY}`;
 
 export function loadScenario(path: string): Promise<LoadedScenario> {
   const absPath = resolve(path);
@@ -74,6 +78,7 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
       target: 'node20',
       outfile: join(CACHE, 'scenario.mjs'),
       sourcemap: 'inline',
+      metafile: true,
       logLevel: 'silent',
       plugins: [
         {
@@ -100,6 +105,7 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
   const text = out.outputFiles[0]!.text;
   const file = join(CACHE, `scenario-${createHash('sha1').update(absPath).update(text).digest('hex').slice(0, 16)}.mjs`);
   writeCached(file, text);
+  rememberBundle(bundleKey(absPath), file, Object.keys(out.metafile?.inputs ?? {}));
   return pathToFileURL(file).href;
 }
 
@@ -143,6 +149,8 @@ function pruneCache(): void {
 
 async function load(path: string, absPath: string): Promise<LoadedScenario> {
   if (!existsSync(absPath)) throw new ScenarioError(`cannot open scenario ${path}: no such file`);
+  const cached = cachedBundle(bundleKey(absPath));
+  if (cached) return { def: await importScenario(cached, false, path), absPath, moduleUrl: cached, viaTsx: false };
   const esbuild = await esbuildOrNull();
   let moduleUrl = pathToFileURL(absPath).href;
   let viaTsx = true;
