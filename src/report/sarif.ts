@@ -15,22 +15,9 @@ import { pathToFileURL } from 'node:url';
 import { FINDING_KINDS, type FindingKind } from '../check/finding-kinds.ts';
 import { PACKAGE_ROOT } from '../machine/package-root.ts';
 import { RULE_HELP } from './rule-help.ts';
+import type { Finding } from './finding.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-
-/** What the log needs of a finding (the run layer's Finding has these fields). */
-export interface SarifFinding {
-  kind: FindingKind;
-  signature: string;
-  title: string;
-  cpus: number[];
-  locks: string[];
-  sites: string[];
-  replay: string;
-  firstTrial: number;
-  count: number;
-  report: string;
-}
 
 /** One step of an interleaving: which thread ran it, what it did, and where in the scenario. */
 export interface FlowStep {
@@ -44,7 +31,7 @@ export interface FlowStep {
 /** One run's findings, with the interleaving of each (by index) when it could be replayed. */
 export interface SarifRunInput {
   scenario: string;
-  findings: SarifFinding[];
+  findings: Finding[];
   flows?: (FlowStep[] | undefined)[];
   /** what a run adds to the SARIF run's properties (strategy, seed, trials …) */
   properties?: Record<string, unknown>;
@@ -102,7 +89,7 @@ function codeFlow(steps: FlowStep[], token: string): object {
   };
 }
 
-function result(f: SarifFinding, scenario: string, steps: FlowStep[] | undefined): object {
+function result(f: Finding, scenario: string, steps: FlowStep[] | undefined): object {
   const [first, ...others] = f.sites;
   return {
     ruleId: f.kind,

@@ -5,18 +5,10 @@
  * mix of shard outputs and earlier merges.
  */
 import { UsageError } from '../options.ts';
-import type { Finding } from '../result.ts';
+import type { ExploreResult, Finding } from '../result.ts';
 
 /** The JSON of `smpsim run --json`, of `summary.json`, and of `smpsim merge --json`. */
-export interface RunJson {
-  scenario: string;
-  strategy: string;
-  seed: number;
-  trials: number;
-  firstTrial?: number;
-  elapsedMs: number;
-  findings: Finding[];
-}
+export type RunJson = Omit<ExploreResult, 'interrupts' | 'switches'>;
 
 function earlier(a: Finding, b: Finding): boolean {
   return a.firstTrial < b.firstTrial || (a.firstTrial === b.firstTrial && a.replay < b.replay);
