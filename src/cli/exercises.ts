@@ -4,15 +4,16 @@
  */
 import type { Command } from 'commander';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EXERCISES, type Exercise } from '../../exercises/index.ts';
 import { explore } from '../run/explore.ts';
 import type { ExploreResult } from '../run/result.ts';
 import { UsageError } from '../run/options.ts';
-import { checkScenario } from '../fuzz/check.ts';
 import { stepSession } from './step.ts';
+import { writeSarif } from '../run/sarif-output.ts';
+import { PACKAGE_ROOT } from '../machine/package-root.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// the book's scenarios are .ts files in the package folder, whether the CLI runs from src or dist
+const ROOT = PACKAGE_ROOT;
 const EXIT_CLEAN = 0;
 const EXIT_FINDINGS = 1;
 
@@ -48,11 +49,12 @@ function list(out: Out): number {
   return EXIT_CLEAN;
 }
 
-async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out): Promise<number> {
+async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out, sarif?: string): Promise<number> {
   const path = shown(fixed ? e.fixed : e.buggy);
   out(explanation(e));
   out(`${fixed ? 'The fixed' : 'The buggy'} variant: ${path}`);
   const r = await explore(path, { trials, seed: 1 });
+  if (sarif) await writeSarif(sarif, [{ scenario: path, findings: r.findings, properties: { exercise: e.name, variant: fixed ? 'fixed' : 'buggy', trials: r.trials } }]);
   for (const f of r.findings) out(f.report);
   const kinds = [...new Set(r.findings.map((f) => f.kind))];
   out(`smpsim: ${path}: ${r.trials} trials: ${kinds.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${kinds.join(', ')})` : 'no findings'}`);
@@ -106,6 +108,8 @@ async function tour(out: Out): Promise<number> {
     const buggy = shown(e.buggy);
     // shrink toward the finding that tells this bug (a lost update, not the race beside it)
     const primary = e.expect[0]!;
+    // fast-check is loaded only for the tour, not at every start of the command
+    const { checkScenario } = await import('../fuzz/check.ts');
     const r = await checkScenario(buggy, { kinds: [primary], throws: false, numRuns: 100 });
     if (r.failed) {
       out(`fast-check found it in ${buggy} and shrank it to ${r.switches} preemption${r.switches === 1 ? '' : 's'}:\n`);
@@ -132,10 +136,11 @@ export function registerExercises(program: Command, out: Out, done: (code: numbe
     .option('--verify', 'run every variant and check its expected verdict')
     .option('--trials <n>', 'number of trials', '1000')
     .option('--step', 'be the scheduler of the buggy variant: find the interleaving that breaks it')
-    .action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; step?: boolean; trials: string }) => {
+    .option('--sarif <file>', 'write a SARIF 2.1.0 log of the variant run (code scanning)')
+    .action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; step?: boolean; trials: string; sarif?: string }) => {
       if (o.verify) done(await verify(out));
       else if (name && o.step) done(await stepExercise(find(name), !!o.fixed, out));
-      else if (name) done(await runOne(find(name), !!o.fixed, Number(o.trials), out));
+      else if (name) done(await runOne(find(name), !!o.fixed, Number(o.trials), out, o.sarif));
       else done(list(out));
     });
   program

@@ -4,11 +4,12 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { explore } from '../run/explore.ts';
+import { runCampaign } from '../run/campaign/run.ts';
+import { writeSarif } from '../run/sarif-output.ts';
 import { replay } from '../run/replay.ts';
 import { ScenarioError } from '../run/load-scenario.ts';
 import { UsageError } from '../run/options.ts';
-import { formatInterrupts, type ExploreResult } from '../run/result.ts';
+import { formatInterrupts } from '../run/result.ts';
 import { TokenError } from '../sched/token.ts';
 import { shutdownMachines } from '../machine/machine.ts';
 import { progress } from './progress.ts';
@@ -17,22 +18,23 @@ import { writeReplayHtml, writeRunHtml } from '../run/html-report.ts';
 import { registerExercises } from './exercises.ts';
 import { registerStress } from './stress.ts';
 import { registerStep } from './step.ts';
+import { registerMerge } from './merge.ts';
+import { printRun } from './print-run.ts';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-function summary(r: ExploreResult): string {
-  const n = r.findings.length;
-  const kinds = [...new Set(r.findings.map((f) => f.kind))].join(', ');
-  return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed}): ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${kinds})`}`;
-}
-
-async function runCommand(path: string, o: Record<string, string | boolean | undefined>, out: (s: string) => void): Promise<number> {
+async function runCommand(path: string, o: Record<string, string | boolean | undefined>, trialsGiven: boolean, out: (s: string) => void): Promise<number> {
   const trials = o.trials === undefined ? 1000 : Number(o.trials);
   const bar = o.json ? undefined : progress(trials, 'smpsim');
-  const r = await explore(path, {
+  const r = await runCampaign(path, {
     trials,
+    trialsGiven,
+    shard: o.shard as string | undefined,
+    timeBudget: o.timeBudget as string | undefined,
+    out: o.out as string | undefined,
+    resume: o.resume as string | undefined,
     strategy: o.strategy as string | undefined,
     depth: o.depth === undefined ? undefined : Number(o.depth),
     seed: o.seed === undefined ? undefined : Number(o.seed),
@@ -40,15 +42,9 @@ async function runCommand(path: string, o: Record<string, string | boolean | und
     onProgress: bar && ((done, kinds) => bar.update(done, kinds)),
   });
   bar?.stop();
-  if (o.json) {
-    const { interrupts: _i, switches: _s, ...rest } = r;
-    out(JSON.stringify({ ...rest, elapsedMs: Math.round(r.elapsedMs) }, null, 2));
-  } else {
-    for (const f of r.findings) out(f.report);
-    out(summary(r));
-  }
+  if (typeof o.sarif === 'string') await writeSarif(o.sarif, [{ scenario: r.scenario, findings: r.findings, properties: { strategy: r.strategy, seed: r.seed, trials: r.trials } }]);
   if (typeof o.html === 'string') await writeRunHtml(o.html, path, r.findings, o.hangMs === undefined ? undefined : Number(o.hangMs));
-  return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
+  return printRun(r, !!o.json, out) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 async function replayCommand(path: string, token: string, o: Record<string, string | undefined>, out: (s: string) => void): Promise<number> {
@@ -58,6 +54,7 @@ async function replayCommand(path: string, token: string, o: Record<string, stri
   if (table) out(table);
   if (o.trace) writeFileSync(o.trace, traceJson(r));
   if (o.html) await writeReplayHtml(o.html, r);
+  if (o.sarif) await writeSarif(o.sarif, [{ scenario: path, findings: r.findings, properties: { replay: token } }]);
   out(`smpsim: replayed ${r.trials.length} trial${r.trials.length === 1 ? '' : 's'}: ${r.findings.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}` : 'no findings'}`);
   return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
 }
@@ -77,10 +74,15 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .option('--depth <d>', 'PCT depth (bug depth to aim at)', '3')
     .option('--seed <s>', 'seed', '1')
     .option('--hang-ms <ms>', 'stop a task that runs this long without a scheduling point', '1000')
+    .option('--time-budget <t>', 'stop after this long (30s, 5m, 1h), besides --trials')
+    .option('--shard <k/n>', 'run shard k of n of the trials (CI matrices; merge with smpsim merge)')
+    .option('--out <dir>', 'campaign folder: findings.jsonl written as each finding is made, summary.json at the end')
+    .option('--resume <dir>', 'continue the campaign in <dir> after its last completed trial')
     .option('--json', 'print one JSON object')
     .option('--html <file>', 'write a timeline page of the first finding of each kind')
-    .action(async (path: string, o) => {
-      code = await runCommand(path, o, out);
+    .option('--sarif <file>', 'write a SARIF 2.1.0 log (code scanning) with each finding\'s interleaving')
+    .action(async (path: string, o, cmd: Command) => {
+      code = await runCommand(path, o, cmd.getOptionValueSource('trials') === 'cli', out);
     });
   program
     .command('replay')
@@ -89,6 +91,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .argument('<token>', 'schedule token from a report')
     .option('--trace <file>', 'write the trial as a JSON trace timeline')
     .option('--html <file>', 'write the trial as a timeline page (open it in a browser)')
+    .option('--sarif <file>', 'write a SARIF 2.1.0 log with the replayed interleaving')
     .option('--hang-ms <ms>', 'stop a task that runs this long without a scheduling point', '1000')
     .action(async (path: string, token: string, o) => {
       code = await replayCommand(path, token, o, out);
@@ -96,6 +99,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   registerStress(program, out, (n) => (code = n ? EXIT_FINDINGS : EXIT_CLEAN));
   registerStep(program, out, (c) => (code = c));
   registerExercises(program, out, (c) => (code = c));
+  registerMerge(program, out, (n) => (code = n ? EXIT_FINDINGS : EXIT_CLEAN));
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -71,6 +71,8 @@ export interface BatchRequest<T, M extends CloserMessage> {
   onFinding(msg: M): void;
   /** called with trials done so far, about every 100 ms */
   onProgress?(trialsDone: number): void;
+  /** polled every watchdog tick once a trial is done: true ends the batch after the trial running now */
+  shouldStop?(): boolean;
 }
 
 export interface BatchOutcome<R> {
@@ -149,6 +151,9 @@ export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: Batc
   const watchdog = setInterval(() => {
     const step = Atomics.load(m, H.STEP);
     const now = Date.now();
+    // the closer reads the stop word after each trial and ends the batch there; a batch
+    // stopped while its CPUs were still starting would end with no trial at all
+    if (req.shouldStop && Atomics.load(m, H.TRIALS_DONE) > 0 && req.shouldStop()) Atomics.store(m, H.STOP, 1);
     if (req.onProgress && now - lastProgress >= 100) {
       lastProgress = now;
       req.onProgress(Atomics.load(m, H.TRIALS_DONE));

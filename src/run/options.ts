@@ -20,6 +20,12 @@ export interface ExploreOptions {
   reports?: boolean;
   /** trials done so far, and the kinds of finding made so far */
   onProgress?: (trialsDone: number, kinds: string[]) => void;
+  /** run trial numbers first … first+trials-1 (a shard, or a resumed campaign; default 0) */
+  firstTrial?: number;
+  /** stop after the trial running when this many milliseconds have passed */
+  timeBudgetMs?: number;
+  /** each new finding as soon as it is made (before its report is rendered) */
+  onNewFinding?: (f: import('./result.ts').Finding) => void;
 }
 
 export interface ResolvedOptions {
@@ -32,6 +38,9 @@ export interface ResolvedOptions {
   detectors: boolean;
   reports: boolean;
   onProgress?: (trialsDone: number, kinds: string[]) => void;
+  firstTrial: number;
+  timeBudgetMs: number;
+  onNewFinding?: (f: import('./result.ts').Finding) => void;
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {
@@ -88,5 +97,8 @@ export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
     detectors: o.detectors ?? true,
     reports: o.reports ?? true,
     onProgress: o.onProgress,
+    firstTrial: o.firstTrial === undefined ? 0 : atLeast('firstTrial', o.firstTrial, 0, 0),
+    timeBudgetMs: o.timeBudgetMs === undefined ? Infinity : atLeast('timeBudgetMs', o.timeBudgetMs, 0, 1),
+    onNewFinding: o.onNewFinding,
   };
 }
