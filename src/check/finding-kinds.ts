@@ -15,6 +15,7 @@ export const FINDING_KINDS = [
   'exception',
   'soft-lockup',
   'spurious-irq',
+  'hung-task',
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];

@@ -7,6 +7,7 @@
 import { CTX_NAMES, F_A, F_CPU, F_FLAGS, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, Op } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
 import { HeldLocks, type HeldLock } from './held-locks.ts';
+import { allHeldLocks, isHungTask, type SystemLock } from './hung-task.ts';
 import { findingKinds, type CpuSnapshot, type Detector, type EventRef, type RawFinding, type TrialInfo } from './detector.ts';
 
 export interface BlockedContext {
@@ -28,6 +29,7 @@ export interface BlockedContext {
 
 export type MachineData =
   | { type: 'deadlock'; blocked: BlockedContext[] }
+  | { type: 'hung-task'; blocked: BlockedContext[]; locks: SystemLock[] }
   | { type: 'check'; message: string }
   | { type: 'bug'; message: string; cpu: number }
   | { type: 'warn'; cpu: number; pid: number }
@@ -38,7 +40,7 @@ export type MachineData =
   | { type: 'mismatch' };
 
 export const MACHINE = 'machine';
-export const MACHINE_KINDS = findingKinds(['deadlock', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak']);
+export const MACHINE_KINDS = findingKinds(['deadlock', 'hung-task', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak']);
 type MachineKind = (typeof MACHINE_KINDS)[number];
 type MachineFinding = RawFinding<MachineData, MachineKind>;
 
@@ -83,6 +85,19 @@ function deadlock(t: TrialInfo): MachineFinding {
     .join('|');
   const locks = [...new Set(blocked.flatMap((b) => [b.waitObj, ...b.held.map((h) => h.obj), ...b.heldBelow.map((h) => h.obj)]))].map((o) => L.objName(o));
   const refs = blocked.flatMap((b) => [...b.heldBelow.map((h) => h.ref), ...b.held.map((h) => h.ref), b.waitRef]);
+  if (isHungTask(L, blocked)) {
+    const held = allHeldLocks(t.end.cpus, t.index);
+    const names = blocked.map((b) => `${L.taskName(b.pid)}:${L.objName(b.waitObj)}`).sort();
+    return finding('hung-task', `hung-task:${names.join('|')}`, `INFO: task ${L.taskName(blocked[0]!.pid)}:${blocked[0]!.pid} blocked for more than 120 seconds.`, {
+      type: 'hung-task',
+      blocked,
+      locks: held,
+    }, {
+      cpus: [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b),
+      locks: [...new Set(held.map((h) => L.objName(h.obj)))],
+      refs: [...held.map((h) => h.ref), ...blocked.map((b) => b.waitRef)],
+    });
+  }
   return finding('deadlock', `deadlock:${sig}`, 'WARNING: deadlock: no CPU can make progress', { type: 'deadlock', blocked }, {
     cpus: [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b),
     locks,

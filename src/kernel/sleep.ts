@@ -74,16 +74,6 @@ export function cond_resched(): number {
   return 0;
 }
 
-export function schedule(): void {
-  sleepFor(enterSleeping('schedule'), 'schedule', 0);
-}
-
-/** Sleeps `timeout` jiffies; returns 0 (the whole timeout elapsed). */
-export function schedule_timeout(timeout: number): number {
-  sleepFor(enterSleeping('schedule_timeout'), 'schedule_timeout', timeout);
-  return 0;
-}
-
 export function msleep(msecs: number): void {
   sleepFor(enterSleeping('msleep'), 'msleep', msecs_to_jiffies(msecs));
 }

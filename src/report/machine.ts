@@ -2,6 +2,7 @@
 import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
 import type { BlockedContext, MachineData } from '../check/machine-checks.ts';
+import type { SystemLock } from '../check/hung-task.ts';
 import type { RenderContext } from './render-context.ts';
 import { banner, lockLine, scenarioTable, taskId, type TableRow } from './format.ts';
 
@@ -17,8 +18,10 @@ function who(ctx: RenderContext, b: { kind: number; pid: number; cpu: number; nr
 function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
   const out: string[] = [];
   for (const b of blocked) {
-    const flushing = ctx.layout.objects[b.waitObj]?.kind === 'work';
-    out.push(`${who(ctx, b)} ${flushing ? 'is waiting for work item' : 'is trying to acquire lock'}:`, lockLine(ctx, b.waitObj, b.waitRef));
+    const kind = ctx.layout.objects[b.waitObj]?.kind;
+    const flushing = kind === 'work';
+    const waiting = flushing ? 'is waiting for work item' : kind === 'completion' ? 'is waiting for completion' : 'is trying to acquire lock';
+    out.push(`${who(ctx, b)} ${waiting}:`, lockLine(ctx, b.waitObj, b.waitRef));
     if (b.held.length) {
       out.push('but is already holding:');
       b.held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
@@ -48,7 +51,9 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
   const seen = new Set<number>();
   for (const b of blocked) {
     const col = Math.max(keys.indexOf(keyOf(b)), 0);
-    const waitText = ctx.layout.objects[b.waitObj]?.kind === 'work' ? `flush_work(${ctx.layout.objName(b.waitObj)});` : `lock(${ctx.layout.objName(b.waitObj)});`;
+    const waitKind = ctx.layout.objects[b.waitObj]?.kind;
+    const waitCall = waitKind === 'work' ? 'flush_work' : waitKind === 'completion' ? 'wait_for_completion' : 'lock';
+    const waitText = `${waitCall}(${ctx.layout.objName(b.waitObj)});`;
     for (const h of b.heldBelow) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: false });
     for (const h of b.held) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: b.kind !== Ctx.TASK });
     steps.push({ seq: b.waitRef.seq, col, text: waitText, irq: b.kind !== Ctx.TASK });
@@ -68,12 +73,45 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
   return out;
 }
 
+/** khungtaskd's report for each hung task (check_hung_task()), then debug_show_all_locks(). */
+function hungTask(ctx: RenderContext, blocked: BlockedContext[], locks: SystemLock[]): string[] {
+  const out: string[] = [];
+  blocked.forEach((b, i) => {
+    const comm = ctx.layout.comm(b.pid, b.cpu);
+    if (i > 0) out.push(`INFO: task ${comm}:${b.pid} blocked for more than 120 seconds.`);
+    out.push(
+      '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+      `task:${comm.padEnd(15)} state:D stack:0     pid:${String(b.pid).padEnd(5)} ppid:1      flags:0x00000000`,
+      'Call Trace:',
+      ` ${ctx.layout.objects[b.waitObj]?.kind === 'completion' ? `wait_for_completion(${ctx.layout.objName(b.waitObj)})` : 'schedule()'}`,
+      ` at: ${ctx.site(b.waitRef)}`,
+      '',
+    );
+  });
+  out.push('Showing all locks held in the system:');
+  const byTask = new Map<string, SystemLock[]>();
+  for (const l of locks) {
+    const k = taskId(ctx, l.pid, l.cpu);
+    byTask.set(k, [...(byTask.get(k) ?? []), l]);
+  }
+  for (const [task, held] of byTask) {
+    out.push(`${held.length} lock${held.length === 1 ? '' : 's'} held by ${task}:`);
+    held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
+  }
+  if (byTask.size === 0) out.push('no locks held');
+  out.push('', '=============================================', '');
+  return out;
+}
+
 export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): string {
   const d = f.data;
   const out = banner(f.title);
   switch (d.type) {
     case 'deadlock':
       out.push(...deadlock(ctx, d.blocked));
+      break;
+    case 'hung-task':
+      out.push(...hungTask(ctx, d.blocked, d.locks));
       break;
     case 'check':
       out.push(`the scenario's check() failed after every CPU finished: ${d.message}`);
