@@ -11,7 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isBuiltin } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT as ROOT } from '../machine/package-root.ts';
 import { CACHE_DIR, writeCached } from '../machine/cache-file.ts';
@@ -32,6 +33,8 @@ export interface LoadedScenario {
 
 const KERNEL_ENTRY = join(ROOT, 'src', 'kernel', 'index.ts');
 const CACHE = CACHE_DIR;
+/** Marks the plugin's own nested resolve call. */
+const INNER_RESOLVE = Symbol('smpsim inner resolve');
 
 const cache = new Map<string, Promise<LoadedScenario>>();
 
@@ -80,10 +83,12 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
             build.onResolve({ filter: /^smpsim$/ }, () => ({ path: KERNEL_ENTRY }));
             // other packages: external, at the path they resolve to from the importing file
             build.onResolve({ filter: /^[^./]/ }, async (args) => {
-              if (args.path.startsWith('node:') || args.kind === 'entry-point') return undefined;
+              // our own build.resolve() below comes back through this hook: let esbuild resolve it
+              if (args.pluginData === INNER_RESOLVE || args.path.startsWith('node:') || args.kind === 'entry-point') return undefined;
+              if (isBuiltin(args.path)) return { path: args.path, external: true };
               if (args.importer.startsWith(join(ROOT, 'src'))) return { path: args.path, external: true };
-              const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
-              if (r.errors.length || !r.path) return { path: args.path, external: true };
+              const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: INNER_RESOLVE });
+              if (r.errors.length || !r.path || !isAbsolute(r.path)) return { path: args.path, external: true };
               return { path: pathToFileURL(r.path).href, external: true };
             });
           },
