@@ -17,31 +17,67 @@ import { workerEntry } from './worker-entry.ts';
 
 const WATCHDOG_TICK_MS = 20;
 
-const pools = new Map<number, Piscina>();
+const pools = new Map<number, Promise<Piscina>>();
+/** The last batch queued on each pool: a batch runs once the one before it has ended. */
+const turns = new Map<number, Promise<void>>();
+/** Bumped by shutdownMachines(): a batch that started under an older generation was shut down. */
+let generation = 0;
 
-/** The warm pool for an n-CPU machine (started on first use). */
-export async function cpuPool(n: number): Promise<Piscina> {
+/** The batch's machine was shut down under it (shutdown() during explore()). */
+export class MachineShutDown extends Error {
+  constructor() {
+    super('smpsim was shut down while the run was going on');
+  }
+}
+
+/** The warm pool for an n-agent machine (started on first use; stored before any await, so concurrent callers share it). */
+export function cpuPool(n: number): Promise<Piscina> {
   let p = pools.get(n);
   if (!p) {
-    p = new Piscina({
-      filename: await workerEntry(),
-      minThreads: n,
-      maxThreads: n,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: 60_000,
-      // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
-      atomics: 'disabled',
-    });
+    p = workerEntry().then(
+      (filename) =>
+        new Piscina({
+          filename,
+          minThreads: n,
+          maxThreads: n,
+          concurrentTasksPerWorker: 1,
+          idleTimeout: 60_000,
+          // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
+          atomics: 'disabled',
+        }),
+    );
     pools.set(n, p);
   }
   return p;
 }
 
-/** Stop every CPU thread (the CLI calls this before it exits). */
+/**
+ * Run one batch with the n-thread pool to itself. A batch needs all n threads at once (each
+ * agent waits for the others at every hand-off): two batches sharing a pool would each hold
+ * some threads while their other tasks wait in the queue for ever.
+ */
+export async function withCpuPool<T>(n: number, batch: (pool: Piscina) => Promise<T>): Promise<T> {
+  const gen = generation;
+  const before = turns.get(n) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = before.then(() => new Promise<void>((r) => (done = r)));
+  turns.set(n, mine);
+  await before;
+  try {
+    if (gen !== generation) throw new MachineShutDown();
+    return await batch(await cpuPool(n));
+  } finally {
+    done();
+    if (turns.get(n) === mine) turns.delete(n);
+  }
+}
+
+/** Stop every CPU thread (the CLI calls this before it exits); runs going on reject with MachineShutDown. */
 export async function shutdownMachines(): Promise<void> {
+  generation++;
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((p) => p.destroy()));
+  await Promise.all(all.map(async (p) => (await p).destroy()));
 }
 
 export interface BatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'port'> {
@@ -96,11 +132,15 @@ export function findingsChannel(onFinding: (msg: FindingMessage) => void): { por
   };
 }
 
-export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome> {
+export function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome> {
+  return withCpuPool(req.layout.nagents, (pool) => runBatch(req, pool));
+}
+
+async function runBatch(req: BatchRequest, pool: Piscina): Promise<BatchOutcome> {
+  const gen = generation;
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
-  const pool = await cpuPool(L.nagents);
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
   let ended = false;
@@ -159,5 +199,7 @@ export async function runBatchOnMachine(req: BatchRequest): Promise<BatchOutcome
   clearInterval(watchdog);
   await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
+  // a pool destroyed under the batch fails its tasks: that is no finding of the scenario's
+  if (gen !== generation) throw new MachineShutDown();
   return outcome;
 }

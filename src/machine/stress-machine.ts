@@ -7,8 +7,9 @@
  * no kernel call never looks at the stop word); piscina replaces them.
  */
 import { C, H, type Layout } from './layout.ts';
+import type { Piscina } from 'piscina';
 import { EventLog } from './events.ts';
-import { cpuPool, findingsChannel } from './machine.ts';
+import { findingsChannel, withCpuPool } from './machine.ts';
 import { snapshotAgent, type CpuSnapshot } from './trial-info.ts';
 import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
 import { SC, stressControlWords, type StressPlan } from './stress-control.ts';
@@ -51,13 +52,16 @@ function readCpu(m: Int32Array, ctl: Int32Array, L: Layout, c: number, stuck: bo
   return { ...snapshotAgent(m, L, c), progress: Atomics.load(ctl, SC.PROGRESS + c), stuck };
 }
 
-export async function runStressBatchOnMachine(req: StressBatchRequest): Promise<StressOutcome> {
+export function runStressBatchOnMachine(req: StressBatchRequest): Promise<StressOutcome> {
+  return withCpuPool(req.layout.ncpus, (pool) => runStressBatch(req, pool));
+}
+
+async function runStressBatch(req: StressBatchRequest, pool: Piscina): Promise<StressOutcome> {
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
   const ctlBuf = new SharedArrayBuffer(4 * stressControlWords(L.ncpus));
   const ctl = new Int32Array(ctlBuf);
-  const pool = await cpuPool(L.ncpus);
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
   const { layout: _l, deadline, seed, lockupMs, onFinding: _f, ...common } = req;
