@@ -9,7 +9,7 @@ import { replay } from '../run/replay.ts';
 import { ScenarioError } from '../run/load-scenario.ts';
 import { UsageError } from '../run/options.ts';
 import { formatInterrupts, type ExploreResult } from '../run/result.ts';
-import { TokenError } from '../sched/token.ts';
+import { decodeToken, TokenError } from '../sched/token.ts';
 import { shutdownMachines } from '../machine/machine.ts';
 import { progress } from './progress.ts';
 import { traceJson } from '../report/trace.ts';
@@ -54,7 +54,9 @@ async function replayCommand(path: string, token: string, o: Record<string, stri
   const table = formatInterrupts(r.interrupts, r.interrupts[0]?.perCpu.length ?? 0);
   if (table) out(table);
   if (o.trace) writeFileSync(o.trace, traceJson(r));
-  out(`smpsim: replayed ${r.trials.length} trial${r.trials.length === 1 ? '' : 's'}: ${r.findings.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}` : 'no findings'}`);
+  // the token's trials, also when one of them never closed (a crash or a hang)
+  const n = decodeToken(token).trials.length;
+  out(`smpsim: replayed ${n} trial${n === 1 ? '' : 's'}: ${r.findings.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}` : 'no findings'}`);
   return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
