@@ -28,14 +28,14 @@ describe('bad input gets one clear line or a finding, never a hang', () => {
   });
 
   it('a malformed token and a token for another machine: exit 2', () => {
-    expect(cli(['replay', 'exercises/abba.ts', 'v1:random:1:c2:t0:!!']).status).toBe(2);
-    const r = cli(['replay', 'exercises/abba.ts', 'v1:random:1:c3:t0:0']);
+    expect(cli(['replay', 'exercises/abba.ts', 'v2:random:1:c2:t0n2:!!:sm1w0n4']).status).toBe(2);
+    const r = cli(['replay', 'exercises/abba.ts', 'v2:random:1:c3:t0n1:0:s35swqe']);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('smpsim: replay token is for a 3-CPU machine but exercises/abba.ts has 2 CPUs');
   });
 
   it('a token asking for choices the scenario does not offer: exit 2', () => {
-    const r = cli(['replay', 'exercises/abba.ts', 'v1:random:1:c2:t0:9999']);
+    const r = cli(['replay', 'exercises/abba.ts', 'v2:random:1:c2:t0n4:9999:sj6l554']);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toContain('does not match exercises/abba.ts');
   });
