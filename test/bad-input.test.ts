@@ -103,7 +103,7 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
     expect(r.trials).toBe(10);
   });
 
-  it('a livelock (a trial past the event bound) is an exception finding', async () => {
+  it('a livelock (a trial past --max-events) is a trial-too-long warning naming the cap', async () => {
     const p = scenarioFile(
       'livelock',
       `import { scenario, atomic, atomic_read } from 'smpsim';
@@ -111,8 +111,8 @@ export default scenario({ cpus: 1, state: { v: atomic(0) }, tasks: [{ cpu: 0, ru
 `,
     );
     const r = await explore(p, { trials: 3, maxEvents: 2000 });
-    expect(r.findings.map((f) => f.signature)).toEqual(['step-limit']);
-    expect(r.findings[0]!.title).toBe('BUG: no progress: trial ran past 2000 events (livelock?)');
+    expect(r.findings.map((f) => [f.kind, f.signature])).toEqual([['trial-too-long', 'step-limit']]);
+    expect(r.findings[0]!.title).toBe('WARNING: trial ran past --max-events (2000 events) and was cut short');
   });
 
   it('kernel functions outside a simulated CPU throw a clear error', async () => {

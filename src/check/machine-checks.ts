@@ -177,7 +177,8 @@ export function createMachineChecks(): Detector {
           }));
           break;
         case TrialState.STEP_LIMIT:
-          report(finding('exception', 'step-limit', `BUG: no progress: trial ran past ${t.layout.limits.maxEvents} events (livelock?)`, {
+          // a cap of the tool, not a verdict on the code: a warning that names the cap
+          report(finding('trial-too-long', 'step-limit', `WARNING: trial ran past --max-events (${t.layout.limits.maxEvents} events) and was cut short`, {
             type: 'step-limit',
             events: t.layout.limits.maxEvents,
             cpu: end.cpu,

@@ -10,14 +10,14 @@ import { explore } from '../run/explore.ts';
 import type { ExploreResult } from '../run/result.ts';
 import { UsageError } from '../run/options.ts';
 import { checkScenario } from '../fuzz/check.ts';
+import { EXIT } from './exit-codes.ts';
+import { DEFAULTS } from '../run/defaults.ts';
+import { addFlags } from './flags.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXIT_CLEAN = 0;
-const EXIT_FINDINGS = 1;
 
 /** trials of a fixed variant per strategy in --verify (random, then PCT) */
 const FIXED_TRIALS = 500;
-const BUGGY_TRIALS = 1000;
 
 type Out = (s: string) => void;
 
@@ -45,7 +45,7 @@ function list(out: Out): number {
   for (const e of EXERCISES) out(`${e.name.padEnd(width)}${e.title}`);
   for (const e of PENDING) out(`${e.name.padEnd(width)}${e.title} (pending: ${e.reason})`);
   out(`\nsmpsim exercises NAME runs the buggy variant; --fixed runs the fix; --verify checks every verdict.`);
-  return EXIT_CLEAN;
+  return EXIT.CLEAN;
 }
 
 async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out): Promise<number> {
@@ -57,14 +57,14 @@ async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out): Pr
   const kinds = [...new Set(r.findings.map((f) => f.kind))];
   out(`smpsim: ${path}: ${r.trials} trials: ${kinds.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${kinds.join(', ')})` : 'no findings'}`);
   if (!fixed) out(`(expected: ${e.expect.join(', ')}; the fix: smpsim exercises ${e.name} --fixed)`);
-  return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
+  return r.findings.length ? EXIT.FINDINGS : EXIT.CLEAN;
 }
 
 /** Check one exercise's verdicts; returns the lines to print and whether both held. */
 export async function verifyExercise(e: Exercise): Promise<{ ok: boolean; lines: string[] }> {
   const lines: string[] = [];
-  const buggy = [await explore(shown(e.buggy), { trials: BUGGY_TRIALS, seed: 1 })];
-  if (!e.expect.every((k) => kindsOf(buggy).has(k))) buggy.push(await explore(shown(e.buggy), { trials: BUGGY_TRIALS, seed: 1, strategy: 'pct' }));
+  const buggy = [await explore(shown(e.buggy), { trials: DEFAULTS.trials, seed: 1 })];
+  if (!e.expect.every((k) => kindsOf(buggy).has(k))) buggy.push(await explore(shown(e.buggy), { trials: DEFAULTS.trials, seed: 1, strategy: 'pct' }));
   const got = kindsOf(buggy);
   const missing = e.expect.filter((k) => !got.has(k));
   const extra = [...got].filter((k) => !e.expect.includes(k as never));
@@ -86,7 +86,7 @@ async function verify(out: Out): Promise<number> {
   }
   for (const e of PENDING) out(`skip ${e.name}: pending (${e.reason})`);
   out(`smpsim exercises --verify: ${EXERCISES.length - failed} of ${EXERCISES.length} exercises as expected${PENDING.length ? `, ${PENDING.length} pending` : ''}`);
-  return failed ? EXIT_FINDINGS : EXIT_CLEAN;
+  return failed ? EXIT.FINDINGS : EXIT.CLEAN;
 }
 
 /** The exercises the tour walks through, in order. */
@@ -109,29 +109,22 @@ async function tour(out: Out): Promise<number> {
     } else {
       out(`(no schedule failed this time: ${r.message})`);
     }
-    const fixed = await explore(shown(e.fixed), { trials: 500, seed: 1 });
+    const fixed = await explore(shown(e.fixed), { trials: FIXED_TRIALS, seed: 1 });
     out(`The fix, ${shown(e.fixed)}: ${fixed.findings.length ? `${fixed.findings.length} findings` : `no findings in ${fixed.trials} trials`}.\n`);
   }
   out(`More: smpsim exercises (the whole book), smpsim exercises NAME [--fixed], smpsim run <scenario>.`);
-  return EXIT_CLEAN;
+  return EXIT.CLEAN;
 }
 
 /** Add `exercises` and `tour` to the command; `done` receives the exit status. */
 export function registerExercises(program: Command, out: Out, done: (code: number) => void): void {
-  program
-    .command('exercises')
-    .description('the exercise book: list, run one (buggy or --fixed), or --verify every verdict')
-    .argument('[name]', 'exercise to run')
-    .option('--fixed', 'run the fixed variant')
-    .option('--verify', 'run every variant and check its expected verdict')
-    .option('--trials <n>', 'number of trials', '1000')
-    .action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; trials: string }) => {
-      if (o.verify) done(await verify(out));
-      else if (name) done(await runOne(find(name), !!o.fixed, Number(o.trials), out));
-      else done(list(out));
-    });
-  program
-    .command('tour')
-    .description('a short tour: a few exercises found, shrunk and fixed')
-    .action(async () => done(await tour(out)));
+  addFlags(
+    program.command('exercises').description('the exercise book: list, run one (buggy or --fixed), or --verify every verdict').argument('[name]', 'exercise to run'),
+    'exercises',
+  ).action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; trials: number }) => {
+    if (o.verify) done(await verify(out));
+    else if (name) done(await runOne(find(name), !!o.fixed, o.trials, out));
+    else done(list(out));
+  });
+  addFlags(program.command('tour').description('a short tour: a few exercises found, shrunk and fixed'), 'tour').action(async () => done(await tour(out)));
 }

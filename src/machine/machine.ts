@@ -86,6 +86,8 @@ export interface BatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'port'> {
   onFinding(msg: FindingMessage): void;
   /** called with trials done so far, about every 100 ms */
   onProgress?(trialsDone: number): void;
+  /** stops the batch where it is (the trial running is not counted) */
+  signal?: AbortSignal;
 }
 
 export interface BatchOutcome {
@@ -144,7 +146,7 @@ async function runBatch(req: BatchRequest, pool: Piscina): Promise<BatchOutcome>
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
   let ended = false;
-  const { layout: _l, hangMs: _h, onFinding: _f, onProgress: _p, ...common } = req;
+  const { layout: _l, hangMs: _h, onFinding: _f, onProgress: _p, signal, ...common } = req;
   // one thread per agent: a CPU's primary agent, extra tasks and kworkers on it
   const aborts = Array.from({ length: L.nagents }, () => new AbortController());
   const outcome: BatchOutcome = { result: null, trialsDone: 0 };
@@ -194,8 +196,13 @@ async function runBatch(req: BatchRequest, pool: Piscina): Promise<BatchOutcome>
     aborts[agent]!.abort(new Error(`no scheduling point for ${req.hangMs} ms`));
   }, WATCHDOG_TICK_MS);
 
+  const stop = (): void => wakeAll(m, L);
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+
   await Promise.all(runs);
   ended = true;
+  signal?.removeEventListener('abort', stop);
   clearInterval(watchdog);
   await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);

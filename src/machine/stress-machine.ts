@@ -24,6 +24,8 @@ export interface StressBatchRequest extends Omit<BatchTask, 'sab' | 'cpu' | 'por
   seed: number;
   lockupMs: number;
   onFinding(msg: FindingMessage): void;
+  /** stops the batch where it is */
+  signal?: AbortSignal;
 }
 
 /** A CPU as the watchdog found it: its snapshot, its progress, whether it is stuck. */
@@ -64,7 +66,7 @@ async function runStressBatch(req: StressBatchRequest, pool: Piscina): Promise<S
   const ctl = new Int32Array(ctlBuf);
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
-  const { layout: _l, deadline, seed, lockupMs, onFinding: _f, ...common } = req;
+  const { layout: _l, deadline, seed, lockupMs, onFinding: _f, signal, ...common } = req;
   const stress: StressPlan = { ctl: ctlBuf, deadline, seed };
   const aborts = Array.from({ length: L.ncpus }, () => new AbortController());
   const done = new Array<boolean>(L.ncpus).fill(false);
@@ -122,7 +124,11 @@ async function runStressBatch(req: StressBatchRequest, pool: Piscina): Promise<S
     stopAll();
   }, TICK_MS);
 
+  if (signal?.aborted) stopAll();
+  signal?.addEventListener('abort', stopAll, { once: true });
+
   await Promise.all(runs);
+  signal?.removeEventListener('abort', stopAll);
   clearInterval(watchdog);
   await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);

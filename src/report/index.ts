@@ -10,9 +10,14 @@ export function registerRenderer(detector: string, r: Renderer): void {
   RENDERERS[detector] = r;
 }
 
+/** A word as a POSIX shell reads it back: plain when it can be, else single-quoted. */
+export function shellWord(s: string): string {
+  return /^[\w./@+:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The one command line that replays a token (every report and message prints this one). */
 export function replayCommand(displayPath: string, token: string): string {
-  const quoted = /^[\w./@+:-]+$/.test(displayPath) ? displayPath : `'${displayPath.replace(/'/g, `'\\''`)}'`;
-  return `smpsim replay ${quoted} ${token}`;
+  return `smpsim replay ${shellWord(displayPath)} ${shellWord(token)}`;
 }
 
 export function renderReport(f: RawFinding, ctx: RenderContext, token: string): string {

@@ -9,7 +9,7 @@ import { Layout, DEFAULT_LIMITS } from '../machine/layout.ts';
 import { runStressBatchOnMachine, type Lockup } from '../machine/stress-machine.ts';
 import type { FindingMessage } from '../machine/batch-task.ts';
 import { renderSoftLockup, softLockupTitle, waitCycle } from '../report/soft-lockup.ts';
-import { replayCommand } from '../report/index.ts';
+import { replayCommand, shellWord } from '../report/index.ts';
 import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
 import { resolveStressOptions, type StressOptions } from './options.ts';
 
@@ -24,10 +24,12 @@ export interface StressResult {
   trials: number;
   elapsedMs: number;
   findings: Finding[];
+  /** stopped before its time was up (a signal): the findings are those made so far */
+  interrupted?: true;
 }
 
 export async function stress(path: string, opts: StressOptions = {}): Promise<StressResult> {
-  const { seconds, lockupMs, reproduceTrials, seed } = resolveStressOptions(opts);
+  const { seconds, lockupMs, reproduceTrials, seed, signal } = resolveStressOptions(opts);
   const loaded = await loadScenario(path);
   const { def } = loaded;
   const L = new Layout(def, DEFAULT_LIMITS);
@@ -43,7 +45,7 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   const deadline = t0 + seconds * 1000;
   let trials = 0;
   let batch = 0;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !signal?.aborted) {
     const out = await runStressBatchOnMachine({
       ...scenarioBatch(path, loaded, L),
       strategy: { name: 'random', seed, depth: 1 },
@@ -56,6 +58,7 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
       seed: seed + batch++,
       lockupMs,
       onFinding,
+      signal,
     });
     trials += out.trialsDone;
     if (out.lockup) {
@@ -69,8 +72,8 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   }
   const elapsedMs = Date.now() - t0;
   const findings = [...found.values()];
-  if (findings.length) await reproduce(path, L, findings, lockups, seed, reproduceTrials);
-  return { scenario: path, seconds, seed, trials, elapsedMs, findings };
+  if (findings.length) await reproduce(path, L, findings, lockups, seed, signal?.aborted ? 0 : reproduceTrials, signal);
+  return { scenario: path, seconds, seed, trials, elapsedMs, findings, ...(signal?.aborted ? { interrupted: true as const } : {}) };
 }
 
 function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
@@ -99,9 +102,9 @@ function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
 }
 
 /** Try each finding in controlled mode with the same seed; say what came of it. */
-async function reproduce(path: string, L: Layout, findings: Finding[], lockups: Map<string, Lockup>, seed: number, trials: number): Promise<void> {
-  const run = `smpsim run ${path} --seed ${seed} --trials ${trials}`;
-  const controlled = trials > 0 ? (await explore(path, { seed, trials }).catch(() => undefined))?.findings ?? [] : [];
+async function reproduce(path: string, L: Layout, findings: Finding[], lockups: Map<string, Lockup>, seed: number, trials: number, signal?: AbortSignal): Promise<void> {
+  const run = `smpsim run ${shellWord(path)} --seed ${seed} --trials ${trials}`;
+  const controlled = trials > 0 ? (await explore(path, { seed, trials, signal }).catch(() => undefined))?.findings ?? [] : [];
   for (const f of findings) {
     const lockup = lockups.get(f.signature);
     const same = lockup
