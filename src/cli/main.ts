@@ -20,6 +20,7 @@ import { EXIT, exitFor } from './exit-codes.ts';
 import { addFlags } from './flags.ts';
 import { catchInterrupts, showCursor } from './interrupt.ts';
 import { findingsSummary } from './summary.ts';
+import { quietOnEpipe } from './epipe.ts';
 
 export { EXIT };
 
@@ -93,6 +94,8 @@ function errorLine(e: unknown): string {
 }
 
 export async function main(argv: string[], out: Out = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
+  quietOnEpipe(process.stdout);
+  quietOnEpipe(process.stderr);
   let code: number = EXIT.CLEAN;
   const program = new Command('smpsim')
     .description('run kernel-style locking code on a simulated SMP machine and report what lockdep would')
