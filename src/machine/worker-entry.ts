@@ -7,11 +7,11 @@
  * folder, the small tsx bootstrap (workers/cpu.mjs) is used.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT as ROOT } from './package-root.ts';
-import { CACHE_DIR, writeCached } from './cache-file.ts';
+import { CACHE_DIR, cachedIntact, writeCached } from './cache-file.ts';
 
 const BOOTSTRAP = pathToFileURL(join(ROOT, 'workers', 'cpu.mjs')).href;
 let entry: string | undefined;
@@ -33,7 +33,8 @@ export async function workerEntry(): Promise<string> {
   if (entry) return entry;
   try {
     const file = join(CACHE_DIR, `cpu-${sourcesFingerprint()}.mjs`);
-    if (!existsSync(file)) {
+    // a bundle cut short or changed since it was written is made again
+    if (!cachedIntact(file)) {
       const esbuild = await import('esbuild');
       const out = esbuild.buildSync({
         entryPoints: [join(ROOT, 'workers', 'cpu.ts')],
