@@ -16,6 +16,18 @@ import { segment } from '../sched/token.ts';
 import { workerEntry } from './worker-entry.ts';
 
 const WATCHDOG_TICK_MS = 20;
+/**
+ * Old-generation heap of each CPU worker. A task that allocates without bound then ends its
+ * own worker (a finding: out of memory) instead of taking the whole process down with V8's
+ * fatal OOM and a native stack.
+ */
+export const WORKER_HEAP_MB = 512;
+
+/** What a worker's death says in its finding. */
+export function deathMessage(e: unknown): string {
+  if ((e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `out of memory: the task's heap passed the ${WORKER_HEAP_MB} MB a CPU worker may use`;
+  return e instanceof Error ? e.message : String(e);
+}
 
 const pools = new Map<number, Promise<Piscina>>();
 /** The last batch queued on each pool: a batch runs once the one before it has ended. */
@@ -44,6 +56,7 @@ export function cpuPool(n: number): Promise<Piscina> {
           idleTimeout: 60_000,
           // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
           atomics: 'disabled',
+          resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
         }),
     );
     pools.set(n, p);
@@ -164,7 +177,7 @@ async function runBatch(req: BatchRequest, pool: Piscina): Promise<BatchOutcome>
       },
       (e: unknown) => {
         if (!ended && !outcome.hang && !outcome.crash) {
-          outcome.crash = { cpu: L.agents[cpu]!.cpu, message: e instanceof Error ? e.message : String(e), ...currentTrial() };
+          outcome.crash = { cpu: L.agents[cpu]!.cpu, message: deathMessage(e), ...currentTrial() };
         }
         wakeAll(m, L); // the others must not wait for a CPU that is gone
       },

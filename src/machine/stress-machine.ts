@@ -9,7 +9,7 @@
 import { C, H, type Layout } from './layout.ts';
 import type { Piscina } from 'piscina';
 import { EventLog } from './events.ts';
-import { findingsChannel, withCpuPool } from './machine.ts';
+import { deathMessage, findingsChannel, withCpuPool } from './machine.ts';
 import { snapshotAgent, type CpuSnapshot } from './trial-info.ts';
 import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
 import { SC, stressControlWords, type StressPlan } from './stress-control.ts';
@@ -87,7 +87,7 @@ async function runStressBatch(req: StressBatchRequest, pool: Piscina): Promise<S
       },
       (e: unknown) => {
         done[cpu] = true;
-        if (!outcome.lockup && !outcome.crash) outcome.crash = `CPU ${cpu}: ${e instanceof Error ? e.message : String(e)}`;
+        if (!outcome.lockup && !outcome.crash) outcome.crash = `CPU ${cpu}: ${deathMessage(e)}`;
         stopAll();
       },
     );
