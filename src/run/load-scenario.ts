@@ -16,8 +16,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT as ROOT } from '../machine/package-root.ts';
 import { CACHE_DIR, writeCached } from '../machine/cache-file.ts';
-import { isScenario, type ScenarioDef } from '../machine/declarations.ts';
-import type { Layout } from '../machine/layout.ts';
+import { isObjectDecl, isScenario, type ScenarioDef } from '../machine/declarations.ts';
+import { MAX_STATE_OBJECTS, type Layout } from '../machine/layout.ts';
 
 /** A scenario that cannot be used: the CLI prints the message as one line and exits 2. */
 export class ScenarioError extends Error {}
@@ -161,7 +161,16 @@ async function load(path: string, absPath: string): Promise<LoadedScenario> {
     }
   }
   const def = await importScenario(moduleUrl, viaTsx, path);
+  checkStateSize(def, path);
   return { def, absPath, moduleUrl, viaTsx };
+}
+
+function checkStateSize(def: ScenarioDef, path: string): void {
+  let objects = 0;
+  for (const v of Object.values(def.state ?? {})) if (isObjectDecl(v)) objects += v.count;
+  if (objects > MAX_STATE_OBJECTS) {
+    throw new ScenarioError(`scenario ${path} declares ${objects} state objects; the limit is ${MAX_STATE_OBJECTS} (README, "Limits")`);
+  }
 }
 
 /** The scenario's part of every batch request: where workers load it, how reports name it. */
