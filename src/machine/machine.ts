@@ -22,6 +22,8 @@ const WATCHDOG_TICK_MS = 20;
  * fatal OOM and a native stack.
  */
 export const WORKER_HEAP_MB = 512;
+/** A CPU worker that has not started a batch after this long never will (its bundle is gone …). */
+const WORKER_START_MS = 60_000;
 
 /** What a worker's death says in its finding. */
 export function deathMessage(e: unknown): string {
@@ -176,7 +178,7 @@ async function runBatch(req: BatchRequest, pool: Piscina): Promise<BatchOutcome>
         if (cpu === 0) outcome.result = r;
       },
       (e: unknown) => {
-        if (!ended && !outcome.hang && !outcome.crash) {
+        if (!ended && !outcome.hang && !outcome.crash && !terminated) {
           outcome.crash = { cpu: L.agents[cpu]!.cpu, message: deathMessage(e), ...currentTrial() };
         }
         wakeAll(m, L); // the others must not wait for a CPU that is gone
@@ -187,6 +189,10 @@ async function runBatch(req: BatchRequest, pool: Piscina): Promise<BatchOutcome>
   let lastStep = -1;
   let lastChange = Date.now();
   let lastProgress = 0;
+  let stopSeen = 0;
+  let notReadySince = 0;
+  /** set once the watchdog ends the workers itself: their deaths are not crashes */
+  let terminated = false;
   const watchdog = setInterval(() => {
     const step = Atomics.load(m, H.STEP);
     const now = Date.now();
@@ -194,15 +200,32 @@ async function runBatch(req: BatchRequest, pool: Piscina): Promise<BatchOutcome>
       lastProgress = now;
       req.onProgress(Atomics.load(m, H.TRIALS_DONE));
     }
+    if (Atomics.load(m, H.STOP)) {
+      // told to stop (a signal, a hang, a crash), but a worker still running scenario code
+      // cannot see it: past the hang time, end what is left rather than wait for ever
+      stopSeen ||= now;
+      if (now - stopSeen >= req.hangMs && !terminated) {
+        terminated = true;
+        for (const ac of aborts) ac.abort(new Error('stopped'));
+      }
+      return;
+    }
     // armed from the first event on, and only while the baton holder's worker is running:
-    // starting a cold or replacement worker thread is not a hang
+    // starting a cold or replacement worker thread is not a hang, unless it never starts
     const holderReady = Atomics.load(m, L.cpu(Atomics.load(m, H.BATON)) + C.READY) !== 0;
+    notReadySince = holderReady ? 0 : notReadySince || now;
+    if (notReadySince && now - notReadySince >= WORKER_START_MS && !outcome.crash) {
+      const agent = Atomics.load(m, H.BATON);
+      outcome.crash = { cpu: L.agents[agent]!.cpu, message: `its worker thread did not start within ${WORKER_START_MS / 1000} s`, ...currentTrial() };
+      wakeAll(m, L);
+      return;
+    }
     if (step !== lastStep || step === 0 || !holderReady) {
       lastStep = step;
       lastChange = now;
       return;
     }
-    if (now - lastChange < req.hangMs || outcome.hang || Atomics.load(m, H.STOP)) return;
+    if (now - lastChange < req.hangMs || outcome.hang) return;
     const agent = Atomics.load(m, H.BATON);
     outcome.hang = { cpu: L.agents[agent]!.cpu, ...currentTrial() };
     wakeAll(m, L);

@@ -7,6 +7,7 @@
  * no kernel call never looks at the stop word); piscina replaces them.
  */
 import { C, H, type Layout } from './layout.ts';
+import { CLOSER } from './runtime.ts';
 import type { Piscina } from 'piscina';
 import { EventLog } from './events.ts';
 import { deathMessage, findingsChannel, withCpuPool } from './machine.ts';
@@ -96,6 +97,22 @@ async function runStressBatch(req: StressBatchRequest, pool: Piscina): Promise<S
   const last = new Array<number>(L.ncpus).fill(-1);
   const since = new Array<number>(L.ncpus).fill(Date.now());
   let stoppedAt = 0;
+  // every CPU parked and still no trial closes: the closer is stuck outside any task, in
+  // check() or a detector, where no progress counter moves
+  let closed = -1;
+  let closedSince = Date.now();
+  const closerStuck = (now: number): void => {
+    const done = Atomics.load(m, H.TRIALS_DONE);
+    if (done !== closed || Atomics.load(ctl, SC.PARKED) < L.ncpus) {
+      closed = done;
+      closedSince = now;
+      return;
+    }
+    if (now - closedSince < lockupMs) return;
+    outcome.crash = `CPU ${CLOSER}: closing the trial (check() or a detector) did not return within ${lockupMs} ms`;
+    stoppedAt = now;
+    stopAll();
+  };
   const watchdog = setInterval(() => {
     const now = Date.now();
     if (stoppedAt) {
@@ -112,7 +129,10 @@ async function runStressBatch(req: StressBatchRequest, pool: Piscina): Promise<S
       }
       stuck.push(busy && p > 0 && now - since[c]! >= lockupMs);
     }
-    if (!stuck.some(Boolean)) return;
+    if (!stuck.some(Boolean)) {
+      closerStuck(now);
+      return;
+    }
     const n = Math.min(Atomics.load(m, H.NEV), L.limits.maxEvents);
     outcome.lockup = {
       stuckMs: Math.max(...since.map((s, c) => (stuck[c] ? now - s : 0))),

@@ -68,12 +68,24 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
         found.set(f.signature, f);
         lockups.set(f.signature, out.lockup);
       } else found.get(f.signature)!.count++;
-    } else if (!out.crash) break;
+    } else if (out.crash) {
+      // a worker that died, or a closer stuck in check(): a finding, and the run goes on
+      const f = crashFinding(out.crash, trials);
+      const seen = found.get(f.signature);
+      if (seen) seen.count++;
+      else found.set(f.signature, f);
+    } else break;
   }
   const elapsedMs = Date.now() - t0;
   const findings = [...found.values()];
-  if (findings.length) await reproduce(path, L, findings, lockups, seed, signal?.aborted ? 0 : reproduceTrials, signal);
+  if (findings.length) await reproduce(path, L, findings, lockups, seed, signal?.aborted ? 0 : reproduceTrials, elapsedMs, signal);
   return { scenario: path, seconds, seed, trials, elapsedMs, findings, ...(signal?.aborted ? { interrupted: true as const } : {}) };
+}
+
+function crashFinding(message: string, trial: number): Finding {
+  const cpu = Number(/^CPU (\d+)/.exec(message)?.[1] ?? 0);
+  const title = `BUG: ${message}`;
+  return { kind: 'exception', signature: `stress:crash:${message}`, title, cpus: [cpu], locks: [], sites: [], replay: '', firstTrial: trial, count: 1, report: '' };
 }
 
 function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
@@ -101,20 +113,35 @@ function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
   };
 }
 
+/**
+ * The controlled run gets no more time than the stress run had (and at least
+ * REPRODUCE_MIN_MS): a task that loops without kernel calls hangs every controlled trial for
+ * the whole hang time, and 1000 of those would be a quarter of an hour without a word.
+ */
+const REPRODUCE_MIN_MS = 10_000;
+
 /** Try each finding in controlled mode with the same seed; say what came of it. */
-async function reproduce(path: string, L: Layout, findings: Finding[], lockups: Map<string, Lockup>, seed: number, trials: number, signal?: AbortSignal): Promise<void> {
+async function reproduce(path: string, L: Layout, findings: Finding[], lockups: Map<string, Lockup>, seed: number, trials: number, budgetMs: number, signal?: AbortSignal): Promise<void> {
+  const budget = AbortSignal.timeout(Math.max(budgetMs, REPRODUCE_MIN_MS));
+  const r = trials > 0 ? await explore(path, { seed, trials, signal: signal ? AbortSignal.any([signal, budget]) : budget }).catch(() => undefined) : undefined;
+  const controlled = r?.findings ?? [];
+  const cut = r?.interrupted ? ` (stopped after ${r.trials} trials: the time of the stress run was up)` : '';
   const run = `smpsim run ${shellWord(path)} --seed ${seed} --trials ${trials}`;
-  const controlled = trials > 0 ? (await explore(path, { seed, trials, signal }).catch(() => undefined))?.findings ?? [] : [];
   for (const f of findings) {
     const lockup = lockups.get(f.signature);
     const same = lockup
-      ? controlled.find((c) => (c.kind === 'deadlock' || c.kind === f.kind) && f.locks.every((l) => c.locks.includes(l)))
+      ? controlled.find(
+          (c) =>
+            ((c.kind === 'deadlock' || c.kind === f.kind) && f.locks.every((l) => c.locks.includes(l))) ||
+            // a lockup with no lock involved is code looping without kernel calls: a hang there
+            (f.locks.length === 0 && c.signature.startsWith('hang:')),
+        )
       : controlled.find((c) => c.signature === f.signature);
     const note = trials === 0
       ? ['Controlled mode was not tried.']
       : same
         ? [`Controlled mode reproduces it: \`${run}\` finds it as ${same.kind}:`, `replay: ${replayCommand(path, same.replay)}`]
-        : [`Controlled mode did not reproduce it: \`${run}\` found no such ${f.kind}.`];
+        : [`Controlled mode did not reproduce it: \`${run}\` found no such ${f.kind}${cut}.`];
     if (same) f.replay = same.replay;
     if (lockup) {
       f.report = `${renderSoftLockup(L, lockup, [...note, ''])}\n`;
