@@ -53,3 +53,20 @@ export default scenario({ cpus: 1, state: { l: spinlock() }, tasks: [{ cpu: 0, r
     expect(r.stdout).toContain(`replay: smpsim replay '${p}' v2:`);
   });
 });
+
+describe('the README "Limits" section', () => {
+  it('states the limits the code enforces', async () => {
+    const { MAX_STATE_OBJECTS } = await import('../../src/machine/layout.ts');
+    const { MAX_TOKEN_CHOICES } = await import('../../src/sched/token.ts');
+    const { MAX_CPUS } = await import('../../src/kernel/declare.ts');
+    const { WORKER_HEAP_MB } = await import('../../src/machine/machine.ts');
+    const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
+    const limits = readme.slice(readme.indexOf('## Limits'), readme.indexOf('\n## ', readme.indexOf('## Limits') + 3));
+    expect(limits).toContain(`| CPUs | 1 to ${MAX_CPUS} `);
+    expect(limits).toContain(`| State | ${MAX_STATE_OBJECTS} objects`);
+    expect(limits).toContain(`default ${DEFAULTS.maxEvents} `);
+    expect(limits).toContain(`default ${DEFAULTS.hangMs} `);
+    expect(limits).toContain(`| ${WORKER_HEAP_MB} MB of heap`);
+    expect(limits).toContain(`| Token length | ${MAX_TOKEN_CHOICES} choices`);
+  });
+});
