@@ -103,4 +103,10 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
     wrong: 'All handlers returned IRQ_NONE: the line would be disabled by the kernel.',
     fix: 'Return IRQ_HANDLED when the device raised the interrupt; register a handler for the line.',
   },
+  'trial-too-long': {
+    name: 'trial ran past --max-events',
+    rule: 'One trial makes at most --max-events events; a longer one is cut short, so its end was not checked.',
+    wrong: 'The tasks made more kernel calls than the cap allows: a correct but long scenario, or a livelock.',
+    fix: 'Raise --max-events if the work is meant to be that long; otherwise look for a loop that never ends.',
+  },
 };
