@@ -16,6 +16,8 @@ export const FINDING_KINDS = [
   'soft-lockup',
   'spurious-irq',
   'hung-task',
+  /** a warning about the run, not the code: a trial longer than --max-events was cut short */
+  'trial-too-long',
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];

@@ -4,6 +4,7 @@
  * line, `--json`, or `--sarif FILE`.
  */
 import type { Command } from 'commander';
+import { addFlags } from './flags.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeRuns, type RunJson } from '../run/campaign/merge.ts';
@@ -41,13 +42,13 @@ export function loadRun(path: string): RunJson {
 }
 
 export function registerMerge(program: Command, out: (s: string) => void, done: (findings: number) => void): void {
-  program
-    .command('merge')
-    .description('merge runs of one scenario (--json outputs, campaign folders) by finding signature')
-    .argument('<runs...>', 'JSON files of smpsim run --json, or campaign folders (--out)')
-    .option('--json', 'print one JSON object')
-    .option('--sarif <file>', 'write a SARIF 2.1.0 log (code scanning) with each finding\'s interleaving')
-    .action(async (paths: string[], o: { json?: boolean; sarif?: string }) => {
+  addFlags(
+    program
+      .command('merge')
+      .description('merge runs of one scenario (--json outputs, campaign folders) by finding signature')
+      .argument('<runs...>', 'JSON files of smpsim run --json, or campaign folders (--out)'),
+    'merge',
+  ).action(async (paths: string[], o: { json?: boolean; sarif?: string }) => {
       const r = mergeRuns(paths.map(loadRun));
       // a killed campaign's findings were recorded before their reports were made
       if (r.findings.some((f) => !f.report)) r.findings = await reportRecorded(r.scenario, r.findings);

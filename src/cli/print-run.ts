@@ -1,10 +1,9 @@
 /** How a run's result is printed: shared by `run` and `merge`, which print the same shapes. */
 import type { RunJson } from '../run/campaign/merge.ts';
+import { findingsSummary } from './summary.ts';
 
 export function summary(r: RunJson): string {
-  const n = r.findings.length;
-  const kinds = [...new Set(r.findings.map((f) => f.kind))].join(', ');
-  return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed}): ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${kinds})`}`;
+  return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
 }
 
 /** A run's result as `--json` or as reports and a summary line (run and merge print alike); returns the number of findings. */

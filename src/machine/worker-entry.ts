@@ -8,10 +8,10 @@
  * compiled entry itself.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CACHE_DIR, writeCached } from './cache-file.ts';
+import { CACHE_DIR, cachedIntact, writeCached } from './cache-file.ts';
 import { CODE_ROOT as ROOT, FROM_SOURCES } from './package-root.ts';
 
 const BUILT = !FROM_SOURCES;
@@ -37,7 +37,8 @@ export async function workerEntry(): Promise<string> {
   if (entry) return entry;
   try {
     const file = join(CACHE_DIR, `cpu-${sourcesFingerprint()}.mjs`);
-    if (!existsSync(file)) {
+    // a bundle cut short or changed since it was written is made again
+    if (!cachedIntact(file)) {
       const esbuild = await import('esbuild');
       const out = esbuild.buildSync({
         entryPoints: [join(ROOT, 'workers', `cpu${EXT}`)],

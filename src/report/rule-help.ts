@@ -109,4 +109,10 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
     wrong: 'A task sleeps and nothing is left that could wake it: a wake-up came before it queued itself or set its state, or never came.',
     fix: 'Set the task state (set_current_state, prepare_to_wait) before testing the condition; wake after making it true; or use wait_event/completions.',
   },
+  'trial-too-long': {
+    name: 'trial ran past --max-events',
+    rule: 'One trial makes at most --max-events events; a longer one is cut short, so its end was not checked.',
+    wrong: 'The tasks made more kernel calls than the cap allows: a correct but long scenario, or a livelock.',
+    fix: 'Raise --max-events if the work is meant to be that long; otherwise look for a loop that never ends.',
+  },
 };

@@ -13,6 +13,7 @@ import { loadScenario, scenarioBatch } from './load-scenario.ts';
 import { resolveOptions, type ExploreOptions } from './options.ts';
 import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
 import { replayTrials } from './replay.ts';
+import { replayCommand } from '../report/index.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const o = resolveOptions(opts);
@@ -55,11 +56,13 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
       hangMs: o.hangMs,
       onFinding,
       onProgress: o.onProgress && ((done) => o.onProgress!(first + done - o.firstTrial, kindsOf(found))),
+      signal: o.signal,
     });
     for (const [sig, n] of Object.entries(out.result?.counts ?? {})) counts.set(sig, (counts.get(sig) ?? 0) + n);
     addCounts(irq, out.result?.irqCounts);
     switches += out.result?.switches ?? 0;
     next = first + out.trialsDone;
+    if (o.signal?.aborted) break;
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
     const token = encodeToken(tokenHead, [stuck.segment]);
@@ -73,13 +76,27 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   }
   const elapsedMs = performance.now() - t0;
   o.onProgress?.(next - o.firstTrial, kindsOf(found));
+  const interrupted = o.signal?.aborted === true;
   const findings = [...found.values()];
   for (const f of findings) {
     f.count = Math.max(counts.get(f.signature) ?? 1, 1);
     if (f.report || !o.reports) continue;
-    await attachReport(path, f, o.hangMs, o.limits.maxEvents);
+    // interrupted: the user wants out now, and the token says how to get the full report
+    if (interrupted) f.report = unreplayedReport(path, f, '(the run was interrupted before this finding was replayed for its report)');
+    else await attachReport(path, f, o.hangMs, o.limits.maxEvents);
   }
-  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next - o.firstTrial, ...(o.firstTrial ? { firstTrial: o.firstTrial } : {}), elapsedMs, findings: mergeRacesByCallSite(findings), interrupts: interruptRows(L, irq), switches };
+  return {
+    scenario: path,
+    strategy: o.strategy,
+    seed: o.seed,
+    trials: next - o.firstTrial,
+    ...(o.firstTrial ? { firstTrial: o.firstTrial } : {}),
+    elapsedMs,
+    findings: mergeRacesByCallSite(findings),
+    interrupts: interruptRows(L, irq),
+    switches,
+    ...(interrupted ? { interrupted: true as const } : {}),
+  };
 }
 
 /** Kinds found so far, for progress (counts are only final once reports merge races by site). */
@@ -102,5 +119,9 @@ export async function attachReport(path: string, f: Finding, hangMs: number, max
   } catch {
     // fall through: the title and token still tell the user what and where
   }
-  f.report = `${f.title}\n(the replay did not reproduce this finding)\n\nreplay: smpsim replay ${path} ${f.replay}\n`;
+  f.report = unreplayedReport(path, f, '(the replay did not reproduce this finding)');
+}
+
+function unreplayedReport(path: string, f: Finding, why: string): string {
+  return `${f.title}\n${why}\n\nreplay: ${replayCommand(path, f.replay)}\n`;
 }

@@ -27,6 +27,8 @@ export interface ExploreResult {
   interrupts: InterruptRow[];
   /** baton hand-offs between CPUs over the run (context switches) */
   switches: number;
+  /** stopped before its trials were done (a signal): the findings are those made so far */
+  interrupted?: true;
 }
 
 export function findingFrom(msg: FindingMessage): Finding {

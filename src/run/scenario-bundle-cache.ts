@@ -4,8 +4,9 @@
  * a good part of a cold start). The manifest lists each input with its size and modification
  * time; any difference, or a missing bundle, means bundling again.
  */
+import { cachedIntact } from '../machine/cache-file.ts';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CACHE_DIR } from '../machine/cache-file.ts';
@@ -24,7 +25,8 @@ function manifestFile(key: string): string {
 export function cachedBundle(key: string): string | undefined {
   try {
     const m = JSON.parse(readFileSync(manifestFile(key), 'utf8')) as Manifest;
-    if (!existsSync(m.bundle)) return undefined;
+    // a bundle cut short (a full disk, a killed writer) is made again
+    if (!cachedIntact(m.bundle)) return undefined;
     for (const [file, size, mtimeMs] of m.inputs) {
       const st = statSync(file);
       if (st.size !== size || st.mtimeMs !== mtimeMs) return undefined;

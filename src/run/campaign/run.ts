@@ -93,6 +93,7 @@ export async function runCampaign(path: string, req: CampaignRequest): Promise<C
     elapsedMs: (dir?.state.elapsedMsBefore ?? 0) + (r?.elapsedMs ?? 0),
     findings,
     ...(s.shard ? { shard: s.shard } : {}),
+    ...(r?.interrupted ? { interrupted: true as const } : {}),
     ...(r ? { interrupts: r.interrupts, switches: r.switches } : {}),
   };
   if (dir) {
