@@ -4,7 +4,7 @@
  * or handler throwing, a runaway trial, and tasks that return holding locks or with irqs off /
  * a preempt count left over.
  */
-import { CTX_NAMES, F_A, F_CPU, F_FLAGS, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, Op } from '../machine/events.ts';
+import { CTX_NAMES, F_A, F_CPU, F_CTX, F_FLAGS, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, Op } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
 import { HeldLocks, type HeldLock } from './held-locks.ts';
 import { allHeldLocks, isHungTask, type SystemLock } from './hung-task.ts';
@@ -27,8 +27,28 @@ export interface BlockedContext {
   depth: number;
 }
 
+/** A CPU not in the wait-for cycle: what it ran last, and where. */
+export interface CpuLastEvent {
+  cpu: number;
+  pid: number;
+  kind: number;
+  ref: EventRef;
+}
+
+/** The last event of every CPU not in `skip` (a deadlock's other CPUs may go on running). */
+function lastEvents(t: TrialInfo, skip: Set<number>): CpuLastEvent[] {
+  const w = t.events.words;
+  const out = new Map<number, CpuLastEvent>();
+  for (let i = t.events.length - 1; i >= 0 && out.size + skip.size < t.layout.ncpus; i--) {
+    const cpu = w[i * EV_WORDS + F_CPU]!;
+    if (skip.has(cpu) || out.has(cpu)) continue;
+    out.set(cpu, { cpu, pid: w[i * EV_WORDS + F_TID]!, kind: w[i * EV_WORDS + F_CTX]!, ref: { trial: t.index, seq: i } });
+  }
+  return [...out.values()].sort((a, b) => a.cpu - b.cpu);
+}
+
 export type MachineData =
-  | { type: 'deadlock'; blocked: BlockedContext[] }
+  | { type: 'deadlock'; blocked: BlockedContext[]; others: CpuLastEvent[] }
   | { type: 'hung-task'; blocked: BlockedContext[]; locks: SystemLock[] }
   | { type: 'check'; message: string }
   | { type: 'bug'; message: string; cpu: number }
@@ -98,10 +118,12 @@ function deadlock(t: TrialInfo): MachineFinding {
       refs: [...held.map((h) => h.ref), ...blocked.map((b) => b.waitRef)],
     });
   }
-  return finding('deadlock', `deadlock:${sig}`, 'WARNING: deadlock: no CPU can make progress', { type: 'deadlock', blocked }, {
-    cpus: [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b),
+  const cpus = [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b);
+  const others = lastEvents(t, new Set(cpus));
+  return finding('deadlock', `deadlock:${sig}`, 'WARNING: deadlock: no CPU can make progress', { type: 'deadlock', blocked, others }, {
+    cpus,
     locks,
-    refs,
+    refs: [...refs, ...others.map((o) => o.ref)],
   });
 }
 

@@ -1,7 +1,7 @@
 /** Reports of the machine's own findings: deadlock, assertion, exception, exit-state leaks. */
 import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
-import type { BlockedContext, MachineData } from '../check/machine-checks.ts';
+import type { BlockedContext, CpuLastEvent, MachineData } from '../check/machine-checks.ts';
 import type { SystemLock } from '../check/hung-task.ts';
 import type { RenderContext } from './render-context.ts';
 import { banner, lockLine, scenarioTable, taskId, type TableRow } from './format.ts';
@@ -15,7 +15,7 @@ function who(ctx: RenderContext, b: { kind: number; pid: number; cpu: number; nr
   return `${taskId(ctx, b.pid, b.cpu)} on CPU${b.cpu}`;
 }
 
-function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
+function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLastEvent[]): string[] {
   const out: string[] = [];
   for (const b of blocked) {
     const kind = ctx.layout.objects[b.waitObj]?.kind;
@@ -70,6 +70,9 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
     rows.push({ col: s.col, text: s.irq ? `  ${s.text}` : s.text });
   }
   out.push(' The interleaving that deadlocked:', '', ...scenarioTable(headers, rows), '', ' *** DEADLOCK ***', '');
+  // the CPUs outside the cycle: whatever they do cannot end it
+  for (const o of others) out.push(`CPU${o.cpu}: not waiting; ${who(ctx, { ...o, nr: -1 })} ran last at ${ctx.site(o.ref)}`);
+  if (others.length) out.push('');
   return out;
 }
 
@@ -108,7 +111,7 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
   const out = banner(f.title);
   switch (d.type) {
     case 'deadlock':
-      out.push(...deadlock(ctx, d.blocked));
+      out.push(...deadlock(ctx, d.blocked, d.others));
       break;
     case 'hung-task':
       out.push(...hungTask(ctx, d.blocked, d.locks));
