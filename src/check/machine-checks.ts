@@ -33,6 +33,8 @@ export interface CpuLastEvent {
   pid: number;
   kind: number;
   ref: EventRef;
+  /** its task had returned */
+  done: boolean;
 }
 
 /** The last event of every CPU not in `skip` (a deadlock's other CPUs may go on running). */
@@ -42,7 +44,8 @@ function lastEvents(t: TrialInfo, skip: Set<number>): CpuLastEvent[] {
   for (let i = t.events.length - 1; i >= 0 && out.size + skip.size < t.layout.ncpus; i--) {
     const cpu = w[i * EV_WORDS + F_CPU]!;
     if (skip.has(cpu) || out.has(cpu)) continue;
-    out.set(cpu, { cpu, pid: w[i * EV_WORDS + F_TID]!, kind: w[i * EV_WORDS + F_CTX]!, ref: { trial: t.index, seq: i } });
+    const done = w[i * EV_WORDS + F_OP] === Op.TASK_END;
+    out.set(cpu, { cpu, pid: w[i * EV_WORDS + F_TID]!, kind: w[i * EV_WORDS + F_CTX]!, ref: { trial: t.index, seq: i }, done });
   }
   return [...out.values()].sort((a, b) => a.cpu - b.cpu);
 }
@@ -54,7 +57,7 @@ export type MachineData =
   | { type: 'bug'; message: string; cpu: number }
   | { type: 'warn'; cpu: number; pid: number }
   | { type: 'exception'; message: string; cpu: number }
-  | { type: 'step-limit'; events: number; cpu: number }
+  | { type: 'step-limit'; events: number; cpu: number; last: CpuLastEvent[]; blocked: BlockedContext[] }
   | { type: 'lock-held-at-exit'; cpu: number; pid: number; held: HeldLock[] }
   | { type: 'irq-state-leak'; cpu: number; pid: number; irqsOff: boolean; pcount: number }
   | { type: 'mismatch' };
@@ -211,11 +214,18 @@ export function createMachineChecks(): Detector<MachineData, MachineKind> {
           break;
         case TrialState.STEP_LIMIT:
           // a cap of the tool, not a verdict on the code: a warning that names the cap
+        {
+          // each CPU's state and last call site: what a livelock is made of
+          const last = lastEvents(t, new Set());
+          const blocked = blockedContexts(end.cpus, t.index).filter((b) => t.layout.objects[b.waitObj]?.kind !== 'workqueue');
           report(finding('trial-too-long', 'step-limit', `WARNING: trial ran past --max-events (${t.layout.limits.maxEvents} events) and was cut short`, {
             type: 'step-limit',
             events: t.layout.limits.maxEvents,
             cpu: end.cpu,
-          }, { cpus: [end.cpu] }));
+            last,
+            blocked,
+          }, { cpus: [end.cpu], refs: [...last.map((l) => l.ref), ...blocked.map((b) => b.waitRef)] }));
+        }
           break;
         case TrialState.MISMATCH:
           report(finding('exception', 'replay-mismatch', 'replay token does not match this scenario', { type: 'mismatch' }));

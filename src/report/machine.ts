@@ -15,6 +15,11 @@ function who(ctx: RenderContext, b: { kind: number; pid: number; cpu: number; nr
   return `${taskId(ctx, b.pid, b.cpu)} on CPU${b.cpu}`;
 }
 
+/** What a CPU ran last: its context and call site, or that its task returned. */
+function lastRun(ctx: RenderContext, l: CpuLastEvent): string {
+  return l.done ? `idle, ${taskId(ctx, l.pid, l.cpu)} returned` : `${who(ctx, { ...l, nr: -1 })} ran last at ${ctx.site(l.ref)}`;
+}
+
 function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLastEvent[]): string[] {
   const out: string[] = [];
   for (const b of blocked) {
@@ -71,7 +76,7 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLast
   }
   out.push(' The interleaving that deadlocked:', '', ...scenarioTable(headers, rows), '', ' *** DEADLOCK ***', '');
   // the CPUs outside the cycle: whatever they do cannot end it
-  for (const o of others) out.push(`CPU${o.cpu}: not waiting; ${who(ctx, { ...o, nr: -1 })} ran last at ${ctx.site(o.ref)}`);
+  for (const o of others) out.push(`CPU${o.cpu}: not waiting; ${lastRun(ctx, o)}`);
   if (others.length) out.push('');
   return out;
 }
@@ -133,6 +138,11 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
         `the trial did not finish within ${d.events} events; the last CPU to run was CPU${d.cpu}.`,
         'Either it livelocks (tasks spinning on each other without end), or it is longer than the cap:',
         `run again with a larger --max-events (or the maxEvents option) to tell which.`,
+        '',
+        ...d.last.map((l) => {
+          const waits = d.blocked.filter((b) => b.cpu === l.cpu).map((b) => `${who(ctx, b)} waits for ${ctx.layout.objName(b.waitObj)} since ${ctx.site(b.waitRef)}`);
+          return `CPU${l.cpu}: ${lastRun(ctx, l)}${waits.length ? `; ${waits.join('; ')}` : ''}`;
+        }),
       );
       break;
     case 'lock-held-at-exit':

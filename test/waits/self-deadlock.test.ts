@@ -22,4 +22,15 @@ describe('deadlock, not livelock', () => {
     expect(lines).toContain(`CPU1: not waiting; poller/1002 on CPU1 ran last at ${siteOf(P, 'schedule_work(s.poll)')}`);
     expect(d[0]!.count).toBeGreaterThan(0);
   });
+
+  it('a true livelock names each CPU: what it ran last and where, or that its task returned', async () => {
+    const p = 'test/waits/fixtures/livelock.ts';
+    const r = await explore(p, { trials: 200, maxEvents: 2000 });
+    const f = r.findings.find((x) => x.kind === 'trial-too-long');
+    expect(f).toBeDefined();
+    const lines = f!.report.split('\n').filter((l) => l.startsWith('CPU'));
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l).toMatch(new RegExp(`^CPU\\d: (idle, (left/1001|right/1002) returned|(left/1001|right/1002) on CPU\\d ran last at ${p}:1[01])$`));
+    expect(lines.some((l) => l.includes('ran last at'))).toBe(true);
+  });
 });
