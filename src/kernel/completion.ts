@@ -11,7 +11,7 @@ import { COMPLETION_ALL } from '../machine/lock-words.ts';
 import { O } from '../machine/object-words.ts';
 import { decl } from './declare.ts';
 import type { KObject } from './objects.ts';
-import { enterOn, enterSleepingOn } from './sleep.ts';
+import { enterOn, sleepOn } from './sleep.ts';
 import { ERESTARTSYS } from './errno.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 
@@ -44,11 +44,7 @@ export function complete_all(x: Completion): void {
   rt.release(id, 0, kfn('complete_all'));
 }
 
-function waitAs(name: string, x: Completion, waitMode: number, timeout = 0): boolean {
-  const [rt, id] = enterSleepingOn(name, x);
-  const mode = waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode;
-  return rt.acquire(id, 0, kfn(name), mode, (rt.jiffies() + timeout) | 0);
-}
+const waitAs = (name: string, x: Completion, waitMode: number, timeout = 0): boolean => sleepOn(name, x, waitMode, timeout);
 
 /** Sleep, uninterruptibly and without timeout, until completed. */
 export function wait_for_completion(x: Completion): void {

@@ -8,6 +8,7 @@
  * mdelay, a timeout that fires). HZ is 1000, so a jiffy is a millisecond.
  */
 import { Op, kfn } from '../machine/events.ts';
+import { WAIT_SIGNAL } from '../machine/wait.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { accepts, kindsAccepting } from '../machine/object-kinds.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
@@ -43,6 +44,17 @@ export function enterSleepingOn(name: string, o: KObject): [CpuRuntime, number] 
   const r = enterOn(name, o);
   mightSleep(r[0], kfn(name));
   return r;
+}
+
+/**
+ * Sleep until sleeping object `o` lets the caller through (down, wait_for_completion …): the
+ * entry, and the acquisition, which a timeout or, where the scenario opted into signals, a
+ * signal may end first (then false). `timeout` is in jiffies.
+ */
+export function sleepOn(name: string, o: KObject, waitMode: number, timeout = 0): boolean {
+  const [rt, id] = enterSleepingOn(name, o);
+  const mode = waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode;
+  return rt.acquire(id, 0, kfn(name), mode, (rt.jiffies() + timeout) | 0);
 }
 
 /** The object id of `o`, which must be a declared object of a kind that call `name` accepts. */

@@ -73,7 +73,7 @@ describe('wait queues', () => {
       'wq-timeout',
       'atomic_set(s.ret, wait_event_timeout(s.wq, () => atomic_read(s.done) === 1, 100));',
       'wake_up(s.wq); atomic_set(s.done, 1);',
-      'check: (s) => [0, 1, 100].includes(atomic_read(s.ret)) || `ret ${atomic_read(s.ret)}`,',
+      "check: (s) => [0, 1, 100].includes(atomic_read(s.ret)) || 'ret ' + atomic_read(s.ret),",
     );
     const r = await explore(p, { trials: 500 });
     expect(r.findings).toEqual([]);
@@ -84,7 +84,7 @@ describe('wait queues', () => {
       'wq-signal',
       'atomic_set(s.ret, wait_event_interruptible(s.wq, () => atomic_read(s.done) === 1));',
       'wake_up(s.wq); atomic_set(s.done, 1);',
-      'faults: { signals: true }, check: (s) => atomic_read(s.ret) === 0 || atomic_read(s.ret) === -ERESTARTSYS || `ret ${atomic_read(s.ret)}`,',
+      "faults: { signals: true }, check: (s) => atomic_read(s.ret) === 0 || atomic_read(s.ret) === -ERESTARTSYS || 'ret ' + atomic_read(s.ret),",
     );
     const r = await explore(p, { trials: 500 });
     expect(r.findings).toEqual([]);
