@@ -6,6 +6,8 @@
 import { C, Layout } from '../src/machine/layout.ts';
 import { CLOSER, CpuRuntime } from '../src/machine/runtime.ts';
 import { installRuntime } from '../src/machine/current.ts';
+import { HandoffSpin } from '../src/machine/baton.ts';
+import { availableParallelism } from 'node:os';
 import { runBatch } from '../src/machine/trial-loop.ts';
 import type { BatchTask, CloserResult } from '../src/run/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';
@@ -26,6 +28,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   const m = new Int32Array(task.sab, 0, L.totalWords);
   const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L.strategyState(m), L.strategyShape));
   rt.capture = task.capture;
+  rt.spin = new HandoffSpin(task.hostThreads, availableParallelism());
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);

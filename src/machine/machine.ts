@@ -14,7 +14,7 @@ import { C, H, type Layout } from './layout.ts';
 import type { BatchPlan } from './trial-loop.ts';
 import { segment } from '../sched/token.ts';
 import { workerEntry } from './worker-entry.ts';
-import { stopAgents } from './baton.ts';
+import { hostThreads, stopAgents } from './baton.ts';
 
 const WATCHDOG_TICK_MS = 20;
 /**
@@ -111,6 +111,8 @@ export interface AgentSlot {
   cpu: number;
   /** the closer's channel for findings as they are made */
   port?: MessagePort;
+  /** CPU threads of this process in running batches (see HandoffSpin) */
+  hostThreads: Int32Array;
 }
 
 /** A message the closer posts while the batch runs; the machine only tells findings from its end. */
@@ -198,8 +200,9 @@ async function runBatch<T, M extends CloserMessage, R>(req: BatchRequest<T, M>, 
     return { trial, segment: segment(trial, m.subarray(L.choiceBase), m[H.NCHOICE]!) };
   };
 
+  Atomics.add(hostThreads, 0, L.nagents);
   const runs = aborts.map((ac, cpu) => {
-    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined });
+    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined, hostThreads });
     return pool.run(task, { signal: ac.signal, transferList: cpu === 0 ? [port2 as never] : [] }).then(
       (r: R | null) => {
         if (cpu === 0) outcome.result = r;
@@ -267,6 +270,7 @@ async function runBatch<T, M extends CloserMessage, R>(req: BatchRequest<T, M>, 
   signal?.addEventListener('abort', stop, { once: true });
 
   await Promise.all(runs);
+  Atomics.sub(hostThreads, 0, L.nagents);
   ended = true;
   signal?.removeEventListener('abort', stop);
   clearInterval(watchdog);
