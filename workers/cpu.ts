@@ -4,10 +4,9 @@
  * buffer, and run the batch loop. CPU 0 also closes trials: it runs the detectors.
  */
 import { Layout } from '../src/machine/layout.ts';
-import { markReady } from '../src/machine/baton.ts';
 import { CLOSER, CpuRuntime } from '../src/machine/runtime.ts';
 import { installRuntime } from '../src/machine/current.ts';
-import { HandoffSpin } from '../src/machine/baton.ts';
+import { HandoffSpin, markReady } from '../src/machine/baton.ts';
 import { availableParallelism } from 'node:os';
 import { runBatch } from '../src/machine/trial-loop.ts';
 import type { BatchTask, CloserResult } from '../src/run/batch-task.ts';

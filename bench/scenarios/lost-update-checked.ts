@@ -1,10 +1,7 @@
 // User-path P2, buggy: two CPUs each do three unlocked x.value++, and check() sees the lost
 // update (an assertion and a data race in most trials).
 import { scenario, shared } from 'smpsim';
-
-const bump = (s: { x: { value: number } }) => {
-  for (let i = 0; i < 3; i++) s.x.value++;
-};
+import { bump } from './lost-update.ts';
 
 export default scenario({
   cpus: 2,

@@ -1,0 +1,13 @@
+import { exploreRate, fcColdRunsPerSec, userPathScenario } from '/work/wt/throughput/bench/user-path.ts';
+import { fcSchedulerRunsPerSec } from '/work/wt/throughput/bench/fc-scheduler.ts';
+import { withBusyThread } from '/work/wt/throughput/bench/busy-thread.ts';
+import { shutdown } from '/work/wt/throughput/src/index.ts';
+const p = userPathScenario('buggy');
+await exploreRate(p, {}, 1000);
+console.log('fc warm', await fcSchedulerRunsPerSec(500), await fcSchedulerRunsPerSec(2000));
+console.log('fc cold', fcColdRunsPerSec(2000, 'buggy'));
+for (const jobs of [1, 2, 1, 2]) console.log('jobs', jobs, await exploreRate(p, { jobs }));
+console.log('raw-ish detectors off jobs1', await exploreRate(p, { jobs: 1, detectors: false }));
+console.log('loaded jobs2', await withBusyThread(() => exploreRate(p, { jobs: 2 })));
+console.log('loaded jobs1', await withBusyThread(() => exploreRate(p, { jobs: 1 })));
+await shutdown();
