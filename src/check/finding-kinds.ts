@@ -15,6 +15,12 @@ export const FINDING_KINDS = [
   'exception',
   'soft-lockup',
   'spurious-irq',
+  // heap objects and reference counts
+  'use-after-free',
+  'double-free',
+  'invalid-free',
+  'slab-out-of-bounds',
+  'refcount-warning',
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];

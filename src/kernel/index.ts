@@ -15,4 +15,6 @@ export * from './alloc.ts';
 export * from './softirq.ts';
 export * from './irq-request.ts';
 export * from './workqueue.ts';
+export * from './kobj.ts';
+export * from './refcount.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';

@@ -105,6 +105,15 @@ export const OBJECT_KINDS = {
     words: common, reset: zero, lock: workWords, owned: false, sleeps: true, memory: false,
     accepts: /^(schedule_work|flush_work)$/,
   },
+  // reference counts: an atomic word that saturates (the count is O.WORD)
+  refcount: {
+    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    accepts: /^refcount_/,
+  },
+  kref: {
+    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    accepts: /^kref_/,
+  },
   /** a CPU's kworker queue: the machine's own, never declared */
   workqueue: {
     words: common, reset: zero, lock: workqueueWords, owned: false, sleeps: true, memory: false,

@@ -1,4 +1,4 @@
-/** Reports of the atomic-context rules, in the shapes of kernel/sched/core.c, mutex-debug and KASAN. */
+/** Reports of the atomic-context rules, in the shapes of kernel/sched/core.c, and mutex-debug. */
 import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
 import type { HeldLock, MightSleepData } from '../check/might-sleep/index.ts';
@@ -41,14 +41,6 @@ export function renderMightSleep(f: RawFinding<MightSleepData>, ctx: RenderConte
         lockLine(ctx, d.lock, f.refs[0]),
         ...heldLocks(ctx, d.pid, d.cpu, d.held),
       );
-      break;
-    case 'kfree':
-      out.push(
-        `${d.double ? 'double-free' : 'invalid-free'} of object ${d.handle > 0 ? `#${d.handle}` : '(never allocated)'} by task ${taskId(ctx, d.pid, d.cpu)} at ${d.site}`,
-        contextLine(ctx, d),
-      );
-      if (d.allocRef) out.push('', `Allocated by task at: ${ctx.site(d.allocRef)}`);
-      if (d.freeRef) out.push('', `Freed by task at: ${ctx.site(d.freeRef)}`);
       break;
     case 'spurious':
       out.push(
