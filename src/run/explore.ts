@@ -13,6 +13,7 @@ import { loadScenario, scenarioBatch } from './load-scenario.ts';
 import { resolveOptions, type ExploreOptions } from './options.ts';
 import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
 import { replayTrials } from './replay.ts';
+import { replayCommand } from '../report/index.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const o = resolveOptions(opts);
@@ -24,17 +25,24 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const counts = new Map<string, number>();
   const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
   const onFinding = (msg: FindingMessage): void => {
-    if (!found.has(msg.finding.signature)) found.set(msg.finding.signature, findingFrom(msg));
+    if (found.has(msg.finding.signature)) return;
+    const f = findingFrom(msg);
+    found.set(f.signature, f);
+    o.onNewFinding?.(f);
   };
   const t0 = performance.now();
-  let next = 0;
+  const end = o.firstTrial + o.trials;
+  const outOfTime = (): boolean => performance.now() - t0 >= o.timeBudgetMs;
+  let next = o.firstTrial;
   let switches = 0;
-  while (next < o.trials) {
+  // the first batch always starts: a budget spent warming the CPUs up still runs one trial
+  while (next < end && (next === o.firstTrial || !outOfTime())) {
     const first = next;
-    const plan = { firstTrial: first, trials: o.trials - first };
+    const plan = { firstTrial: first, trials: end - first };
     const out = await runBatchOnMachine<BatchTask, FindingMessage, CloserResult>({
       layout: L,
       plan,
+      shouldStop: o.timeBudgetMs < Infinity ? outOfTime : undefined,
       task: (slot) => ({
         ...scenarioBatch(path, loaded, L),
         strategy: { name: o.strategy, seed: o.seed, depth: o.depth },
@@ -47,29 +55,48 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
       }),
       hangMs: o.hangMs,
       onFinding,
-      onProgress: o.onProgress && ((done) => o.onProgress!(first + done, kindsOf(found))),
+      onProgress: o.onProgress && ((done) => o.onProgress!(first + done - o.firstTrial, kindsOf(found))),
+      signal: o.signal,
     });
     for (const [sig, n] of Object.entries(out.result?.counts ?? {})) counts.set(sig, (counts.get(sig) ?? 0) + n);
     addCounts(irq, out.result?.irqCounts);
     switches += out.result?.switches ?? 0;
     next = first + out.trialsDone;
+    if (o.signal?.aborted) break;
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
     const token = encodeToken(tokenHead, [stuck.segment]);
     const f = stuckFinding(path, token, stuck.trial, out.hang ? { cpu: stuck.cpu, hangMs: o.hangMs } : { cpu: stuck.cpu, crash: out.crash!.message });
-    if (!found.has(f.signature)) found.set(f.signature, f);
+    if (!found.has(f.signature)) {
+      found.set(f.signature, f);
+      o.onNewFinding?.(f);
+    }
     counts.set(f.signature, (counts.get(f.signature) ?? 0) + 1);
     next++;
   }
   const elapsedMs = performance.now() - t0;
-  o.onProgress?.(next, kindsOf(found));
+  o.onProgress?.(next - o.firstTrial, kindsOf(found));
+  const interrupted = o.signal?.aborted === true;
   const findings = [...found.values()];
   for (const f of findings) {
     f.count = Math.max(counts.get(f.signature) ?? 1, 1);
     if (f.report || !o.reports) continue;
-    await attachReport(path, f, o.hangMs, o.limits.maxEvents);
+    // interrupted: the user wants out now, and the token says how to get the full report
+    if (interrupted) f.report = unreplayedReport(path, f, '(the run was interrupted before this finding was replayed for its report)');
+    else await attachReport(path, f, o.hangMs, o.limits.maxEvents);
   }
-  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings: mergeRacesByCallSite(findings), interrupts: interruptRows(L, irq), switches };
+  return {
+    scenario: path,
+    strategy: o.strategy,
+    seed: o.seed,
+    trials: next - o.firstTrial,
+    ...(o.firstTrial ? { firstTrial: o.firstTrial } : {}),
+    elapsedMs,
+    findings: mergeRacesByCallSite(findings),
+    interrupts: interruptRows(L, irq),
+    switches,
+    ...(interrupted ? { interrupted: true as const } : {}),
+  };
 }
 
 /** Kinds found so far, for progress (counts are only final once reports merge races by site). */
@@ -78,7 +105,7 @@ function kindsOf(found: Map<string, Finding>): string[] {
 }
 
 /** Replay the finding's token with call sites on and take the report of the same bug. */
-async function attachReport(path: string, f: Finding, hangMs: number, maxEvents: number): Promise<void> {
+export async function attachReport(path: string, f: Finding, hangMs: number, maxEvents: number): Promise<void> {
   try {
     // unmerged: the finding is looked up by the signature its detector gave it
     const r = await replayTrials(path, f.replay, { hangMs, maxEvents });
@@ -92,5 +119,9 @@ async function attachReport(path: string, f: Finding, hangMs: number, maxEvents:
   } catch {
     // fall through: the title and token still tell the user what and where
   }
-  f.report = `${f.title}\n(the replay did not reproduce this finding)\n\nreplay: smpsim replay ${path} ${f.replay}\n`;
+  f.report = unreplayedReport(path, f, '(the replay did not reproduce this finding)');
+}
+
+function unreplayedReport(path: string, f: Finding, why: string): string {
+  return `${f.title}\n${why}\n\nreplay: ${replayCommand(path, f.replay)}\n`;
 }
