@@ -167,5 +167,20 @@ export const EXERCISES: Exercise[] = [
     fix: 'local_irq_save on entry, local_irq_restore on every exit.',
     expect: ['irq-state-leak'],
   }),
+  // heap objects and reference counts
+  ex('refcount-get-put', {
+    title: 'refcount_inc() in a lookup racing with the last put',
+    rule: 'A lookup that can race with the final put takes its reference with refcount_inc_not_zero(); refcount_inc() is for callers that already hold one.',
+    wrong: 'The owner drops the count to 0 before unpublishing; the lookup finds the object, increments from 0 ("refcount_t: addition on 0; use-after-free.") and uses freed memory.',
+    fix: 'if (!refcount_inc_not_zero(&obj->ref)) obj = NULL;',
+    expect: ['refcount-warning', 'use-after-free'],
+  }),
+  ex('kref-release', {
+    title: 'kref_get() racing with the release function',
+    rule: 'A lookup through a table the release function unhashes from takes its reference with kref_get_unless_zero() (or release runs under the lookup lock: kref_put_lock).',
+    wrong: 'The last kref_put() hits 0 and calls release; before release unhashes the entry, a lookup finds it and takes a reference; release frees the entry under the lookup.',
+    fix: 'if (!kref_get_unless_zero(&e->ref)) e = NULL;',
+    expect: ['use-after-free'],
+  }),
 ];
 
