@@ -167,7 +167,14 @@ export const EXERCISES: Exercise[] = [
     fix: 'local_irq_save on entry, local_irq_restore on every exit.',
     expect: ['irq-state-leak'],
   }),
-  // heap objects and reference counts
+  // heap objects, reference counts and RCU
+  ex('rcu-reader-free', {
+    title: 'an RCU reader vs kfree() without a grace period',
+    rule: 'An object an RCU reader may hold is freed only after a grace period: synchronize_rcu() (or kfree_rcu/call_rcu) between unpublishing and kfree.',
+    wrong: 'The reader fetches the old pointer; the updater publishes the new one and frees the old at once; the reader reads freed memory.',
+    fix: 'rcu_assign_pointer(conf, new); synchronize_rcu(); kfree(old);',
+    expect: ['use-after-free'],
+  }),
   ex('refcount-get-put', {
     title: 'refcount_inc() in a lookup racing with the last put',
     rule: 'A lookup that can race with the final put takes its reference with refcount_inc_not_zero(); refcount_inc() is for callers that already hold one.',

@@ -23,6 +23,7 @@ export const FINDING_KINDS = [
   'invalid-free',
   'slab-out-of-bounds',
   'refcount-warning',
+  'suspicious-rcu-usage',
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];

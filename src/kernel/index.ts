@@ -17,4 +17,5 @@ export * from './irq-request.ts';
 export * from './workqueue.ts';
 export * from './kobj.ts';
 export * from './refcount.ts';
+export * from './rcu.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';

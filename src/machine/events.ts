@@ -99,6 +99,9 @@ export const Op = {
   KOBJ_WRITE: 34, //     write of one (F_A new value, F_B kobjAddr(handle, field))
   KASAN: 35, //          a bad heap access (F_A KasanBug | KASAN_WRITE | site id << KASAN_SITE_SHIFT, F_B kobjAddr)
   REFCOUNT_WARN: 36, //  refcount_warn_saturate() (F_OBJ the refcount, F_A RefcountSaturation, F_B site id)
+  RCU_READ_LOCK: 37, //  a read-side critical section begins or nests (F_A the agent's new depth)
+  RCU_READ_UNLOCK: 38, // it ends or unnests (F_A the new depth)
+  RCU_WARN: 39, //       lockdep_rcu_suspicious() (F_A RcuWarning, F_B site id)
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 export const OP_NAMES: Record<number, string> = Object.fromEntries(
@@ -135,6 +138,9 @@ export const kobjField = (addr: number): number => addr % 256;
 export const KasanBug = { USE_AFTER_FREE: 1, OUT_OF_BOUNDS: 2, MASK: 3 } as const;
 export const KASAN_WRITE = 4;
 export const KASAN_SITE_SHIFT = 3;
+
+/** RCU_WARN's F_A: which RCU_LOCKDEP_WARN fired. */
+export const RcuWarning = { DEREFERENCE: 1, DEREFERENCE_PROTECTED: 2, SYNCHRONIZE_IN_READER: 3 } as const;
 
 /** REFCOUNT_WARN's F_A: lib/refcount.c's enum refcount_saturation_type. */
 export const RefcountSaturation = { ADD_NOT_ZERO_OVF: 0, ADD_OVF: 1, ADD_UAF: 2, SUB_UAF: 3, DEC_LEAK: 4 } as const;
@@ -177,6 +183,10 @@ export const KFN_NAMES = [
   'refcount_set', 'refcount_read', 'refcount_inc', 'refcount_dec', 'refcount_inc_not_zero',
   'refcount_dec_and_test', 'refcount_add', 'kref_init', 'kref_read', 'kref_get', 'kref_put',
   'kref_get_unless_zero',
+  // RCU
+  'rcu_read_lock', 'rcu_read_unlock', 'rcu_read_lock_bh', 'rcu_read_unlock_bh', 'rcu_read_lock_sched',
+  'rcu_read_unlock_sched', 'synchronize_rcu', 'rcu_assign_pointer', 'rcu_dereference',
+  'rcu_dereference_protected', 'rcu_access_pointer',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

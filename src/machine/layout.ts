@@ -282,6 +282,14 @@ export class Layout {
       }
       this.objectsByKey.set('workqueue', infos);
     }
+    {
+      // RCU's state: one per machine, after every declared object so their ids do not move
+      const words = objectKind('rcu_state').words(this);
+      const info: ObjectInfo = { id: this.objects.length, name: 'rcu_state', key: 'rcu_state', index: 0, kind: 'rcu_state', init: 0, offset: w, words };
+      w += words;
+      this.objects.push(info);
+      this.objectsByKey.set('rcu_state', [info]);
+    }
     this.regions.push({ name: 'objects', base: this.objBase, words: w - this.objBase });
     this.choiceBase = take('choices', limits.maxChoices);
     this.strIndexBase = take('string-index', 2 + 2 * limits.stringCount); // [count, usedBytes, offset0, len0 …]

@@ -12,6 +12,7 @@
 import { CTX_MAX } from './capacities.ts';
 import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
 import { O } from './object-words.ts';
+import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
 
 /** What an instance's size may depend on. */
 export interface KindShape {
@@ -88,7 +89,7 @@ export const OBJECT_KINDS = {
   },
   shared: {
     words: common, reset: initWord, owned: false, sleeps: false, memory: true,
-    accepts: /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire)$/,
+    accepts: /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer)$/,
   },
   percpu: {
     // one word per CPU
@@ -113,6 +114,11 @@ export const OBJECT_KINDS = {
   kref: {
     words: common, reset: initWord, owned: false, sleeps: false, memory: true,
     accepts: /^kref_/,
+  },
+  /** RCU's grace periods and readers: the machine's own, never declared (rcu.ts) */
+  rcu_state: {
+    words: (s) => rcuStateWords(s.nagents), reset: resetRcuState, lock: rcuGpWords, owned: false, sleeps: true, memory: false,
+    accepts: /^$/,
   },
   /** a CPU's kworker queue: the machine's own, never declared */
   workqueue: {

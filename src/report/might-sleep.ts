@@ -26,6 +26,7 @@ export function renderMightSleep(f: RawFinding<MightSleepData>, ctx: RenderConte
       out.push(
         `in_atomic(): ${d.inAtomic ? 1 : 0}, irqs_disabled(): ${d.irqsOff ? 1 : 0}, non_block: 0, pid: ${d.pid}, name: ${comm(ctx, d.pid, d.cpu)}`,
         `preempt_count: ${d.pcount.toString(16)}, expected: 0`,
+        `RCU nest depth: ${d.rcuDepth}, expected: 0`,
         ...heldLocks(ctx, d.pid, d.cpu, d.held),
         contextLine(ctx, d),
         `${d.fn}() may sleep; called at ${d.site}`,

@@ -134,6 +134,12 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
     wrong: 'A reference was taken on an object whose count already hit zero (it is being freed), or dropped once too often.',
     fix: 'Look objects up with refcount_inc_not_zero()/kref_get_unless_zero() and drop exactly the references taken.',
   },
+  'suspicious-rcu-usage': {
+    name: 'WARNING: suspicious RCU usage',
+    rule: 'An RCU-protected pointer is dereferenced inside rcu_read_lock()/rcu_read_unlock() (or under the update-side lock, with rcu_dereference_protected); synchronize_rcu() is never called inside a reader.',
+    wrong: 'Outside a reader nothing stops the object from being freed under the pointer; synchronize_rcu() in a reader waits for itself.',
+    fix: 'Wrap the lookup and every use of the object in rcu_read_lock()/rcu_read_unlock(); move synchronize_rcu() after the unlock.',
+  },
   'trial-too-long': {
     name: 'trial ran past --max-events',
     rule: 'One trial makes at most --max-events events; a longer one is cut short, so its end was not checked.',

@@ -21,6 +21,8 @@ import { createKasan, KASAN, KASAN_KINDS } from '../check/kasan/index.ts';
 import { renderKasan } from '../report/kasan.ts';
 import { createRefcountWarnings, REFCOUNT, REFCOUNT_KINDS } from '../check/refcount-warning.ts';
 import { renderRefcount } from '../report/refcount.ts';
+import { createRcuUsage, RCU_USAGE, RCU_USAGE_KINDS } from '../check/rcu-usage.ts';
+import { renderRcuUsage } from '../report/rcu.ts';
 
 export interface DetectorEntry<D, K extends FindingKind> {
   /** RawFinding.detector of its findings */
@@ -65,6 +67,7 @@ export const DETECTORS: readonly DetectorRow[] = [
   row({ name: MIGHT_SLEEP, kinds: MIGHT_SLEEP_KINDS, create: createMightSleep, render: renderMightSleep }),
   row({ name: KASAN, kinds: KASAN_KINDS, create: createKasan, render: renderKasan }),
   row({ name: REFCOUNT, kinds: REFCOUNT_KINDS, create: createRefcountWarnings, render: renderRefcount }),
+  row({ name: RCU_USAGE, kinds: RCU_USAGE_KINDS, create: createRcuUsage, render: renderRcuUsage }),
 ];
 
 export function createDetectors(): RunDetector[] {

@@ -24,7 +24,7 @@ export interface Where {
 }
 
 export type MightSleepData =
-  | (Where & { type: 'sleep'; fn: string; inAtomic: boolean; irqsOff: boolean; pcount: number })
+  | (Where & { type: 'sleep'; fn: string; inAtomic: boolean; irqsOff: boolean; pcount: number; rcuDepth: number })
   | (Where & { type: 'schedule'; fn: string; pcount: number })
   | (Where & { type: 'mutex-owner'; lock: number })
   | { type: 'spurious'; irq: number; name: string; deliveries: number; cpus: number[] };
