@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore, shutdown } from '../../src/index.ts';
-import { scenarioFile, siteOf as at } from '../helpers.ts';
+import { readFileSync } from 'node:fs';
+import { ROOT, scenarioFile, siteOf as at } from '../helpers.ts';
 
 afterAll(() => shutdown());
 
@@ -145,5 +146,18 @@ export default scenario({
     expect(r.findings.map((f) => [f.kind, f.title])).toEqual([['suspicious-rcu-usage', 'WARNING: suspicious RCU usage']]);
     expect(r.findings[0]!.report).toContain(`${at(p, 'rcu_dereference(s.gp);')} suspicious rcu_dereference_check() usage!`);
     expect(r.findings[0]!.report).toContain('no locks held by cpu0/1001.');
+  });
+});
+
+describe("the README's RCU example", () => {
+  it('is clean as written, and a use-after-free without its synchronize_rcu()', async () => {
+    const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
+    const start = readme.indexOf('```ts\nimport { scenario, shared, kzalloc');
+    const source = readme.slice(start + 6, readme.indexOf('```', start + 6));
+    expect(source).toContain('synchronize_rcu(); kfree(c);');
+    const fixed = await explore(scenarioFile('readme-rcu', source), { trials: 1000 });
+    expect(fixed.findings).toEqual([]);
+    const buggy = await explore(scenarioFile('readme-rcu-buggy', source.replace('synchronize_rcu(); kfree(c);', 'kfree(c);')), { trials: 1000 });
+    expect(buggy.findings.map((f) => f.kind)).toEqual(['use-after-free']);
   });
 });
