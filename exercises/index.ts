@@ -181,5 +181,27 @@ export const EXERCISES: Exercise[] = [
     fix: 'The handler calls complete(); the task that started the transfer waits for it.',
     expect: ['sleep-in-atomic'],
   }),
+  // heap objects, reference counts and RCU
+  ex('rcu-reader-free', {
+    title: 'an RCU reader vs kfree() without a grace period',
+    rule: 'An object an RCU reader may hold is freed only after a grace period: synchronize_rcu() (or kfree_rcu/call_rcu) between unpublishing and kfree.',
+    wrong: 'The reader fetches the old pointer; the updater publishes the new one and frees the old at once; the reader reads freed memory.',
+    fix: 'rcu_assign_pointer(conf, new); synchronize_rcu(); kfree(old);',
+    expect: ['use-after-free'],
+  }),
+  ex('refcount-get-put', {
+    title: 'refcount_inc() in a lookup racing with the last put',
+    rule: 'A lookup that can race with the final put takes its reference with refcount_inc_not_zero(); refcount_inc() is for callers that already hold one.',
+    wrong: 'The owner drops the count to 0 before unpublishing; the lookup finds the object, increments from 0 ("refcount_t: addition on 0; use-after-free.") and uses freed memory.',
+    fix: 'if (!refcount_inc_not_zero(&obj->ref)) obj = NULL;',
+    expect: ['refcount-warning', 'use-after-free'],
+  }),
+  ex('kref-release', {
+    title: 'kref_get() racing with the release function',
+    rule: 'A lookup through a table the release function unhashes from takes its reference with kref_get_unless_zero() (or release runs under the lookup lock: kref_put_lock).',
+    wrong: 'The last kref_put() hits 0 and calls release; before release unhashes the entry, a lookup finds it and takes a reference; release frees the entry under the lookup.',
+    fix: 'if (!kref_get_unless_zero(&e->ref)) e = NULL;',
+    expect: ['use-after-free'],
+  }),
 ];
 

@@ -18,4 +18,7 @@ export * from './workqueue.ts';
 export * from './task-state.ts';
 export * from './wait.ts';
 export * from './completion.ts';
+export * from './kobj.ts';
+export * from './refcount.ts';
+export * from './rcu.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';

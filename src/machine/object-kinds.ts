@@ -13,6 +13,7 @@ import { CTX_MAX } from './capacities.ts';
 import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
 import { completionWords, taskStateWords } from './lock-words.ts';
 import { O } from './object-words.ts';
+import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
 
 /** What an instance's size may depend on. */
 export interface KindShape {
@@ -89,7 +90,7 @@ export const OBJECT_KINDS = {
   },
   shared: {
     words: common, reset: initWord, owned: false, sleeps: false, memory: true,
-    accepts: /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire)$/,
+    accepts: /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer)$/,
   },
   percpu: {
     // one word per CPU
@@ -105,6 +106,20 @@ export const OBJECT_KINDS = {
   work: {
     words: common, reset: zero, lock: workWords, owned: false, sleeps: true, memory: false,
     accepts: /^(schedule_work|flush_work)$/,
+  },
+  // reference counts: an atomic word that saturates (the count is O.WORD)
+  refcount: {
+    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    accepts: /^refcount_/,
+  },
+  kref: {
+    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    accepts: /^kref_/,
+  },
+  /** RCU's grace periods and readers: the machine's own, never declared (rcu.ts) */
+  rcu_state: {
+    words: (s) => rcuStateWords(s.nagents), reset: resetRcuState, lock: rcuGpWords, owned: false, sleeps: true, memory: false,
+    accepts: /^$/,
   },
   /** a CPU's kworker queue: the machine's own, never declared */
   workqueue: {

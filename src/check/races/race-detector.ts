@@ -50,6 +50,12 @@ import { RACES, type RaceAccess, type RaceData } from './finding-data.ts';
 
 const FN_RELEASE = kfn('smp_store_release');
 const FN_ACQUIRE = kfn('smp_load_acquire');
+// rcu_assign_pointer publishes like smp_store_release; rcu_dereference's address dependency
+// orders what the reader reads through the pointer, as an acquire would
+const FN_RCU_ASSIGN = kfn('rcu_assign_pointer');
+const FN_RCU_DEREF = kfn('rcu_dereference');
+const isAcquire = (fn: number | undefined): boolean => fn === FN_ACQUIRE || fn === FN_RCU_DEREF;
+const isRelease = (fn: number | undefined): boolean => fn === FN_RELEASE || fn === FN_RCU_ASSIGN;
 const FN_MB = kfn('smp_mb');
 const FN_WMB = kfn('smp_wmb');
 const FN_RMB = kfn('smp_rmb');
@@ -111,12 +117,12 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           this.noteWrite(s, u, o, false, false);
           break;
         case Op.MEM_READ_ONCE:
-          this.noteRead(s, u, o, w[at + F_FN] === FN_ACQUIRE);
+          this.noteRead(s, u, o, isAcquire(w[at + F_FN]));
           this.access(s, i, u, o, false, MARKED);
           break;
         case Op.MEM_WRITE_ONCE:
           this.access(s, i, u, o, true, MARKED);
-          this.noteWrite(s, u, o, false, w[at + F_FN] === FN_RELEASE);
+          this.noteWrite(s, u, o, false, isRelease(w[at + F_FN]));
           break;
         case Op.ATOMIC_READ:
           this.noteRead(s, u, o, w[at + F_FN] === FN_ACQUIRE);
