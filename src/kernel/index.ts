@@ -16,3 +16,4 @@ export * from './softirq.ts';
 export * from './irq-request.ts';
 export * from './workqueue.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';
+export * from './timer.ts';
