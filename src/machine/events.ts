@@ -152,7 +152,7 @@ export const KFN_NAMES = [
   'raise_softirq', 'tasklet_schedule', 'softirq', 'wake_up',
   'schedule_work', 'flush_work', 'process_one_work', 'worker_thread',
   'timer_setup', 'mod_timer', 'add_timer', 'del_timer', 'del_timer_sync', 'timer_delete',
-  'timer_delete_sync', 'timer_pending', 'call_timer_fn',
+  'timer_delete_sync', 'timer_pending', 'call_timer_fn', 'synchronize_irq',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

@@ -10,7 +10,7 @@
  * through the machine's doors), its entry here, and its tests. Nothing else changes.
  */
 import { CTX_MAX } from './capacities.ts';
-import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, timerWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
+import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, timerWords, irqDescWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
 import { O } from './object-words.ts';
 
 /** What an instance's size may depend on. */
@@ -108,6 +108,11 @@ export const OBJECT_KINDS = {
   /** a CPU's kworker queue: the machine's own, never declared */
   workqueue: {
     words: common, reset: zero, lock: workqueueWords, owned: false, sleeps: true, memory: false,
+    accepts: /^$/,
+  },
+  /** an irq line's descriptor: the machine's own, one per line, never declared */
+  irq_desc: {
+    words: common, reset: initWord, lock: irqDescWords, owned: false, sleeps: true, memory: false,
     accepts: /^$/,
   },
   /**
