@@ -181,4 +181,11 @@ export const EXERCISES: Exercise[] = [
     fix: 'Stop the timer first, then take dev_lock.',
     expect: ['circular-dependency', 'deadlock'],
   }),
+  ex('free-irq-teardown', {
+    title: 'free_irq teardown order',
+    rule: 'Tear down in the reverse order of setup: free_irq() before freeing what the handler uses. free_irq() waits for a handler running on any CPU.',
+    wrong: 'kfree() comes first; the handler, still installed, runs on CPU1 and uses the freed data.',
+    fix: 'free_irq(), then kfree().',
+    expect: ['assertion'],
+  }),
 ];
