@@ -203,5 +203,25 @@ export const EXERCISES: Exercise[] = [
     fix: 'if (!kref_get_unless_zero(&e->ref)) e = NULL;',
     expect: ['use-after-free'],
   }),
+  ex('timer-process-lock', {
+    title: 'a timer callback and process context share a lock',
+    rule: 'A timer callback runs in softirq context (TIMER_SOFTIRQ). A lock it shares with process context must be taken there with spin_lock_bh, so the timer cannot run on the holder\'s CPU.',
+    wrong: 'The timer expires on the CPU that holds stats_lock with plain spin_lock; its callback spins on a lock the code it interrupted holds: "inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage" or the reverse, whichever use lockdep saw first.',
+    fix: 'Process context takes stats_lock with spin_lock_bh/spin_unlock_bh.',
+    expect: ['inconsistent-lock-state'],
+  }),
+  ex('del-timer-sync-deadlock', {
+    title: 'del_timer_sync under the lock its callback takes',
+    rule: 'del_timer_sync() waits for a running callback, so it must not be called holding a lock the callback takes.',
+    wrong: 'CPU0 holds dev_lock and waits for the watchdog callback on CPU1, which waits for dev_lock. Lockdep reports the cycle through the timer\'s lockdep map on any run.',
+    fix: 'Stop the timer first, then take dev_lock.',
+    expect: ['circular-dependency', 'deadlock'],
+  }),
+  ex('free-irq-teardown', {
+    title: 'free_irq teardown order',
+    rule: 'Tear down in the reverse order of setup: free_irq() before freeing what the handler uses. free_irq() waits for a handler running on any CPU.',
+    wrong: 'kfree() comes first; the handler, still installed, runs on CPU1 and uses the freed data.',
+    fix: 'free_irq(), then kfree().',
+    expect: ['assertion'],
+  }),
 ];
-

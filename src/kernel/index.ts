@@ -22,3 +22,4 @@ export * from './kobj.ts';
 export * from './refcount.ts';
 export * from './rcu.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';
+export * from './timer.ts';

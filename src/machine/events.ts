@@ -193,6 +193,9 @@ export const KFN_NAMES = [
   'rcu_read_lock', 'rcu_read_unlock', 'rcu_read_lock_bh', 'rcu_read_unlock_bh', 'rcu_read_lock_sched',
   'rcu_read_unlock_sched', 'synchronize_rcu', 'rcu_assign_pointer', 'rcu_dereference',
   'rcu_dereference_protected', 'rcu_access_pointer',
+  // timers and irq lines
+  'timer_setup', 'mod_timer', 'add_timer', 'del_timer', 'del_timer_sync', 'timer_delete',
+  'timer_delete_sync', 'timer_pending', 'call_timer_fn', 'synchronize_irq',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

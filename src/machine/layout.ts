@@ -302,6 +302,20 @@ export class Layout {
         this.objectsByKey.set('rcu_state', [info]);
       }
     }
+    if (this.lines.length > 0) {
+      // each line's descriptor, what synchronize_irq() waits on: its WORD holds the address of
+      // the line's ACTIVE word (a handler of it runs somewhere)
+      const infos: ObjectInfo[] = [];
+      for (const line of this.lines) {
+        const words = objectKind('irq_desc').words(this);
+        const init = this.linesBase + LN.WORDS * line.index + LN.ACTIVE;
+        const info: ObjectInfo = { id: this.objects.length, name: `irq/${line.irq}`, key: 'irq_desc', index: line.index, kind: 'irq_desc', init, offset: w, words };
+        w += words;
+        this.objects.push(info);
+        infos.push(info);
+      }
+      this.objectsByKey.set('irq_desc', infos);
+    }
     this.regions.push({ name: 'objects', base: this.objBase, words: w - this.objBase });
     this.choiceBase = take('choices', limits.maxChoices);
     this.strIndexBase = take('string-index', 2 + 2 * limits.stringCount); // [count, usedBytes, offset0, len0 …]

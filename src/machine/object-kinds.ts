@@ -10,7 +10,7 @@
  * through the machine's doors), its entry here, and its tests. Nothing else changes.
  */
 import { CTX_MAX } from './capacities.ts';
-import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
+import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, timerWords, irqDescWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
 import { completionWords, taskStateWords } from './lock-words.ts';
 import { O } from './object-words.ts';
 import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
@@ -140,6 +140,20 @@ export const OBJECT_KINDS = {
   task_state: {
     words: common, reset: zero, lock: taskStateWords, owned: false, sleeps: true, memory: false,
     accepts: /^$/,
+  },
+  /** an irq line's descriptor: the machine's own, one per line, never declared */
+  irq_desc: {
+    words: common, reset: initWord, lock: irqDescWords, owned: false, sleeps: true, memory: false,
+    accepts: /^$/,
+  },
+  /**
+   * timer_list: armed on a CPU, expired by that CPU's timer tick (a scheduler choice), its
+   * callback run in TIMER_SOFTIRQ there. Lockdep sees it as a map, as the kernel's
+   * timer->lockdep_map: held around the callback, taken and dropped by del_timer_sync.
+   */
+  timer: {
+    words: common, reset: zero, lock: timerWords, owned: true, lockdep: { readers: false }, sleeps: false, memory: false,
+    accepts: /^(timer_setup|mod_timer|add_timer|del_timer|del_timer_sync|timer_delete|timer_delete_sync|timer_pending)$/,
   },
 } as const satisfies Record<string, ObjectKindEntry>;
 

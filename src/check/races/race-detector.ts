@@ -8,7 +8,7 @@
  * a semaphore's up → the down it satisfies, both LOCK_RELEASE/LOCK_ACQUIRE); fully ordered
  * atomics (value-returning RMW: a full barrier, and acquire/release on the atomic itself);
  * smp_store_release → an smp_load_acquire reading it; smp_wmb/smp_mb before a write → a read
- * of it followed by smp_rmb/smp_mb; an irq line's handler exit → its next entry; a task's end →
+ * of it followed by smp_rmb/smp_mb; an irq line's handler exit → its next entry, and → synchronize_irq/free_irq; a task's end →
  * what its CPU runs afterwards; raise_softirq/tasklet_schedule/schedule_work → the run.
  * Plain atomic_set/atomic_read/atomic_inc order nothing.
  *
@@ -49,6 +49,7 @@ import { EMPTY, MARKED, NCTX, PLAIN, RaceState, SHARED, SOFT_KEYS } from './race
 import { RACES, type RaceAccess, type RaceData } from './finding-data.ts';
 
 const FN_RELEASE = kfn('smp_store_release');
+const FN_SYNCHRONIZE_IRQ = kfn('synchronize_irq');
 const FN_ACQUIRE = kfn('smp_load_acquire');
 // rcu_assign_pointer publishes like smp_store_release; rcu_dereference's address dependency
 // orders what the reader reads through the pointer, as an acquire would
@@ -182,6 +183,8 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
             s.C.v[u * T + u]!++;
           }
           if (fn === FN_FLUSH_WORK) join(s.C, u, s.done, workKey(o));
+          // synchronize_irq (free_irq, disable_irq): the line's handlers so far → what follows
+          if (fn === FN_SYNCHRONIZE_IRQ) join(s.C, u, s.lines, w[at + F_A]!);
           if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);
           if (fn === FN_WMB || fn === FN_MB) {
             copy(s.fenceRel, u, s.C, u);
