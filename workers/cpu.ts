@@ -6,6 +6,7 @@
 import { Layout } from '../src/machine/layout.ts';
 import { markReady } from '../src/machine/baton.ts';
 import { CLOSER, CpuRuntime } from '../src/machine/runtime.ts';
+import { ControlledPolicy } from '../src/machine/controlled-policy.ts';
 import { installRuntime } from '../src/machine/current.ts';
 import { runBatch } from '../src/machine/trial-loop.ts';
 import type { BatchTask, CloserResult } from '../src/run/batch-task.ts';
@@ -25,7 +26,8 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   if (isStressTask(task)) return runStressCpu(task, def);
   const L = new Layout(def, task.limits);
   const m = new Int32Array(task.sab, 0, L.totalWords);
-  const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L.strategyState(m), L.strategyShape));
+  const strategy = makeStrategy(task.strategy, L.strategyState(m), L.strategyShape);
+  const rt = new CpuRuntime(L, def, task.sab, task.cpu, (r: CpuRuntime<ControlledPolicy>) => new ControlledPolicy(r, strategy));
   rt.capture = task.capture;
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
