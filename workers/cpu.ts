@@ -21,13 +21,23 @@ const scenarios = new Map<string, Promise<ScenarioDef>>();
 
 export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null> {
   let loading = scenarios.get(task.scenarioUrl);
-  if (!loading) scenarios.set(task.scenarioUrl, (loading = importScenario(task.scenarioUrl, task.scenarioViaTsx, task.displayPath)));
+  if (!loading)
+    scenarios.set(
+      task.scenarioUrl,
+      (loading = importScenario(task.scenarioUrl, task.scenarioViaTsx, task.displayPath)),
+    );
   const def = await loading;
   if (isStressTask(task)) return runStressCpu(task, def);
   const L = new Layout(def, task.limits);
   const m = new Int32Array(task.sab, 0, L.totalWords);
   const strategy = makeStrategy(task.strategy, L.strategyState(m), L.strategyShape);
-  const rt = new CpuRuntime(L, def, task.sab, task.cpu, (r: CpuRuntime<ControlledPolicy>) => new ControlledPolicy(r, strategy));
+  const rt = new CpuRuntime(
+    L,
+    def,
+    task.sab,
+    task.cpu,
+    (r: CpuRuntime<ControlledPolicy>) => new ControlledPolicy(r, strategy),
+  );
   rt.capture = task.capture;
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;

@@ -20,7 +20,13 @@ export function isStressTask(task: BatchTask): task is StressTask {
 export function runStressCpu(task: StressTask, def: ScenarioDef): CloserResult | null {
   const L = new Layout(def, task.limits);
   const m = new Int32Array(task.sab, 0, L.totalWords);
-  const rt = new CpuRuntime(L, def, task.sab, task.cpu, (r: CpuRuntime<StressPolicy>) => new StressPolicy(r, task.stress.ctl, task.stress.seed));
+  const rt = new CpuRuntime(
+    L,
+    def,
+    task.sab,
+    task.cpu,
+    (r: CpuRuntime<StressPolicy>) => new StressPolicy(r, task.stress.ctl, task.stress.seed),
+  );
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);

@@ -13,7 +13,12 @@ import { pendingWord, SC } from './stress-control.ts';
 import type { CpuRuntime } from './runtime.ts';
 import type { StressPolicy } from './stress-policy.ts';
 
-export function runStressBatch(rt: CpuRuntime<StressPolicy>, firstTrial: number, deadline: number, observer: TrialObserver | undefined): BatchSummary | null {
+export function runStressBatch(
+  rt: CpuRuntime<StressPolicy>,
+  firstTrial: number,
+  deadline: number,
+  observer: TrialObserver | undefined,
+): BatchSummary | null {
   const closer = rt.cpu === CLOSER;
   const m = rt.m;
   const ctl = rt.policy.ctl;

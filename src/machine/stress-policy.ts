@@ -46,7 +46,7 @@ export class StressPolicy implements RunPolicy {
     const cpu = rt.cpu;
     this.m = rt.m;
     this.ctl = new Int32Array(ctl);
-    this.rng = (Math.imul(seed | 0, 0x9e3779b1) ^ (cpu + 1) * 0x85ebca6b) | 1;
+    this.rng = (Math.imul(seed | 0, 0x9e3779b1) ^ ((cpu + 1) * 0x85ebca6b)) | 1;
     this.progress = SC.PROGRESS + cpu;
     this.pending = pendingWord(rt.L.ncpus, cpu);
     this.ownLocks = new SpinningLocks(rt, (n) => this.backoff(n));

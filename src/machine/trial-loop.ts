@@ -42,7 +42,11 @@ export interface BatchSummary {
   finished?: boolean;
 }
 
-export function runBatch(rt: CpuRuntime<ControlledPolicy>, plan: BatchPlan, observer: TrialObserver | undefined): BatchSummary | null {
+export function runBatch(
+  rt: CpuRuntime<ControlledPolicy>,
+  plan: BatchPlan,
+  observer: TrialObserver | undefined,
+): BatchSummary | null {
   const closer = rt.agent === CLOSER;
   const m = rt.m;
   const L = rt.L;
@@ -212,4 +216,3 @@ export function closeTrial(
 export function stopAll(rt: CpuRuntime): void {
   stopAgents(rt.m, rt.L, rt.agent);
 }
-
