@@ -32,9 +32,8 @@ export function runTask(rt: CpuRuntime): never {
   rt.popContext();
   rt.m[H.LIVE] = rt.m[H.LIVE]! - 1;
   // Idle until the trial ends. `nested` stays raised: this wait is still on the trial's
-  // stack, so the next trial's first order unwinds it (TrialAbort) like any stale stack.
-  rt.decideLoop();
-  throw new Error('an idle CPU was scheduled to run');
+  // stack, so the trial's end unwinds it like any stale stack.
+  rt.policy.idle();
 }
 
 /**

@@ -52,6 +52,11 @@ export interface ObjectKindEntry {
   readonly lockdep?: LockdepType;
   /** A waiter sleeps (a BLOCK event) rather than spins. */
   readonly sleeps: boolean;
+  /**
+   * The kernel's debug option checks that its unlocker owns it, warning with this condition
+   * (CONFIG_DEBUG_MUTEXES: DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)).
+   */
+  readonly ownerWarning?: string;
   /** Its words are memory scenario code reads and writes (race candidates, KCSAN's business). */
   readonly memory: boolean;
   /** The kernel calls that accept it: any other call given it is a usage error. */
@@ -76,6 +81,7 @@ export const OBJECT_KINDS = {
   },
   mutex: {
     words: common, reset: zero, lock: mutexWords, owned: true, lockdep: { readers: false }, sleeps: true, memory: false,
+    ownerWarning: 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)',
     accepts: /^mutex_/,
   },
   semaphore: {

@@ -200,14 +200,17 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   }
 
   /** A read of object o: remember the release it may pair with; acquire it at once if asked. */
-  private noteRead(s: RaceState, u: number, o: number, acquire: boolean): void {
-    if (!s.hasWFence[o]) return;
+  private noteRead(s: RaceState, u: number, obj: number, acquire: boolean): void {
+    const o = s.cellOf[obj] ?? -1;
+    if (o < 0 || !s.hasWFence[o]) return;
     join(s.pendAcq, u, s.wFence, o);
     if (acquire) join(s.C, u, s.wFence, o);
   }
 
   /** A write of object o: the release clock it carries (a read-modify-write keeps the old one). */
-  private noteWrite(s: RaceState, u: number, o: number, rmw: boolean, release: boolean): void {
+  private noteWrite(s: RaceState, u: number, obj: number, rmw: boolean, release: boolean): void {
+    const o = s.cellOf[obj] ?? -1;
+    if (o < 0) return;
     if (release) {
       copy(s.wFence, o, s.C, u);
       s.hasWFence[o] = 1;
@@ -222,10 +225,12 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   }
 
   /** FastTrack's read and write rules, plain and marked. */
-  private access(s: RaceState, i: number, u: number, o: number, write: boolean, cls: number): void {
+  private access(s: RaceState, i: number, u: number, obj: number, write: boolean, cls: number): void {
+    const o = s.cellOf[obj] ?? -1;
+    if (o < 0) return;
     const T = s.T;
     const cu = s.C.v[u * T + u]!;
-    const ord = ++s.ord[((u * s.N + o) * 2 + (write ? 1 : 0)) * 2 + cls]!;
+    const ord = ++s.ord[((u * s.M + o) * 2 + (write ? 1 : 0)) * 2 + cls]!;
     const sp = o * 2 + PLAIN;
     const sm = o * 2 + MARKED;
     const plain = cls === PLAIN;
