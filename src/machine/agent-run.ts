@@ -4,7 +4,7 @@
  * hardware, with softirqs run on irq exit.
  */
 import { Ctx, HARDIRQ_MASK, HARDIRQ_OFFSET, Op, SOFTIRQ_MASK, kfn } from './events.ts';
-import { H, LN } from './layout.ts';
+import { C, H, LN } from './layout.ts';
 import { ControlFlow } from './control-flow.ts';
 import { doSoftirq } from './bottom-halves.ts';
 import { kworkerLoop } from './workqueue.ts';
@@ -41,10 +41,17 @@ export function runTask(rt: CpuRuntime): never {
  * with irqs off and the line masked on every CPU until it returns.
  */
 export function runIrq(rt: CpuRuntime, l: number): void {
-  if (l === SOFTIRQ_LINE) {
-    doSoftirq(rt);
-    return;
-  }
+  // the handler's scheduling points publish their own footprints; the interrupted code's
+  // next operation is still the one it published
+  const m = rt.m;
+  const obj = m[rt.me + C.NEXT_OBJ]!;
+  const access = m[rt.me + C.NEXT_ACCESS]!;
+  if (l === SOFTIRQ_LINE) doSoftirq(rt);
+  else runHardirq(rt, l);
+  rt.footprint(obj, access);
+}
+
+function runHardirq(rt: CpuRuntime, l: number): void {
   const m = rt.m;
   const lb = rt.L.line(l);
   const line = rt.L.lines[l]!;

@@ -38,6 +38,8 @@ import { writeEventRecord, type EventStamp } from './event-record.ts';
 import { availableParallelism } from 'node:os';
 import type { ScenarioDef, TaskDecl } from './declarations.ts';
 import { isIrqOption, optionCpu, optionLine, type Strategy } from '../sched/strategy.ts';
+import { Access } from '../sched/footprint.ts';
+import { publishFootprint } from './footprints.ts';
 
 /** The CPU that opens and closes trials. */
 export const CLOSER = 0;
@@ -242,10 +244,20 @@ export class CpuRuntime {
 
   // ---------------------------------------------------------------- scheduling
 
-  /** A scheduling point, before a kernel call touches shared or irq state. */
-  point(): void {
+  /**
+   * A scheduling point, before a kernel call touches shared or irq state. `obj` and `access`
+   * are the footprint of that call (sched/footprint.ts): what DPOR needs to know which steps
+   * commute. A call that declares nothing is dependent with everything.
+   */
+  point(obj = -1, access: number = Access.ANY): void {
     if (this.unwinding) throw new TrialAbort(Order.NONE);
+    publishFootprint(this.m, this.me, obj, access);
     this.decideLoop();
+  }
+
+  /** Publish the footprint of what this agent does next, without a scheduling point. */
+  footprint(obj: number, access: number): void {
+    publishFootprint(this.m, this.me, obj, access);
   }
 
   /**
