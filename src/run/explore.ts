@@ -13,6 +13,7 @@ import { loadScenario, scenarioBatch } from './load-scenario.ts';
 import { resolveOptions, type ExploreOptions } from './options.ts';
 import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
 import { replayTrials } from './replay.ts';
+import { exhaustiveOf, type Exhaustive } from '../sched/dpor.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const o = resolveOptions(opts);
@@ -29,6 +30,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const t0 = performance.now();
   let next = 0;
   let switches = 0;
+  let exhaustive: Exhaustive | undefined;
   while (next < o.trials) {
     const first = next;
     const plan = { firstTrial: first, trials: o.trials - first };
@@ -37,7 +39,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
       plan,
       task: (slot) => ({
         ...scenarioBatch(path, loaded, L),
-        strategy: { name: o.strategy, seed: o.seed, depth: o.depth },
+        strategy: { name: o.strategy, seed: o.seed, depth: o.depth, preemptionBound: o.preemptionBound, iterate: o.iterate },
         tokenHead,
         plan,
         capture: false,
@@ -53,6 +55,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     addCounts(irq, out.result?.irqCounts);
     switches += out.result?.switches ?? 0;
     next = first + out.trialsDone;
+    if (o.strategy === 'dpor' && out.memory) exhaustive = exhaustiveOf(L.strategyState(out.memory));
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
     const token = encodeToken(tokenHead, [stuck.segment]);
@@ -60,6 +63,11 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     if (!found.has(f.signature)) found.set(f.signature, f);
     counts.set(f.signature, (counts.get(f.signature) ?? 0) + 1);
     next++;
+    // the exploration tree lived in that batch's buffer: a stuck execution ends the search
+    if (exhaustive) {
+      exhaustive = { ...exhaustive, complete: false };
+      break;
+    }
   }
   const elapsedMs = performance.now() - t0;
   o.onProgress?.(next, kindsOf(found));
@@ -69,7 +77,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     if (f.report || !o.reports) continue;
     await attachReport(path, f, o.hangMs, o.limits.maxEvents);
   }
-  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings: mergeRacesByCallSite(findings), interrupts: interruptRows(L, irq), switches };
+  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings: mergeRacesByCallSite(findings), interrupts: interruptRows(L, irq), switches, ...(exhaustive && { exhaustive }) };
 }
 
 /** Kinds found so far, for progress (counts are only final once reports merge races by site). */

@@ -4,11 +4,20 @@ import { STRATEGY_NAMES, type StrategyName } from '../sched/strategies.ts';
 
 export class UsageError extends Error {}
 
+/** Executions a dpor run explores at most unless told otherwise. */
+export const DPOR_DEFAULT_EXECUTIONS = 100_000;
+
 export interface ExploreOptions {
   trials?: number;
   strategy?: StrategyName | string;
   /** PCT depth (default 3) */
   depth?: number;
+  /** dpor: CHESS's preemption bound (default: none) */
+  preemptionBound?: number;
+  /** dpor: search with bounds 0, 1 … preemptionBound in turn */
+  iterate?: boolean;
+  /** dpor: stop after this many executions (default 100,000); `trials` is its other name */
+  maxExecutions?: number;
   seed?: number;
   /** a task running this long without a scheduling point is reported and stopped (default 1000) */
   hangMs?: number;
@@ -26,6 +35,8 @@ export interface ResolvedOptions {
   trials: number;
   strategy: StrategyName;
   depth: number;
+  preemptionBound?: number;
+  iterate: boolean;
   seed: number;
   hangMs: number;
   limits: Limits;
@@ -72,16 +83,29 @@ export function resolveStressOptions(o: StressOptions = {}): ResolvedStressOptio
 export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
   const strategy = o.strategy ?? 'random';
   if (!STRATEGY_NAMES.includes(strategy as StrategyName) || strategy === 'replay' || strategy === 'probe') {
-    throw new UsageError(`unknown strategy "${strategy}" (use random or pct)`);
+    throw new UsageError(`unknown strategy "${strategy}" (use random, pct or dpor)`);
   }
   let seed = o.seed ?? 1;
   if (typeof seed === 'string') seed = Number(seed);
   if (!Number.isInteger(seed)) throw new UsageError(`seed must be an integer, got ${String(o.seed)}`);
   const maxEvents = positiveInt('maxEvents', o.maxEvents, DEFAULT_LIMITS.maxEvents);
+  const dpor = strategy === 'dpor';
+  if (!dpor && (o.preemptionBound !== undefined || o.maxExecutions !== undefined || o.iterate)) {
+    throw new UsageError('preemption bound and max executions are for --strategy dpor');
+  }
+  let preemptionBound: number | undefined;
+  if (o.preemptionBound !== undefined) {
+    preemptionBound = typeof o.preemptionBound === 'string' ? Number(o.preemptionBound) : o.preemptionBound;
+    if (!Number.isInteger(preemptionBound) || preemptionBound < 0) throw new UsageError(`preemption bound must be an integer ≥ 0, got ${String(o.preemptionBound)}`);
+  }
+  if (o.iterate && preemptionBound === undefined) throw new UsageError('iterating the preemption bound needs a bound (--preemption-bound K)');
+  const trials = dpor ? positiveInt('maxExecutions', o.maxExecutions ?? o.trials, DPOR_DEFAULT_EXECUTIONS) : positiveInt('trials', o.trials, 1000);
   return {
-    trials: positiveInt('trials', o.trials, 1000),
+    trials,
     strategy: strategy as StrategyName,
     depth: positiveInt('depth', o.depth, 3),
+    preemptionBound,
+    iterate: o.iterate ?? false,
     seed: seed | 0,
     hangMs: positiveInt('hangMs', o.hangMs, 1000),
     limits: { ...DEFAULT_LIMITS, maxEvents, maxChoices: maxEvents },

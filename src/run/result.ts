@@ -2,6 +2,7 @@
 import type { FindingKind } from '../check/finding-kinds.ts';
 import type { FindingMessage } from './batch-task.ts';
 import type { Layout } from '../machine/layout.ts';
+import type { Exhaustive } from '../sched/dpor.ts';
 import { renderStuck, stuckTitle, type Stuck } from '../report/stuck.ts';
 
 export interface Finding {
@@ -37,6 +38,8 @@ export interface ExploreResult {
   interrupts: InterruptRow[];
   /** baton hand-offs between CPUs over the run (context switches) */
   switches: number;
+  /** dpor runs: whether every execution was explored, and how many it took */
+  exhaustive?: Exhaustive;
 }
 
 export function findingFrom(msg: FindingMessage): Finding {
