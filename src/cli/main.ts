@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { explore } from '../run/explore.ts';
 import { replay } from '../run/replay.ts';
 import { ScenarioError } from '../run/load-scenario.ts';
-import { UsageError } from '../run/options.ts';
+import { DPOR_DEFAULT_EXECUTIONS, UsageError } from '../run/options.ts';
+import { exhaustiveSummary } from '../report/exhaustive.ts';
 import { formatInterrupts, type ExploreResult } from '../run/result.ts';
 import { TokenError } from '../sched/token.ts';
 import { shutdownMachines } from '../machine/machine.ts';
@@ -25,14 +26,23 @@ export const EXIT_ERROR = 2;
 function summary(r: ExploreResult): string {
   const n = r.findings.length;
   const kinds = [...new Set(r.findings.map((f) => f.kind))].join(', ');
-  return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed}): ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${kinds})`}`;
+  const verdict = n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${kinds})`;
+  if (r.exhaustive) return `smpsim: ${r.scenario}: ${exhaustiveSummary(r.exhaustive)} (dpor): ${verdict}`;
+  return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed}): ${verdict}`;
 }
 
+const num = (v: string | boolean | undefined): number | undefined => (typeof v === 'string' ? Number(v) : undefined);
+
 async function runCommand(path: string, o: Record<string, string | boolean | undefined>, out: (s: string) => void): Promise<number> {
-  const trials = o.trials === undefined ? 1000 : Number(o.trials);
-  const bar = o.json ? undefined : progress(trials, 'smpsim');
+  const dpor = o.strategy === 'dpor';
+  const trials = num(o.trials) ?? (dpor ? undefined : 1000);
+  const maxExecutions = num(o.maxExecutions);
+  const bar = o.json ? undefined : progress(maxExecutions ?? trials ?? DPOR_DEFAULT_EXECUTIONS, 'smpsim');
   const r = await explore(path, {
     trials,
+    maxExecutions,
+    preemptionBound: num(o.preemptionBound),
+    iterate: o.iterate === true ? true : undefined,
     strategy: o.strategy as string | undefined,
     depth: o.depth === undefined ? undefined : Number(o.depth),
     seed: o.seed === undefined ? undefined : Number(o.seed),
@@ -72,9 +82,12 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .command('run')
     .description('explore interleavings of a scenario')
     .argument('<scenario>', 'scenario module (.ts or .js)')
-    .option('--trials <n>', 'number of trials', '1000')
-    .addOption(new Option('--strategy <name>', 'scheduling strategy').default('random'))
+    .option('--trials <n>', 'number of trials (default 1000)')
+    .addOption(new Option('--strategy <name>', 'scheduling strategy: random, pct, or dpor (every distinct interleaving)').default('random'))
     .option('--depth <d>', 'PCT depth (bug depth to aim at)', '3')
+    .option('--preemption-bound <k>', 'dpor: explore executions with at most k preemptions (CHESS)')
+    .option('--iterate', 'dpor: with a preemption bound, search with bounds 0, 1 … k in turn')
+    .option('--max-executions <n>', 'dpor: stop after n executions (default 100000)')
     .option('--seed <s>', 'seed', '1')
     .option('--hang-ms <ms>', 'stop a task that runs this long without a scheduling point', '1000')
     .option('--json', 'print one JSON object')

@@ -10,16 +10,19 @@ import { runBatchOnMachine } from '../machine/machine.ts';
 import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
 import { loadScenario, scenarioBatch } from './load-scenario.ts';
-import { resolveOptions, type ExploreOptions } from './options.ts';
+import { UsageError, resolveOptions, type ExploreOptions } from './options.ts';
 import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
 import { replayTrials } from './replay.ts';
-import { exhaustiveOf, type Exhaustive } from '../sched/dpor.ts';
+import { DPOR_MAX_OPTIONS, exhaustiveOf, maxOptions, type Exhaustive } from '../sched/dpor.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const o = resolveOptions(opts);
   const loaded = await loadScenario(path);
   const { def } = loaded;
   const L = new Layout(def, o.limits);
+  if (o.strategy === 'dpor' && maxOptions(L.strategyShape) > DPOR_MAX_OPTIONS) {
+    throw new UsageError(`--strategy dpor handles up to ${DPOR_MAX_OPTIONS} options per decision; ${path} can have ${maxOptions(L.strategyShape)}`);
+  }
   const tokenHead = { strategy: o.strategy, seed: o.seed, cpus: def.cpus };
   const found = new Map<string, Finding>();
   const counts = new Map<string, number>();
@@ -65,7 +68,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     next++;
     // the exploration tree lived in that batch's buffer: a stuck execution ends the search
     if (exhaustive) {
-      exhaustive = { ...exhaustive, complete: false };
+      exhaustive = { ...exhaustive, complete: false, stopped: true };
       break;
     }
   }

@@ -288,6 +288,8 @@ export class DporStrategy implements Strategy {
 export interface Exhaustive {
   /** every execution of the space was explored (no bound pruned one, none overflowed) */
   complete: boolean;
+  /** the search ran out of executions (or was stopped) before it was finished */
+  stopped: boolean;
   executions: number;
   /** the preemption bound in force at the end, or null when unbounded */
   bound: number | null;
@@ -298,6 +300,7 @@ export function exhaustiveOf(st: Int32Array): Exhaustive {
   const bound = st[DPOR.BOUND]!;
   return {
     complete: st[DPOR.FINISHED] === 1 && st[DPOR.PRUNED] === 0 && st[DPOR.OVERFLOW] === 0,
+    stopped: st[DPOR.FINISHED] !== 1,
     executions: st[DPOR.EXECUTIONS]!,
     bound: bound >= 0 ? bound : null,
     sleepSetBlocked: st[DPOR.BLOCKED]!,

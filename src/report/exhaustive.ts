@@ -1,0 +1,12 @@
+/** The sentence a systematic run ends with: which claim it makes, and under which bound. */
+import type { Exhaustive } from '../sched/dpor.ts';
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+export function exhaustiveSummary(e: Exhaustive): string {
+  const bound = e.bound === null ? '' : ` (bound ${e.bound})`;
+  const blocked = e.sleepSetBlocked ? `, ${count(e.sleepSetBlocked)} sleep-set blocked` : '';
+  if (e.complete) return `explored all ${count(e.executions)} executions${blocked}: complete`;
+  if (e.stopped) return `stopped at ${count(e.executions)} executions${bound}: not complete`;
+  return `explored ${count(e.executions)} executions${bound}${blocked}: not complete`;
+}
