@@ -71,6 +71,8 @@ export interface BatchRequest<T, M extends CloserMessage> {
   onFinding(msg: M): void;
   /** called with trials done so far, about every 100 ms */
   onProgress?(trialsDone: number): void;
+  /** Date.now() after which the batch ends with the trial it is running (a time budget) */
+  deadline?: number;
 }
 
 export interface BatchOutcome<R> {
@@ -149,6 +151,7 @@ export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: Batc
   const watchdog = setInterval(() => {
     const step = Atomics.load(m, H.STEP);
     const now = Date.now();
+    if (req.deadline !== undefined && now > req.deadline) Atomics.store(m, H.STOP, 1);
     if (req.onProgress && now - lastProgress >= 100) {
       lastProgress = now;
       req.onProgress(Atomics.load(m, H.TRIALS_DONE));

@@ -30,7 +30,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const onFinding = (msg: FindingMessage): void => {
     if (!found.has(msg.finding.signature)) found.set(msg.finding.signature, findingFrom(msg));
   };
-  const t0 = performance.now();
+  const t0 = Date.now();
   let next = 0;
   let switches = 0;
   let exhaustive: Exhaustive | undefined;
@@ -51,6 +51,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
         ...slot,
       }),
       hangMs: o.hangMs,
+      deadline: o.timeBudgetMs === undefined ? undefined : t0 + o.timeBudgetMs,
       onFinding,
       onProgress: o.onProgress && ((done) => o.onProgress!(first + done, kindsOf(found))),
     });
@@ -72,7 +73,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
       break;
     }
   }
-  const elapsedMs = performance.now() - t0;
+  const elapsedMs = Date.now() - t0;
   o.onProgress?.(next, kindsOf(found));
   const findings = [...found.values()];
   for (const f of findings) {

@@ -18,6 +18,8 @@ export interface ExploreOptions {
   iterate?: boolean;
   /** dpor: stop after this many executions (default 100,000); `trials` is its other name */
   maxExecutions?: number;
+  /** stop after this long (ms), with the trials made so far */
+  timeBudgetMs?: number;
   seed?: number;
   /** a task running this long without a scheduling point is reported and stopped (default 1000) */
   hangMs?: number;
@@ -37,6 +39,7 @@ export interface ResolvedOptions {
   depth: number;
   preemptionBound?: number;
   iterate: boolean;
+  timeBudgetMs?: number;
   seed: number;
   hangMs: number;
   limits: Limits;
@@ -106,6 +109,7 @@ export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
     depth: positiveInt('depth', o.depth, 3),
     preemptionBound,
     iterate: o.iterate ?? false,
+    timeBudgetMs: o.timeBudgetMs === undefined ? undefined : positiveInt('timeBudgetMs', o.timeBudgetMs, 1),
     seed: seed | 0,
     hangMs: positiveInt('hangMs', o.hangMs, 1000),
     limits: { ...DEFAULT_LIMITS, maxEvents, maxChoices: maxEvents },

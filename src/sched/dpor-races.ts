@@ -21,10 +21,11 @@ export interface Trace {
 }
 
 /**
- * Calls `onRace(i, initials)` for every race between step i and a later step, with the
- * options that could go first in its reversal.
+ * Calls `onRace(i, initials)` for every race between step i and a later step j >= fromJ
+ * (earlier ones were analysed in the execution that shared this prefix), with a function
+ * giving the options that could go first in its reversal (computed only when asked).
  */
-export function findRaces(t: Trace, onRace: (i: number, initials: number[]) => void): void {
+export function findRaces(t: Trace, fromJ: number, onRace: (i: number, initials: () => number[]) => void): void {
   const D = t.length;
   const ids = new Map<number, number>();
   const pid = new Int32Array(D);
@@ -50,7 +51,7 @@ export function findRaces(t: Trace, onRace: (i: number, initials: number[]) => v
     for (let i = j - 1; i >= 0; i--) {
       const pi = pid[i]!;
       if (pi === pj || !dep(i, j)) continue;
-      if (clock[pi]! < i) onRace(i, initials(i, j, vc, pid, P, procOf));
+      if (clock[pi]! < i && j >= fromJ) onRace(i, () => initials(i, j, vc, pid, P, procOf));
       for (let q = 0; q < P; q++) {
         const v = vc[i * P + q]!;
         if (v > clock[q]!) clock[q] = v;

@@ -46,7 +46,8 @@ export const DPOR = {
   BOUND: 8, //        preemption bound in force (-1: none)
   NEXT_K: 9, //       where the next trial branches, and which option it takes
   NEXT_C: 10,
-  WORDS: 11,
+  BRANCH: 11, //      the decision where the running trial left the last one's path
+  WORDS: 12,
 } as const;
 
 /** Words of one decision record, then OPT words per option. */
@@ -129,6 +130,7 @@ export class DporStrategy implements Strategy {
         st[nb + CHOSEN] = c;
         st[DPOR.DEPTH] = k + 1;
       }
+      st[DPOR.BRANCH] = Math.max(k, 0);
     }
     st[DPOR.POS] = 0;
     st[DPOR.STOP_AT] = -1;
@@ -143,6 +145,7 @@ export class DporStrategy implements Strategy {
     st[DPOR.FINISHED] = 0;
     st[DPOR.BOUND] = bound;
     st[DPOR.NEXT_K] = -1;
+    st[DPOR.BRANCH] = 0;
   }
 
   choose(d: Decision): number {
@@ -244,16 +247,45 @@ export class DporStrategy implements Strategy {
       access: (k) => st[chosen(k) + ACC]!,
       cpu: (k) => st[chosen(k) + CPU]!,
     };
-    findRaces(trace, (i, initials) => {
+    if (st[DPOR.STOP_AT]! < 0) this.addPending(trace);
+    findRaces(trace, st[DPOR.BRANCH]!, (i, initials) => {
       const nb = this.node(i);
       const n = st[nb + N]!;
-      let mask = 0;
-      for (let j = 0; j < n; j++) if (initials.includes(st[this.opt(i, j) + VAL]!)) mask |= bit(j);
       const bt = st[nb + BACKTRACK]!;
+      if (bt === (1 << n) - 1) return;
+      const first = initials();
+      let mask = 0;
+      for (let j = 0; j < n; j++) if (first.includes(st[this.opt(i, j) + VAL]!)) mask |= bit(j);
       if ((mask & bt) !== 0) return;
       // no initial is an option here (a footprint too coarse to say): try them all
       st[nb + BACKTRACK] = bt | (mask === 0 ? (1 << n) - 1 : bit(lowest(mask)));
     });
+  }
+
+  /**
+   * Options offered but never taken: an interrupt that could have fired, a timeout, an agent
+   * that was left blocked. Their step is in no trace, so no race names them; but the step that
+   * disabled them (or the end of the trial) is dependent with it, so it is explored at the last
+   * decision that offered it, and races with it are found in that execution.
+   */
+  private addPending(trace: Trace): void {
+    const st = this.st;
+    const seen = new Set<number>();
+    for (let k = trace.length - 1; k >= 0; k--) {
+      const nb = this.node(k);
+      const n = st[nb + N]!;
+      let add = 0;
+      for (let i = 0; i < n; i++) {
+        const v = st[this.opt(k, i) + VAL]!;
+        if (!seen.has(v)) add |= bit(i);
+        seen.add(v);
+      }
+      // taken here or later: not pending
+      const p = trace.proc(k);
+      seen.add(p);
+      add &= ~bit(st[nb + CHOSEN]!);
+      st[nb + BACKTRACK] = st[nb + BACKTRACK]! | (st[nb + FAULT] ? 0 : add);
+    }
   }
 
   /** The deepest decision with an option to explore; past the bound, the next bound or the end. */
