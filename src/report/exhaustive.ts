@@ -1,5 +1,5 @@
 /** The sentence a systematic run ends with: which claim it makes, and under which bound. */
-import type { Exhaustive } from '../sched/dpor.ts';
+import { DPOR_MAX_DECISIONS, type Exhaustive } from '../sched/dpor.ts';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
@@ -8,5 +8,6 @@ export function exhaustiveSummary(e: Exhaustive): string {
   const blocked = e.sleepSetBlocked ? `, ${count(e.sleepSetBlocked)} sleep-set blocked` : '';
   if (e.complete) return `explored all ${count(e.executions)} executions${blocked}: complete`;
   if (e.stopped) return `stopped at ${count(e.executions)} executions${bound}: not complete`;
+  if (e.overflow) return `stopped at ${count(e.executions)} executions: an execution had more than ${count(DPOR_MAX_DECISIONS)} decisions: not complete`;
   return `explored ${count(e.executions)} executions${bound}${blocked}: not complete`;
 }

@@ -49,7 +49,7 @@ export async function verifyScenario(path: string, opts: VerifyOptions = {}): Pr
 
 /** The claim a clean run makes: "verified: all N executions" or "sampled: N trials". */
 export function claim(v: { complete: boolean; executions: number } | { trials: number }): string {
-  if ('complete' in v && v.complete) return `verified: all ${v.executions.toLocaleString('en-US')} executions`;
+  if ('complete' in v && v.complete) return `verified: all ${v.executions.toLocaleString('en-US')} execution${v.executions === 1 ? '' : 's'}`;
   const n = 'trials' in v ? v.trials : v.executions;
   return `sampled: ${n.toLocaleString('en-US')} trials`;
 }

@@ -291,6 +291,12 @@ export class DporStrategy implements Strategy {
   /** The deepest decision with an option to explore; past the bound, the next bound or the end. */
   private pickNext(): void {
     const st = this.st;
+    // an execution longer than the record (a livelock, a spinning retry) cannot be told
+    // complete, however long the search goes on: stop at once, so that sampling takes over
+    if (st[DPOR.OVERFLOW]) {
+      st[DPOR.FINISHED] = 1;
+      return;
+    }
     const bound = st[DPOR.BOUND]!;
     for (let k = st[DPOR.DEPTH]! - 1; k >= 0; k--) {
       const nb = this.node(k);
@@ -322,6 +328,8 @@ export interface Exhaustive {
   complete: boolean;
   /** the search ran out of executions (or was stopped) before it was finished */
   stopped: boolean;
+  /** an execution had more decisions than DPOR_MAX_DECISIONS (a livelock?): the search gave up */
+  overflow: boolean;
   executions: number;
   /** the preemption bound in force at the end, or null when unbounded */
   bound: number | null;
@@ -333,6 +341,7 @@ export function exhaustiveOf(st: Int32Array): Exhaustive {
   return {
     complete: st[DPOR.FINISHED] === 1 && st[DPOR.PRUNED] === 0 && st[DPOR.OVERFLOW] === 0,
     stopped: st[DPOR.FINISHED] !== 1,
+    overflow: st[DPOR.OVERFLOW] === 1,
     executions: st[DPOR.EXECUTIONS]!,
     bound: bound >= 0 ? bound : null,
     sleepSetBlocked: st[DPOR.BLOCKED]!,
