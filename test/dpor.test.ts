@@ -132,7 +132,7 @@ describe('smpsim run --strategy dpor', () => {
   it('a bound without dpor, or a bad one, is a one-line usage error', () => {
     const a = cli(['run', ownCells, '--preemption-bound', '2']);
     expect(a.status).toBe(2);
-    expect(a.stderr.trim()).toBe('smpsim: preemption bound and max executions are for --strategy dpor');
+    expect(a.stderr.trim()).toBe('smpsim: preemption bound and max executions are for --strategy dpor (or dfs)');
     const b = cli(['run', ownCells, '--strategy', 'dpor', '--preemption-bound', '-1']);
     expect(b.status).toBe(2);
     expect(b.stderr.trim()).toBe('smpsim: preemption bound must be an integer ≥ 0, got -1');

@@ -27,14 +27,14 @@ function summary(r: ExploreResult): string {
   const n = r.findings.length;
   const kinds = [...new Set(r.findings.map((f) => f.kind))].join(', ');
   const verdict = n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${kinds})`;
-  if (r.exhaustive) return `smpsim: ${r.scenario}: ${exhaustiveSummary(r.exhaustive)} (dpor): ${verdict}`;
+  if (r.exhaustive) return `smpsim: ${r.scenario}: ${exhaustiveSummary(r.exhaustive)} (${r.strategy}): ${verdict}`;
   return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed}): ${verdict}`;
 }
 
 const num = (v: string | boolean | undefined): number | undefined => (typeof v === 'string' ? Number(v) : undefined);
 
 async function runCommand(path: string, o: Record<string, string | boolean | undefined>, out: (s: string) => void): Promise<number> {
-  const dpor = o.strategy === 'dpor';
+  const dpor = o.strategy === 'dpor' || o.strategy === 'dfs';
   const trials = num(o.trials) ?? (dpor ? undefined : 1000);
   const maxExecutions = num(o.maxExecutions);
   const bar = o.json ? undefined : progress(maxExecutions ?? trials ?? DPOR_DEFAULT_EXECUTIONS, 'smpsim');
@@ -83,7 +83,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     .description('explore interleavings of a scenario')
     .argument('<scenario>', 'scenario module (.ts or .js)')
     .option('--trials <n>', 'number of trials (default 1000)')
-    .addOption(new Option('--strategy <name>', 'scheduling strategy: random, pct, or dpor (every distinct interleaving)').default('random'))
+    .addOption(new Option('--strategy <name>', 'scheduling strategy: random, pct, dpor (every distinct interleaving) or dfs (every interleaving)').default('random'))
     .option('--depth <d>', 'PCT depth (bug depth to aim at)', '3')
     .option('--preemption-bound <k>', 'dpor: explore executions with at most k preemptions (CHESS)')
     .option('--iterate', 'dpor: with a preemption bound, search with bounds 0, 1 … k in turn')

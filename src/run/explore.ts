@@ -20,7 +20,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const loaded = await loadScenario(path);
   const { def } = loaded;
   const L = new Layout(def, o.limits);
-  if (o.strategy === 'dpor' && maxOptions(L.strategyShape) > DPOR_MAX_OPTIONS) {
+  if ((o.strategy === 'dpor' || o.strategy === 'dfs') && maxOptions(L.strategyShape) > DPOR_MAX_OPTIONS) {
     throw new UsageError(`--strategy dpor handles up to ${DPOR_MAX_OPTIONS} options per decision; ${path} can have ${maxOptions(L.strategyShape)}`);
   }
   const tokenHead = { strategy: o.strategy, seed: o.seed, cpus: def.cpus };
@@ -59,7 +59,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     addCounts(irq, out.result?.irqCounts);
     switches += out.result?.switches ?? 0;
     next = first + out.trialsDone;
-    if (o.strategy === 'dpor' && out.memory) exhaustive = exhaustiveOf(L.strategyState(out.memory));
+    if ((o.strategy === 'dpor' || o.strategy === 'dfs') && out.memory) exhaustive = exhaustiveOf(L.strategyState(out.memory));
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
     const token = encodeToken(tokenHead, [stuck.segment]);

@@ -86,15 +86,15 @@ export function resolveStressOptions(o: StressOptions = {}): ResolvedStressOptio
 export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
   const strategy = o.strategy ?? 'random';
   if (!STRATEGY_NAMES.includes(strategy as StrategyName) || strategy === 'replay' || strategy === 'probe') {
-    throw new UsageError(`unknown strategy "${strategy}" (use random, pct or dpor)`);
+    throw new UsageError(`unknown strategy "${strategy}" (use random, pct, dpor or dfs)`);
   }
   let seed = o.seed ?? 1;
   if (typeof seed === 'string') seed = Number(seed);
   if (!Number.isInteger(seed)) throw new UsageError(`seed must be an integer, got ${String(o.seed)}`);
   const maxEvents = positiveInt('maxEvents', o.maxEvents, DEFAULT_LIMITS.maxEvents);
-  const dpor = strategy === 'dpor';
+  const dpor = strategy === 'dpor' || strategy === 'dfs';
   if (!dpor && (o.preemptionBound !== undefined || o.maxExecutions !== undefined || o.iterate)) {
-    throw new UsageError('preemption bound and max executions are for --strategy dpor');
+    throw new UsageError('preemption bound and max executions are for --strategy dpor (or dfs)');
   }
   let preemptionBound: number | undefined;
   if (o.preemptionBound !== undefined) {

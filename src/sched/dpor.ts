@@ -94,12 +94,15 @@ export class DporStrategy implements Strategy {
    * @param st      the region, shared by every worker the baton visits
    * @param bound   preemption bound, or -1
    * @param iterate search with bounds 0 … bound in turn
+   * @param reduce  false: no reduction at all, every option of every decision is explored
+   *                (the `dfs` strategy: all interleavings, the baseline DPOR is measured by)
    */
   constructor(
     private readonly st: Int32Array,
     shape: StrategyShape,
     private readonly bound: number,
     private readonly iterate: boolean,
+    private readonly reduce = true,
   ) {
     if (maxOptions(shape) > DPOR_MAX_OPTIONS) {
       throw new Error(`dpor handles up to ${DPOR_MAX_OPTIONS} options per decision; this machine can have ${maxOptions(shape)}`);
@@ -173,7 +176,7 @@ export class DporStrategy implements Strategy {
     const fault = d.n === 2 && d.options[0] === d.current && d.options[1] === wakeOption(d.current);
     st[nb + FAULT] = fault ? 1 : 0;
     st[nb + SKIP] = 0;
-    const sleep = pos === 0 || fault ? 0 : this.inheritSleep(pos - 1, pos);
+    const sleep = pos === 0 || fault || !this.reduce ? 0 : this.inheritSleep(pos - 1, pos);
     st[nb + SLEEP] = sleep;
     st[nb + PREEMPTS] = pos === 0 ? 0 : st[this.node(pos - 1) + PREEMPTS]! + (this.preempts(pos - 1, st[this.node(pos - 1) + CHOSEN]!) ? 1 : 0);
     const awake = ((1 << d.n) - 1) & ~sleep;
@@ -186,7 +189,7 @@ export class DporStrategy implements Strategy {
     const c = lowest(awake);
     st[nb + CHOSEN] = c;
     st[nb + DONE] = bit(c);
-    st[nb + BACKTRACK] = fault ? 3 : bit(c);
+    st[nb + BACKTRACK] = fault || !this.reduce ? (1 << d.n) - 1 : bit(c);
     st[DPOR.DEPTH] = pos + 1;
     return c;
   }
@@ -230,7 +233,7 @@ export class DporStrategy implements Strategy {
   endTrial(): void {
     const st = this.st;
     st[DPOR.EXECUTIONS] = st[DPOR.EXECUTIONS]! + 1;
-    this.addBacktracks();
+    if (this.reduce) this.addBacktracks();
     this.pickNext();
   }
 

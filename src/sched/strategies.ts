@@ -51,6 +51,11 @@ export const STRATEGIES = {
     words: (shape) => DporStrategy.wordsNeeded(shape),
     create: (state, spec, shape) => new DporStrategy(state, shape, spec.preemptionBound ?? -1, spec.iterate ?? false),
   },
+  /** every interleaving, without reduction: what DPOR is measured against (small spaces only) */
+  dfs: {
+    words: (shape) => DporStrategy.wordsNeeded(shape),
+    create: (state, spec, shape) => new DporStrategy(state, shape, spec.preemptionBound ?? -1, spec.iterate ?? false, false),
+  },
   /** a person stepping a live machine: replay the first schedule, record the decision after it */
   probe: {
     words: (shape) => ProbeStrategy.wordsNeeded(shape),

@@ -16,7 +16,7 @@ function build(spec: Partial<StrategySpec> & Pick<StrategySpec, 'name'>, s: Stra
 
 describe('the strategy table', () => {
   it('names every strategy, and the region fits the largest', () => {
-    expect(STRATEGY_NAMES).toEqual(['random', 'pct', 'replay', 'probe']);
+    expect(STRATEGY_NAMES).toEqual(['random', 'pct', 'replay', 'dpor', 'dfs', 'probe']);
     for (const name of STRATEGY_NAMES) expect(STRATEGIES[name].words(shape)).toBeLessThanOrEqual(strategyStateWords(shape));
   });
 
