@@ -51,7 +51,7 @@ export function findRaces(t: Trace, fromJ: number, onRace: (i: number, initials:
     for (let i = j - 1; i >= 0; i--) {
       const pi = pid[i]!;
       if (pi === pj || !dep(i, j)) continue;
-      if (clock[pi]! < i && j >= fromJ) onRace(i, () => initials(i, j, vc, pid, P, procOf));
+      if (clock[pi]! < i && j >= fromJ) onRace(i, () => initials(i, j, vc, clock, pid, P, procOf));
       for (let q = 0; q < P; q++) {
         const v = vc[i * P + q]!;
         if (v > clock[q]!) clock[q] = v;
@@ -65,9 +65,10 @@ export function findRaces(t: Trace, fromJ: number, onRace: (i: number, initials:
 
 /**
  * Initials of v = notdep(i).j: the steps after i not ordered after it, then j. An option is an
- * initial when its first step in v has no predecessor in v.
+ * initial when its first step in v has no predecessor in v. j's clock is still being built
+ * (`clockJ`), but it already holds every step after i, which is all that v can contain.
  */
-function initials(i: number, j: number, vc: Int32Array, pid: Int32Array, P: number, procOf: number[]): number[] {
+function initials(i: number, j: number, vc: Int32Array, clockJ: Int32Array, pid: Int32Array, P: number, procOf: number[]): number[] {
   const pi = pid[i]!;
   const firstV = new Int32Array(P).fill(-1);
   const out: number[] = [];
@@ -75,7 +76,7 @@ function initials(i: number, j: number, vc: Int32Array, pid: Int32Array, P: numb
     let first = true;
     for (let q = 0; q < P && first; q++) {
       const f = firstV[q]!;
-      if (f >= 0 && f <= vc[k * P + q]!) first = false;
+      if (f >= 0 && f <= (k === j ? clockJ[q]! : vc[k * P + q]!)) first = false;
     }
     const pk = pid[k]!;
     if (first) out.push(procOf[pk]!);
