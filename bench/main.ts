@@ -11,6 +11,7 @@ import { stressSpinBench } from './stress-spin.ts';
 import { benchLockdep } from './lockdep.ts';
 import { benchRaces } from './races.ts';
 import { PAIRS } from './scenarios/stress-spin.ts';
+import { benchDpor } from './dpor.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const ROUNDS = 3;
@@ -103,4 +104,5 @@ await p1();
 await p2();
 await p3();
 await detectors();
+await benchDpor(line, here, bestOf);
 await shutdown();
