@@ -11,6 +11,7 @@ import { stressSpinBench } from './stress-spin.ts';
 import { benchLockdep } from './lockdep.ts';
 import { benchRaces } from './races.ts';
 import { PAIRS } from './scenarios/stress-spin.ts';
+import { coldStartMs } from './cold-start.ts';
 import { benchDpor } from './dpor.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -99,6 +100,12 @@ async function detectors(): Promise<void> {
   line('P4 detectors on / off', on, off, 'ms', 'ratio <= 1.5');
 }
 
+function coldStart(): void {
+  const [ours, node] = coldStartMs('exercises/abba-fixed.ts');
+  line('cold start: smpsim run, 1 trial (whole process, median of 5)', ours, node, 'ms', 'value <= 500 (baseline: node -e 0)');
+}
+
+coldStart();
 await p6();
 await p1();
 await p2();

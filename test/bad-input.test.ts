@@ -28,14 +28,14 @@ describe('bad input gets one clear line or a finding, never a hang', () => {
   });
 
   it('a malformed token and a token for another machine: exit 2', () => {
-    expect(cli(['replay', 'exercises/abba.ts', 'v1:random:1:c2:t0:!!']).status).toBe(2);
-    const r = cli(['replay', 'exercises/abba.ts', 'v1:random:1:c3:t0:0']);
+    expect(cli(['replay', 'exercises/abba.ts', 'v2:random:1:c2:t0n2:!!:sm1w0n4']).status).toBe(2);
+    const r = cli(['replay', 'exercises/abba.ts', 'v2:random:1:c3:t0n1:0:s35swqe']);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('smpsim: replay token is for a 3-CPU machine but exercises/abba.ts has 2 CPUs');
   });
 
   it('a token asking for choices the scenario does not offer: exit 2', () => {
-    const r = cli(['replay', 'exercises/abba.ts', 'v1:random:1:c2:t0:9999']);
+    const r = cli(['replay', 'exercises/abba.ts', 'v2:random:1:c2:t0n4:9999:sj6l554']);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toContain('does not match exercises/abba.ts');
   });
@@ -103,7 +103,7 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
     expect(r.trials).toBe(10);
   });
 
-  it('a livelock (a trial past the event bound) is an exception finding', async () => {
+  it('a livelock (a trial past --max-events) is a trial-too-long warning naming the cap', async () => {
     const p = scenarioFile(
       'livelock',
       `import { scenario, atomic, atomic_read } from 'smpsim';
@@ -111,8 +111,8 @@ export default scenario({ cpus: 1, state: { v: atomic(0) }, tasks: [{ cpu: 0, ru
 `,
     );
     const r = await explore(p, { trials: 3, maxEvents: 2000 });
-    expect(r.findings.map((f) => f.signature)).toEqual(['step-limit']);
-    expect(r.findings[0]!.title).toBe('BUG: no progress: trial ran past 2000 events (livelock?)');
+    expect(r.findings.map((f) => [f.kind, f.signature])).toEqual([['trial-too-long', 'step-limit']]);
+    expect(r.findings[0]!.title).toBe('WARNING: trial ran past --max-events (2000 events) and was cut short');
   });
 
   it('kernel functions outside a simulated CPU throw a clear error', async () => {

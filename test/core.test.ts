@@ -111,14 +111,14 @@ export default scenario({
 });
 `,
     );
-    const { encodeToken } = await import('../src/sched/token.ts');
+    const { encodeToken, segment } = await import('../src/sched/token.ts');
     let compared = 0;
     const distinct = new Set<string>();
     for (let seed = 1; seed <= 200; seed++) {
       // a random schedule: choices are taken modulo the options there are (lenient replay) …
       let x = seed;
       const choices = Array.from({ length: 60 }, () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) % 6);
-      const generated = encodeToken({ strategy: 'random', seed, cpus: 3 }, [`t0:${choices.map((c) => c.toString(36)).join('')}`]);
+      const generated = encodeToken({ strategy: 'random', seed, cpus: 3 }, [segment(0, choices)]);
       const first = (await replay(p, generated, { lenient: true })).trials[0]!;
       // … and the token of what actually ran replays to the identical event sequence
       const again = (await replay(p, first.token)).trials[0]!;

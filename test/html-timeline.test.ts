@@ -16,9 +16,9 @@ import { cli, ROOT, siteOf } from './helpers.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test', '.artifacts');
 const ABBA = 'exercises/abba.ts';
-const ABBA_TOKEN = 'v1:random:1:c2:t0:10101';
+const ABBA_TOKEN = 'v2:random:1:c2:t0n5:10101:sccqfco';
 const RACE = 'exercises/lost-update/buggy.ts';
-const RACE_TOKEN = 'v1:random:1:c2:t0:101010101';
+const RACE_TOKEN = 'v2:random:1:c2:t0n9:101010101:saawl1g';
 
 let browser: Browser;
 

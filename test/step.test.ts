@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { openMachine, shutdown } from '../src/index.ts';
 import { cli, ROOT } from './helpers.ts';
+import { decodeToken, encodeToken, segment } from '../src/sched/token.ts';
 
 const ABBA = 'exercises/abba.ts';
 
@@ -66,8 +67,8 @@ describe('smpsim step', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('the trial has ended: deadlock');
-    const token = /token (v1:step:\S+): 2 findings/.exec(r.stdout)?.[1];
-    expect(token).toBe(`v1:step:0:c2:t0:${shortest.join('')}`);
+    const token = /token (v2:step:\S+): 2 findings/.exec(r.stdout)?.[1];
+    expect(token).toBe(encodeToken({ strategy: 'step', seed: 0, cpus: 2 }, [segment(0, shortest)]));
     const mine = reports(r.stdout);
     expect(mine.map((x) => x.split('\n')[0])).toEqual(['WARNING: deadlock: no CPU can make progress', 'WARNING: possible circular locking dependency detected']);
     for (const x of mine) expect(x).toMatch(new RegExp(`replay: smpsim replay ${ABBA} ${token}$`));
@@ -93,13 +94,13 @@ describe('smpsim step', () => {
     // start, after 1, after 0, after 1, after u
     expect(s).toHaveLength(5);
     expect(s[4]).toBe(s[2]);
-    expect(r.stdout).toContain('token: v1:step:0:c2:t0:10\n');
+    expect(r.stdout).toContain(`token: ${encodeToken({ strategy: 'step', seed: 0, cpus: 2 }, [segment(0, [1, 0])])}\n`);
   });
 
   it('--choices reproduces a run: the same deadlock report as run printed', () => {
     const run = cli(['run', ABBA, '--trials', '200']);
     const deadlock = reports(run.stdout).find((x) => x.startsWith('WARNING: deadlock'))!;
-    const choices = /v1:random:1:c2:t\d+:(\w+)$/.exec(deadlock)![1]!.split('').map((c) => parseInt(c, 36));
+    const choices = decodeToken(/(v2:random:\S+)$/.exec(deadlock)![1]!).trials[0]!.choices;
     const r = step([ABBA, '--choices', choices.join(',')], '');
     expect(r.status).toBe(1);
     const mine = reports(r.stdout).find((x) => x.startsWith('WARNING: deadlock'))!;

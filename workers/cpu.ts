@@ -38,3 +38,6 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
     installRuntime(undefined);
   }
 }
+
+// piscina calls a worker file's default export
+export default runCpuBatch;

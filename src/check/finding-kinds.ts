@@ -15,6 +15,8 @@ export const FINDING_KINDS = [
   'exception',
   'soft-lockup',
   'spurious-irq',
+  /** a warning about the run, not the code: a trial longer than --max-events was cut short */
+  'trial-too-long',
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];

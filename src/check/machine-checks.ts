@@ -38,7 +38,7 @@ export type MachineData =
   | { type: 'mismatch' };
 
 export const MACHINE = 'machine';
-export const MACHINE_KINDS = findingKinds(['deadlock', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak']);
+export const MACHINE_KINDS = findingKinds(['deadlock', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak', 'trial-too-long']);
 type MachineKind = (typeof MACHINE_KINDS)[number];
 type MachineFinding = RawFinding<MachineData, MachineKind>;
 
@@ -173,7 +173,8 @@ export function createMachineChecks(): Detector<MachineData, MachineKind> {
           }));
           break;
         case TrialState.STEP_LIMIT:
-          report(finding('exception', 'step-limit', `BUG: no progress: trial ran past ${t.layout.limits.maxEvents} events (livelock?)`, {
+          // a cap of the tool, not a verdict on the code: a warning that names the cap
+          report(finding('trial-too-long', 'step-limit', `WARNING: trial ran past --max-events (${t.layout.limits.maxEvents} events) and was cut short`, {
             type: 'step-limit',
             events: t.layout.limits.maxEvents,
             cpu: end.cpu,

@@ -4,22 +4,23 @@
  */
 import type { Command } from 'commander';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EXERCISES, type Exercise } from '../../exercises/index.ts';
 import { explore } from '../run/explore.ts';
 import type { ExploreResult } from '../run/result.ts';
 import { UsageError } from '../run/options.ts';
-import { checkScenario } from '../fuzz/check.ts';
-import { claim, verifyScenario } from '../run/verify.ts';
 import { stepSession } from './step.ts';
+import { claim, verifyScenario } from '../run/verify.ts';
+import { writeSarif } from '../run/sarif-output.ts';
+import { PACKAGE_ROOT } from '../machine/package-root.ts';
+import { EXIT } from './exit-codes.ts';
+import { DEFAULTS } from '../run/defaults.ts';
+import { addFlags } from './flags.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXIT_CLEAN = 0;
-const EXIT_FINDINGS = 1;
+// the book's scenarios are .ts files in the package folder, whether the CLI runs from src or dist
+const ROOT = PACKAGE_ROOT;
 
 /** trials of a fixed variant per strategy in --verify (random, then PCT) */
 const FIXED_TRIALS = 500;
-const BUGGY_TRIALS = 1000;
 
 type Out = (s: string) => void;
 
@@ -46,26 +47,27 @@ function list(out: Out): number {
   const width = Math.max(...EXERCISES.map((e) => e.name.length)) + 2;
   for (const e of EXERCISES) out(`${e.name.padEnd(width)}${e.title}`);
   out(`\nsmpsim exercises NAME runs the buggy variant; --fixed runs the fix; --verify checks every verdict.`);
-  return EXIT_CLEAN;
+  return EXIT.CLEAN;
 }
 
-async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out): Promise<number> {
+async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out, sarif?: string): Promise<number> {
   const path = shown(fixed ? e.fixed : e.buggy);
   out(explanation(e));
   out(`${fixed ? 'The fixed' : 'The buggy'} variant: ${path}`);
   const r = await explore(path, { trials, seed: 1 });
+  if (sarif) await writeSarif(sarif, [{ scenario: path, findings: r.findings, properties: { exercise: e.name, variant: fixed ? 'fixed' : 'buggy', trials: r.trials } }]);
   for (const f of r.findings) out(f.report);
   const kinds = [...new Set(r.findings.map((f) => f.kind))];
   out(`smpsim: ${path}: ${r.trials} trials: ${kinds.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${kinds.join(', ')})` : 'no findings'}`);
   if (!fixed) out(`(expected: ${e.expect.join(', ')}; the fix: smpsim exercises ${e.name} --fixed)`);
-  return r.findings.length ? EXIT_FINDINGS : EXIT_CLEAN;
+  return r.findings.length ? EXIT.FINDINGS : EXIT.CLEAN;
 }
 
 /** Check one exercise's verdicts; returns the lines to print and whether both held. */
 export async function verifyExercise(e: Exercise): Promise<{ ok: boolean; lines: string[] }> {
   const lines: string[] = [];
-  const buggy = [await explore(shown(e.buggy), { trials: BUGGY_TRIALS, seed: 1 })];
-  if (!e.expect.every((k) => kindsOf(buggy).has(k))) buggy.push(await explore(shown(e.buggy), { trials: BUGGY_TRIALS, seed: 1, strategy: 'pct' }));
+  const buggy = [await explore(shown(e.buggy), { trials: DEFAULTS.trials, seed: 1 })];
+  if (!e.expect.every((k) => kindsOf(buggy).has(k))) buggy.push(await explore(shown(e.buggy), { trials: DEFAULTS.trials, seed: 1, strategy: 'pct' }));
   const got = kindsOf(buggy);
   const missing = e.expect.filter((k) => !got.has(k));
   const extra = [...got].filter((k) => !e.expect.includes(k as never));
@@ -93,7 +95,7 @@ async function verify(out: Out): Promise<number> {
     if (!v.ok) failed++;
   }
   out(`smpsim exercises --verify: ${EXERCISES.length - failed} of ${EXERCISES.length} exercises as expected`);
-  return failed ? EXIT_FINDINGS : EXIT_CLEAN;
+  return failed ? EXIT.FINDINGS : EXIT.CLEAN;
 }
 
 /** Step mode with the hint: the rule and the bug, and what to look for (`expect`). */
@@ -114,6 +116,8 @@ async function tour(out: Out): Promise<number> {
     const buggy = shown(e.buggy);
     // shrink toward the finding that tells this bug (a lost update, not the race beside it)
     const primary = e.expect[0]!;
+    // fast-check is loaded only for the tour, not at every start of the command
+    const { checkScenario } = await import('../fuzz/check.ts');
     const r = await checkScenario(buggy, { kinds: [primary], throws: false, numRuns: 100 });
     if (r.failed) {
       out(`fast-check found it in ${buggy} and shrank it to ${r.switches} preemption${r.switches === 1 ? '' : 's'}:\n`);
@@ -123,31 +127,23 @@ async function tour(out: Out): Promise<number> {
     } else {
       out(`(no schedule failed this time: ${r.message})`);
     }
-    const fixed = await explore(shown(e.fixed), { trials: 500, seed: 1 });
+    const fixed = await explore(shown(e.fixed), { trials: FIXED_TRIALS, seed: 1 });
     out(`The fix, ${shown(e.fixed)}: ${fixed.findings.length ? `${fixed.findings.length} findings` : `no findings in ${fixed.trials} trials`}.\n`);
   }
   out(`More: smpsim exercises (the whole book), smpsim exercises NAME [--fixed], smpsim run <scenario>.`);
-  return EXIT_CLEAN;
+  return EXIT.CLEAN;
 }
 
 /** Add `exercises` and `tour` to the command; `done` receives the exit status. */
 export function registerExercises(program: Command, out: Out, done: (code: number) => void): void {
-  program
-    .command('exercises')
-    .description('the exercise book: list, run one (buggy or --fixed), or --verify every verdict')
-    .argument('[name]', 'exercise to run')
-    .option('--fixed', 'run the fixed variant')
-    .option('--verify', 'run every variant and check its expected verdict')
-    .option('--trials <n>', 'number of trials', '1000')
-    .option('--step', 'be the scheduler of the buggy variant: find the interleaving that breaks it')
-    .action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; step?: boolean; trials: string }) => {
-      if (o.verify) done(await verify(out));
-      else if (name && o.step) done(await stepExercise(find(name), !!o.fixed, out));
-      else if (name) done(await runOne(find(name), !!o.fixed, Number(o.trials), out));
-      else done(list(out));
-    });
-  program
-    .command('tour')
-    .description('a short tour: a few exercises found, shrunk and fixed')
-    .action(async () => done(await tour(out)));
+  addFlags(
+    program.command('exercises').description('the exercise book: list, run one (buggy or --fixed), or --verify every verdict').argument('[name]', 'exercise to run'),
+    'exercises',
+  ).action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; step?: boolean; trials: number; sarif?: string }) => {
+    if (o.verify) done(await verify(out));
+    else if (name && o.step) done(await stepExercise(find(name), !!o.fixed, out));
+    else if (name) done(await runOne(find(name), !!o.fixed, o.trials, out, o.sarif));
+    else done(list(out));
+  });
+  addFlags(program.command('tour').description('a short tour: a few exercises found, shrunk and fixed'), 'tour').action(async () => done(await tour(out)));
 }

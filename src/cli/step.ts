@@ -7,6 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { addFlags } from './flags.ts';
 import { openMachine, type LiveMachine } from '../run/step/open-machine.ts';
 import type { StepState } from '../run/step/controller.ts';
 import type { StepSnapshot } from '../run/step/snapshot.ts';
@@ -82,12 +83,9 @@ export async function stepSession(path: string, choices: number[], out: Out, int
 }
 
 export function registerStep(program: Command, out: Out, done: (code: number) => void): void {
-  program
-    .command('step')
-    .description('you are the scheduler: choose every step of a trial by hand')
-    .argument('<scenario>', 'scenario module')
-    .option('--choices <list>', 'take these options first, e.g. 1,1,0,0')
-    .action(async (path: string, o: { choices?: string }) => {
+  addFlags(program.command('step').description('you are the scheduler: choose every step of a trial by hand').argument('<scenario>', 'scenario module'), 'step').action(
+    async (path: string, o: { choices?: string }) => {
       done(await stepSession(path, parseChoices(o.choices), out));
-    });
+    },
+  );
 }

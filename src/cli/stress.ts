@@ -1,29 +1,43 @@
-/** `smpsim stress <scenario> [--seconds S]`: truly parallel CPUs with a lockup watchdog. */
+/** `smpsim stress <scenario>`: truly parallel CPUs with a lockup watchdog. */
 import type { Command } from 'commander';
-import { stress } from '../run/stress.ts';
+import { stress, type StressResult } from '../run/stress.ts';
+import { addFlags } from './flags.ts';
+import { catchInterrupts, showCursor } from './interrupt.ts';
+import { exitFor } from './exit-codes.ts';
+import { findingsSummary } from './summary.ts';
+import { writeSarif } from '../run/sarif-output.ts';
 
-export function registerStress(program: Command, out: (s: string) => void, done: (findings: number) => void): void {
-  program
-    .command('stress')
-    .description('run the CPUs truly in parallel until the time is up; a watchdog reports soft lockups')
-    .argument('<scenario>', 'scenario module (.ts or .js)')
-    .option('--seconds <s>', 'how long to run', '10')
-    .option('--seed <s>', 'seed of the IRQ source and of the controlled run that tries to reproduce findings', '1')
-    .option('--lockup-ms <ms>', 'a CPU making no progress this long is locked up', '2000')
-    .option('--json', 'print one JSON object')
-    .action(async (path: string, o: Record<string, string | boolean | undefined>) => {
-      const r = await stress(path, {
-        seconds: Number(o.seconds),
-        seed: Number(o.seed),
-        lockupMs: Number(o.lockupMs),
-      });
-      if (o.json) out(JSON.stringify(r, null, 2));
-      else {
-        for (const f of r.findings) out(f.report);
-        const n = r.findings.length;
-        const kinds = [...new Set(r.findings.map((f) => f.kind))].join(', ');
-        out(`smpsim: ${r.scenario}: stress, ${r.trials} trials in ${(r.elapsedMs / 1000).toFixed(1)} s (seed ${r.seed}): ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${kinds})`}`);
-      }
-      done(r.findings.length);
-    });
+interface StressFlags {
+  seconds: number;
+  seed: number;
+  lockupMs: number;
+  reproduceTrials: number;
+  json?: boolean;
+  sarif?: string;
+}
+
+export function registerStress(program: Command, out: (s: string) => void, done: (code: number) => void): void {
+  addFlags(
+    program
+      .command('stress')
+      .description('run the CPUs truly in parallel until the time is up; a watchdog reports soft lockups')
+      .argument('<scenario>', 'scenario module (.ts or .js)'),
+    'stress',
+  ).action(async (path: string, o: StressFlags) => {
+    const stop = catchInterrupts();
+    let r: StressResult;
+    try {
+      r = await stress(path, { seconds: o.seconds, seed: o.seed, lockupMs: o.lockupMs, reproduceTrials: o.reproduceTrials, signal: stop.signal });
+    } finally {
+      showCursor();
+      stop.dispose();
+    }
+    if (o.sarif) await writeSarif(o.sarif, [{ scenario: r.scenario, findings: r.findings, properties: { mode: 'stress', seed: r.seed, trials: r.trials } }]);
+    if (o.json) out(JSON.stringify(r, null, 2));
+    else {
+      for (const f of r.findings) out(f.report);
+      out(`smpsim: ${r.scenario}: stress, ${r.trials} trials in ${(r.elapsedMs / 1000).toFixed(1)} s (seed ${r.seed})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`);
+    }
+    done(exitFor(r.findings.length));
+  });
 }

@@ -10,6 +10,7 @@ import type { FindingKind } from '../check/finding-kinds.ts';
 import { Op, type EventLog } from '../machine/events.ts';
 import { Layout } from '../machine/layout.ts';
 import { formatInterleaving } from '../report/interleaving.ts';
+import { replayCommand } from '../report/index.ts';
 import { loadScenario } from '../run/load-scenario.ts';
 import { replay, type ReplayResult } from '../run/replay.ts';
 import { claim, verifyScenario } from '../run/verify.ts';
@@ -193,7 +194,7 @@ function failureMessage(r: CheckResult): string {
   const irqs = r.interrupts ?? 0;
   const switches = `${plural((r.switches ?? 0) - irqs, 'context switch').replace('switchs', 'switches')}${irqs ? ` and ${plural(irqs, 'interrupt')}` : ''}`;
   const reports = r.findings.map((f) => f.report.trimEnd());
-  const replayLine = `replay: smpsim replay ${r.scenario} ${r.token}`;
+  const replayLine = `replay: ${replayCommand(r.scenario, r.token ?? '')}`;
   return [
     `checkScenario ${r.scenario}: ${kinds} after ${plural(r.numRuns, 'schedule')}, shrunk to ${switches}${r.minimal ? ' (the fewest that fail)' : ''}:`,
     '',

@@ -1,18 +1,41 @@
 /**
  * smpsim's build cache inside the package folder (bundles of the worker entry and of
  * scenarios), so that the bundles' bare imports resolve from the package's node_modules.
+ *
+ * A cached file ends with a digest of its content. A file cut short (a full disk, a killed
+ * process on a file system without atomic rename) or edited fails the check and is built
+ * again, instead of failing every later run.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './package-root.ts';
 
 export const CACHE_DIR = join(PACKAGE_ROOT, '.smpsim-cache');
 
-/** Write `text` to `file` in the cache unless it is there; atomic, so concurrent processes never see half a file. */
+const SEAL = '\n//# smpsim-digest=';
+
+function digest(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** True when `file` is there and whole: its content matches the digest it ends with. */
+export function cachedIntact(file: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
+  const at = text.lastIndexOf(SEAL);
+  return at >= 0 && text.slice(at + SEAL.length).trimEnd() === digest(text.slice(0, at));
+}
+
+/** Write `text` to `file` in the cache unless it is there whole; atomic, so concurrent processes never see half a file. */
 export function writeCached(file: string, text: string): void {
-  if (existsSync(file)) return;
+  if (cachedIntact(file)) return;
   mkdirSync(CACHE_DIR, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, `${text}${SEAL}${digest(text)}\n`);
   renameSync(tmp, file);
 }

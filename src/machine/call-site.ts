@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { join, relative, sep } from 'node:path';
 import { PACKAGE_ROOT } from './package-root.ts';
 
-const OWN_DIRS = [join(PACKAGE_ROOT, 'src') + sep, join(PACKAGE_ROOT, 'workers') + sep, join(PACKAGE_ROOT, '.smpsim-cache') + sep];
+const OWN_DIRS = [join(PACKAGE_ROOT, 'src') + sep, join(PACKAGE_ROOT, 'workers') + sep, join(PACKAGE_ROOT, '.smpsim-cache') + sep, join(PACKAGE_ROOT, 'dist') + sep];
 const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 
 export interface Frame {

@@ -154,6 +154,13 @@ export interface Region {
   readonly words: number;
 }
 
+/**
+ * State objects a scenario may declare in all (`shareds(n)` and the like count n). Every CPU
+ * worker lays the machine out again, so a state of millions of objects would spend a minute
+ * and gigabytes before the first trial; it is refused when the scenario loads.
+ */
+export const MAX_STATE_OBJECTS = 100_000;
+
 export class Layout {
   readonly ncpus: number;
   readonly objects: ObjectInfo[] = [];

@@ -17,32 +17,83 @@ import { workerEntry } from './worker-entry.ts';
 import { stopAgents } from './baton.ts';
 
 const WATCHDOG_TICK_MS = 20;
+/**
+ * Old-generation heap of each CPU worker. A task that allocates without bound then ends its
+ * own worker (a finding: out of memory) instead of taking the whole process down with V8's
+ * fatal OOM and a native stack.
+ */
+export const WORKER_HEAP_MB = 512;
+/** A CPU worker that has not started a batch after this long never will (its bundle is gone …). */
+const WORKER_START_MS = 60_000;
 
-const pools = new Map<number, Piscina>();
+/** What a worker's death says in its finding. */
+export function deathMessage(e: unknown): string {
+  if ((e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `out of memory: the task's heap passed the ${WORKER_HEAP_MB} MB a CPU worker may use`;
+  return e instanceof Error ? e.message : String(e);
+}
 
-/** The warm pool for an n-CPU machine (started on first use). */
-export async function cpuPool(n: number): Promise<Piscina> {
+const pools = new Map<number, Promise<Piscina>>();
+/** The last batch queued on each pool: a batch runs once the one before it has ended. */
+const turns = new Map<number, Promise<void>>();
+/** Bumped by shutdownMachines(): a batch that started under an older generation was shut down. */
+let generation = 0;
+
+/** The batch's machine was shut down under it (shutdown() during explore()). */
+export class MachineShutDown extends Error {
+  constructor() {
+    super('smpsim was shut down while the run was going on');
+  }
+}
+
+/** The warm pool for an n-agent machine (started on first use; stored before any await, so concurrent callers share it). */
+export function cpuPool(n: number): Promise<Piscina> {
   let p = pools.get(n);
   if (!p) {
-    p = new Piscina({
-      filename: await workerEntry(),
-      minThreads: n,
-      maxThreads: n,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: 60_000,
-      // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
-      atomics: 'disabled',
-    });
+    p = workerEntry().then(
+      (filename) =>
+        new Piscina({
+          filename,
+          minThreads: n,
+          maxThreads: n,
+          concurrentTasksPerWorker: 1,
+          idleTimeout: 60_000,
+          // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
+          atomics: 'disabled',
+          resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+        }),
+    );
     pools.set(n, p);
   }
   return p;
 }
 
-/** Stop every CPU thread (the CLI calls this before it exits). */
+/**
+ * Run one batch with the n-thread pool to itself. A batch needs all n threads at once (each
+ * agent waits for the others at every hand-off): two batches sharing a pool would each hold
+ * some threads while their other tasks wait in the queue for ever.
+ */
+export async function withCpuPool<T>(n: number, batch: (pool: Piscina) => Promise<T>): Promise<T> {
+  const gen = generation;
+  const before = turns.get(n) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = before.then(() => new Promise<void>((r) => (done = r)));
+  turns.set(n, mine);
+  await before;
+  try {
+    if (gen !== generation) throw new MachineShutDown();
+    return await batch(await cpuPool(n));
+  } finally {
+    done();
+    if (turns.get(n) === mine) turns.delete(n);
+  }
+}
+
+/** Stop every CPU thread (the CLI calls this before it exits); runs going on reject with MachineShutDown. */
 export async function shutdownMachines(): Promise<void> {
+  generation++;
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((p) => p.destroy()));
+  await Promise.all(all.map(async (p) => (await p).destroy()));
 }
 
 /** What the machine gives each agent's worker: the buffer, which agent it is, the closer's port. */
@@ -71,8 +122,10 @@ export interface BatchRequest<T, M extends CloserMessage> {
   onFinding(msg: M): void;
   /** called with trials done so far, about every 100 ms */
   onProgress?(trialsDone: number): void;
-  /** Date.now() after which the batch ends with the trial it is running (a time budget) */
-  deadline?: number;
+  /** polled every watchdog tick once a trial is done: true ends the batch after the trial running now */
+  shouldStop?(): boolean;
+  /** stops the batch where it is (the trial running is not counted) */
+  signal?: AbortSignal;
 }
 
 export interface BatchOutcome<R> {
@@ -113,14 +166,19 @@ export function findingsChannel<M extends CloserMessage>(onFinding: (msg: M) => 
   };
 }
 
-export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: BatchRequest<T, M>): Promise<BatchOutcome<R>> {
+export function runBatchOnMachine<T, M extends CloserMessage, R>(req: BatchRequest<T, M>): Promise<BatchOutcome<R>> {
+  return withCpuPool(req.layout.nagents, (pool) => runBatch<T, M, R>(req, pool));
+}
+
+async function runBatch<T, M extends CloserMessage, R>(req: BatchRequest<T, M>, pool: Piscina): Promise<BatchOutcome<R>> {
+  const gen = generation;
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
-  const pool = await cpuPool(L.nagents);
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
   let ended = false;
+  const signal = req.signal;
   // one thread per agent: a CPU's primary agent, extra tasks and kworkers on it
   const aborts = Array.from({ length: L.nagents }, () => new AbortController());
   const outcome: BatchOutcome<R> = { result: null, trialsDone: 0 };
@@ -137,8 +195,8 @@ export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: Batc
         if (cpu === 0) outcome.result = r;
       },
       (e: unknown) => {
-        if (!ended && !outcome.hang && !outcome.crash) {
-          outcome.crash = { cpu: L.agents[cpu]!.cpu, message: e instanceof Error ? e.message : String(e), ...currentTrial() };
+        if (!ended && !outcome.hang && !outcome.crash && !terminated) {
+          outcome.crash = { cpu: L.agents[cpu]!.cpu, message: deathMessage(e), ...currentTrial() };
         }
         stopAgents(m, L); // the others must not wait for a CPU that is gone
       },
@@ -148,34 +206,64 @@ export async function runBatchOnMachine<T, M extends CloserMessage, R>(req: Batc
   let lastStep = -1;
   let lastChange = Date.now();
   let lastProgress = 0;
+  let stopSeen = 0;
+  let notReadySince = 0;
+  /** set once the watchdog ends the workers itself: their deaths are not crashes */
+  let terminated = false;
   const watchdog = setInterval(() => {
     const step = Atomics.load(m, H.STEP);
     const now = Date.now();
-    if (req.deadline !== undefined && now > req.deadline) Atomics.store(m, H.STOP, 1);
+    // the closer reads the stop word after each trial and ends the batch there; a batch
+    // stopped while its CPUs were still starting would end with no trial at all
+    if (req.shouldStop && Atomics.load(m, H.TRIALS_DONE) > 0 && req.shouldStop()) Atomics.store(m, H.STOP, 1);
     if (req.onProgress && now - lastProgress >= 100) {
       lastProgress = now;
       req.onProgress(Atomics.load(m, H.TRIALS_DONE));
     }
+    if (Atomics.load(m, H.STOP)) {
+      // told to stop (a signal, a hang, a crash), but a worker still running scenario code
+      // cannot see it: past the hang time, end what is left rather than wait for ever
+      stopSeen ||= now;
+      if (now - stopSeen >= req.hangMs && !terminated) {
+        terminated = true;
+        for (const ac of aborts) ac.abort(new Error('stopped'));
+      }
+      return;
+    }
     // armed from the first event on, and only while the baton holder's worker is running:
-    // starting a cold or replacement worker thread is not a hang
+    // starting a cold or replacement worker thread is not a hang, unless it never starts
     const holderReady = Atomics.load(m, L.agentBlock(Atomics.load(m, H.BATON)) + C.READY) !== 0;
+    notReadySince = holderReady ? 0 : notReadySince || now;
+    if (notReadySince && now - notReadySince >= WORKER_START_MS && !outcome.crash) {
+      const agent = Atomics.load(m, H.BATON);
+      outcome.crash = { cpu: L.agents[agent]!.cpu, message: `its worker thread did not start within ${WORKER_START_MS / 1000} s`, ...currentTrial() };
+      stopAgents(m, L);
+      return;
+    }
     if (step !== lastStep || step === 0 || !holderReady) {
       lastStep = step;
       lastChange = now;
       return;
     }
-    if (now - lastChange < req.hangMs || outcome.hang || Atomics.load(m, H.STOP)) return;
+    if (now - lastChange < req.hangMs || outcome.hang) return;
     const agent = Atomics.load(m, H.BATON);
     outcome.hang = { cpu: L.agents[agent]!.cpu, ...currentTrial() };
     stopAgents(m, L);
     aborts[agent]!.abort(new Error(`no scheduling point for ${req.hangMs} ms`));
   }, WATCHDOG_TICK_MS);
 
+  const stop = (): void => stopAgents(m, L);
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+
   await Promise.all(runs);
   ended = true;
+  signal?.removeEventListener('abort', stop);
   clearInterval(watchdog);
   await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
   outcome.memory = m;
+  // a pool destroyed under the batch fails its tasks: that is no finding of the scenario's
+  if (gen !== generation) throw new MachineShutDown();
   return outcome;
 }

@@ -24,3 +24,9 @@ function find(): string {
 }
 
 export const PACKAGE_ROOT = find();
+
+/** True when smpsim runs from its TypeScript sources, false from the build in dist/. */
+export const FROM_SOURCES = new URL(import.meta.url).pathname.endsWith('.ts');
+
+/** The tree the running code comes from: the package folder, or dist/ in the built package. */
+export const CODE_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -7,8 +7,10 @@
  * no kernel call never looks at the stop word); piscina replaces them.
  */
 import { C, H, type Layout } from './layout.ts';
+import { CLOSER } from './runtime.ts';
+import type { Piscina } from 'piscina';
 import { EventLog } from './events.ts';
-import { cpuPool, findingsChannel, type AgentSlot, type CloserMessage } from './machine.ts';
+import { deathMessage, findingsChannel, withCpuPool, type AgentSlot, type CloserMessage } from './machine.ts';
 import { snapshotAgent, type CpuSnapshot } from './trial-info.ts';
 import type { BatchPlan } from './trial-loop.ts';
 import { SC, stressControlWords, type StressPlan } from './stress-control.ts';
@@ -26,6 +28,8 @@ export interface StressBatchRequest<T, M extends CloserMessage> {
   lockupMs: number;
   task(slot: AgentSlot & { stress: StressPlan }): T;
   onFinding(msg: M): void;
+  /** stops the batch where it is */
+  signal?: AbortSignal;
 }
 
 /** A CPU as the watchdog found it: its snapshot, its progress, whether it is stuck. */
@@ -54,16 +58,19 @@ function readCpu(m: Int32Array, ctl: Int32Array, L: Layout, c: number, stuck: bo
   return { ...snapshotAgent(m, L, c), progress: Atomics.load(ctl, SC.PROGRESS + c), stuck };
 }
 
-export async function runStressBatchOnMachine<T, M extends CloserMessage, R>(req: StressBatchRequest<T, M>): Promise<StressOutcome<R>> {
+export function runStressBatchOnMachine<T, M extends CloserMessage, R>(req: StressBatchRequest<T, M>): Promise<StressOutcome<R>> {
+  return withCpuPool(req.layout.ncpus, (pool) => runStressBatch<T, M, R>(req, pool));
+}
+
+async function runStressBatch<T, M extends CloserMessage, R>(req: StressBatchRequest<T, M>, pool: Piscina): Promise<StressOutcome<R>> {
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
   const ctlBuf = new SharedArrayBuffer(4 * stressControlWords(L.ncpus));
   const ctl = new Int32Array(ctlBuf);
-  const pool = await cpuPool(L.ncpus);
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
-  const { deadline, seed, lockupMs } = req;
+  const { deadline, seed, lockupMs, signal } = req;
   const stress: StressPlan = { ctl: ctlBuf, deadline, seed };
   const aborts = Array.from({ length: L.ncpus }, () => new AbortController());
   const done = new Array<boolean>(L.ncpus).fill(false);
@@ -84,7 +91,7 @@ export async function runStressBatchOnMachine<T, M extends CloserMessage, R>(req
       },
       (e: unknown) => {
         done[cpu] = true;
-        if (!outcome.lockup && !outcome.crash) outcome.crash = `CPU ${cpu}: ${e instanceof Error ? e.message : String(e)}`;
+        if (!outcome.lockup && !outcome.crash) outcome.crash = `CPU ${cpu}: ${deathMessage(e)}`;
         stopAll();
       },
     );
@@ -93,6 +100,22 @@ export async function runStressBatchOnMachine<T, M extends CloserMessage, R>(req
   const last = new Array<number>(L.ncpus).fill(-1);
   const since = new Array<number>(L.ncpus).fill(Date.now());
   let stoppedAt = 0;
+  // every CPU parked and still no trial closes: the closer is stuck outside any task, in
+  // check() or a detector, where no progress counter moves
+  let closed = -1;
+  let closedSince = Date.now();
+  const closerStuck = (now: number): void => {
+    const done = Atomics.load(m, H.TRIALS_DONE);
+    if (done !== closed || Atomics.load(ctl, SC.PARKED) < L.ncpus) {
+      closed = done;
+      closedSince = now;
+      return;
+    }
+    if (now - closedSince < lockupMs) return;
+    outcome.crash = `CPU ${CLOSER}: closing the trial (check() or a detector) did not return within ${lockupMs} ms`;
+    stoppedAt = now;
+    stopAll();
+  };
   const watchdog = setInterval(() => {
     const now = Date.now();
     if (stoppedAt) {
@@ -109,7 +132,10 @@ export async function runStressBatchOnMachine<T, M extends CloserMessage, R>(req
       }
       stuck.push(busy && p > 0 && now - since[c]! >= lockupMs);
     }
-    if (!stuck.some(Boolean)) return;
+    if (!stuck.some(Boolean)) {
+      closerStuck(now);
+      return;
+    }
     const n = Math.min(Atomics.load(m, H.NEV), L.limits.maxEvents);
     outcome.lockup = {
       stuckMs: Math.max(...since.map((s, c) => (stuck[c] ? now - s : 0))),
@@ -121,7 +147,11 @@ export async function runStressBatchOnMachine<T, M extends CloserMessage, R>(req
     stopAll();
   }, TICK_MS);
 
+  if (signal?.aborted) stopAll();
+  signal?.addEventListener('abort', stopAll, { once: true });
+
   await Promise.all(runs);
+  signal?.removeEventListener('abort', stopAll);
   clearInterval(watchdog);
   await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);

@@ -4,24 +4,28 @@
  * which is what an 8-CPU machine's warm-up is made of. The bundle is named by a fingerprint of
  * the sources (paths, sizes, modification times), so a process whose sources have not changed
  * reuses it without running esbuild (~120 ms) at all. Without esbuild, or a writable package
- * folder, the small tsx bootstrap (workers/cpu.mjs) is used.
+ * folder, the small tsx bootstrap (workers/cpu.mjs) is used, or in the built package the
+ * compiled entry itself.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PACKAGE_ROOT as ROOT } from './package-root.ts';
-import { CACHE_DIR, writeCached } from './cache-file.ts';
+import { CACHE_DIR, cachedIntact, writeCached } from './cache-file.ts';
+import { CODE_ROOT as ROOT, FROM_SOURCES } from './package-root.ts';
 
-const BOOTSTRAP = pathToFileURL(join(ROOT, 'workers', 'cpu.mjs')).href;
+const BUILT = !FROM_SOURCES;
+const EXT = BUILT ? '.js' : '.ts';
+// the built worker entry is plain JavaScript a thread can start from as it is
+const BOOTSTRAP = pathToFileURL(join(ROOT, 'workers', BUILT ? 'cpu.js' : 'cpu.mjs')).href;
 let entry: string | undefined;
 
-/** What the bundle is made of, as a short hash: every .ts file under src/ and workers/. */
+/** What the bundle is made of, as a short hash: every source file under src/ and workers/. */
 function sourcesFingerprint(): string {
   const h = createHash('sha1');
   for (const dir of ['src', 'workers']) {
     for (const f of readdirSync(join(ROOT, dir), { recursive: true }) as string[]) {
-      if (!f.endsWith('.ts')) continue;
+      if (!f.endsWith(EXT) || f.endsWith('.d.ts')) continue;
       const st = statSync(join(ROOT, dir, f));
       h.update(`${dir}/${f}:${st.size}:${st.mtimeMs}\n`);
     }
@@ -33,10 +37,11 @@ export async function workerEntry(): Promise<string> {
   if (entry) return entry;
   try {
     const file = join(CACHE_DIR, `cpu-${sourcesFingerprint()}.mjs`);
-    if (!existsSync(file)) {
+    // a bundle cut short or changed since it was written is made again
+    if (!cachedIntact(file)) {
       const esbuild = await import('esbuild');
       const out = esbuild.buildSync({
-        entryPoints: [join(ROOT, 'workers', 'cpu.ts')],
+        entryPoints: [join(ROOT, 'workers', `cpu${EXT}`)],
         bundle: true,
         write: false,
         format: 'esm',
@@ -45,7 +50,6 @@ export async function workerEntry(): Promise<string> {
         packages: 'external',
         sourcemap: 'inline',
         logLevel: 'silent',
-        footer: { js: 'export default runCpuBatch;' },
       });
       writeCached(file, out.outputFiles[0]!.text);
     }

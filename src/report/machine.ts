@@ -88,7 +88,11 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
       out.push(`CPU: ${d.cpu}`, d.message);
       break;
     case 'step-limit':
-      out.push(`the trial did not finish within ${d.events} events; the last CPU to run was CPU${d.cpu}`);
+      out.push(
+        `the trial did not finish within ${d.events} events; the last CPU to run was CPU${d.cpu}.`,
+        'Either it livelocks (tasks spinning on each other without end), or it is longer than the cap:',
+        `run again with a larger --max-events (or the maxEvents option) to tell which.`,
+      );
       break;
     case 'lock-held-at-exit':
       out.push(`${taskId(ctx, d.pid, d.cpu)} is leaving the kernel with locks still held!`, `${d.held.length} lock${d.held.length === 1 ? '' : 's'} held by ${taskId(ctx, d.pid, d.cpu)}:`);

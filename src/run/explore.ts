@@ -10,9 +10,10 @@ import { runBatchOnMachine } from '../machine/machine.ts';
 import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
 import { loadScenario, scenarioBatch } from './load-scenario.ts';
-import { UsageError, resolveOptions, type ExploreOptions } from './options.ts';
+import { UsageError, isSystematic, resolveOptions, type ExploreOptions } from './options.ts';
 import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
 import { replayTrials } from './replay.ts';
+import { replayCommand } from '../report/index.ts';
 import { DPOR_MAX_OPTIONS, exhaustiveOf, maxOptions, type Exhaustive } from '../sched/dpor.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
@@ -20,26 +21,33 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const loaded = await loadScenario(path);
   const { def } = loaded;
   const L = new Layout(def, o.limits);
-  if ((o.strategy === 'dpor' || o.strategy === 'dfs') && maxOptions(L.strategyShape) > DPOR_MAX_OPTIONS) {
-    throw new UsageError(`--strategy dpor handles up to ${DPOR_MAX_OPTIONS} options per decision; ${path} can have ${maxOptions(L.strategyShape)}`);
+  if (isSystematic(o.strategy) && maxOptions(L.strategyShape) > DPOR_MAX_OPTIONS) {
+    throw new UsageError(`--strategy ${o.strategy} handles up to ${DPOR_MAX_OPTIONS} options per decision; ${path} can have ${maxOptions(L.strategyShape)}`);
   }
   const tokenHead = { strategy: o.strategy, seed: o.seed, cpus: def.cpus };
   const found = new Map<string, Finding>();
   const counts = new Map<string, number>();
   const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
   const onFinding = (msg: FindingMessage): void => {
-    if (!found.has(msg.finding.signature)) found.set(msg.finding.signature, findingFrom(msg));
+    if (found.has(msg.finding.signature)) return;
+    const f = findingFrom(msg);
+    found.set(f.signature, f);
+    o.onNewFinding?.(f);
   };
-  const t0 = Date.now();
-  let next = 0;
+  const t0 = performance.now();
+  const end = o.firstTrial + o.trials;
+  const outOfTime = (): boolean => performance.now() - t0 >= o.timeBudgetMs;
+  let next = o.firstTrial;
   let switches = 0;
   let exhaustive: Exhaustive | undefined;
-  while (next < o.trials) {
+  // the first batch always starts: a budget spent warming the CPUs up still runs one trial
+  while (next < end && (next === o.firstTrial || !outOfTime())) {
     const first = next;
-    const plan = { firstTrial: first, trials: o.trials - first };
+    const plan = { firstTrial: first, trials: end - first };
     const out = await runBatchOnMachine<BatchTask, FindingMessage, CloserResult>({
       layout: L,
       plan,
+      shouldStop: o.timeBudgetMs < Infinity ? outOfTime : undefined,
       task: (slot) => ({
         ...scenarioBatch(path, loaded, L),
         strategy: { name: o.strategy, seed: o.seed, depth: o.depth, preemptionBound: o.preemptionBound, iterate: o.iterate },
@@ -51,20 +59,24 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
         ...slot,
       }),
       hangMs: o.hangMs,
-      deadline: o.timeBudgetMs === undefined ? undefined : t0 + o.timeBudgetMs,
       onFinding,
-      onProgress: o.onProgress && ((done) => o.onProgress!(first + done, kindsOf(found))),
+      onProgress: o.onProgress && ((done) => o.onProgress!(first + done - o.firstTrial, kindsOf(found))),
+      signal: o.signal,
     });
     for (const [sig, n] of Object.entries(out.result?.counts ?? {})) counts.set(sig, (counts.get(sig) ?? 0) + n);
     addCounts(irq, out.result?.irqCounts);
     switches += out.result?.switches ?? 0;
     next = first + out.trialsDone;
-    if ((o.strategy === 'dpor' || o.strategy === 'dfs') && out.memory) exhaustive = exhaustiveOf(L.strategyState(out.memory));
+    if (isSystematic(o.strategy) && out.memory) exhaustive = exhaustiveOf(L.strategyState(out.memory));
+    if (o.signal?.aborted) break;
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
     const token = encodeToken(tokenHead, [stuck.segment]);
     const f = stuckFinding(path, token, stuck.trial, out.hang ? { cpu: stuck.cpu, hangMs: o.hangMs } : { cpu: stuck.cpu, crash: out.crash!.message });
-    if (!found.has(f.signature)) found.set(f.signature, f);
+    if (!found.has(f.signature)) {
+      found.set(f.signature, f);
+      o.onNewFinding?.(f);
+    }
     counts.set(f.signature, (counts.get(f.signature) ?? 0) + 1);
     next++;
     // the exploration tree lived in that batch's buffer: a stuck execution ends the search
@@ -73,15 +85,30 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
       break;
     }
   }
-  const elapsedMs = Date.now() - t0;
-  o.onProgress?.(next, kindsOf(found));
+  const elapsedMs = performance.now() - t0;
+  o.onProgress?.(next - o.firstTrial, kindsOf(found));
+  const interrupted = o.signal?.aborted === true;
   const findings = [...found.values()];
   for (const f of findings) {
     f.count = Math.max(counts.get(f.signature) ?? 1, 1);
     if (f.report || !o.reports) continue;
-    await attachReport(path, f, o.hangMs, o.limits.maxEvents);
+    // interrupted: the user wants out now, and the token says how to get the full report
+    if (interrupted) f.report = unreplayedReport(path, f, '(the run was interrupted before this finding was replayed for its report)');
+    else await attachReport(path, f, o.hangMs, o.limits.maxEvents);
   }
-  return { scenario: path, strategy: o.strategy, seed: o.seed, trials: next, elapsedMs, findings: mergeRacesByCallSite(findings), interrupts: interruptRows(L, irq), switches, ...(exhaustive && { exhaustive }) };
+  return {
+    scenario: path,
+    strategy: o.strategy,
+    seed: o.seed,
+    trials: next - o.firstTrial,
+    ...(o.firstTrial ? { firstTrial: o.firstTrial } : {}),
+    elapsedMs,
+    findings: mergeRacesByCallSite(findings),
+    interrupts: interruptRows(L, irq),
+    switches,
+    ...(interrupted ? { interrupted: true as const } : {}),
+    ...(exhaustive ? { exhaustive: interrupted ? { ...exhaustive, complete: false, stopped: true } : exhaustive } : {}),
+  };
 }
 
 /** Kinds found so far, for progress (counts are only final once reports merge races by site). */
@@ -90,7 +117,7 @@ function kindsOf(found: Map<string, Finding>): string[] {
 }
 
 /** Replay the finding's token with call sites on and take the report of the same bug. */
-async function attachReport(path: string, f: Finding, hangMs: number, maxEvents: number): Promise<void> {
+export async function attachReport(path: string, f: Finding, hangMs: number, maxEvents: number): Promise<void> {
   try {
     // unmerged: the finding is looked up by the signature its detector gave it
     const r = await replayTrials(path, f.replay, { hangMs, maxEvents });
@@ -104,5 +131,9 @@ async function attachReport(path: string, f: Finding, hangMs: number, maxEvents:
   } catch {
     // fall through: the title and token still tell the user what and where
   }
-  f.report = `${f.title}\n(the replay did not reproduce this finding)\n\nreplay: smpsim replay ${path} ${f.replay}\n`;
+  f.report = unreplayedReport(path, f, '(the replay did not reproduce this finding)');
+}
+
+function unreplayedReport(path: string, f: Finding, why: string): string {
+  return `${f.title}\n${why}\n\nreplay: ${replayCommand(path, f.replay)}\n`;
 }

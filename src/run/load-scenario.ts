@@ -11,12 +11,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isBuiltin } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PACKAGE_ROOT as ROOT } from '../machine/package-root.ts';
+import { CODE_ROOT, FROM_SOURCES } from '../machine/package-root.ts';
 import { CACHE_DIR, writeCached } from '../machine/cache-file.ts';
-import { isScenario, type ScenarioDef } from '../machine/declarations.ts';
-import type { Layout } from '../machine/layout.ts';
+import { isObjectDecl, isScenario, type ScenarioDef } from '../machine/declarations.ts';
+import { MAX_STATE_OBJECTS, type Layout } from '../machine/layout.ts';
+import { cachedBundle, rememberBundle } from './scenario-bundle-cache.ts';
 
 /** A scenario that cannot be used: the CLI prints the message as one line and exits 2. */
 export class ScenarioError extends Error {}
@@ -30,10 +32,17 @@ export interface LoadedScenario {
   viaTsx: boolean;
 }
 
-const KERNEL_ENTRY = join(ROOT, 'src', 'kernel', 'index.ts');
+/** The kernel API a scenario's `smpsim` import binds to: the sources, or dist/ in the built package. */
+const OWN_SOURCES = join(CODE_ROOT, 'src');
+const KERNEL_ENTRY = join(OWN_SOURCES, 'kernel', `index.${FROM_SOURCES ? 'ts' : 'js'}`);
 const CACHE = CACHE_DIR;
+/** Marks the plugin's own nested resolve call. */
+const INNER_RESOLVE = Symbol('smpsim inner resolve');
 
 const cache = new Map<string, Promise<LoadedScenario>>();
+
+/** A bundle holds the kernel API it was made with: one from the sources is not reused by the build. */
+const bundleKey = (absPath: string): string => `${absPath}\0${KERNEL_ENTRY}`;
 
 export function loadScenario(path: string): Promise<LoadedScenario> {
   const absPath = resolve(path);
@@ -72,6 +81,7 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
       target: 'node20',
       outfile: join(CACHE, 'scenario.mjs'),
       sourcemap: 'inline',
+      metafile: true,
       logLevel: 'silent',
       plugins: [
         {
@@ -80,10 +90,12 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
             build.onResolve({ filter: /^smpsim$/ }, () => ({ path: KERNEL_ENTRY }));
             // other packages: external, at the path they resolve to from the importing file
             build.onResolve({ filter: /^[^./]/ }, async (args) => {
-              if (args.path.startsWith('node:') || args.kind === 'entry-point') return undefined;
-              if (args.importer.startsWith(join(ROOT, 'src'))) return { path: args.path, external: true };
-              const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
-              if (r.errors.length || !r.path) return { path: args.path, external: true };
+              // our own build.resolve() below comes back through this hook: let esbuild resolve it
+              if (args.pluginData === INNER_RESOLVE || args.path.startsWith('node:') || args.kind === 'entry-point') return undefined;
+              if (isBuiltin(args.path)) return { path: args.path, external: true };
+              if (args.importer.startsWith(OWN_SOURCES)) return { path: args.path, external: true };
+              const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: INNER_RESOLVE });
+              if (r.errors.length || !r.path || !isAbsolute(r.path)) return { path: args.path, external: true };
               return { path: pathToFileURL(r.path).href, external: true };
             });
           },
@@ -98,6 +110,7 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
   const text = out.outputFiles[0]!.text;
   const file = join(CACHE, `scenario-${createHash('sha1').update(absPath).update(text).digest('hex').slice(0, 16)}.mjs`);
   writeCached(file, text);
+  rememberBundle(bundleKey(absPath), file, Object.keys(out.metafile?.inputs ?? {}));
   return pathToFileURL(file).href;
 }
 
@@ -141,6 +154,8 @@ function pruneCache(): void {
 
 async function load(path: string, absPath: string): Promise<LoadedScenario> {
   if (!existsSync(absPath)) throw new ScenarioError(`cannot open scenario ${path}: no such file`);
+  const cached = cachedBundle(bundleKey(absPath));
+  if (cached) return { def: await importScenario(cached, false, path), absPath, moduleUrl: cached, viaTsx: false };
   const esbuild = await esbuildOrNull();
   let moduleUrl = pathToFileURL(absPath).href;
   let viaTsx = true;
@@ -156,7 +171,16 @@ async function load(path: string, absPath: string): Promise<LoadedScenario> {
     }
   }
   const def = await importScenario(moduleUrl, viaTsx, path);
+  checkStateSize(def, path);
   return { def, absPath, moduleUrl, viaTsx };
+}
+
+function checkStateSize(def: ScenarioDef, path: string): void {
+  let objects = 0;
+  for (const v of Object.values(def.state ?? {})) if (isObjectDecl(v)) objects += v.count;
+  if (objects > MAX_STATE_OBJECTS) {
+    throw new ScenarioError(`scenario ${path} declares ${objects} state objects; the limit is ${MAX_STATE_OBJECTS} (README, "Limits")`);
+  }
 }
 
 /** The scenario's part of every batch request: where workers load it, how reports name it. */

@@ -1,29 +1,29 @@
 /** Run options, validated once into a typed, fully defaulted object. */
 import { DEFAULT_LIMITS, type Limits } from '../machine/layout.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../sched/strategies.ts';
+import { DEFAULTS, SEED_MAX, SEED_MIN } from './defaults.ts';
 
 export class UsageError extends Error {}
 
-/** Executions a dpor run explores at most unless told otherwise. */
-export const DPOR_DEFAULT_EXECUTIONS = 100_000;
+/** Strategies a run may choose (replay is what a token asks for). */
+/** Strategies a run may ask for: replay and probe are driven by tokens and by a person stepping. */
+export const RUN_STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES.filter((s) => s !== 'replay' && s !== 'probe');
 
 export interface ExploreOptions {
   trials?: number;
   strategy?: StrategyName | string;
-  /** PCT depth (default 3) */
+  /** PCT depth (DEFAULTS.depth) */
   depth?: number;
   /** dpor: CHESS's preemption bound (default: none) */
   preemptionBound?: number;
   /** dpor: search with bounds 0, 1 … preemptionBound in turn */
   iterate?: boolean;
-  /** dpor: stop after this many executions (default 100,000); `trials` is its other name */
+  /** dpor: stop after this many executions (DEFAULTS.maxExecutions); `trials` is its other name */
   maxExecutions?: number;
-  /** stop after this long (ms), with the trials made so far */
-  timeBudgetMs?: number;
   seed?: number;
-  /** a task running this long without a scheduling point is reported and stopped (default 1000) */
+  /** a task running this long without a scheduling point is reported and stopped (DEFAULTS.hangMs) */
   hangMs?: number;
-  /** events per trial before it counts as a livelock */
+  /** events one trial may make; past it the trial is cut short, a trial-too-long warning (DEFAULTS.maxEvents) */
   maxEvents?: number;
   /** false: run without detectors (only for measuring their cost) */
   detectors?: boolean;
@@ -31,6 +31,14 @@ export interface ExploreOptions {
   reports?: boolean;
   /** trials done so far, and the kinds of finding made so far */
   onProgress?: (trialsDone: number, kinds: string[]) => void;
+  /** run trial numbers first … first+trials-1 (a shard, or a resumed campaign; default 0) */
+  firstTrial?: number;
+  /** stop after the trial running when this many milliseconds have passed */
+  timeBudgetMs?: number;
+  /** each new finding as soon as it is made (before its report is rendered) */
+  onNewFinding?: (f: import('./result.ts').Finding) => void;
+  /** stops the run where it is: the result holds the findings so far and `interrupted: true` */
+  signal?: AbortSignal;
 }
 
 export interface ResolvedOptions {
@@ -39,13 +47,16 @@ export interface ResolvedOptions {
   depth: number;
   preemptionBound?: number;
   iterate: boolean;
-  timeBudgetMs?: number;
   seed: number;
   hangMs: number;
   limits: Limits;
   detectors: boolean;
   reports: boolean;
   onProgress?: (trialsDone: number, kinds: string[]) => void;
+  firstTrial: number;
+  timeBudgetMs: number;
+  onNewFinding?: (f: import('./result.ts').Finding) => void;
+  signal?: AbortSignal;
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {
@@ -62,38 +73,52 @@ function atLeast(name: string, v: number | undefined, dflt: number, min: number)
 }
 
 export interface StressOptions {
-  /** how long to run (default 10) */
+  /** how long to run, in seconds (DEFAULTS.seconds) */
   seconds?: number;
   /** seed of the IRQ source, and of the controlled run that tries to reproduce findings */
   seed?: number;
-  /** a CPU making no progress this long is locked up (default 2000) */
+  /** a CPU making no progress this long is locked up (DEFAULTS.lockupMs) */
   lockupMs?: number;
-  /** trials of the controlled run (default 1000; 0: do not try) */
+  /** trials of the controlled run (DEFAULTS.reproduceTrials; 0: do not try) */
   reproduceTrials?: number;
+  /** stops the run where it is: the result holds the findings so far and `interrupted: true` */
+  signal?: AbortSignal;
 }
 
-export type ResolvedStressOptions = Required<StressOptions>;
+export type ResolvedStressOptions = Required<Omit<StressOptions, 'signal'>> & { signal?: AbortSignal };
 
 export function resolveStressOptions(o: StressOptions = {}): ResolvedStressOptions {
   return {
-    seconds: atLeast('seconds', o.seconds, 10, 0.1),
-    lockupMs: atLeast('lockupMs', o.lockupMs, 2000, 50),
-    reproduceTrials: atLeast('reproduceTrials', o.reproduceTrials, 1000, 0),
-    seed: (o.seed ?? 1) | 0,
+    seconds: atLeast('seconds', o.seconds, DEFAULTS.seconds, 0.1),
+    lockupMs: atLeast('lockupMs', o.lockupMs, DEFAULTS.lockupMs, 50),
+    reproduceTrials: atLeast('reproduceTrials', o.reproduceTrials, DEFAULTS.reproduceTrials, 0),
+    seed: checkSeed(o.seed),
+    signal: o.signal,
   };
 }
 
-export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
-  const strategy = o.strategy ?? 'random';
-  if (!STRATEGY_NAMES.includes(strategy as StrategyName) || strategy === 'replay' || strategy === 'probe') {
-    throw new UsageError(`unknown strategy "${strategy}" (use random, pct, dpor or dfs)`);
+/** Strategies that explore a space systematically and can say it is complete. */
+export function isSystematic(strategy: string): boolean {
+  return strategy === 'dpor' || strategy === 'dfs';
+}
+
+/** A seed outside 32 bits would silently run as another one. */
+function checkSeed(v: unknown): number {
+  const seed = typeof v === 'string' ? Number(v) : (v ?? DEFAULTS.seed);
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < SEED_MIN || seed > SEED_MAX) {
+    throw new UsageError(`seed must be an integer from ${SEED_MIN} to ${SEED_MAX}, got ${String(v)}`);
   }
-  let seed = o.seed ?? 1;
-  if (typeof seed === 'string') seed = Number(seed);
-  if (!Number.isInteger(seed)) throw new UsageError(`seed must be an integer, got ${String(o.seed)}`);
-  const maxEvents = positiveInt('maxEvents', o.maxEvents, DEFAULT_LIMITS.maxEvents);
-  const dpor = strategy === 'dpor' || strategy === 'dfs';
-  if (!dpor && (o.preemptionBound !== undefined || o.maxExecutions !== undefined || o.iterate)) {
+  return seed;
+}
+
+export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
+  const strategy = o.strategy ?? DEFAULTS.strategy;
+  if (!RUN_STRATEGIES.includes(strategy as StrategyName)) {
+    throw new UsageError(`unknown strategy "${strategy}" (use ${RUN_STRATEGIES.join(' or ')})`);
+  }
+  const maxEvents = positiveInt('maxEvents', o.maxEvents, DEFAULTS.maxEvents);
+  const systematic = isSystematic(strategy);
+  if (!systematic && (o.preemptionBound !== undefined || o.maxExecutions !== undefined || o.iterate)) {
     throw new UsageError('preemption bound and max executions are for --strategy dpor (or dfs)');
   }
   let preemptionBound: number | undefined;
@@ -102,19 +127,21 @@ export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
     if (!Number.isInteger(preemptionBound) || preemptionBound < 0) throw new UsageError(`preemption bound must be an integer ≥ 0, got ${String(o.preemptionBound)}`);
   }
   if (o.iterate && preemptionBound === undefined) throw new UsageError('iterating the preemption bound needs a bound (--preemption-bound K)');
-  const trials = dpor ? positiveInt('maxExecutions', o.maxExecutions ?? o.trials, DPOR_DEFAULT_EXECUTIONS) : positiveInt('trials', o.trials, 1000);
   return {
-    trials,
+    trials: systematic ? positiveInt('maxExecutions', o.maxExecutions ?? o.trials, DEFAULTS.maxExecutions) : positiveInt('trials', o.trials, DEFAULTS.trials),
     strategy: strategy as StrategyName,
-    depth: positiveInt('depth', o.depth, 3),
+    depth: positiveInt('depth', o.depth, DEFAULTS.depth),
     preemptionBound,
     iterate: o.iterate ?? false,
-    timeBudgetMs: o.timeBudgetMs === undefined ? undefined : positiveInt('timeBudgetMs', o.timeBudgetMs, 1),
-    seed: seed | 0,
-    hangMs: positiveInt('hangMs', o.hangMs, 1000),
+    seed: checkSeed(o.seed),
+    hangMs: positiveInt('hangMs', o.hangMs, DEFAULTS.hangMs),
     limits: { ...DEFAULT_LIMITS, maxEvents, maxChoices: maxEvents },
     detectors: o.detectors ?? true,
     reports: o.reports ?? true,
     onProgress: o.onProgress,
+    firstTrial: o.firstTrial === undefined ? 0 : atLeast('firstTrial', o.firstTrial, 0, 0),
+    timeBudgetMs: o.timeBudgetMs === undefined ? Infinity : atLeast('timeBudgetMs', o.timeBudgetMs, 0, 1),
+    onNewFinding: o.onNewFinding,
+    signal: o.signal,
   };
 }

@@ -82,6 +82,7 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
   }
   const findings = messages.map(findingFrom);
   if (out.hang) findings.push(stuckFinding(path, token, out.hang.trial, { cpu: out.hang.cpu, hangMs: o.hangMs }));
+  if (out.crash) findings.push(stuckFinding(path, token, out.crash.trial, { cpu: out.crash.cpu, crash: out.crash.message }));
   return {
     scenario: path,
     token,

@@ -1,25 +1,12 @@
 /** What a run hands its caller: the JSON shape of `smpsim run --json`. */
-import type { FindingKind } from '../check/finding-kinds.ts';
 import type { FindingMessage } from './batch-task.ts';
 import type { Layout } from '../machine/layout.ts';
 import type { Exhaustive } from '../sched/dpor.ts';
 import { renderStuck, stuckTitle, type Stuck } from '../report/stuck.ts';
 
-export interface Finding {
-  kind: FindingKind;
-  signature: string;
-  title: string;
-  cpus: number[];
-  locks: string[];
-  /** call sites in the scenario, file.ts:line */
-  sites: string[];
-  /** schedule token: `smpsim replay <scenario> <token>` reproduces it */
-  replay: string;
-  firstTrial: number;
-  count: number;
-  /** the full report, in the kernel's shapes, ending with the replay command */
-  report: string;
-}
+/** A finding as runs return it and reports (text, JSON, SARIF) show it: its home is the report layer. */
+export type { Finding } from '../report/finding.ts';
+import type { Finding } from '../report/finding.ts';
 
 /** One row of the /proc/interrupts-like table: deliveries of a line per CPU. */
 export interface InterruptRow {
@@ -32,12 +19,17 @@ export interface ExploreResult {
   scenario: string;
   strategy: string;
   seed: number;
+  /** trials run */
   trials: number;
+  /** the first trial number run, when not 0 (a shard or a resumed campaign) */
+  firstTrial?: number;
   elapsedMs: number;
   findings: Finding[];
   interrupts: InterruptRow[];
   /** baton hand-offs between CPUs over the run (context switches) */
   switches: number;
+  /** stopped before its trials were done (a signal): the findings are those made so far */
+  interrupted?: true;
   /** dpor runs: whether every execution was explored, and how many it took */
   exhaustive?: Exhaustive;
 }

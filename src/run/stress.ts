@@ -9,7 +9,7 @@ import { Layout, DEFAULT_LIMITS } from '../machine/layout.ts';
 import { runStressBatchOnMachine, type Lockup } from '../machine/stress-machine.ts';
 import type { CloserResult, FindingMessage, StressTask } from './batch-task.ts';
 import { renderSoftLockup, softLockupTitle, waitCycle } from '../report/soft-lockup.ts';
-import { replayCommand } from '../report/index.ts';
+import { replayCommand, shellWord } from '../report/index.ts';
 import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
 import { resolveStressOptions, type StressOptions } from './options.ts';
 
@@ -24,10 +24,12 @@ export interface StressResult {
   trials: number;
   elapsedMs: number;
   findings: Finding[];
+  /** stopped before its time was up (a signal): the findings are those made so far */
+  interrupted?: true;
 }
 
 export async function stress(path: string, opts: StressOptions = {}): Promise<StressResult> {
-  const { seconds, lockupMs, reproduceTrials, seed } = resolveStressOptions(opts);
+  const { seconds, lockupMs, reproduceTrials, seed, signal } = resolveStressOptions(opts);
   const loaded = await loadScenario(path);
   const { def } = loaded;
   const L = new Layout(def, DEFAULT_LIMITS);
@@ -43,7 +45,7 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   const deadline = t0 + seconds * 1000;
   let trials = 0;
   let batch = 0;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !signal?.aborted) {
     const plan = { firstTrial: trials, trials: Number.MAX_SAFE_INTEGER };
     const out = await runStressBatchOnMachine<StressTask, FindingMessage, CloserResult>({
       layout: L,
@@ -62,6 +64,7 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
       seed: seed + batch++,
       lockupMs,
       onFinding,
+      signal,
     });
     trials += out.trialsDone;
     if (out.lockup) {
@@ -71,12 +74,24 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
         found.set(f.signature, f);
         lockups.set(f.signature, out.lockup);
       } else found.get(f.signature)!.count++;
-    } else if (!out.crash) break;
+    } else if (out.crash) {
+      // a worker that died, or a closer stuck in check(): a finding, and the run goes on
+      const f = crashFinding(out.crash, trials);
+      const seen = found.get(f.signature);
+      if (seen) seen.count++;
+      else found.set(f.signature, f);
+    } else break;
   }
   const elapsedMs = Date.now() - t0;
   const findings = [...found.values()];
-  if (findings.length) await reproduce(path, L, findings, lockups, seed, reproduceTrials);
-  return { scenario: path, seconds, seed, trials, elapsedMs, findings };
+  if (findings.length) await reproduce(path, L, findings, lockups, seed, signal?.aborted ? 0 : reproduceTrials, elapsedMs, signal);
+  return { scenario: path, seconds, seed, trials, elapsedMs, findings, ...(signal?.aborted ? { interrupted: true as const } : {}) };
+}
+
+function crashFinding(message: string, trial: number): Finding {
+  const cpu = Number(/^CPU (\d+)/.exec(message)?.[1] ?? 0);
+  const title = `BUG: ${message}`;
+  return { kind: 'exception', signature: `stress:crash:${message}`, title, cpus: [cpu], locks: [], sites: [], replay: '', firstTrial: trial, count: 1, report: '' };
 }
 
 function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
@@ -104,20 +119,35 @@ function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
   };
 }
 
+/**
+ * The controlled run gets no more time than the stress run had (and at least
+ * REPRODUCE_MIN_MS): a task that loops without kernel calls hangs every controlled trial for
+ * the whole hang time, and 1000 of those would be a quarter of an hour without a word.
+ */
+const REPRODUCE_MIN_MS = 10_000;
+
 /** Try each finding in controlled mode with the same seed; say what came of it. */
-async function reproduce(path: string, L: Layout, findings: Finding[], lockups: Map<string, Lockup>, seed: number, trials: number): Promise<void> {
-  const run = `smpsim run ${path} --seed ${seed} --trials ${trials}`;
-  const controlled = trials > 0 ? (await explore(path, { seed, trials }).catch(() => undefined))?.findings ?? [] : [];
+async function reproduce(path: string, L: Layout, findings: Finding[], lockups: Map<string, Lockup>, seed: number, trials: number, budgetMs: number, signal?: AbortSignal): Promise<void> {
+  const budget = AbortSignal.timeout(Math.max(budgetMs, REPRODUCE_MIN_MS));
+  const r = trials > 0 ? await explore(path, { seed, trials, signal: signal ? AbortSignal.any([signal, budget]) : budget }).catch(() => undefined) : undefined;
+  const controlled = r?.findings ?? [];
+  const cut = r?.interrupted ? ` (stopped after ${r.trials} trials: the time of the stress run was up)` : '';
+  const run = `smpsim run ${shellWord(path)} --seed ${seed} --trials ${trials}`;
   for (const f of findings) {
     const lockup = lockups.get(f.signature);
     const same = lockup
-      ? controlled.find((c) => (c.kind === 'deadlock' || c.kind === f.kind) && f.locks.every((l) => c.locks.includes(l)))
+      ? controlled.find(
+          (c) =>
+            ((c.kind === 'deadlock' || c.kind === f.kind) && f.locks.every((l) => c.locks.includes(l))) ||
+            // a lockup with no lock involved is code looping without kernel calls: a hang there
+            (f.locks.length === 0 && c.signature.startsWith('hang:')),
+        )
       : controlled.find((c) => c.signature === f.signature);
     const note = trials === 0
       ? ['Controlled mode was not tried.']
       : same
         ? [`Controlled mode reproduces it: \`${run}\` finds it as ${same.kind}:`, `replay: ${replayCommand(path, same.replay)}`]
-        : [`Controlled mode did not reproduce it: \`${run}\` found no such ${f.kind}.`];
+        : [`Controlled mode did not reproduce it: \`${run}\` found no such ${f.kind}${cut}.`];
     if (same) f.replay = same.replay;
     if (lockup) {
       f.report = `${renderSoftLockup(L, lockup, [...note, ''])}\n`;

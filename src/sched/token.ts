@@ -1,14 +1,24 @@
 /**
  * Schedule tokens: a printable, versioned record of one or more trials' choices.
  *
- *   v1:random:42:c2:t17:0a1Z5Z1          one trial (trial 17 of a random run, seed 42, 2 CPUs)
- *   v1:random:42:c2:t3:01+t17:0a1        several trials replayed in order (lockdep's history)
+ *   v2:random:42:c2:t17n7:0a1Z5Z1:s0k3f9a      one trial (trial 17 of a random run, seed 42,
+ *                                              2 CPUs, 7 choices recorded)
+ *   v2:random:42:c2:t3n2:01+t17n3:0a1:s1x0c2d  several trials replayed in order (lockdep's history)
  *
  * A choice is an index into the option list at a decision point with two or more options.
  * Choices 0-35 are one character [0-9a-z]; a run of three or more zeros is Z<count base 36>Z;
  * a choice of 36 or more is X<value base 36>X. Only characters a shell leaves alone are used.
+ *
+ * A token is pasted from logs and chat, where it gets cut short or mangled. Each trial states
+ * how many choices it holds and the token ends with a checksum of everything before it, so a
+ * damaged token is refused rather than replayed as some other schedule; the counts also bound
+ * what decoding may allocate, before it allocates.
  */
-export const TOKEN_VERSION = 'v1';
+export const TOKEN_VERSION = 'v2';
+/** Choices one token may hold in all (about what a trial of the largest --max-events makes). */
+export const MAX_TOKEN_CHOICES = 10_000_000;
+/** A choice indexes an option list; no decision point offers this many options. */
+const MAX_CHOICE = 36 ** 4;
 
 export interface TrialSchedule {
   trial: number;
@@ -41,56 +51,96 @@ export function encodeChoices(choices: ArrayLike<number>, n = choices.length): s
   return out;
 }
 
-export function decodeChoices(s: string): number[] {
-  const out: number[] = [];
+/** Decode one trial's choices, which the token says are `count`; never allocates past it. */
+export function decodeChoices(s: string, count: number): number[] {
+  const out = new Array<number>(count);
+  let n = 0;
+  const room = (k: number): void => {
+    if (n + k > count) throw new TokenError(`more choices than the ${count} the trial records`);
+  };
   for (let i = 0; i < s.length; ) {
     const ch = s[i]!;
     if (ch === 'Z' || ch === 'X') {
       const end = s.indexOf(ch, i + 1);
       if (end < 0) throw new TokenError(`unterminated ${ch} in choices`);
       const v = parseBase36(s.slice(i + 1, end));
-      if (ch === 'Z') for (let k = 0; k < v; k++) out.push(0);
-      else out.push(v);
+      if (ch === 'Z') {
+        room(v);
+        out.fill(0, n, n + v);
+        n += v;
+      } else {
+        if (v >= MAX_CHOICE) throw new TokenError(`choice ${v} is out of range`);
+        room(1);
+        out[n++] = v;
+      }
       i = end + 1;
       continue;
     }
-    out.push(parseBase36(ch));
+    room(1);
+    out[n++] = parseBase36(ch);
     i++;
   }
+  if (n !== count) throw new TokenError(`${n} choices where the trial records ${count} (the token was cut short?)`);
   return out;
 }
 
 function parseBase36(s: string): number {
-  if (!/^[0-9a-z]+$/.test(s)) throw new TokenError(`bad choice "${s}"`);
+  // seven digits are past MAX_TOKEN_CHOICES already: refuse before the number grows unbounded
+  if (!/^[0-9a-z]{1,7}$/.test(s)) throw new TokenError(`bad choice "${s.length > 12 ? `${s.slice(0, 12)}…` : s}"`);
   return parseInt(s, 36);
 }
 
-export function segment(trial: number, choices: ArrayLike<number>, n?: number): string {
-  return `t${trial}:${encodeChoices(choices, n)}`;
+export function segment(trial: number, choices: ArrayLike<number>, n = choices.length): string {
+  return `t${trial}n${n}:${encodeChoices(choices, n)}`;
+}
+
+/** FNV-1a of the token's text, six base-36 digits. */
+function checksum(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return ((h >>> 0) % 36 ** 6).toString(36).padStart(6, '0');
+}
+
+/** A token body (everything before the checksum) made whole. */
+export function sealToken(body: string): string {
+  return `${body}:s${checksum(body)}`;
 }
 
 export function encodeToken(t: { strategy: string; seed: number; cpus: number }, segments: string[]): string {
-  return `${TOKEN_VERSION}:${t.strategy}:${t.seed}:c${t.cpus}:${segments.join('+')}`;
+  return sealToken(`${TOKEN_VERSION}:${t.strategy}:${t.seed}:c${t.cpus}:${segments.join('+')}`);
 }
 
 export function decodeToken(token: string): Token {
+  const text = token.trim();
+  const shown = text.length > 80 ? `${text.slice(0, 60)}…${text.slice(-12)}` : text;
   const fail = (why: string): never => {
-    throw new TokenError(`malformed replay token "${token}": ${why}`);
+    throw new TokenError(`malformed replay token "${shown}": ${why}`);
   };
-  const parts = token.trim().split(':');
-  if (parts.length < 6) fail('expected v1:<strategy>:<seed>:c<cpus>:t<trial>:<choices>');
-  const [version, strategy, seedText, cpuText] = parts as [string, string, string, string];
-  if (version !== TOKEN_VERSION) fail(`unknown version "${version}"`);
+  const version = /^v\d+(?=:)/.exec(text)?.[0];
+  if (version && version !== TOKEN_VERSION) {
+    throw new TokenError(`replay token "${shown}" is version ${version}, from another smpsim release; this one reads ${TOKEN_VERSION} tokens: run the scenario again for a new token`);
+  }
+  const cut = text.lastIndexOf(':s');
+  if (cut < 0 || !/^[0-9a-z]{6}$/.test(text.slice(cut + 2))) fail('no checksum at the end (the token was cut short?)');
+  const body = text.slice(0, cut);
+  if (checksum(body) !== text.slice(cut + 2)) fail('checksum does not match (the token was cut short or changed)');
+  const parts = body.split(':');
+  if (parts.length < 6) fail(`expected ${TOKEN_VERSION}:<strategy>:<seed>:c<cpus>:t<trial>n<count>:<choices>:s<checksum>`);
+  const [, strategy, seedText, cpuText] = parts as [string, string, string, string];
   if (!/^[a-z]+$/.test(strategy)) fail('bad strategy');
-  if (!/^-?\d+$/.test(seedText)) fail('bad seed');
-  if (!/^c\d+$/.test(cpuText)) fail('bad cpu count');
+  if (!/^-?\d{1,10}$/.test(seedText)) fail('bad seed');
+  if (!/^c\d{1,3}$/.test(cpuText)) fail('bad cpu count');
   const rest = parts.slice(4).join(':');
+  let total = 0;
   const trials = rest.split('+').map((seg) => {
-    const m = /^t(\d+):([0-9a-zXZ]*)$/.exec(seg);
-    if (!m) return fail(`bad trial segment "${seg}"`);
+    const m = /^t(\d{1,9})n(\d{1,9}):([0-9a-zXZ]*)$/.exec(seg);
+    if (!m) return fail(`bad trial segment "${seg.length > 40 ? `${seg.slice(0, 40)}…` : seg}"`);
+    const count = Number(m[2]);
+    total += count;
+    if (total > MAX_TOKEN_CHOICES) fail(`more than ${MAX_TOKEN_CHOICES} choices`);
     let choices: number[] = [];
     try {
-      choices = decodeChoices(m[2]!);
+      choices = decodeChoices(m[3]!, count);
     } catch (e) {
       fail((e as Error).message);
     }
