@@ -103,7 +103,7 @@ describe('smpsim run --strategy dpor', () => {
   it('says it explored all executions, and the JSON says the same', () => {
     const text = cli(['run', ownCells, '--strategy', 'dpor']);
     expect(text.status).toBe(0);
-    expect(text.stdout).toContain(`smpsim: ${ownCells}: explored all 1 executions: complete (dpor): no findings`);
+    expect(text.stdout).toContain(`smpsim: ${ownCells}: explored all 1 execution: complete (dpor): no findings`);
     const json = cli(['run', lostUpdate, '--strategy', 'dpor', '--json']);
     expect(json.status).toBe(1);
     const r = JSON.parse(json.stdout);
