@@ -135,6 +135,6 @@ describe('smpsim run --strategy dpor', () => {
     expect(a.stderr.trim()).toBe('smpsim: preemption bound and max executions are for --strategy dpor (or dfs)');
     const b = cli(['run', ownCells, '--strategy', 'dpor', '--preemption-bound', '-1']);
     expect(b.status).toBe(2);
-    expect(b.stderr.trim()).toBe('smpsim: preemption bound must be an integer ≥ 0, got -1');
+    expect(b.stderr.trim()).toBe('smpsim: --preemption-bound must be an integer ≥ 0, got "-1"');
   });
 });

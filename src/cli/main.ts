@@ -90,6 +90,10 @@ async function runCommand(path: string, o: RunFlags, trialsGiven: boolean, out: 
       seed: o.seed,
       hangMs: o.hangMs,
       maxEvents: o.maxEvents,
+      // only systematic strategies take these: resolveOptions says so in one line
+      preemptionBound: o.preemptionBound,
+      iterate: o.iterate,
+      maxExecutions: o.maxExecutions,
       signal: stop.signal,
       onProgress: bar && ((done, kinds) => bar.update(done, kinds)),
     });
