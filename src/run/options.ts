@@ -114,7 +114,7 @@ function checkSeed(v: unknown): number {
 export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
   const strategy = o.strategy ?? DEFAULTS.strategy;
   if (!RUN_STRATEGIES.includes(strategy as StrategyName)) {
-    throw new UsageError(`unknown strategy "${strategy}" (use ${RUN_STRATEGIES.join(' or ')})`);
+    throw new UsageError(`unknown strategy "${strategy}" (use ${RUN_STRATEGIES.slice(0, -1).join(', ')} or ${RUN_STRATEGIES.at(-1)})`);
   }
   const maxEvents = positiveInt('maxEvents', o.maxEvents, DEFAULTS.maxEvents);
   const systematic = isSystematic(strategy);
