@@ -18,7 +18,7 @@ import { smallProgram, smallScenario, statesFile } from './support/small-program
 afterAll(() => shutdown());
 
 /** Interleavings past this are too many to enumerate here: such a program is skipped. */
-const BRUTE_FORCE_LIMIT = 20_000;
+const BRUTE_FORCE_LIMIT = 5_000;
 
 async function run(path: string, strategy: 'dpor' | 'dfs', file: string) {
   const r = await explore(path, { strategy, maxExecutions: BRUTE_FORCE_LIMIT, reports: false });
@@ -27,7 +27,7 @@ async function run(path: string, strategy: 'dpor' | 'dfs', file: string) {
 }
 
 describe('DPOR against every interleaving', () => {
-  it.prop([smallProgram], { numRuns: 30, seed: 12 })('same final states and findings, no more executions than interleavings', async (p) => {
+  it.prop([smallProgram], { numRuns: 20, seed: 12 })('same final states and findings, no more executions than interleavings', async (p) => {
     const dfsFile = statesFile('dfs');
     const dporFile = statesFile('dpor');
     // one scenario per strategy: each check appends to its own file
