@@ -15,6 +15,7 @@ export const FINDING_KINDS = [
   'exception',
   'soft-lockup',
   'spurious-irq',
+  'hung-task',
   /** a warning about the run, not the code: a trial longer than --max-events was cut short */
   'trial-too-long',
 ] as const;

@@ -9,6 +9,7 @@
  */
 import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
+import { WAIT_SIGNAL } from '../machine/wait.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { accepts, kindsAccepting } from '../machine/object-kinds.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
@@ -48,6 +49,17 @@ export function enterSleepingOn(name: string, o: KObject, access: number = Acces
   return r;
 }
 
+/**
+ * Sleep until sleeping object `o` lets the caller through (down, wait_for_completion …): the
+ * entry, and the acquisition, which a timeout or, where the scenario opted into signals, a
+ * signal may end first (then false). `timeout` is in jiffies.
+ */
+export function sleepOn(name: string, o: KObject, waitMode: number, timeout = 0): boolean {
+  const [rt, id] = enterSleepingOn(name, o);
+  const mode = waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode;
+  return rt.acquire(id, 0, kfn(name), mode, (rt.jiffies() + timeout) | 0);
+}
+
 /** The object id of `o`, which must be a declared object of a kind that call `name` accepts. */
 export function checkKind(rt: CpuRuntime, o: KObject, name: string): number {
   const id = objId(o, name);
@@ -74,16 +86,6 @@ export function might_sleep(): void {
 /** Returns 0 (this machine never has to reschedule). */
 export function cond_resched(): number {
   enterSleeping('cond_resched');
-  return 0;
-}
-
-export function schedule(): void {
-  sleepFor(enterSleeping('schedule', true), 'schedule', 0);
-}
-
-/** Sleeps `timeout` jiffies; returns 0 (the whole timeout elapsed). */
-export function schedule_timeout(timeout: number): number {
-  sleepFor(enterSleeping('schedule_timeout', true), 'schedule_timeout', timeout);
   return 0;
 }
 
