@@ -9,7 +9,7 @@
 import { C, type Layout } from './layout.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { Access } from '../sched/footprint.ts';
-import { END_OPTION, SOFTIRQ_LINE, isIrqOption, optionCpu, optionLine, type Decision } from '../sched/strategy.ts';
+import { END_OPTION, SOFTIRQ_LINE, TIMER_LINE, isIrqOption, optionCpu, optionLine, type Decision } from '../sched/strategy.ts';
 
 type Filled = Pick<Decision, 'options' | 'n' | 'objs' | 'access' | 'cpus'>;
 
@@ -25,8 +25,9 @@ export function fillFootprints(rt: CpuRuntime, d: Filled): void {
       d.cpus[i] = L.agents[o]!.cpu;
     } else if (isIrqOption(o)) {
       const line = optionLine(o);
-      d.objs[i] = line === SOFTIRQ_LINE ? -1 : L.lineObject(line);
-      d.access[i] = line === SOFTIRQ_LINE ? Access.NONE : irqAccess(L, line);
+      // a timer tick moves jiffies, which every timer and timeout reads: dependent with everything
+      d.objs[i] = line === SOFTIRQ_LINE || line === TIMER_LINE ? -1 : L.lineObject(line);
+      d.access[i] = line === SOFTIRQ_LINE ? Access.NONE : line === TIMER_LINE ? Access.ANY : irqAccess(L, line);
       d.cpus[i] = optionCpu(o);
     } else {
       d.objs[i] = -1;
