@@ -18,7 +18,7 @@ export { NR_SOFTIRQS };
 export type Tasklet = KObject & { readonly __kind: 'tasklet' };
 
 /** DECLARE_TASKLET: `fn(state)` runs in softirq context each time the tasklet is scheduled. */
-export function tasklet(fn: (state: any) => unknown): ObjectDecl {
+export function tasklet(fn: (state: any) => unknown): ObjectDecl<Tasklet> {
   if (typeof fn !== 'function') throw new Error('tasklet(fn): fn must be a function');
   return { __smpsim: 'decl', kind: 'tasklet', init: 0, count: 1, array: false, fn };
 }
