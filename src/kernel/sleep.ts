@@ -9,9 +9,8 @@
  */
 import { Op, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
-import { accepts, kindsAccepting } from '../machine/object-kinds.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
-import { objId, type KObject } from './objects.ts';
+import { checkKind, type KObject } from './objects.ts';
 
 export const HZ = 1000;
 export const MAX_SCHEDULE_TIMEOUT = 0x7fffffff;
@@ -43,14 +42,6 @@ export function enterSleepingOn(name: string, o: KObject): [CpuRuntime, number] 
   const r = enterOn(name, o);
   mightSleep(r[0], kfn(name));
   return r;
-}
-
-/** The object id of `o`, which must be a declared object of a kind that call `name` accepts. */
-export function checkKind(rt: CpuRuntime, o: KObject, name: string): number {
-  const id = objId(o, name);
-  const info = rt.L.objects[id];
-  if (!info || !accepts(info.kind, name)) throw new Error(`${name}(): argument is not a ${kindsAccepting(name).join(' or ')}`);
-  return id;
 }
 
 function advance(rt: CpuRuntime, j: number): void {

@@ -9,7 +9,7 @@ import { NR_SOFTIRQS, SOFTIRQ_NR } from '../machine/events.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 import { thisCpu } from './cpu.ts';
 import type { KObject } from './objects.ts';
-import { checkKind } from './sleep.ts';
+import { checkKind } from './objects.ts';
 
 export const { HI_SOFTIRQ, TIMER_SOFTIRQ, NET_TX_SOFTIRQ, NET_RX_SOFTIRQ, BLOCK_SOFTIRQ, IRQ_POLL_SOFTIRQ, TASKLET_SOFTIRQ, SCHED_SOFTIRQ, HRTIMER_SOFTIRQ, RCU_SOFTIRQ } =
   SOFTIRQ_NR;

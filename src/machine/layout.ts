@@ -47,6 +47,7 @@ export const TrialState = {
   STEP_LIMIT: 5, // ran past maxEvents (livelock)
   ABORTED: 6, //    stopped from outside (watchdog, shutdown)
   MISMATCH: 7, //   replay token does not fit
+  USAGE: 8, //      a kernel call used wrongly (usage-error.ts): the run's error, not a finding
 } as const;
 
 /** Fields of one context-stack entry (WAIT_FLAGS: LockFlag bits plus the wait.ts bits). */

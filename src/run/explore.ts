@@ -7,9 +7,9 @@
  */
 import { Layout } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
-import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
+import type { BatchTask, CloserPost, CloserResult } from './batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
-import { loadScenario, scenarioBatch } from './load-scenario.ts';
+import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
 import { resolveOptions, type ExploreOptions } from './options.ts';
 import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
 import { replayTrials } from './replay.ts';
@@ -24,7 +24,12 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const found = new Map<string, Finding>();
   const counts = new Map<string, number>();
   const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
-  const onFinding = (msg: FindingMessage): void => {
+  let usage: string | undefined;
+  const onFinding = (msg: CloserPost): void => {
+    if (msg.type === 'usage') {
+      usage ??= msg.message;
+      return;
+    }
     if (found.has(msg.finding.signature)) return;
     const f = findingFrom(msg);
     found.set(f.signature, f);
@@ -39,10 +44,10 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   while (next < end && (next === o.firstTrial || !outOfTime())) {
     const first = next;
     const plan = { firstTrial: first, trials: end - first };
-    const out = await runBatchOnMachine<BatchTask, FindingMessage, CloserResult>({
+    const out = await runBatchOnMachine<BatchTask, CloserPost, CloserResult>({
       layout: L,
       plan,
-      shouldStop: o.timeBudgetMs < Infinity ? outOfTime : undefined,
+      shouldStop: () => usage !== undefined || outOfTime(),
       task: (slot) => ({
         ...scenarioBatch(path, loaded, L),
         strategy: { name: o.strategy, seed: o.seed, depth: o.depth },
@@ -58,6 +63,8 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
       onProgress: o.onProgress && ((done) => o.onProgress!(first + done - o.firstTrial, kindsOf(found))),
       signal: o.signal,
     });
+    // a kernel call on the wrong object: no schedule makes the scenario right, so stop here
+    if (usage !== undefined) throw new ScenarioError(usage);
     for (const [sig, n] of Object.entries(out.result?.counts ?? {})) counts.set(sig, (counts.get(sig) ?? 0) + n);
     addCounts(irq, out.result?.irqCounts);
     switches += out.result?.switches ?? 0;
