@@ -15,6 +15,8 @@ export const FINDING_KINDS = [
   'exception',
   'soft-lockup',
   'spurious-irq',
+  /** lockdep_assert_held() and friends: the code's own locking assertion failed */
+  'lockdep-assert',
   /** a warning about the run, not the code: a trial longer than --max-events was cut short */
   'trial-too-long',
 ] as const;

@@ -16,3 +16,7 @@ export * from './softirq.ts';
 export * from './irq-request.ts';
 export * from './workqueue.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';
+// lockdep annotations and raw spinlocks
+export * from './lockdep.ts';
+export * from './raw-spinlock.ts';
+export type { RawSpinlock } from './objects.ts';

@@ -20,7 +20,9 @@ export interface KObject {
   readonly name: string;
 }
 
-export type Spinlock = KObject & { readonly __kind: 'spinlock' };
+/** spinlock_t and raw_spinlock_t: one kind at run time (as on !PREEMPT_RT), two types, so neither family takes the other. */
+export type Spinlock = KObject & { readonly __kind: 'spinlock'; readonly __raw?: false };
+export type RawSpinlock = KObject & { readonly __kind: 'spinlock'; readonly __raw?: true };
 export type RwLock = KObject & { readonly __kind: 'rwlock' };
 export type Atomic = KObject & { readonly __kind: 'atomic' };
 export type PerCpu = KObject & { readonly __kind: 'percpu' };
@@ -71,6 +73,9 @@ function undeclared(key: string): Undeclared {
   return Object.freeze({
     __undeclared: key,
     get value(): never {
+      throw new KernelUsageError(`s.${key}.value: "${key}" is not declared in state`);
+    },
+    set value(_: number) {
       throw new KernelUsageError(`s.${key}.value: "${key}" is not declared in state`);
     },
   });

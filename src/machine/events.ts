@@ -86,7 +86,7 @@ export const Op = {
   ATOMIC_RMW: 21, //     non-value-returning RMW (atomic_inc …): orders nothing (F_A new, F_B old)
   ATOMIC_RMW_ORDERED: 22, // value-returning RMW (atomic_inc_and_test …): fully ordered
   BUG: 23, //            BUG_ON fired: ends the trial
-  WARN: 24, //           WARN_ON fired
+  WARN: 24, //           WARN_ON fired (F_A site string, F_B 0; a lockdep_assert_*(): F_B 1, F_OBJ its lock or -1)
   SOFTIRQ_ENTER: 25, //  softirq/tasklet handler entry (F_A softirq nr or tasklet id)
   SOFTIRQ_EXIT: 26,
   SLEEP: 27, //          a call that may sleep was made (F_FN says which)
@@ -151,6 +151,11 @@ export const KFN_NAMES = [
   'kmalloc', 'kzalloc', 'kfree', 'copy_to_user', 'copy_from_user', 'request_irq', 'free_irq',
   'raise_softirq', 'tasklet_schedule', 'softirq', 'wake_up',
   'schedule_work', 'flush_work', 'process_one_work', 'worker_thread',
+  // lockdep annotations and raw spinlocks
+  'lockdep_assert_held', 'lockdep_assert_not_held', 'lockdep_assert_irqs_disabled', 'lockdep_assert_irqs_enabled',
+  'raw_spin_lock', 'raw_spin_unlock', 'raw_spin_trylock', 'raw_spin_lock_irq', 'raw_spin_unlock_irq',
+  'raw_spin_lock_irqsave', 'raw_spin_unlock_irqrestore', 'raw_spin_lock_bh', 'raw_spin_unlock_bh',
+  'raw_spin_lock_nested', 'raw_spin_is_locked',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

@@ -368,6 +368,10 @@ export class CpuRuntime {
   heldCount(): number {
     return this.locks.heldCount();
   }
+  /** lockdep_is_held(): `obj` is on this context's held-lock stack */
+  holds(obj: number): boolean {
+    return this.locks.findHeld(obj) >= 0;
+  }
 
   /** This context really sleeps now (on `obj`, or -1). In atomic context F_A names the site. */
   block(obj: number, fn: number): void {

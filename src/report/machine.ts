@@ -84,6 +84,9 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
     case 'warn':
       out.push(`${taskId(ctx, d.pid, d.cpu)}: WARN_ON() condition held`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
       break;
+    case 'lockdep-assert':
+      out.push(`${taskId(ctx, d.pid, d.cpu)}: ${d.assertion} failed`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
+      break;
     case 'exception':
       out.push(`CPU: ${d.cpu}`, d.message);
       break;
