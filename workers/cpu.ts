@@ -3,7 +3,8 @@
  * batches, so a warm worker starts a batch in microseconds), bind its state to the shared
  * buffer, and run the batch loop. CPU 0 also closes trials: it runs the detectors.
  */
-import { C, Layout } from '../src/machine/layout.ts';
+import { Layout } from '../src/machine/layout.ts';
+import { markReady } from '../src/machine/baton.ts';
 import { CLOSER, CpuRuntime } from '../src/machine/runtime.ts';
 import { installRuntime } from '../src/machine/current.ts';
 import { runBatch } from '../src/machine/trial-loop.ts';
@@ -29,7 +30,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);
-  Atomics.store(m, L.agentBlock(task.cpu) + C.READY, 1);
+  markReady(m, L, task.cpu);
   try {
     const summary = runBatch(rt, task.plan, analyzer);
     if (!summary || !analyzer) return null;

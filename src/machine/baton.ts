@@ -15,6 +15,11 @@ export function handBaton(m: Int32Array, L: Layout, agent: number, order: number
   Atomics.notify(m, base + C.WAKE, 1);
 }
 
+/** Agent `agent`'s worker has started its batch: the watchdog may now count its silence as a hang. */
+export function markReady(m: Int32Array, L: Layout, agent: number): void {
+  Atomics.store(m, L.agentBlock(agent) + C.READY, 1);
+}
+
 /** Raise the stop word and wake every agent but `except`, so that each leaves its batch. */
 export function stopAgents(m: Int32Array, L: Layout, except = -1): void {
   Atomics.store(m, H.STOP, 1);
