@@ -20,3 +20,5 @@ export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';
 export * from './lockdep.ts';
 export * from './raw-spinlock.ts';
 export type { RawSpinlock } from './objects.ts';
+// per-CPU access rules
+export * from './debug-preempt.ts';

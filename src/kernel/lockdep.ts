@@ -3,7 +3,7 @@
  * As in the kernel, a failed assertion is a WARN at the caller's line and the code goes on; the
  * WARN event carries the lock (or -1) so the report names what was asserted.
  */
-import { Op, kfn } from '../machine/events.ts';
+import { Op, WarnReason, kfn } from '../machine/events.ts';
 import { captureSite } from '../machine/call-site.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
@@ -18,7 +18,7 @@ export type OwnedLock = Spinlock | RawSpinlock | RwLock | Mutex;
 
 /** WARN at the caller's line with the lockdep assertion `fn` as its reason. */
 function assertFailed(rt: CpuRuntime, obj: number, fn: string): void {
-  rt.emit(Op.WARN, obj, rt.strings.intern(captureSite(), rt.localTrial), 1, kfn(fn));
+  rt.emit(Op.WARN, obj, rt.strings.intern(captureSite(), rt.localTrial), WarnReason.LOCKDEP_ASSERT, kfn(fn));
 }
 
 function assertHeld(name: string, lock: OwnedLock, want: boolean): void {

@@ -38,9 +38,18 @@ export type Bound<S> = { [K in keyof S]: S[K] extends ObjectDecl<infer H> ? H : 
 
 /** One scenario task: code run in process context on a CPU. */
 export interface TaskDecl<St = any> {
-  cpu: number;
+  /** pinned to this CPU (the default when neither is given: every CPU) */
+  cpu?: number;
+  /** its CPU affinity: it runs on the first; not pinned when more than one */
+  cpus?: number[];
   name?: string;
   run: (state: St) => unknown;
+}
+
+/** The CPUs a task may run on: [cpu] when pinned, else its cpus, else every CPU. */
+export function taskCpus(t: TaskDecl, ncpus: number): number[] {
+  if (t.cpu !== undefined) return [t.cpu];
+  return t.cpus ?? Array.from({ length: ncpus }, (_, c) => c);
 }
 
 /** An interrupt line the scenario's hardware raises. */

@@ -87,6 +87,9 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
     case 'lockdep-assert':
       out.push(`${taskId(ctx, d.pid, d.cpu)}: ${d.assertion} failed`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
       break;
+    case 'preemptible-cpu-access':
+      out.push(`caller is ${d.site}`, `CPU: ${d.cpu} PID: ${d.pid} Comm: ${ctx.layout.comm(d.pid, d.cpu)}`);
+      break;
     case 'exception':
       out.push(`CPU: ${d.cpu}`, d.message);
       break;
