@@ -9,25 +9,31 @@ import { Worker } from 'node:worker_threads';
 const RAW_WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const m = new Int32Array(workerData.sab);
-const { pairs, me } = workerData;
+const { pairs, me, seqWord } = workerData;
 Atomics.add(m, 1, 1);
 while (Atomics.load(m, 1) < 2);
 const t0 = performance.now();
 for (let i = 0; i < pairs; i++) {
   while (Atomics.compareExchange(m, 0, 0, me) !== 0);
+  if (seqWord) Atomics.add(m, 2, 1);
+  if (seqWord) Atomics.add(m, 2, 1);
   Atomics.store(m, 0, 0);
 }
 parentPort.postMessage(performance.now() - t0);
 `;
 
-/** Lock/unlock pairs per second of two plain workers sharing one raw spinlock. */
-export async function rawSpinPairsPerSec(pairs = 2_000_000): Promise<number> {
-  const sab = new SharedArrayBuffer(8);
+/**
+ * Lock/unlock pairs per second of two plain workers sharing one raw spinlock. `seqWord`: each
+ * pair also takes two numbers from one shared Atomics.add counter, as stress mode's event log
+ * does for its two events (the ceiling that counter puts on P3, measured).
+ */
+export async function rawSpinPairsPerSec(pairs = 2_000_000, seqWord = false): Promise<number> {
+  const sab = new SharedArrayBuffer(12);
   const times = await Promise.all(
     [1, 2].map(
       (me) =>
         new Promise<number>((resolve, reject) => {
-          const w = new Worker(RAW_WORKER, { eval: true, workerData: { sab, pairs, me } });
+          const w = new Worker(RAW_WORKER, { eval: true, workerData: { sab, pairs, me, seqWord } });
           w.once('message', (ms: number) => {
             void w.terminate();
             resolve(ms);

@@ -4,9 +4,10 @@
  * buffer, and run the batch loop. CPU 0 also closes trials: it runs the detectors.
  */
 import { Layout } from '../src/machine/layout.ts';
-import { markReady } from '../src/machine/baton.ts';
 import { CLOSER, CpuRuntime } from '../src/machine/runtime.ts';
 import { installRuntime } from '../src/machine/current.ts';
+import { HandoffSpin, markReady } from '../src/machine/baton.ts';
+import { availableParallelism } from 'node:os';
 import { runBatch } from '../src/machine/trial-loop.ts';
 import type { BatchTask, CloserResult } from '../src/run/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';
@@ -27,6 +28,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   const m = new Int32Array(task.sab, 0, L.totalWords);
   const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L.strategyState(m), L.strategyShape));
   rt.capture = task.capture;
+  rt.spin = new HandoffSpin(task.hostThreads, availableParallelism());
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);

@@ -1,7 +1,7 @@
 // P2: two CPUs each do three unlocked x.value++ (the check is left out: every trial runs).
 import { scenario, shared } from 'smpsim';
 
-const bump = (s: { x: { value: number } }) => {
+export const bump = (s: { x: { value: number } }) => {
   for (let i = 0; i < 3; i++) s.x.value++;
 };
 

@@ -77,6 +77,12 @@ export const FLAGS = {
     parse: integer(0),
   },
   timeBudget: { spec: '--time-budget <t>', help: 'stop after this long (30s, 5m, 1h), besides --trials', synopsis: '[--time-budget 30s]' },
+  jobs: {
+    spec: '--jobs <n>',
+    help: 'machines running disjoint blocks of the trials at once; same findings and tokens for any n (default: one per core; 1 with --out, --resume or --time-budget)',
+    synopsis: '[--jobs N]',
+    parse: integer(1),
+  },
   shard: { spec: '--shard <k/n>', help: 'run shard k of n of the trials (CI matrices; merge with smpsim merge)', synopsis: '[--shard k/n]' },
   out: { spec: '--out <dir>', help: 'campaign folder: findings.jsonl written as each finding is made, summary.json at the end', synopsis: '[--out DIR]' },
   resume: { spec: '--resume <dir>', help: 'continue the campaign in <dir> after its last completed trial', synopsis: '[--resume DIR]' },
@@ -102,7 +108,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'run',
     args: '<scenario>',
-    flags: ['trials', 'timeBudget', 'strategy', 'depth', 'seed', 'hangMs', 'maxEvents', 'shard', 'out', 'resume', 'json', 'sarif', 'html'],
+    flags: ['trials', 'timeBudget', 'strategy', 'depth', 'seed', 'hangMs', 'maxEvents', 'jobs', 'shard', 'out', 'resume', 'json', 'sarif', 'html'],
   },
   {
     name: 'replay',

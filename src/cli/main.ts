@@ -38,6 +38,7 @@ interface RunFlags {
   hangMs: number;
   maxEvents: number;
   timeBudget?: string;
+  jobs?: number;
   shard?: string;
   out?: string;
   resume?: string;
@@ -55,6 +56,7 @@ async function runCommand(path: string, o: RunFlags, trialsGiven: boolean, out: 
       trials: o.trials,
       trialsGiven,
       shard: o.shard,
+      jobs: o.jobs,
       timeBudget: o.timeBudget,
       out: o.out,
       resume: o.resume,

@@ -14,7 +14,7 @@ import { C, H, type Layout } from './layout.ts';
 import type { BatchPlan } from './trial-loop.ts';
 import { segment } from '../sched/token.ts';
 import { workerEntry } from './worker-entry.ts';
-import { stopAgents } from './baton.ts';
+import { hostThreads, stopAgents } from './baton.ts';
 
 const WATCHDOG_TICK_MS = 20;
 /**
@@ -32,9 +32,15 @@ export function deathMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-const pools = new Map<number, Promise<Piscina>>();
+/**
+ * Warm pools by machine: `n` agents, and which of the process's machines of that size (a run
+ * with --jobs N uses machines 0 … N-1 at once). One map for the whole process, so concurrent
+ * runs, checkScenario() calls and test files share the same machines.
+ */
+const pools = new Map<string, Promise<Piscina>>();
 /** The last batch queued on each pool: a batch runs once the one before it has ended. */
-const turns = new Map<number, Promise<void>>();
+const turns = new Map<string, Promise<void>>();
+const poolKey = (n: number, machine: number): string => `${n}:${machine}`;
 /** Bumped by shutdownMachines(): a batch that started under an older generation was shut down. */
 let generation = 0;
 
@@ -46,8 +52,9 @@ export class MachineShutDown extends Error {
 }
 
 /** The warm pool for an n-agent machine (started on first use; stored before any await, so concurrent callers share it). */
-export function cpuPool(n: number): Promise<Piscina> {
-  let p = pools.get(n);
+export function cpuPool(n: number, machine = 0): Promise<Piscina> {
+  const key = poolKey(n, machine);
+  let p = pools.get(key);
   if (!p) {
     p = workerEntry().then(
       (filename) =>
@@ -62,7 +69,7 @@ export function cpuPool(n: number): Promise<Piscina> {
           resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
         }),
     );
-    pools.set(n, p);
+    pools.set(key, p);
   }
   return p;
 }
@@ -72,19 +79,20 @@ export function cpuPool(n: number): Promise<Piscina> {
  * agent waits for the others at every hand-off): two batches sharing a pool would each hold
  * some threads while their other tasks wait in the queue for ever.
  */
-export async function withCpuPool<T>(n: number, batch: (pool: Piscina) => Promise<T>): Promise<T> {
+export async function withCpuPool<T>(n: number, batch: (pool: Piscina) => Promise<T>, machine = 0): Promise<T> {
   const gen = generation;
-  const before = turns.get(n) ?? Promise.resolve();
+  const key = poolKey(n, machine);
+  const before = turns.get(key) ?? Promise.resolve();
   let done!: () => void;
   const mine = before.then(() => new Promise<void>((r) => (done = r)));
-  turns.set(n, mine);
+  turns.set(key, mine);
   await before;
   try {
     if (gen !== generation) throw new MachineShutDown();
-    return await batch(await cpuPool(n));
+    return await batch(await cpuPool(n, machine));
   } finally {
     done();
-    if (turns.get(n) === mine) turns.delete(n);
+    if (turns.get(key) === mine) turns.delete(key);
   }
 }
 
@@ -103,6 +111,8 @@ export interface AgentSlot {
   cpu: number;
   /** the closer's channel for findings as they are made */
   port?: MessagePort;
+  /** CPU threads of this process in running batches (see HandoffSpin) */
+  hostThreads: Int32Array;
 }
 
 /** A message the closer posts while the batch runs; the machine only tells them from its end. */
@@ -118,6 +128,8 @@ export interface BatchRequest<T, M extends CloserMessage> {
   layout: Layout;
   hangMs: number;
   plan: BatchPlan;
+  /** which of the process's machines of this size runs the batch (default 0; see cpuPool) */
+  machine?: number;
   task(slot: AgentSlot): T;
   onFinding(msg: M): void;
   /** called with trials done so far, about every 100 ms */
@@ -167,7 +179,7 @@ export function findingsChannel<M extends CloserMessage>(onFinding: (msg: M) => 
 }
 
 export function runBatchOnMachine<T, M extends CloserMessage, R>(req: BatchRequest<T, M>): Promise<BatchOutcome<R>> {
-  return withCpuPool(req.layout.nagents, (pool) => runBatch<T, M, R>(req, pool));
+  return withCpuPool(req.layout.nagents, (pool) => runBatch<T, M, R>(req, pool), req.machine);
 }
 
 async function runBatch<T, M extends CloserMessage, R>(req: BatchRequest<T, M>, pool: Piscina): Promise<BatchOutcome<R>> {
@@ -188,8 +200,9 @@ async function runBatch<T, M extends CloserMessage, R>(req: BatchRequest<T, M>, 
     return { trial, segment: segment(trial, m.subarray(L.choiceBase), m[H.NCHOICE]!) };
   };
 
+  Atomics.add(hostThreads, 0, L.nagents);
   const runs = aborts.map((ac, cpu) => {
-    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined });
+    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined, hostThreads });
     return pool.run(task, { signal: ac.signal, transferList: cpu === 0 ? [port2 as never] : [] }).then(
       (r: R | null) => {
         if (cpu === 0) outcome.result = r;
@@ -257,6 +270,7 @@ async function runBatch<T, M extends CloserMessage, R>(req: BatchRequest<T, M>, 
   signal?.addEventListener('abort', stop, { once: true });
 
   await Promise.all(runs);
+  Atomics.sub(hostThreads, 0, L.nagents);
   ended = true;
   signal?.removeEventListener('abort', stop);
   clearInterval(watchdog);

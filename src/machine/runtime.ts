@@ -30,13 +30,12 @@ import { BatchStop, TrialAbort, TrialOver } from './control-flow.ts';
 import { runIrq } from './agent-run.ts';
 import { Decisions } from './decisions.ts';
 import { Locks } from './locks.ts';
-import { handBaton } from './baton.ts';
+import { handBaton, type HandoffSpin } from './baton.ts';
 import { Cells } from './cells.ts';
 import { Heap } from './heap.ts';
 import { StringTable } from './strings.ts';
 import { captureSite, userFrame } from './call-site.ts';
 import { writeEventRecord, type EventStamp } from './event-record.ts';
-import { availableParallelism } from 'node:os';
 import type { ScenarioDef, TaskDecl } from './declarations.ts';
 import { isIrqOption, optionCpu, optionLine, type Strategy } from '../sched/strategy.ts';
 
@@ -44,11 +43,6 @@ import { isIrqOption, optionCpu, optionLine, type Strategy } from '../sched/stra
 export const CLOSER = 0;
 /** Longest single Atomics.wait: a waiting worker looks at the stop word this often. */
 const WAIT_SLICE_MS = 50;
-/**
- * Polls of the wait word before sleeping in Atomics.wait. Spinning only pays when every CPU
- * thread has a core of its own (otherwise it steals the core the baton holder needs).
- */
-const SPIN_POLLS = 4000;
 
 type IrqHandler = (state: unknown, irq: number) => unknown;
 
@@ -69,8 +63,8 @@ export class CpuRuntime {
   protected unwinding = false;
   private onCpuNow = false;
   capture = false;
-  /** see SPIN_POLLS; 0 when the machine has more CPUs than the host has cores */
-  spinPolls = 0;
+  /** the waiting side of hand-offs (set per batch from the host's thread count) */
+  spin: HandoffSpin | undefined;
   /** the bound scenario state handed to tasks and handlers */
   state: unknown = undefined;
   readonly handlers: IrqHandler[][];
@@ -120,7 +114,6 @@ export class CpuRuntime {
     this.decisions = new Decisions(this);
     this.stamp = { cpu: this.cpu, ctx: 0, pcount: 0, irqsOff: false, tid: 0, agent };
     this.locks = new Locks(this);
-    this.spinPolls = L.nagents <= availableParallelism() ? SPIN_POLLS : 0;
   }
 
   // ---------------------------------------------------------------- trial code on this stack
@@ -301,7 +294,7 @@ export class CpuRuntime {
   awaitBaton(): number {
     const m = this.m;
     const w = this.me + C.WAKE;
-    for (let i = this.spinPolls; i > 0 && Atomics.load(m, w) === 0; i--);
+    this.spin?.spin(m, w);
     while (Atomics.load(m, w) === 0) {
       if (Atomics.wait(m, w, 0, WAIT_SLICE_MS) === 'timed-out' && Atomics.load(m, H.STOP) !== 0) throw new BatchStop();
     }

@@ -1,6 +1,7 @@
 /**
  * explore(): many trials of a scenario under a strategy, on warm CPU workers, with every
- * detector on. Trials run back to back inside the workers; findings stream to this thread as
+ * detector on, on one or more machines (--jobs) each running its own block of the trials.
+ * Trials run back to back inside the workers; findings stream to this thread as
  * they are made. A trial that hangs or kills its worker is reported and the run goes on with
  * the next trial. At the end each distinct finding is replayed once with call sites captured,
  * which gives its full report.
@@ -10,7 +11,9 @@ import { runBatchOnMachine } from '../machine/machine.ts';
 import type { BatchTask, CloserPost, CloserResult } from './batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
 import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
-import { resolveOptions, type ExploreOptions } from './options.ts';
+import { resolveOptions, type ExploreOptions, type ResolvedOptions } from './options.ts';
+import { defaultJobs, jobRanges } from './jobs.ts';
+import { LOCKDEP_GRAPH_KINDS } from '../check/lockdep/index.ts';
 import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
 import { replayTrials } from './replay.ts';
 import { replayCommand } from '../report/index.ts';
@@ -18,35 +21,96 @@ import { replayCommand } from '../report/index.ts';
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const o = resolveOptions(opts);
   const loaded = await loadScenario(path);
-  const { def } = loaded;
-  const L = new Layout(def, o.limits);
-  const tokenHead = { strategy: o.strategy, seed: o.seed, cpus: def.cpus };
+  const L = new Layout(loaded.def, o.limits);
+  const seen = new Set<string>();
+  const kinds = new Set<string>();
+  const announce = (f: Finding): void => {
+    if (seen.has(f.signature)) return;
+    seen.add(f.signature);
+    kinds.add(f.kind);
+    o.onNewFinding?.(f);
+  };
+  // a time budget stops wherever it is: one machine keeps the trials run one contiguous block
+  const jobs = o.timeBudgetMs < Infinity ? 1 : (o.jobs ?? defaultJobs(o.trials));
+  const ranges = jobRanges(o.firstTrial, o.firstTrial + o.trials, jobs);
+  const done = ranges.map(() => 0);
+  const onProgress = o.onProgress && ((job: number, n: number) => {
+    done[job] = n;
+    o.onProgress!(done.reduce((a, b) => a + b, 0), [...kinds]);
+  });
+  const t0 = performance.now();
+  const parts = await Promise.all(ranges.map((r, job) => exploreRange(path, loaded, L, o, { ...r, machine: job }, announce, onProgress && ((n) => onProgress(job, n)))));
+  const elapsedMs = performance.now() - t0;
+  const trials = parts.reduce((n, p) => n + p.trials, 0);
+  o.onProgress?.(trials, [...kinds]);
+  const interrupted = o.signal?.aborted === true;
+  const findings = inTrialOrder(parts.map((p) => p.findings));
+  for (const f of findings) {
+    if (f.report || !o.reports) continue;
+    // interrupted: the user wants out now, and the token says how to get the full report
+    if (interrupted) f.report = unreplayedReport(path, f, '(the run was interrupted before this finding was replayed for its report)');
+    else await attachReport(path, f, o.hangMs, o.limits.maxEvents);
+  }
+  const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
+  for (const p of parts) addCounts(irq, p.irq);
+  return {
+    scenario: path,
+    strategy: o.strategy,
+    seed: o.seed,
+    trials,
+    ...(o.firstTrial ? { firstTrial: o.firstTrial } : {}),
+    elapsedMs,
+    findings: mergeRacesByCallSite(findings),
+    interrupts: interruptRows(L, irq),
+    switches: parts.reduce((n, p) => n + p.switches, 0),
+    ...(interrupted ? { interrupted: true as const } : {}),
+  };
+}
+
+/** What one machine made of its block of trials. */
+interface RangeResult {
+  findings: Finding[];
+  trials: number;
+  irq: number[][];
+  switches: number;
+}
+
+/**
+ * Trials [first, end) on one machine, batch after batch: a trial that hangs or kills its
+ * worker is reported and the next batch starts after it.
+ */
+async function exploreRange(
+  path: string,
+  loaded: Awaited<ReturnType<typeof loadScenario>>,
+  L: Layout,
+  o: ResolvedOptions,
+  range: { first: number; end: number; machine: number },
+  announce: (f: Finding) => void,
+  onProgress: ((trialsDone: number) => void) | undefined,
+): Promise<RangeResult> {
+  const tokenHead = { strategy: o.strategy, seed: o.seed, cpus: loaded.def.cpus };
   const found = new Map<string, Finding>();
   const counts = new Map<string, number>();
   const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
   let usage: string | undefined;
-  const onFinding = (msg: CloserPost): void => {
-    if (msg.type === 'usage') {
-      usage ??= msg.message;
-      return;
-    }
-    if (found.has(msg.finding.signature)) return;
-    const f = findingFrom(msg);
+  const keep = (f: Finding): void => {
+    if (found.has(f.signature)) return;
     found.set(f.signature, f);
-    o.onNewFinding?.(f);
+    announce(f);
   };
   const t0 = performance.now();
-  const end = o.firstTrial + o.trials;
   const outOfTime = (): boolean => performance.now() - t0 >= o.timeBudgetMs;
-  let next = o.firstTrial;
+  const { end } = range;
+  let next = range.first;
   let switches = 0;
   // the first batch always starts: a budget spent warming the CPUs up still runs one trial
-  while (next < end && (next === o.firstTrial || !outOfTime())) {
+  while (next < end && (next === range.first || !outOfTime())) {
     const first = next;
     const plan = { firstTrial: first, trials: end - first };
     const out = await runBatchOnMachine<BatchTask, CloserPost, CloserResult>({
       layout: L,
       plan,
+      machine: range.machine,
       shouldStop: () => usage !== undefined || outOfTime(),
       task: (slot) => ({
         ...scenarioBatch(path, loaded, L),
@@ -59,8 +123,11 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
         ...slot,
       }),
       hangMs: o.hangMs,
-      onFinding,
-      onProgress: o.onProgress && ((done) => o.onProgress!(first + done - o.firstTrial, kindsOf(found))),
+      onFinding: (msg) => {
+        if (msg.type === 'usage') usage ??= msg.message;
+        else if (!found.has(msg.finding.signature)) keep(findingFrom(msg));
+      },
+      onProgress: onProgress && ((n) => onProgress(first + n - range.first)),
       signal: o.signal,
     });
     // a kernel call on the wrong object: no schedule makes the scenario right, so stop here
@@ -74,41 +141,32 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     if (!stuck || out.result?.finished) break;
     const token = encodeToken(tokenHead, [stuck.segment]);
     const f = stuckFinding(path, token, stuck.trial, out.hang ? { cpu: stuck.cpu, hangMs: o.hangMs } : { cpu: stuck.cpu, crash: out.crash!.message });
-    if (!found.has(f.signature)) {
-      found.set(f.signature, f);
-      o.onNewFinding?.(f);
-    }
+    keep(f);
     counts.set(f.signature, (counts.get(f.signature) ?? 0) + 1);
     next++;
   }
-  const elapsedMs = performance.now() - t0;
-  o.onProgress?.(next - o.firstTrial, kindsOf(found));
-  const interrupted = o.signal?.aborted === true;
   const findings = [...found.values()];
-  for (const f of findings) {
-    f.count = Math.max(counts.get(f.signature) ?? 1, 1);
-    if (f.report || !o.reports) continue;
-    // interrupted: the user wants out now, and the token says how to get the full report
-    if (interrupted) f.report = unreplayedReport(path, f, '(the run was interrupted before this finding was replayed for its report)');
-    else await attachReport(path, f, o.hangMs, o.limits.maxEvents);
-  }
-  return {
-    scenario: path,
-    strategy: o.strategy,
-    seed: o.seed,
-    trials: next - o.firstTrial,
-    ...(o.firstTrial ? { firstTrial: o.firstTrial } : {}),
-    elapsedMs,
-    findings: mergeRacesByCallSite(findings),
-    interrupts: interruptRows(L, irq),
-    switches,
-    ...(interrupted ? { interrupted: true as const } : {}),
-  };
+  for (const f of findings) f.count = Math.max(counts.get(f.signature) ?? 1, 1);
+  return { findings, trials: next - range.first, irq, switches };
 }
 
-/** Kinds found so far, for progress (counts are only final once reports merge races by site). */
-function kindsOf(found: Map<string, Finding>): string[] {
-  return [...new Set([...found.values()].map((f) => f.kind))];
+const GRAPH_KINDS = new Set<string>(LOCKDEP_GRAPH_KINDS);
+
+/**
+ * The machines' findings as one machine would have made them: blocks are in trial order, so
+ * the first of each signature is its earliest (its token is the one `--jobs 1` gives), and a
+ * signature's count is the sum over blocks, except where each machine's lockdep graph made
+ * it once as one graph would have.
+ */
+function inTrialOrder(blocks: Finding[][]): Finding[] {
+  const by = new Map<string, Finding>();
+  for (const f of blocks.flat()) {
+    const have = by.get(f.signature);
+    if (!have) by.set(f.signature, f);
+    else if (GRAPH_KINDS.has(f.kind)) have.count = Math.max(have.count, f.count);
+    else have.count += f.count;
+  }
+  return [...by.values()];
 }
 
 /** Replay the finding's token with call sites on and take the report of the same bug. */

@@ -33,6 +33,8 @@ export interface ExploreOptions {
   onNewFinding?: (f: import('./result.ts').Finding) => void;
   /** stops the run where it is: the result holds the findings so far and `interrupted: true` */
   signal?: AbortSignal;
+  /** machines running disjoint blocks of the trials at once (default: one per core; see jobs.ts) */
+  jobs?: number;
 }
 
 export interface ResolvedOptions {
@@ -49,6 +51,8 @@ export interface ResolvedOptions {
   timeBudgetMs: number;
   onNewFinding?: (f: import('./result.ts').Finding) => void;
   signal?: AbortSignal;
+  /** undefined: the default for the run's trials (jobs.ts) */
+  jobs?: number;
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {
@@ -118,5 +122,6 @@ export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
     timeBudgetMs: o.timeBudgetMs === undefined ? Infinity : atLeast('timeBudgetMs', o.timeBudgetMs, 0, 1),
     onNewFinding: o.onNewFinding,
     signal: o.signal,
+    jobs: o.jobs === undefined ? undefined : positiveInt('jobs', o.jobs, 1),
   };
 }

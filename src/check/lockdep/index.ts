@@ -7,7 +7,7 @@ import type { Detector } from '../detector.ts';
 import type { LockdepData, LockdepKind } from './finding-data.ts';
 import { LockdepDetector } from './lockdep-detector.ts';
 
-export { LOCKDEP, LOCKDEP_KINDS, type LockdepData, type LockdepFinding } from './finding-data.ts';
+export { LOCKDEP, LOCKDEP_GRAPH_KINDS, LOCKDEP_KINDS, type LockdepData, type LockdepFinding } from './finding-data.ts';
 
 export function createLockdep(): Detector<LockdepData, LockdepKind> {
   return new LockdepDetector();

@@ -64,6 +64,8 @@ export async function runCampaign(path: string, req: CampaignRequest): Promise<C
   if (trials > 0) {
     r = await explore(s.scenario, {
       ...req,
+      // a campaign folder records the next trial to run: one machine keeps the trials done contiguous
+      jobs: dir ? 1 : req.jobs,
       strategy: s.strategy,
       seed: s.seed,
       depth: s.depth,
