@@ -167,6 +167,20 @@ export const EXERCISES: Exercise[] = [
     fix: 'local_irq_save on entry, local_irq_restore on every exit.',
     expect: ['irq-state-leak'],
   }),
+  ex('lost-wakeup', {
+    title: 'a lost wake-up: the condition tested before set_current_state()',
+    rule: 'A sleeper sets its state (set_current_state, prepare_to_wait) before it tests the condition; the waker makes the condition true before it wakes.',
+    wrong: 'The wake-up lands between the test and set_current_state(): it finds the task running, and the task then sleeps forever ("blocked for more than 120 seconds").',
+    fix: 'set_current_state(TASK_UNINTERRUPTIBLE), then test, then schedule(), in a loop; or wait_event().',
+    expect: ['hung-task'],
+  }),
+  ex('completion-in-irq', {
+    title: 'wait_for_completion() in an interrupt handler',
+    rule: 'complete() never sleeps and is legal anywhere; wait_for_completion() sleeps, so only process context may call it.',
+    wrong: 'The handler waits for a completion: sleeping in hardirq context.',
+    fix: 'The handler calls complete(); the task that started the transfer waits for it.',
+    expect: ['sleep-in-atomic'],
+  }),
   // per-CPU access rules
   ex('smp-processor-id-preemptible', {
     title: 'smp_processor_id() in preemptible code',

@@ -15,6 +15,7 @@ export const FINDING_KINDS = [
   'exception',
   'soft-lockup',
   'spurious-irq',
+  'hung-task',
   /** lockdep_assert_held() and friends: the code's own locking assertion failed */
   'lockdep-assert',
   /** CONFIG_DEBUG_PREEMPT: smp_processor_id() in preemptible code by a task that can migrate */

@@ -4,9 +4,10 @@
  * or handler throwing, a runaway trial, and tasks that return holding locks or with irqs off /
  * a preempt count left over.
  */
-import { CTX_NAMES, F_A, F_B, F_CPU, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, KFN_NAMES, Op, WarnReason } from '../machine/events.ts';
+import { CTX_NAMES, F_A, F_B, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, KFN_NAMES, Op, WarnReason } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
 import { HeldLocks, type HeldLock } from './held-locks.ts';
+import { allHeldLocks, isHungTask, type SystemLock } from './hung-task.ts';
 import { findingKinds, type CpuSnapshot, type Detector, type EventRef, type RawFinding, type TrialInfo } from './detector.ts';
 
 export interface BlockedContext {
@@ -26,21 +27,45 @@ export interface BlockedContext {
   depth: number;
 }
 
+/** A CPU not in the wait-for cycle: what it ran last, and where. */
+export interface CpuLastEvent {
+  cpu: number;
+  pid: number;
+  kind: number;
+  ref: EventRef;
+  /** its task had returned */
+  done: boolean;
+}
+
+/** The last event of every CPU not in `skip` (a deadlock's other CPUs may go on running). */
+function lastEvents(t: TrialInfo, skip: Set<number>): CpuLastEvent[] {
+  const w = t.events.words;
+  const out = new Map<number, CpuLastEvent>();
+  for (let i = t.events.length - 1; i >= 0 && out.size + skip.size < t.layout.ncpus; i--) {
+    const cpu = w[i * EV_WORDS + F_CPU]!;
+    if (skip.has(cpu) || out.has(cpu)) continue;
+    const done = w[i * EV_WORDS + F_OP] === Op.TASK_END;
+    out.set(cpu, { cpu, pid: w[i * EV_WORDS + F_TID]!, kind: w[i * EV_WORDS + F_CTX]!, ref: { trial: t.index, seq: i }, done });
+  }
+  return [...out.values()].sort((a, b) => a.cpu - b.cpu);
+}
+
 export type MachineData =
-  | { type: 'deadlock'; blocked: BlockedContext[] }
+  | { type: 'deadlock'; blocked: BlockedContext[]; others: CpuLastEvent[] }
+  | { type: 'hung-task'; blocked: BlockedContext[]; locks: SystemLock[] }
   | { type: 'check'; message: string }
   | { type: 'bug'; message: string; cpu: number }
   | { type: 'warn'; cpu: number; pid: number }
   | { type: 'lockdep-assert'; cpu: number; pid: number; assertion: string }
   | { type: 'preemptible-cpu-access'; cpu: number; pid: number; what: string; site: string }
   | { type: 'exception'; message: string; cpu: number }
-  | { type: 'step-limit'; events: number; cpu: number }
+  | { type: 'step-limit'; events: number; cpu: number; last: CpuLastEvent[]; blocked: BlockedContext[] }
   | { type: 'lock-held-at-exit'; cpu: number; pid: number; held: HeldLock[] }
   | { type: 'irq-state-leak'; cpu: number; pid: number; irqsOff: boolean; pcount: number }
   | { type: 'mismatch' };
 
 export const MACHINE = 'machine';
-export const MACHINE_KINDS = findingKinds(['deadlock', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak', 'trial-too-long', 'lockdep-assert', 'preemptible-cpu-access']);
+export const MACHINE_KINDS = findingKinds(['deadlock', 'hung-task', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak', 'trial-too-long', 'lockdep-assert', 'preemptible-cpu-access']);
 type MachineKind = (typeof MACHINE_KINDS)[number];
 type MachineFinding = RawFinding<MachineData, MachineKind>;
 
@@ -85,10 +110,25 @@ function deadlock(t: TrialInfo): MachineFinding {
     .join('|');
   const locks = [...new Set(blocked.flatMap((b) => [b.waitObj, ...b.held.map((h) => h.obj), ...b.heldBelow.map((h) => h.obj)]))].map((o) => L.objName(o));
   const refs = blocked.flatMap((b) => [...b.heldBelow.map((h) => h.ref), ...b.held.map((h) => h.ref), b.waitRef]);
-  return finding('deadlock', `deadlock:${sig}`, 'WARNING: deadlock: no CPU can make progress', { type: 'deadlock', blocked }, {
-    cpus: [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b),
+  if (isHungTask(L, blocked)) {
+    const held = allHeldLocks(t.end.cpus, t.index);
+    const names = blocked.map((b) => `${L.taskName(b.pid)}:${L.objName(b.waitObj)}`).sort();
+    return finding('hung-task', `hung-task:${names.join('|')}`, `INFO: task ${L.taskName(blocked[0]!.pid)}:${blocked[0]!.pid} blocked for more than 120 seconds.`, {
+      type: 'hung-task',
+      blocked,
+      locks: held,
+    }, {
+      cpus: [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b),
+      locks: [...new Set(held.map((h) => L.objName(h.obj)))],
+      refs: [...held.map((h) => h.ref), ...blocked.map((b) => b.waitRef)],
+    });
+  }
+  const cpus = [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b);
+  const others = lastEvents(t, new Set(cpus));
+  return finding('deadlock', `deadlock:${sig}`, 'WARNING: deadlock: no CPU can make progress', { type: 'deadlock', blocked, others }, {
+    cpus,
     locks,
-    refs,
+    refs: [...refs, ...others.map((o) => o.ref)],
   });
 }
 
@@ -218,11 +258,18 @@ export function createMachineChecks(): Detector<MachineData, MachineKind> {
           break;
         case TrialState.STEP_LIMIT:
           // a cap of the tool, not a verdict on the code: a warning that names the cap
+        {
+          // each CPU's state and last call site: what a livelock is made of
+          const last = lastEvents(t, new Set());
+          const blocked = blockedContexts(end.cpus, t.index).filter((b) => t.layout.objects[b.waitObj]?.kind !== 'workqueue');
           report(finding('trial-too-long', 'step-limit', `WARNING: trial ran past --max-events (${t.layout.limits.maxEvents} events) and was cut short`, {
             type: 'step-limit',
             events: t.layout.limits.maxEvents,
             cpu: end.cpu,
-          }, { cpus: [end.cpu] }));
+            last,
+            blocked,
+          }, { cpus: [end.cpu], refs: [...last.map((l) => l.ref), ...blocked.map((b) => b.waitRef)] }));
+        }
           break;
         case TrialState.MISMATCH:
           report(finding('exception', 'replay-mismatch', 'replay token does not match this scenario', { type: 'mismatch' }));

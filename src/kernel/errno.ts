@@ -10,6 +10,8 @@ export const EBUSY = 16;
 export const EINVAL = 22;
 export const ETIME = 62;
 export const ETIMEDOUT = 110;
+/** a sleep was interrupted by a signal; the system call restarts (kernel-internal) */
+export const ERESTARTSYS = 512;
 
 /** Interrupt handler return values. */
 export const IRQ_NONE = 0;

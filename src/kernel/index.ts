@@ -15,6 +15,9 @@ export * from './alloc.ts';
 export * from './softirq.ts';
 export * from './irq-request.ts';
 export * from './workqueue.ts';
+export * from './task-state.ts';
+export * from './wait.ts';
+export * from './completion.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';
 // lockdep annotations and raw spinlocks
 export * from './lockdep.ts';

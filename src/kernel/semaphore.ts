@@ -9,7 +9,7 @@ import { WAIT_SIGNAL, WAIT_TIMEOUT } from '../machine/wait.ts';
 import { decl } from './declare.ts';
 import { EINTR, ETIME } from './errno.ts';
 import type { KObject } from './objects.ts';
-import { enterOn, enterSleepingOn } from './sleep.ts';
+import { enterOn, sleepOn } from './sleep.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 
 export type Semaphore = KObject & { readonly __kind: 'semaphore' };
@@ -18,11 +18,7 @@ export type Semaphore = KObject & { readonly __kind: 'semaphore' };
 export const semaphore = (n = 1): ObjectDecl<Semaphore> => decl('semaphore', n, 1, false);
 export const semaphores = (count: number, n = 1): ObjectDecl<Semaphore[]> => decl('semaphore', n, count, true);
 
-function downAs(name: string, sem: Semaphore, waitMode: number, timeout = 0): boolean {
-  const [rt, id] = enterSleepingOn(name, sem);
-  const mode = waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode;
-  return rt.acquire(id, 0, kfn(name), mode, (rt.jiffies() + timeout) | 0);
-}
+const downAs = (name: string, sem: Semaphore, waitMode: number, timeout = 0): boolean => sleepOn(name, sem, waitMode, timeout);
 
 export function down(sem: Semaphore): void {
   downAs('down', sem, 0);

@@ -8,6 +8,7 @@
  * mdelay, a timeout that fires). HZ is 1000, so a jiffy is a millisecond.
  */
 import { Op, kfn } from '../machine/events.ts';
+import { WAIT_SIGNAL } from '../machine/wait.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
 import { checkKind, type KObject } from './objects.ts';
@@ -44,6 +45,17 @@ export function enterSleepingOn(name: string, o: KObject): [CpuRuntime, number] 
   return r;
 }
 
+/**
+ * Sleep until sleeping object `o` lets the caller through (down, wait_for_completion …): the
+ * entry, and the acquisition, which a timeout or, where the scenario opted into signals, a
+ * signal may end first (then false). `timeout` is in jiffies.
+ */
+export function sleepOn(name: string, o: KObject, waitMode: number, timeout = 0): boolean {
+  const [rt, id] = enterSleepingOn(name, o);
+  const mode = waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode;
+  return rt.acquire(id, 0, kfn(name), mode, (rt.jiffies() + timeout) | 0);
+}
+
 function advance(rt: CpuRuntime, j: number): void {
   if (j > 0) rt.advanceJiffies(Math.min(j, MAX_SCHEDULE_TIMEOUT));
 }
@@ -62,16 +74,6 @@ export function might_sleep(): void {
 /** Returns 0 (this machine never has to reschedule). */
 export function cond_resched(): number {
   enterSleeping('cond_resched');
-  return 0;
-}
-
-export function schedule(): void {
-  sleepFor(enterSleeping('schedule'), 'schedule', 0);
-}
-
-/** Sleeps `timeout` jiffies; returns 0 (the whole timeout elapsed). */
-export function schedule_timeout(timeout: number): number {
-  sleepFor(enterSleeping('schedule_timeout'), 'schedule_timeout', timeout);
   return 0;
 }
 

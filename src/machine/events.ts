@@ -160,6 +160,12 @@ export const KFN_NAMES = [
   'kmalloc', 'kzalloc', 'kfree', 'copy_to_user', 'copy_from_user', 'request_irq', 'free_irq',
   'raise_softirq', 'tasklet_schedule', 'softirq', 'wake_up',
   'schedule_work', 'flush_work', 'process_one_work', 'worker_thread',
+  'init_waitqueue_head', 'wait_event', 'wait_event_interruptible', 'wait_event_timeout',
+  'wake_up_all', 'wake_up_interruptible', 'prepare_to_wait', 'finish_wait', 'set_current_state',
+  '__set_current_state', 'wake_up_process', 'init_completion', 'reinit_completion', 'complete',
+  'complete_all', 'wait_for_completion', 'wait_for_completion_timeout',
+  'wait_for_completion_interruptible', 'try_wait_for_completion', 'completion_done',
+  'waitqueue_active',
   // lockdep annotations and raw spinlocks
   'lockdep_assert_held', 'lockdep_assert_not_held', 'lockdep_assert_irqs_disabled', 'lockdep_assert_irqs_enabled',
   'raw_spin_lock', 'raw_spin_unlock', 'raw_spin_trylock', 'raw_spin_lock_irq', 'raw_spin_unlock_irq',

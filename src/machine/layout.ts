@@ -286,6 +286,18 @@ export class Layout {
       }
       this.objectsByKey.set('workqueue', infos);
     }
+    {
+      // each agent's task state: what set_current_state() writes and schedule() waits on
+      const infos: ObjectInfo[] = [];
+      for (const a of this.agents) {
+        const words = objectKind('task_state').words(this);
+        const info: ObjectInfo = { id: this.objects.length, name: `task_state/${a.index}`, key: 'task_state', index: a.index, kind: 'task_state', init: 0, offset: w, words };
+        w += words;
+        this.objects.push(info);
+        infos.push(info);
+      }
+      this.objectsByKey.set('task_state', infos);
+    }
     this.regions.push({ name: 'objects', base: this.objBase, words: w - this.objBase });
     this.choiceBase = take('choices', limits.maxChoices);
     this.strIndexBase = take('string-index', 2 + 2 * limits.stringCount); // [count, usedBytes, offset0, len0 …]
@@ -334,6 +346,11 @@ export class Layout {
     if (t) return t.name;
     const kw = pid - this.kworkerPid;
     return kw >= 0 && kw < this.ncpus ? `kworker/${kw}:1` : `pid${pid}`;
+  }
+  /** the agent a kworker's pid runs on, or undefined */
+  agentOfPid(pid: number): number | undefined {
+    const kw = pid - this.kworkerPid;
+    return kw >= 0 && kw < this.ncpus ? this.agents.find((a) => a.kind === 'kworker' && a.cpu === kw)?.index : undefined;
   }
   objName(id: number): string {
     return id >= 0 && id < this.objects.length ? this.objects[id]!.name : '?';

@@ -116,3 +116,31 @@ const waitOnly = (canTake: (m: Int32Array, at: number) => boolean): LockWordOps 
 export const workWords = waitOnly((m, at) => (m[at + O.WORD]! & WORK_BUSY) === 0);
 export const workqueueWords = waitOnly((m, at) => m[at + O.WORD]! > 0);
 
+
+/**
+ * A completion (include/linux/completion.h): WORD is `done`. A waiter may go on while done > 0
+ * and consumes one; complete() adds one; complete_all() sets COMPLETION_ALL, which no waiter
+ * consumes (the kernel's UINT_MAX).
+ */
+export const COMPLETION_ALL = 0x7fffffff;
+export const completionWords: LockWordOps = {
+  canTake: (m, at) => Atomics.load(m, at + O.WORD) > 0,
+  take(m, at) {
+    if (Atomics.load(m, at + O.WORD) !== COMPLETION_ALL) Atomics.sub(m, at + O.WORD, 1);
+  },
+  release(m, at) {
+    if (Atomics.load(m, at + O.WORD) !== COMPLETION_ALL) Atomics.add(m, at + O.WORD, 1);
+    return true;
+  },
+};
+
+/**
+ * A task's state (include/linux/sched.h): WORD is 0 for TASK_RUNNING, else the state it set
+ * before schedule(). schedule() waits until it is running again; a wake-up (try_to_wake_up)
+ * is its release, setting it back to running, whether or not the task already sleeps.
+ */
+export const taskStateWords: LockWordOps = {
+  canTake: (m, at) => Atomics.load(m, at + O.WORD) === 0,
+  take() {},
+  release: (m, at) => Atomics.exchange(m, at + O.WORD, 0) !== 0,
+};

@@ -6,7 +6,7 @@
  * whether it has an owner, or sleeps, its entry in object-kinds.ts.
  */
 import { LockFlag, Op } from './events.ts';
-import { C, CX, H, HL, type Layout } from './layout.ts';
+import { C, CX, H, HL, TrialState, type Layout } from './layout.ts';
 import { HELD_MAX } from './capacities.ts';
 import { lockWords, objectKind } from './object-kinds.ts';
 import { WAIT_KEY_SHIFT, WAIT_WOKEN, waiterKey } from './wait.ts';
@@ -48,6 +48,9 @@ export class Locks {
       m[e + CX.DEADLINE] = deadline;
       if (waitMode !== 0) m[H.WAKEABLE] = m[H.WAKEABLE]! + 1;
       ops.waitBegin?.(m, info.offset, wf);
+      // spinning on a lock held by the code this context interrupted: nothing on this CPU can
+      // release it, whatever the other CPUs go on doing
+      if (this.heldBelow(obj, d)) this.rt.endTrial(TrialState.DEADLOCK);
       let woken = false;
       for (;;) {
         this.rt.decideLoop();
@@ -114,7 +117,16 @@ export class Locks {
     m[this.me + C.HELD_N] = n + 1;
   }
 
-  /** Index of `obj` in the held stack, taken by the current context; -1 when not held. */
+  /** Is `obj` held by a context below depth `d` of this agent (code that context interrupted)? */
+  private heldBelow(obj: number, d: number): boolean {
+    const m = this.m;
+    for (let i = m[this.me + C.HELD_N]! - 1; i >= 0; i--) {
+      const e = this.L.heldEntry(this.agent, i);
+      if (m[e + HL.OBJ] === obj && m[e + HL.CTXI]! < d) return true;
+    }
+    return false;
+  }
+
   /** Index of `obj` in the held stack, taken by the current context; -1 when not held. */
   findHeld(obj: number): number {
     const m = this.m;

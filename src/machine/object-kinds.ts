@@ -11,6 +11,7 @@
  */
 import { CTX_MAX } from './capacities.ts';
 import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
+import { completionWords, taskStateWords } from './lock-words.ts';
 import { O } from './object-words.ts';
 
 /** What an instance's size may depend on. */
@@ -108,6 +109,21 @@ export const OBJECT_KINDS = {
   /** a CPU's kworker queue: the machine's own, never declared */
   workqueue: {
     words: common, reset: zero, lock: workqueueWords, owned: false, sleeps: true, memory: false,
+    accepts: /^$/,
+  },
+  completion: {
+    words: common, reset: initWord, lock: completionWords, owned: false, sleeps: true, memory: false,
+    accepts: /^(init_completion|reinit_completion|complete|complete_all|completion_done|try_wait_for_completion|wait_for_completion\w*)$/,
+  },
+  wait_queue_head: {
+    // + the agents waiting on it (prepare_to_wait … finish_wait), WORD counting them
+    words: (s) => O.WORDS + s.nagents,
+    reset: zero, owned: false, sleeps: false, memory: false,
+    accepts: /^(init_waitqueue_head|wait_event\w*|wake_up\w*|prepare_to_wait\w*|finish_wait|waitqueue_active)$/,
+  },
+  /** each agent's task state (set_current_state, schedule, wake_up_process): the machine's own */
+  task_state: {
+    words: common, reset: zero, lock: taskStateWords, owned: false, sleeps: true, memory: false,
     accepts: /^$/,
   },
 } as const satisfies Record<string, ObjectKindEntry>;

@@ -1,7 +1,8 @@
 /** Reports of the machine's own findings: deadlock, assertion, exception, exit-state leaks. */
 import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
-import type { BlockedContext, MachineData } from '../check/machine-checks.ts';
+import type { BlockedContext, CpuLastEvent, MachineData } from '../check/machine-checks.ts';
+import type { SystemLock } from '../check/hung-task.ts';
 import type { RenderContext } from './render-context.ts';
 import { banner, lockLine, scenarioTable, taskId, type TableRow } from './format.ts';
 
@@ -14,11 +15,18 @@ function who(ctx: RenderContext, b: { kind: number; pid: number; cpu: number; nr
   return `${taskId(ctx, b.pid, b.cpu)} on CPU${b.cpu}`;
 }
 
-function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
+/** What a CPU ran last: its context and call site, or that its task returned. */
+function lastRun(ctx: RenderContext, l: CpuLastEvent): string {
+  return l.done ? `idle, ${taskId(ctx, l.pid, l.cpu)} returned` : `${who(ctx, { ...l, nr: -1 })} ran last at ${ctx.site(l.ref)}`;
+}
+
+function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLastEvent[]): string[] {
   const out: string[] = [];
   for (const b of blocked) {
-    const flushing = ctx.layout.objects[b.waitObj]?.kind === 'work';
-    out.push(`${who(ctx, b)} ${flushing ? 'is waiting for work item' : 'is trying to acquire lock'}:`, lockLine(ctx, b.waitObj, b.waitRef));
+    const kind = ctx.layout.objects[b.waitObj]?.kind;
+    const flushing = kind === 'work';
+    const waiting = flushing ? 'is waiting for work item' : kind === 'completion' ? 'is waiting for completion' : 'is trying to acquire lock';
+    out.push(`${who(ctx, b)} ${waiting}:`, lockLine(ctx, b.waitObj, b.waitRef));
     if (b.held.length) {
       out.push('but is already holding:');
       b.held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
@@ -48,7 +56,9 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
   const seen = new Set<number>();
   for (const b of blocked) {
     const col = Math.max(keys.indexOf(keyOf(b)), 0);
-    const waitText = ctx.layout.objects[b.waitObj]?.kind === 'work' ? `flush_work(${ctx.layout.objName(b.waitObj)});` : `lock(${ctx.layout.objName(b.waitObj)});`;
+    const waitKind = ctx.layout.objects[b.waitObj]?.kind;
+    const waitCall = waitKind === 'work' ? 'flush_work' : waitKind === 'completion' ? 'wait_for_completion' : 'lock';
+    const waitText = `${waitCall}(${ctx.layout.objName(b.waitObj)});`;
     for (const h of b.heldBelow) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: false });
     for (const h of b.held) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: b.kind !== Ctx.TASK });
     steps.push({ seq: b.waitRef.seq, col, text: waitText, irq: b.kind !== Ctx.TASK });
@@ -65,6 +75,39 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[]): string[] {
     rows.push({ col: s.col, text: s.irq ? `  ${s.text}` : s.text });
   }
   out.push(' The interleaving that deadlocked:', '', ...scenarioTable(headers, rows), '', ' *** DEADLOCK ***', '');
+  // the CPUs outside the cycle: whatever they do cannot end it
+  for (const o of others) out.push(`CPU${o.cpu}: not waiting; ${lastRun(ctx, o)}`);
+  if (others.length) out.push('');
+  return out;
+}
+
+/** khungtaskd's report for each hung task (check_hung_task()), then debug_show_all_locks(). */
+function hungTask(ctx: RenderContext, blocked: BlockedContext[], locks: SystemLock[]): string[] {
+  const out: string[] = [];
+  blocked.forEach((b, i) => {
+    const comm = ctx.layout.comm(b.pid, b.cpu);
+    if (i > 0) out.push(`INFO: task ${comm}:${b.pid} blocked for more than 120 seconds.`);
+    out.push(
+      '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+      `task:${comm.padEnd(15)} state:D stack:0     pid:${String(b.pid).padEnd(5)} ppid:1      flags:0x00000000`,
+      'Call Trace:',
+      ` ${ctx.layout.objects[b.waitObj]?.kind === 'completion' ? `wait_for_completion(${ctx.layout.objName(b.waitObj)})` : 'schedule()'}`,
+      ` at: ${ctx.site(b.waitRef)}`,
+      '',
+    );
+  });
+  out.push('Showing all locks held in the system:');
+  const byTask = new Map<string, SystemLock[]>();
+  for (const l of locks) {
+    const k = taskId(ctx, l.pid, l.cpu);
+    byTask.set(k, [...(byTask.get(k) ?? []), l]);
+  }
+  for (const [task, held] of byTask) {
+    out.push(`${held.length} lock${held.length === 1 ? '' : 's'} held by ${task}:`);
+    held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
+  }
+  if (byTask.size === 0) out.push('no locks held');
+  out.push('', '=============================================', '');
   return out;
 }
 
@@ -73,7 +116,10 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
   const out = banner(f.title);
   switch (d.type) {
     case 'deadlock':
-      out.push(...deadlock(ctx, d.blocked));
+      out.push(...deadlock(ctx, d.blocked, d.others));
+      break;
+    case 'hung-task':
+      out.push(...hungTask(ctx, d.blocked, d.locks));
       break;
     case 'check':
       out.push(`the scenario's check() failed after every CPU finished: ${d.message}`);
@@ -98,6 +144,11 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
         `the trial did not finish within ${d.events} events; the last CPU to run was CPU${d.cpu}.`,
         'Either it livelocks (tasks spinning on each other without end), or it is longer than the cap:',
         `run again with a larger --max-events (or the maxEvents option) to tell which.`,
+        '',
+        ...d.last.map((l) => {
+          const waits = d.blocked.filter((b) => b.cpu === l.cpu).map((b) => `${who(ctx, b)} waits for ${ctx.layout.objName(b.waitObj)} since ${ctx.site(b.waitRef)}`);
+          return `CPU${l.cpu}: ${lastRun(ctx, l)}${waits.length ? `; ${waits.join('; ')}` : ''}`;
+        }),
       );
       break;
     case 'lock-held-at-exit':

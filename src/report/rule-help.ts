@@ -115,6 +115,12 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
     wrong: 'All handlers returned IRQ_NONE: the line would be disabled by the kernel.',
     fix: 'Return IRQ_HANDLED when the device raised the interrupt; register a handler for the line.',
   },
+  'hung-task': {
+    name: 'INFO: task blocked for more than 120 seconds',
+    rule: 'A task that sleeps is woken: whoever makes its condition true wakes it after the task can see it.',
+    wrong: 'A task sleeps and nothing is left that could wake it: a wake-up came before it queued itself or set its state, or never came.',
+    fix: 'Set the task state (set_current_state, prepare_to_wait) before testing the condition; wake after making it true; or use wait_event/completions.',
+  },
   'trial-too-long': {
     name: 'trial ran past --max-events',
     rule: 'One trial makes at most --max-events events; a longer one is cut short, so its end was not checked.',
