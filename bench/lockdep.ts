@@ -7,24 +7,8 @@
  */
 import type { TrialInfo } from '../src/check/detector.ts';
 import type { ObjectDecl } from '../src/machine/declarations.ts';
-import {
-  Ctx,
-  EV_WORDS,
-  EventLog,
-  EvFlag,
-  F_A,
-  F_CPU,
-  F_CTX,
-  F_FLAGS,
-  F_OBJ,
-  F_OP,
-  F_PCOUNT,
-  F_SEQ,
-  F_TID,
-  HARDIRQ_OFFSET,
-  LockFlag,
-  Op,
-} from '../src/machine/events.ts';
+import { Ctx, EV_WORDS, EventLog, HARDIRQ_OFFSET, LockFlag, Op } from '../src/machine/events.ts';
+import { writeEventRecord } from '../src/machine/event-record.ts';
 import { FIRST_PID, Layout, TrialState } from '../src/machine/layout.ts';
 import { createLockdep } from '../src/check/lockdep/index.ts';
 
@@ -59,16 +43,15 @@ class LogWriter {
       grown.set(this.words);
       this.words = grown;
     }
-    const o = this.n * EV_WORDS;
-    this.words[o + F_SEQ] = this.n;
-    this.words[o + F_CPU] = cpu;
-    this.words[o + F_CTX] = this.ctx[cpu]!;
-    this.words[o + F_OP] = op;
-    this.words[o + F_OBJ] = obj;
-    this.words[o + F_A] = a;
-    this.words[o + F_PCOUNT] = this.pcount[cpu]!;
-    this.words[o + F_FLAGS] = this.irqsOff[cpu] ? EvFlag.IRQS_DISABLED : 0;
-    this.words[o + F_TID] = FIRST_PID + cpu;
+    const stamp = {
+      cpu,
+      ctx: this.ctx[cpu]!,
+      pcount: this.pcount[cpu]!,
+      irqsOff: this.irqsOff[cpu]!,
+      tid: FIRST_PID + cpu,
+      agent: cpu,
+    };
+    writeEventRecord(this.words, 0, this.n, stamp, op, obj, a, 0, 0, 0);
     this.n++;
   }
 

@@ -3,7 +3,8 @@
  * lock around plain read-modify-writes of a shared cell, bumping an atomic and polling a flag
  * with READ_ONCE, with an interrupt now and then. Returns events handled per second.
  */
-import { Ctx, EV_WORDS, EventLog, F_A, F_B, F_CPU, F_CTX, F_FN, F_OBJ, F_OP, F_SEQ, F_TID, Op, kfn } from '../src/machine/events.ts';
+import { Ctx, EV_WORDS, EventLog, Op, kfn } from '../src/machine/events.ts';
+import { writeEventRecord } from '../src/machine/event-record.ts';
 import { FIRST_PID, Layout, TrialState } from '../src/machine/layout.ts';
 import type { ObjectDecl, ScenarioDef } from '../src/machine/declarations.ts';
 import type { TrialInfo } from '../src/check/detector.ts';
@@ -15,11 +16,19 @@ function syntheticTrial(events: number): TrialInfo {
   const def: ScenarioDef = {
     cpus: 2,
     state: { l: decl('spinlock'), x: decl('shared'), v: decl('atomic'), flag: decl('shared') },
-    tasks: [{ cpu: 0, run: () => {} }, { cpu: 1, run: () => {} }],
+    tasks: [
+      { cpu: 0, run: () => {} },
+      { cpu: 1, run: () => {} },
+    ],
     irqs: [{ irq: 5 }],
   };
   const L = new Layout(def);
-  const [l, x, v, flag] = ['l', 'x', 'v', 'flag'].map((k) => L.objectsByKey.get(k)![0]!.id) as [number, number, number, number];
+  const [l, x, v, flag] = ['l', 'x', 'v', 'flag'].map((k) => L.objectsByKey.get(k)![0]!.id) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const w = new Int32Array(events * EV_WORDS);
   const pattern: [number, number, number][] = [
     [Op.LOCK_ACQUIRE, l, Ctx.TASK],
@@ -34,18 +43,10 @@ function syntheticTrial(events: number): TrialInfo {
     [Op.MEM_WRITE_ONCE, flag, Ctx.TASK],
   ];
   for (let i = 0; i < events; i++) {
-    const at = i * EV_WORDS;
     const [op, obj, ctx] = pattern[i % pattern.length]!;
     const cpu = Math.floor(i / pattern.length) % 2;
-    w[at + F_SEQ] = i;
-    w[at + F_CPU] = cpu;
-    w[at + F_CTX] = ctx;
-    w[at + F_OP] = op;
-    w[at + F_OBJ] = obj;
-    w[at + F_A] = op === Op.IRQ_ENTER || op === Op.IRQ_EXIT ? 0 : i;
-    w[at + F_B] = i - 1;
-    w[at + F_FN] = kfn('?');
-    w[at + F_TID] = FIRST_PID + cpu;
+    const stamp = { cpu, ctx, pcount: 0, irqsOff: false, tid: FIRST_PID + cpu, agent: cpu };
+    writeEventRecord(w, 0, i, stamp, op, obj, op === Op.IRQ_ENTER || op === Op.IRQ_EXIT ? 0 : i, i - 1, kfn('?'), 0);
   }
   return {
     index: 0,

@@ -181,6 +181,49 @@ export const EXERCISES: Exercise[] = [
     fix: 'The handler calls complete(); the task that started the transfer waits for it.',
     expect: ['sleep-in-atomic'],
   }),
+  // heap objects, reference counts and RCU
+  ex('rcu-reader-free', {
+    title: 'an RCU reader vs kfree() without a grace period',
+    rule: 'An object an RCU reader may hold is freed only after a grace period: synchronize_rcu() (or kfree_rcu/call_rcu) between unpublishing and kfree.',
+    wrong: 'The reader fetches the old pointer; the updater publishes the new one and frees the old at once; the reader reads freed memory.',
+    fix: 'rcu_assign_pointer(conf, new); synchronize_rcu(); kfree(old);',
+    expect: ['use-after-free'],
+  }),
+  ex('refcount-get-put', {
+    title: 'refcount_inc() in a lookup racing with the last put',
+    rule: 'A lookup that can race with the final put takes its reference with refcount_inc_not_zero(); refcount_inc() is for callers that already hold one.',
+    wrong: 'The owner drops the count to 0 before unpublishing; the lookup finds the object, increments from 0 ("refcount_t: addition on 0; use-after-free.") and uses freed memory.',
+    fix: 'if (!refcount_inc_not_zero(&obj->ref)) obj = NULL;',
+    expect: ['refcount-warning', 'use-after-free'],
+  }),
+  ex('kref-release', {
+    title: 'kref_get() racing with the release function',
+    rule: 'A lookup through a table the release function unhashes from takes its reference with kref_get_unless_zero() (or release runs under the lookup lock: kref_put_lock).',
+    wrong: 'The last kref_put() hits 0 and calls release; before release unhashes the entry, a lookup finds it and takes a reference; release frees the entry under the lookup.',
+    fix: 'if (!kref_get_unless_zero(&e->ref)) e = NULL;',
+    expect: ['use-after-free'],
+  }),
+  ex('timer-process-lock', {
+    title: 'a timer callback and process context share a lock',
+    rule: 'A timer callback runs in softirq context (TIMER_SOFTIRQ). A lock it shares with process context must be taken there with spin_lock_bh, so the timer cannot run on the holder\'s CPU.',
+    wrong: 'The timer expires on the CPU that holds stats_lock with plain spin_lock; its callback spins on a lock the code it interrupted holds: "inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage" or the reverse, whichever use lockdep saw first.',
+    fix: 'Process context takes stats_lock with spin_lock_bh/spin_unlock_bh.',
+    expect: ['inconsistent-lock-state'],
+  }),
+  ex('del-timer-sync-deadlock', {
+    title: 'del_timer_sync under the lock its callback takes',
+    rule: 'del_timer_sync() waits for a running callback, so it must not be called holding a lock the callback takes.',
+    wrong: 'CPU0 holds dev_lock and waits for the watchdog callback on CPU1, which waits for dev_lock. Lockdep reports the cycle through the timer\'s lockdep map on any run.',
+    fix: 'Stop the timer first, then take dev_lock.',
+    expect: ['circular-dependency', 'deadlock'],
+  }),
+  ex('free-irq-teardown', {
+    title: 'free_irq teardown order',
+    rule: 'Tear down in the reverse order of setup: free_irq() before freeing what the handler uses. free_irq() waits for a handler running on any CPU.',
+    wrong: 'kfree() comes first; the handler, still installed, runs on CPU1 and uses the freed data.',
+    fix: 'free_irq(), then kfree().',
+    expect: ['assertion'],
+  }),
   // per-CPU access rules
   ex('smp-processor-id-preemptible', {
     title: 'smp_processor_id() in preemptible code',
@@ -190,4 +233,3 @@ export const EXERCISES: Exercise[] = [
     expect: ['preemptible-cpu-access'],
   }),
 ];
-

@@ -217,21 +217,4 @@ export default scenario({
     expect(f!.kind).toBe('bad-unlock-balance');
     expect(f!.report).toContain('cpu1/1002 unlocks (m), which it does not hold:');
   });
-
-  it('kfree twice, or of what was never allocated: exception (KASAN)', async () => {
-    const p = scenarioFile(
-      'kfree',
-      `${IMPORTS}
-export default scenario({
-  cpus: 1,
-  tasks: [{ cpu: 0, run: () => { const p = kmalloc(8, GFP_KERNEL); kfree(p); kfree(p); kfree(null); kfree(4000); } }],
-});
-`,
-    );
-    const r = await explore(p, { trials: 3 });
-    expect(r.findings.map((f) => [f.kind, f.title]).sort()).toEqual([
-      ['exception', 'BUG: KASAN: double-free in kfree'],
-      ['exception', 'BUG: KASAN: invalid-free in kfree'],
-    ]);
-  });
 });

@@ -5,6 +5,7 @@
  */
 import { Layout } from '../src/machine/layout.ts';
 import { CLOSER, CpuRuntime } from '../src/machine/runtime.ts';
+import { ControlledPolicy } from '../src/machine/controlled-policy.ts';
 import { installRuntime } from '../src/machine/current.ts';
 import { HandoffSpin, markReady } from '../src/machine/baton.ts';
 import { availableParallelism } from 'node:os';
@@ -21,12 +22,23 @@ const scenarios = new Map<string, Promise<ScenarioDef>>();
 
 export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null> {
   let loading = scenarios.get(task.scenarioUrl);
-  if (!loading) scenarios.set(task.scenarioUrl, (loading = importScenario(task.scenarioUrl, task.scenarioViaTsx, task.displayPath)));
+  if (!loading)
+    scenarios.set(
+      task.scenarioUrl,
+      (loading = importScenario(task.scenarioUrl, task.scenarioViaTsx, task.displayPath)),
+    );
   const def = await loading;
   if (isStressTask(task)) return runStressCpu(task, def);
   const L = new Layout(def, task.limits);
   const m = new Int32Array(task.sab, 0, L.totalWords);
-  const rt = new CpuRuntime(L, def, task.sab, task.cpu, makeStrategy(task.strategy, L.strategyState(m), L.strategyShape));
+  const strategy = makeStrategy(task.strategy, L.strategyState(m), L.strategyShape);
+  const rt = new CpuRuntime(
+    L,
+    def,
+    task.sab,
+    task.cpu,
+    (r: CpuRuntime<ControlledPolicy>) => new ControlledPolicy(r, strategy),
+  );
   rt.capture = task.capture;
   rt.spin = new HandoffSpin(task.hostThreads, availableParallelism());
   rt.state = bindState(def, L, rt.cells);

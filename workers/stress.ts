@@ -1,11 +1,12 @@
 /**
  * One CPU of a stress batch: the same scenario binding and detectors as a controlled batch,
- * on a StressRuntime and its batch loop.
+ * under the stress policy and its batch loop.
  */
 import { Layout } from '../src/machine/layout.ts';
 import { CLOSER } from '../src/machine/runtime.ts';
 import { installRuntime } from '../src/machine/current.ts';
-import { StressRuntime } from '../src/machine/stress-runtime.ts';
+import { CpuRuntime } from '../src/machine/runtime.ts';
+import { StressPolicy } from '../src/machine/stress-policy.ts';
 import { runStressBatch } from '../src/machine/stress-loop.ts';
 import type { BatchTask, CloserResult, StressTask } from '../src/run/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';
@@ -19,7 +20,13 @@ export function isStressTask(task: BatchTask): task is StressTask {
 export function runStressCpu(task: StressTask, def: ScenarioDef): CloserResult | null {
   const L = new Layout(def, task.limits);
   const m = new Int32Array(task.sab, 0, L.totalWords);
-  const rt = new StressRuntime(L, def, task.sab, task.cpu, task.stress.ctl, task.stress.seed);
+  const rt = new CpuRuntime(
+    L,
+    def,
+    task.sab,
+    task.cpu,
+    (r: CpuRuntime<StressPolicy>) => new StressPolicy(r, task.stress.ctl, task.stress.seed),
+  );
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);

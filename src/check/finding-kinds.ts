@@ -22,6 +22,13 @@ export const FINDING_KINDS = [
   'preemptible-cpu-access',
   /** a warning about the run, not the code: a trial longer than --max-events was cut short */
   'trial-too-long',
+  // heap objects and reference counts
+  'use-after-free',
+  'double-free',
+  'invalid-free',
+  'slab-out-of-bounds',
+  'refcount-warning',
+  'suspicious-rcu-usage',
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];

@@ -14,7 +14,7 @@
  */
 import fc from 'fast-check';
 import { encodeToken, segment } from '../sched/token.ts';
-import type { ScenarioDef } from '../machine/declarations.ts';
+import { isObjectDecl, type ScenarioDef } from '../machine/declarations.ts';
 
 /** How big the schedules of a scenario should be. */
 export interface ScheduleShape {
@@ -51,7 +51,9 @@ export function scheduleArbitrary(shape: ScheduleShape): fc.Arbitrary<number[]> 
 
 /** The shape of a scenario's schedules from its declaration and one unpreempted trial. */
 export function shapeOf(def: ScenarioDef, decisionsSeen: number, maxSwitches?: number): ScheduleShape {
-  const irqOptions = (def.irqs ?? []).reduce((n, l) => n + (l.cpus?.length ?? def.cpus), 0);
+  // each line on each CPU of its affinity; with timers declared, each CPU's timer tick too
+  const timerTicks = Object.values(def.state ?? {}).some((v) => isObjectDecl(v) && v.kind === 'timer') ? def.cpus : 0;
+  const irqOptions = (def.irqs ?? []).reduce((n, l) => n + (l.cpus?.length ?? def.cpus), 0) + timerTicks;
   // preemptions make trials longer (spinning, interrupts): leave room past the plain run
   const decisions = Math.max(4, decisionsSeen * 2 + 4 * irqOptions);
   return { cpus: def.cpus, decisions, options: def.cpus + irqOptions, maxSwitches: maxSwitches ?? Math.min(8, decisions) };

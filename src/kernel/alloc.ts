@@ -1,15 +1,18 @@
 /**
- * kmalloc / kfree. A gfp mask with __GFP_DIRECT_RECLAIM (GFP_KERNEL, GFP_NOIO, GFP_NOFS …) may
+ * kmalloc / kfree. An object has ceil(size / 4) int fields (or a kstruct's named ones): see
+ * kobj.ts for reading and writing them. A gfp mask with __GFP_DIRECT_RECLAIM (GFP_KERNEL, GFP_NOIO, GFP_NOFS …) may
  * sleep; GFP_ATOMIC and GFP_NOWAIT never do. An allocation returns a handle (a non-zero number,
  * like a pointer it can be stored in shared memory and freed on any CPU) or null; it fails only
  * as a strategy choice, when the scenario opts in with `faults: { kmalloc: true }`.
  *
- * Events: ALLOC (F_A handle or 0 when it failed, F_B gfp); FREE (F_A handle, F_B = KfreeStatus,
+ * Events: ALLOC (F_A handle or 0 when it failed, F_B gfp | fields << ALLOC_FIELDS_SHIFT); FREE (F_A handle, F_B = KfreeStatus,
  * plus the call site's string id above KFREE_SITE_SHIFT when the status is not OK).
  */
-import { KFREE_SITE_SHIFT, KfreeStatus, Op, kfn } from '../machine/events.ts';
+import { ALLOC_FIELDS_SHIFT, GFP_MASK, KFREE_SITE_SHIFT, KfreeStatus, Op, kfn } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
 import { mightSleep } from './sleep.ts';
+import { KOBJ_FIELDS_MAX } from '../machine/capacities.ts';
+import type { KStruct } from './kobj.ts';
 
 export const __GFP_DMA = 0x01;
 export const __GFP_HIGHMEM = 0x02;
@@ -37,7 +40,15 @@ export function gfpflags_allow_blocking(gfp: number): boolean {
   return (gfp & __GFP_DIRECT_RECLAIM) !== 0;
 }
 
-function allocAs(name: string, _size: number, gfp: number): number | null {
+/** An object's int fields: a kstruct's, or as many as `size` bytes hold (at most KOBJ_FIELDS_MAX). */
+function fieldsOf(name: string, size: number | KStruct): number {
+  if (typeof size === 'object') return size.fields.length;
+  if (!Number.isInteger(size) || size < 0) throw new Error(`${name}(): size must be a non-negative integer or a kstruct`);
+  return Math.min(Math.ceil(size / 4), KOBJ_FIELDS_MAX);
+}
+
+function allocAs(name: string, size: number | KStruct, gfp: number): number | null {
+  const nfields = fieldsOf(name, size);
   const rt = thisCpu(name);
   rt.point();
   const fn = kfn(name);
@@ -46,13 +57,13 @@ function allocAs(name: string, _size: number, gfp: number): number | null {
     rt.emit(Op.ALLOC, -1, 0, gfp, fn);
     return null;
   }
-  const h = rt.heap.alloc(name);
-  rt.emit(Op.ALLOC, -1, h, gfp, fn);
+  const h = rt.heap.alloc(name, nfields);
+  rt.emit(Op.ALLOC, -1, h, (gfp & GFP_MASK) | (nfields << ALLOC_FIELDS_SHIFT), fn);
   return h;
 }
 
-export const kmalloc = (size: number, gfp: number): number | null => allocAs('kmalloc', size, gfp);
-export const kzalloc = (size: number, gfp: number): number | null => allocAs('kzalloc', size, gfp | __GFP_ZERO);
+export const kmalloc = (size: number | KStruct, gfp: number): number | null => allocAs('kmalloc', size, gfp);
+export const kzalloc = (size: number | KStruct, gfp: number): number | null => allocAs('kzalloc', size, gfp | __GFP_ZERO);
 
 /** kfree(NULL) does nothing; freeing what was not allocated, or twice, is reported. */
 export function kfree(p: number | null | undefined): void {

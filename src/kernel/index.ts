@@ -18,7 +18,11 @@ export * from './workqueue.ts';
 export * from './task-state.ts';
 export * from './wait.ts';
 export * from './completion.ts';
+export * from './kobj.ts';
+export * from './refcount.ts';
+export * from './rcu.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';
+export * from './timer.ts';
 // lockdep annotations and raw spinlocks
 export * from './lockdep.ts';
 export * from './raw-spinlock.ts';

@@ -3,13 +3,14 @@
  * ends), and an interrupt delivered to it, nested on its own stack in hardirq context as on
  * hardware, with softirqs run on irq exit.
  */
-import { Ctx, HARDIRQ_MASK, HARDIRQ_OFFSET, Op, SOFTIRQ_MASK, kfn } from './events.ts';
+import { Ctx, HARDIRQ_MASK, HARDIRQ_OFFSET, Op, SOFTIRQ_MASK, SOFTIRQ_NR, kfn } from './events.ts';
 import { H, LN } from './layout.ts';
 import { ControlFlow } from './control-flow.ts';
-import { doSoftirq } from './bottom-halves.ts';
+import { doSoftirq, raiseSoftirq } from './bottom-halves.ts';
+import { timerTick } from './timers.ts';
 import { kworkerLoop } from './workqueue.ts';
 import type { CpuRuntime } from './runtime.ts';
-import { SOFTIRQ_LINE } from '../sched/strategy.ts';
+import { SOFTIRQ_LINE, TIMER_LINE } from '../sched/strategy.ts';
 
 const FN_IRQ = kfn('irq_handler');
 const FN_TASK = kfn('task');
@@ -31,9 +32,8 @@ export function runTask(rt: CpuRuntime): never {
   rt.popContext();
   rt.m[H.LIVE] = rt.m[H.LIVE]! - 1;
   // Idle until the trial ends. `nested` stays raised: this wait is still on the trial's
-  // stack, so the next trial's first order unwinds it (TrialAbort) like any stale stack.
-  rt.decideLoop();
-  throw new Error('an idle CPU was scheduled to run');
+  // stack, so the trial's end unwinds it like any stale stack.
+  rt.policy.idle();
 }
 
 /**
@@ -43,6 +43,13 @@ export function runTask(rt: CpuRuntime): never {
 export function runIrq(rt: CpuRuntime, l: number): void {
   if (l === SOFTIRQ_LINE) {
     doSoftirq(rt);
+    return;
+  }
+  if (l === TIMER_LINE) {
+    // the tick's hardirq part: expire what is due, then irq_exit() runs TIMER_SOFTIRQ unless
+    // this CPU is in an interrupt or has bottom halves disabled (then local_bh_enable will)
+    if (timerTick(rt)) raiseSoftirq(rt, rt.cpu, SOFTIRQ_NR.TIMER_SOFTIRQ);
+    if (rt.softirqsPending() && (rt.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0) doSoftirq(rt);
     return;
   }
   const m = rt.m;

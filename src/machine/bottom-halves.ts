@@ -2,7 +2,7 @@
  * Bottom halves on a simulated CPU: pending softirqs run in softirq context (preempt_count
  * SOFTIRQ_OFFSET, Ctx.SOFTIRQ, irqs on) on irq exit, at local_bh_enable, and as a strategy
  * choice wherever that CPU has softirqs and irqs enabled (what ksoftirqd does). Tasklets are the
- * machine's own TASKLET_SOFTIRQ: queued per CPU, and one tasklet never runs on two CPUs at once.
+ * machine's own TASKLET_SOFTIRQ (and timers its TIMER_SOFTIRQ, timers.ts): queued per CPU, and one tasklet never runs on two CPUs at once.
  *
  * Tasklet words (O in layout.ts): WORD = TASKLET_STATE_SCHED | TASKLET_STATE_RUN, OWNER = cpu+1
  * whose list it is queued on, AUX = when it was queued (list order).
@@ -13,9 +13,11 @@ import { C, CX, H } from './layout.ts';
 import { O } from './object-words.ts';
 import { declaredFunctions, type DeclaredFunction } from './declared-functions.ts';
 import type { CpuRuntime } from './runtime.ts';
+import { runTimerSoftirq } from './timers.ts';
 
 /** The kernel's softirq numbers. */
 const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
+const TIMER_SOFTIRQ = SOFTIRQ_NR.TIMER_SOFTIRQ;
 /** __do_softirq() restarts at most this many times before leaving the rest to ksoftirqd. */
 const MAX_SOFTIRQ_RESTART = 10;
 
@@ -67,6 +69,7 @@ export function doSoftirq(rt: CpuRuntime): void {
       m[ctxNr] = nr;
       rt.emit(Op.SOFTIRQ_ENTER, -1, nr, 0, FN_SOFTIRQ);
       if (nr === TASKLET_SOFTIRQ) taskletAction(rt);
+      else if (nr === TIMER_SOFTIRQ) runTimerSoftirq(rt);
       else {
         const h = rt.def.softirqs?.find((s) => s.nr === nr);
         if (h) callHandler(rt, () => h.handler(rt.state), `softirq ${h.name ?? nr}`);

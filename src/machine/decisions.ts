@@ -1,29 +1,32 @@
 /**
  * Who runs next. At every scheduling point the agent holding the baton lists its options (in
  * the order sched/strategy.ts encodes: itself first, the other enabled agents, the end, early
- * wake-ups, interrupts, softirq runs), asks the strategy when there are two or more, and records
+ * wake-ups, interrupts, timer ticks, softirq runs), asks the strategy when there are two or more, and records
  * the choice in the trial's schedule. An agent waiting for a lock it cannot take is not enabled,
  * so a deadlock is exact: some task unfinished and no option left.
  */
 import { HARDIRQ_MASK, SOFTIRQ_MASK } from './events.ts';
-import { C, CX, H, LN, TrialState, type Layout } from './layout.ts';
+import { C, CX, H, LN, TrialState, type Layout, type ObjectInfo } from './layout.ts';
+import { timerArmedOn, timerObjects } from './timers.ts';
 import { lockWords } from './object-kinds.ts';
 import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
 import type { CpuRuntime } from './runtime.ts';
-import { END_OPTION, SOFTIRQ_LINE, irqOption, isWakeOption, wakeOption, wakeOptionAgent, type Decision } from '../sched/strategy.ts';
+import { END_OPTION, SOFTIRQ_LINE, TIMER_LINE, irqOption, isWakeOption, wakeOption, wakeOptionAgent, type Decision } from '../sched/strategy.ts';
 
 export class Decisions {
   private readonly m: Int32Array;
   private readonly L: Layout;
   private readonly agent: number;
   private readonly opts: Int32Array;
+  private readonly timers: ObjectInfo[];
   private readonly decision: { current: number; options: Int32Array; n: number; step: number; events: number };
 
   constructor(private readonly rt: CpuRuntime) {
     this.m = rt.m;
     this.L = rt.L;
     this.agent = rt.agent;
-    let maxOpts = 2 * rt.L.nagents + rt.L.ncpus + 1; // agents, early wake-ups, softirq runs, end
+    this.timers = timerObjects(rt.L);
+    let maxOpts = 2 * rt.L.nagents + 2 * rt.L.ncpus + 1; // agents, early wake-ups, timer ticks, softirq runs, end
     for (const line of rt.L.lines) maxOpts += line.cpus.length;
     this.opts = new Int32Array(maxOpts);
     this.decision = { current: rt.agent, options: this.opts, n: 0, step: 0, events: 0 };
@@ -46,6 +49,7 @@ export class Decisions {
       if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0 || m[lb + LN.NACTIONS] === 0) continue;
       for (const c of L.lines[l]!.cpus) if (this.irqsOnCpu(c)) opts[n++] = irqOption(l, c);
     }
+    if (this.timers.length > 0) n = this.listTimerTicks(n);
     if (m[H.SOFTIRQ_CPUS] !== 0) n = this.listSoftirqRuns(n);
     if (n === 0) this.rt.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
     const o = opts[n > 1 ? this.pick(n, step) : 0]!;
@@ -93,6 +97,14 @@ export class Decisions {
       const wf = m[e + CX.WAIT_FLAGS]!;
       if (m[e + CX.WAIT_OBJ]! < 0 || (wf & WAIT_WAKEABLE) === 0 || (wf & WAIT_WOKEN) !== 0 || this.enabled(c)) continue;
       this.opts[n++] = wakeOption(c);
+    }
+    return n;
+  }
+
+  /** CPUs whose timer tick can come: a timer armed there, irqs on. */
+  private listTimerTicks(n: number): number {
+    for (let c = 0; c < this.L.ncpus; c++) {
+      if (timerArmedOn(this.m, this.timers, c) && this.irqsOnCpu(c)) this.opts[n++] = irqOption(TIMER_LINE, c);
     }
     return n;
   }

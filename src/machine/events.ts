@@ -92,9 +92,16 @@ export const Op = {
   SLEEP: 27, //          a call that may sleep was made (F_FN says which)
   BLOCK: 28, //          the context really blocks on a sleeping object (F_OBJ)
   WAKE: 29, //           a sleeping context was woken (F_A woken cpu, F_B woken pid)
-  ALLOC: 30, //          kmalloc (F_A object handle, F_B gfp flags)
+  ALLOC: 30, //          kmalloc (F_A object handle, F_B gfp flags | its int fields << ALLOC_FIELDS_SHIFT)
   FREE: 31, //           kfree (F_A handle, F_B KfreeStatus | site id << KFREE_SITE_SHIFT)
   MARK: 32, //           free-form marker (barriers, smp_mb …) interpreted by F_FN
+  KOBJ_READ: 33, //      read of a kmalloc object's field (F_A value, F_B kobjAddr(handle, field))
+  KOBJ_WRITE: 34, //     write of one (F_A new value, F_B kobjAddr(handle, field))
+  KASAN: 35, //          a bad heap access (F_A KasanBug | KASAN_WRITE | site id << KASAN_SITE_SHIFT, F_B kobjAddr)
+  REFCOUNT_WARN: 36, //  refcount_warn_saturate() (F_OBJ the refcount, F_A RefcountSaturation, F_B site id)
+  RCU_READ_LOCK: 37, //  a read-side critical section begins or nests (F_A the agent's new depth)
+  RCU_READ_UNLOCK: 38, // it ends or unnests (F_A the new depth)
+  RCU_WARN: 39, //       lockdep_rcu_suspicious() (F_A RcuWarning, F_B site id)
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 export const OP_NAMES: Record<number, string> = Object.fromEntries(
@@ -117,6 +124,26 @@ export const LockFlag = {
 /** FREE's F_B, low bits: what kfree found (KASAN's verdict); above them the call site's id. */
 export const KfreeStatus = { OK: 0, INVALID: 1, DOUBLE: 2, MASK: 3 } as const;
 export const KFREE_SITE_SHIFT = 2;
+
+/** ALLOC's F_B: the gfp mask (16 bits), the object's size in ints above it. */
+export const ALLOC_FIELDS_SHIFT = 16;
+export const GFP_MASK = 0xffff;
+
+/** A kmalloc object's field as one number: the race detector's cell and KASAN's address. */
+export const kobjAddr = (handle: number, field: number): number => handle * 256 + Math.min(Math.max(field, 0), 255);
+export const kobjHandle = (addr: number): number => Math.floor(addr / 256);
+export const kobjField = (addr: number): number => addr % 256;
+
+/** KASAN's F_A: what was wrong with the access, whether it wrote, and the call site above. */
+export const KasanBug = { USE_AFTER_FREE: 1, OUT_OF_BOUNDS: 2, MASK: 3 } as const;
+export const KASAN_WRITE = 4;
+export const KASAN_SITE_SHIFT = 3;
+
+/** RCU_WARN's F_A: which RCU_LOCKDEP_WARN fired. */
+export const RcuWarning = { DEREFERENCE: 1, DEREFERENCE_PROTECTED: 2, SYNCHRONIZE_IN_READER: 3 } as const;
+
+/** REFCOUNT_WARN's F_A: lib/refcount.c's enum refcount_saturation_type. */
+export const RefcountSaturation = { ADD_NOT_ZERO_OVF: 0, ADD_OVF: 1, ADD_UAF: 2, SUB_UAF: 3, DEC_LEAK: 4 } as const;
 
 export function lockSubclass(flags: number): number {
   return (flags & LockFlag.SUBCLASS_MASK) >> LockFlag.SUBCLASS_SHIFT;
@@ -166,6 +193,18 @@ export const KFN_NAMES = [
   'complete_all', 'wait_for_completion', 'wait_for_completion_timeout',
   'wait_for_completion_interruptible', 'try_wait_for_completion', 'completion_done',
   'waitqueue_active',
+  // heap objects and reference counts
+  'kobj_read', 'kobj_write',
+  'refcount_set', 'refcount_read', 'refcount_inc', 'refcount_dec', 'refcount_inc_not_zero',
+  'refcount_dec_and_test', 'refcount_add', 'kref_init', 'kref_read', 'kref_get', 'kref_put',
+  'kref_get_unless_zero',
+  // RCU
+  'rcu_read_lock', 'rcu_read_unlock', 'rcu_read_lock_bh', 'rcu_read_unlock_bh', 'rcu_read_lock_sched',
+  'rcu_read_unlock_sched', 'synchronize_rcu', 'rcu_assign_pointer', 'rcu_dereference',
+  'rcu_dereference_protected', 'rcu_access_pointer',
+  // timers and irq lines
+  'timer_setup', 'mod_timer', 'add_timer', 'del_timer', 'del_timer_sync', 'timer_delete',
+  'timer_delete_sync', 'timer_pending', 'call_timer_fn', 'synchronize_irq',
   // lockdep annotations and raw spinlocks
   'lockdep_assert_held', 'lockdep_assert_not_held', 'lockdep_assert_irqs_disabled', 'lockdep_assert_irqs_enabled',
   'raw_spin_lock', 'raw_spin_unlock', 'raw_spin_trylock', 'raw_spin_lock_irq', 'raw_spin_unlock_irq',

@@ -12,7 +12,7 @@ import { EV_WORDS } from './events.ts';
 import { isObjectDecl, taskCpus, type ScenarioDef } from './declarations.ts';
 import { objectKind, type ObjectKind } from './object-kinds.ts';
 import { fields, words } from './fields.ts';
-import { ACTION_MAX, CTX_MAX, HEAP_MAX, HELD_MAX, MAX_AGENTS, MAX_CPUS, MAX_LINES, checkCapacity } from './capacities.ts';
+import { ACTION_MAX, CTX_MAX, HEAP_MAX, KOBJ_FIELDS_MAX, HELD_MAX, MAX_AGENTS, MAX_CPUS, MAX_LINES, checkCapacity } from './capacities.ts';
 import { strategyStateWords } from '../sched/strategies.ts';
 import type { StrategyShape } from '../sched/strategy.ts';
 
@@ -259,7 +259,8 @@ export class Layout {
     this.linesBase = take('lines', LN.WORDS * this.lines.length);
     this.irqCountBase = take('irq-counts', this.lines.length * this.ncpus);
     this.actionBase = take('irq-actions', this.lines.length * ACTION_MAX * AC.WORDS);
-    this.heapBase = take('heap', 1 + HEAP_MAX); // word 0: the last handle given, then one state word each
+    // word 0: the last handle given, then per handle its state, its field count and its fields
+    this.heapBase = take('heap', 1 + HEAP_MAX * (2 + KOBJ_FIELDS_MAX));
     this.objBase = w;
     for (const [key, value] of Object.entries(def.state ?? {})) {
       if (!isObjectDecl(value)) continue;
@@ -297,6 +298,28 @@ export class Layout {
         infos.push(info);
       }
       this.objectsByKey.set('task_state', infos);
+      {
+        // RCU's state: one per machine, after every declared object so their ids do not move
+        const words = objectKind('rcu_state').words(this);
+        const info: ObjectInfo = { id: this.objects.length, name: 'rcu_state', key: 'rcu_state', index: 0, kind: 'rcu_state', init: 0, offset: w, words };
+        w += words;
+        this.objects.push(info);
+        this.objectsByKey.set('rcu_state', [info]);
+      }
+    }
+    if (this.lines.length > 0) {
+      // each line's descriptor, what synchronize_irq() waits on: its WORD holds the address of
+      // the line's ACTIVE word (a handler of it runs somewhere)
+      const infos: ObjectInfo[] = [];
+      for (const line of this.lines) {
+        const words = objectKind('irq_desc').words(this);
+        const init = this.linesBase + LN.WORDS * line.index + LN.ACTIVE;
+        const info: ObjectInfo = { id: this.objects.length, name: `irq/${line.irq}`, key: 'irq_desc', index: line.index, kind: 'irq_desc', init, offset: w, words };
+        w += words;
+        this.objects.push(info);
+        infos.push(info);
+      }
+      this.objectsByKey.set('irq_desc', infos);
     }
     this.regions.push({ name: 'objects', base: this.objBase, words: w - this.objBase });
     this.choiceBase = take('choices', limits.maxChoices);

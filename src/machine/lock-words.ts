@@ -12,7 +12,7 @@
  * bits plus its waiter key), plain LockFlag bits otherwise.
  */
 import { LockFlag } from './events.ts';
-import { O, WORK_BUSY } from './object-words.ts';
+import { O, TIMER_RUNNING, WORK_BUSY } from './object-words.ts';
 import { waitKeyOf } from './wait.ts';
 
 export interface LockWordOps {
@@ -115,6 +115,10 @@ const waitOnly = (canTake: (m: Int32Array, at: number) => boolean): LockWordOps 
 });
 export const workWords = waitOnly((m, at) => (m[at + O.WORD]! & WORK_BUSY) === 0);
 export const workqueueWords = waitOnly((m, at) => m[at + O.WORD]! > 0);
+/** synchronize_irq() waits while a handler of the line runs: WORD is the address of its ACTIVE word. */
+export const irqDescWords = waitOnly((m, at) => m[m[at + O.WORD]!] === 0);
+/** del_timer_sync() waits while the timer's callback runs (on another CPU). */
+export const timerWords = waitOnly((m, at) => (m[at + O.WORD]! & TIMER_RUNNING) === 0);
 
 
 /**

@@ -53,7 +53,7 @@ export class Locks {
       if (this.heldBelow(obj, d)) this.rt.endTrial(TrialState.DEADLOCK);
       let woken = false;
       for (;;) {
-        this.rt.decideLoop();
+        this.rt.waitTurn();
         if (ops.canTake(m, info.offset, wf)) break;
         if ((woken = (m[e + CX.WAIT_FLAGS]! & WAIT_WOKEN) !== 0)) break;
       }
@@ -164,7 +164,7 @@ export class Locks {
     m[e + CX.WAIT_OBJ] = obj;
     m[e + CX.WAIT_FLAGS] = flags;
     m[e + CX.WAIT_SEQ] = seq;
-    do this.rt.decideLoop();
+    do this.rt.waitTurn();
     while (!ops.canTake(m, info.offset, flags));
     m[e + CX.WAIT_OBJ] = -1;
   }

@@ -10,9 +10,10 @@
  * through the machine's doors), its entry here, and its tests. Nothing else changes.
  */
 import { CTX_MAX } from './capacities.ts';
-import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
+import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, timerWords, irqDescWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
 import { completionWords, taskStateWords } from './lock-words.ts';
 import { O } from './object-words.ts';
+import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
 
 /** What an instance's size may depend on. */
 export interface KindShape {
@@ -51,6 +52,11 @@ export interface ObjectKindEntry {
   readonly lockdep?: LockdepType;
   /** A waiter sleeps (a BLOCK event) rather than spins. */
   readonly sleeps: boolean;
+  /**
+   * The kernel's debug option checks that its unlocker owns it, warning with this condition
+   * (CONFIG_DEBUG_MUTEXES: DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)).
+   */
+  readonly ownerWarning?: string;
   /** Its words are memory scenario code reads and writes (race candidates, KCSAN's business). */
   readonly memory: boolean;
   /** The kernel calls that accept it: any other call given it is a usage error. */
@@ -75,6 +81,7 @@ export const OBJECT_KINDS = {
   },
   mutex: {
     words: common, reset: zero, lock: mutexWords, owned: true, lockdep: { readers: false }, sleeps: true, memory: false,
+    ownerWarning: 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)',
     accepts: /^(mutex_|lockdep_assert_(not_)?held$)/,
   },
   semaphore: {
@@ -89,7 +96,7 @@ export const OBJECT_KINDS = {
   },
   shared: {
     words: common, reset: initWord, owned: false, sleeps: false, memory: true,
-    accepts: /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire)$/,
+    accepts: /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer)$/,
   },
   percpu: {
     // one word per CPU
@@ -105,6 +112,20 @@ export const OBJECT_KINDS = {
   work: {
     words: common, reset: zero, lock: workWords, owned: false, sleeps: true, memory: false,
     accepts: /^(schedule_work|flush_work)$/,
+  },
+  // reference counts: an atomic word that saturates (the count is O.WORD)
+  refcount: {
+    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    accepts: /^refcount_/,
+  },
+  kref: {
+    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    accepts: /^kref_/,
+  },
+  /** RCU's grace periods and readers: the machine's own, never declared (rcu.ts) */
+  rcu_state: {
+    words: (s) => rcuStateWords(s.nagents), reset: resetRcuState, lock: rcuGpWords, owned: false, sleeps: true, memory: false,
+    accepts: /^$/,
   },
   /** a CPU's kworker queue: the machine's own, never declared */
   workqueue: {
@@ -125,6 +146,20 @@ export const OBJECT_KINDS = {
   task_state: {
     words: common, reset: zero, lock: taskStateWords, owned: false, sleeps: true, memory: false,
     accepts: /^$/,
+  },
+  /** an irq line's descriptor: the machine's own, one per line, never declared */
+  irq_desc: {
+    words: common, reset: initWord, lock: irqDescWords, owned: false, sleeps: true, memory: false,
+    accepts: /^$/,
+  },
+  /**
+   * timer_list: armed on a CPU, expired by that CPU's timer tick (a scheduler choice), its
+   * callback run in TIMER_SOFTIRQ there. Lockdep sees it as a map, as the kernel's
+   * timer->lockdep_map: held around the callback, taken and dropped by del_timer_sync.
+   */
+  timer: {
+    words: common, reset: zero, lock: timerWords, owned: true, lockdep: { readers: false }, sleeps: false, memory: false,
+    accepts: /^(timer_setup|mod_timer|add_timer|del_timer|del_timer_sync|timer_delete|timer_delete_sync|timer_pending)$/,
   },
 } as const satisfies Record<string, ObjectKindEntry>;
 

@@ -8,3 +8,12 @@ export const WORK_PENDING = 1;
 export const WORK_RUNNING = 2;
 /** flush_work() waits while either bit is set. */
 export const WORK_BUSY = WORK_PENDING | WORK_RUNNING;
+
+/**
+ * A timer_list's WORD: armed (timer_pending), due and waiting for TIMER_SOFTIRQ on its CPU,
+ * and its callback running (what del_timer_sync waits out). OWNER = cpu+1 it was armed on,
+ * AUX = its expiry in jiffies.
+ */
+export const TIMER_PENDING = 1;
+export const TIMER_EXPIRED = 2;
+export const TIMER_RUNNING = 4;

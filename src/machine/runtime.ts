@@ -8,13 +8,13 @@
  *   acquire/release    take a lock (blocking: the context is not enabled until it is free)
  *   runIrq()           run an interrupt handler nested on this CPU's own stack
  *
- * Controlled mode: exactly one CPU holds the baton. The holder asks the strategy who runs next
- * and hands over directly: store + notify on that CPU's own wait word, then wait on its own.
- * A CPU that continues costs no hand-off at all.
+ * What differs between controlled and stress mode (who runs next, how a context waits, how
+ * events get their seq, how a trial ends) is the policy it is given (run-policy.ts):
+ * controlled-policy.ts or stress-policy.ts. The runtime itself is the same in both.
  *
- * Unwinding: a trial can end while other CPUs are deep inside scenario code (a deadlock). Their
- * stacks are unwound lazily with TrialAbort when they are next handed the baton, and every
- * kernel call made while unwinding (a `finally` in scenario code) throws again at once.
+ * Unwinding: a trial can end while other agents are deep inside scenario code (a deadlock).
+ * Their stacks are unwound lazily when they next look (the policy says when), and every kernel
+ * call made while unwinding (a `finally` in scenario code) throws again at once.
  *
  * The jobs around it each have a module that owns its state: decisions.ts (the options and the
  * strategy's pick), baton.ts (hand-offs, stop), locks.ts (acquire/release and the held stack),
@@ -23,44 +23,40 @@
  */
 import { isKernelUsageError } from './usage-error.ts';
 import { Ctx, F_A, Op } from './events.ts';
-import { C, CX, H, Order, TrialState, type Layout } from './layout.ts';
+import { C, CX, H, TrialState, type Layout } from './layout.ts';
 import { CTX_MAX } from './capacities.ts';
 import { IrqActions } from './irq-actions.ts';
-import { BatchStop, TrialAbort, TrialOver } from './control-flow.ts';
-import { runIrq } from './agent-run.ts';
-import { Decisions } from './decisions.ts';
 import { Locks } from './locks.ts';
-import { handBaton, type HandoffSpin } from './baton.ts';
+import type { HandoffSpin } from './baton.ts';
 import { Cells } from './cells.ts';
 import { Heap } from './heap.ts';
 import { StringTable } from './strings.ts';
 import { captureSite, userFrame } from './call-site.ts';
 import { writeEventRecord, type EventStamp } from './event-record.ts';
 import type { ScenarioDef, TaskDecl } from './declarations.ts';
-import { isIrqOption, optionCpu, optionLine, type Strategy } from '../sched/strategy.ts';
+import type { RunPolicy } from './run-policy.ts';
+import type { Strategy } from '../sched/strategy.ts';
 
 /** The CPU that opens and closes trials. */
 export const CLOSER = 0;
-/** Longest single Atomics.wait: a waiting worker looks at the stop word this often. */
-const WAIT_SLICE_MS = 50;
 
 type IrqHandler = (state: unknown, irq: number) => unknown;
 
-export class CpuRuntime {
+export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   readonly m: Int32Array;
   readonly strings: StringTable;
   /** offset of this CPU's block */
   readonly me: number;
   readonly task: TaskDecl | undefined;
   readonly taskIndex: number;
-  /** the trial this worker's stack belongs to */
-  localTrial = -1;
+  /** the trial this worker's stack belongs to (0: a fresh buffer's trial word, before any) */
+  private trialNow = 0;
   /** this trial's task has been started on this agent */
-  taskStarted = false;
+  private taskStartedNow = false;
   /** depth of trial code (tasks, handlers) on this worker's stack */
-  protected nested = 0;
-  /** a TrialOver/TrialAbort is propagating through scenario code */
-  protected unwinding = false;
+  private nested = 0;
+  /** a trial's end is propagating through scenario code */
+  private unwindingNow = false;
   private onCpuNow = false;
   capture = false;
   /** the waiting side of hand-offs (set per batch from the host's thread count) */
@@ -74,8 +70,8 @@ export class CpuRuntime {
   readonly cells: Cells;
   /** kmalloc's handles */
   readonly heap: Heap;
-  /** who runs next: the options at each scheduling point, and the strategy's pick */
-  private readonly decisions: Decisions;
+  /** what differs between controlled and stress mode (run-policy.ts) */
+  readonly policy: P;
   /** taking, releasing and waiting for locks, and this agent's held-lock stack */
   readonly locks: Locks;
   /** the stamp of this agent's next event (reused: no allocation per event) */
@@ -97,7 +93,7 @@ export class CpuRuntime {
     readonly def: ScenarioDef,
     readonly sab: SharedArrayBuffer,
     readonly agent: number,
-    readonly strategy: Strategy,
+    makePolicy: (rt: CpuRuntime<P>) => P,
   ) {
     this.m = new Int32Array(sab, 0, L.totalWords);
     this.strings = new StringTable(this.m, new Uint8Array(sab), L);
@@ -111,9 +107,9 @@ export class CpuRuntime {
     this.actions = new IrqActions(this);
     this.cells = new Cells(this.m);
     this.heap = new Heap(this.m, L.heapBase);
-    this.decisions = new Decisions(this);
     this.stamp = { cpu: this.cpu, ctx: 0, pcount: 0, irqsOff: false, tid: 0, agent };
     this.locks = new Locks(this);
+    this.policy = makePolicy(this);
   }
 
   // ---------------------------------------------------------------- trial code on this stack
@@ -134,9 +130,29 @@ export class CpuRuntime {
     this.onCpuNow = wasOnCpu;
     this.nested--;
   }
+  /** The trial this worker's stack belongs to. */
+  get localTrial(): number {
+    return this.trialNow;
+  }
+  /** This trial's task has been started on this agent. */
+  get taskStarted(): boolean {
+    return this.taskStartedNow;
+  }
+  /** A trial's end is propagating through scenario code on this stack. */
+  get unwinding(): boolean {
+    return this.unwindingNow;
+  }
+  /** The trial is over for this stack: what trial code is on it unwinds. */
+  unwind(): void {
+    this.unwindingNow = this.nested > 0;
+  }
+  /** Trial code is on this stack (a task, a handler, the idle wait after a task). */
+  get inTrialCode(): boolean {
+    return this.nested > 0;
+  }
   /** The batch loop caught a trial's end: no trial code is left on this stack. */
   unwound(): void {
-    this.unwinding = false;
+    this.unwindingNow = false;
     this.nested = 0;
     this.onCpuNow = false;
   }
@@ -149,7 +165,12 @@ export class CpuRuntime {
   }
   /** The agent's task begins (once per trial). */
   startTask(): void {
-    this.taskStarted = true;
+    this.taskStartedNow = true;
+  }
+  /** Adopt the trial now running (fresh per-trial state on this worker). */
+  syncTrial(): void {
+    this.trialNow = this.m[H.TRIAL]!;
+    this.taskStartedNow = false;
   }
 
   // ---------------------------------------------------------------- context state
@@ -213,19 +234,16 @@ export class CpuRuntime {
 
   // ---------------------------------------------------------------- events
 
-  /** Append an event stamped with this CPU's context and state; returns its seq. */
+  /** Append an event stamped with this agent's context and state; returns its seq. */
   emit(op: number, obj: number, a: number, b: number, fn: number): number {
-    const m = this.m;
-    const seq = m[H.NEV]!;
-    if (seq >= this.L.limits.maxEvents) this.endTrial(TrialState.STEP_LIMIT);
-    this.writeEvent(seq, op, obj, a, b, fn, this.capture ? this.strings.intern(captureSite(), this.localTrial) : 0);
-    m[H.NEV] = seq + 1;
-    m[H.STEP] = m[H.STEP]! + 1;
+    const seq = this.policy.claimSeq();
+    this.writeEvent(seq, op, obj, a, b, fn, this.capture ? this.strings.intern(captureSite(), this.trialNow) : 0);
+    this.policy.published(seq);
     return seq;
   }
 
   /** Fill event record `seq`, stamped with this agent's context and irq/preempt state. */
-  protected writeEvent(seq: number, op: number, obj: number, a: number, b: number, fn: number, site: number): void {
+  private writeEvent(seq: number, op: number, obj: number, a: number, b: number, fn: number, site: number): void {
     const s = this.stamp;
     s.ctx = this.ctxKind();
     s.pcount = this.m[this.me + C.PCOUNT]!;
@@ -234,103 +252,30 @@ export class CpuRuntime {
     writeEventRecord(this.m, this.L.eventBase, seq, s, op, obj, a, b, fn, site);
   }
 
-  // ---------------------------------------------------------------- scheduling
+  // ---------------------------------------------------------------- the policy's jobs
 
   /** A scheduling point, before a kernel call touches shared or irq state. */
   point(): void {
-    if (this.unwinding) throw new TrialAbort(Order.NONE);
-    this.decideLoop();
+    this.policy.point();
   }
-
-  /**
-   * Decide, and act on the decision until this CPU is the one to go on. Interrupts delivered
-   * here run nested, then the decision is made again.
-   */
-  decideLoop(): void {
-    for (;;) {
-      const o = this.decisions.decide();
-      if (o === this.agent) return this.running();
-      if (isIrqOption(o)) {
-        // an interrupt is taken by whichever agent its CPU ran last
-        const a = this.m[this.L.cpuCurrent(optionCpu(o))]!;
-        if (a === this.agent) {
-          runIrq(this, optionLine(o));
-          continue;
-        }
-        this.handTo(a, Order.IRQ, optionLine(o));
-      } else {
-        this.handTo(o, Order.RUN, 0);
-      }
-      if (this.awaitBaton() === Order.IRQ) {
-        runIrq(this, this.m[this.me + C.ORDER_ARG]!);
-        continue;
-      }
-      return this.running();
-    }
+  /** This context cannot go on yet (a busy lock, an object it waits for): let the others run. */
+  waitTurn(): void {
+    this.policy.waitTurn();
   }
-
-  /** This agent goes on: it is now the one its CPU runs. */
-  private running(): void {
-    this.m[this.L.cpuCurrent(this.cpu)] = this.agent;
-  }
-
-  handTo(agent: number, order: number, arg: number): void {
-    handBaton(this.m, this.L, agent, order, arg);
-  }
-
   /**
    * A fault the scenario opted into (an allocation failing …): a two-way choice in the same
    * stream as every other, index 0 being "no fault". True when the fault happens.
    */
   chooseFault(): boolean {
-    if (this.unwinding) throw new TrialAbort(Order.NONE);
-    return this.decisions.chooseFault();
+    return this.policy.chooseFault();
   }
-
-  /**
-   * Wait until the baton is handed to this CPU; returns the order. Every wait is finite: the
-   * stop word is looked at between slices, so a stopped machine never leaves a thread behind.
-   */
-  awaitBaton(): number {
-    const m = this.m;
-    const w = this.me + C.WAKE;
-    this.spin?.spin(m, w);
-    while (Atomics.load(m, w) === 0) {
-      if (Atomics.wait(m, w, 0, WAIT_SLICE_MS) === 'timed-out' && Atomics.load(m, H.STOP) !== 0) throw new BatchStop();
-    }
-    Atomics.store(m, w, 0);
-    if (Atomics.load(m, H.STOP) !== 0) throw new BatchStop();
-    const order = m[this.me + C.ORDER]!;
-    if (order === Order.CLOSE) {
-      this.unwinding = this.nested > 0;
-      throw new TrialOver();
-    }
-    if (m[H.TRIAL] !== this.localTrial) {
-      if (this.nested > 0) {
-        this.unwinding = true;
-        throw new TrialAbort(order);
-      }
-      this.syncTrial();
-    }
-    return order;
-  }
-
-  /** Adopt the trial now running (fresh per-trial state on this worker). */
-  syncTrial(): void {
-    this.localTrial = this.m[H.TRIAL]!;
-    this.taskStarted = false;
-  }
-
-  /** End the trial: record why, hand the baton to the closer, unwind this stack. */
+  /** End the trial: record why, unwind this stack (the policy says how). */
   endTrial(state: number): never {
-    const m = this.m;
-    if (m[H.TSTATE] === TrialState.RUNNING) {
-      m[H.TSTATE] = state;
-      if (m[H.END_CPU]! < 0) m[H.END_CPU] = this.cpu;
-    }
-    if (this.agent !== CLOSER) this.handTo(CLOSER, Order.CLOSE, 0);
-    this.unwinding = this.nested > 0;
-    throw new TrialOver();
+    return this.policy.endTrial(state);
+  }
+  /** Who is asked at decision points. */
+  get strategy(): Strategy {
+    return this.policy.strategy;
   }
 
   /** A task or handler threw: record it as the trial's exception and end the trial. */
@@ -344,12 +289,18 @@ export class CpuRuntime {
   // ---------------------------------------------------------------- locks (locks.ts)
 
   acquire(obj: number, flags: number, fn: number, waitMode = 0, deadline = 0): boolean {
+    const own = this.policy.ownLocks;
+    if (own?.covers(obj)) return own.acquire(obj, flags, fn);
     return this.locks.acquire(obj, flags, fn, waitMode, deadline);
   }
   tryAcquire(obj: number, flags: number, fn: number): boolean {
+    const own = this.policy.ownLocks;
+    if (own?.covers(obj)) return own.tryAcquire(obj, flags, fn);
     return this.locks.tryAcquire(obj, flags, fn);
   }
   release(obj: number, flags: number, fn: number): void {
+    const own = this.policy.ownLocks;
+    if (own?.covers(obj)) return own.release(obj, flags, fn);
     this.locks.release(obj, flags, fn);
   }
   isLocked(obj: number): boolean {

@@ -10,12 +10,18 @@ import { BatchStop, ControlFlow } from './control-flow.ts';
 import { runTask } from './agent-run.ts';
 import { closeTrial, openTrial, stopAll, type BatchSummary, type TrialObserver } from './trial-loop.ts';
 import { pendingWord, SC } from './stress-control.ts';
-import type { StressRuntime } from './stress-runtime.ts';
+import type { CpuRuntime } from './runtime.ts';
+import type { StressPolicy } from './stress-policy.ts';
 
-export function runStressBatch(rt: StressRuntime, firstTrial: number, deadline: number, observer: TrialObserver | undefined): BatchSummary | null {
+export function runStressBatch(
+  rt: CpuRuntime<StressPolicy>,
+  firstTrial: number,
+  deadline: number,
+  observer: TrialObserver | undefined,
+): BatchSummary | null {
   const closer = rt.cpu === CLOSER;
   const m = rt.m;
-  const ctl = rt.ctl;
+  const ctl = rt.policy.ctl;
   const L = rt.L;
   const irqCounts = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
   let trialsDone = 0;
@@ -23,10 +29,10 @@ export function runStressBatch(rt: StressRuntime, firstTrial: number, deadline: 
   if (closer) open(rt, firstTrial, 0);
   for (;;) {
     if (!closer && !awaitTrial(rt)) return null;
-    rt.beginTrial();
+    rt.policy.beginTrial();
     try {
       if (rt.task) runTask(rt);
-      else rt.idle();
+      else rt.policy.idle();
     } catch (e) {
       if (e instanceof BatchStop) return closer ? summary() : null;
       if (!(e instanceof ControlFlow)) throw e;
@@ -52,8 +58,8 @@ export function runStressBatch(rt: StressRuntime, firstTrial: number, deadline: 
 }
 
 /** Reset the machine and release the other CPUs into the trial. */
-function open(rt: StressRuntime, trial: number, indexInBatch: number): void {
-  const ctl = rt.ctl;
+function open(rt: CpuRuntime<StressPolicy>, trial: number, indexInBatch: number): void {
+  const ctl = rt.policy.ctl;
   Atomics.store(ctl, SC.PARKED, 0);
   Atomics.store(ctl, SC.DONE_TASKS, 0);
   for (let c = 0; c < rt.L.ncpus; c++) Atomics.store(ctl, pendingWord(rt.L.ncpus, c), 0);
@@ -64,7 +70,7 @@ function open(rt: StressRuntime, trial: number, indexInBatch: number): void {
 }
 
 /** Wait for the closer to open the next trial; false when the batch is stopped. */
-function awaitTrial(rt: StressRuntime): boolean {
+function awaitTrial(rt: CpuRuntime<StressPolicy>): boolean {
   const m = rt.m;
   for (let i = 0; ; i++) {
     const t = Atomics.load(m, H.TRIAL);

@@ -12,7 +12,8 @@ import { Ctx, EventLog } from './events.ts';
 import { objectKind } from './object-kinds.ts';
 import { stopAgents } from './baton.ts';
 import { resetActions } from './irq-actions.ts';
-import { CLOSER, CpuRuntime } from './runtime.ts';
+import { CLOSER, type CpuRuntime } from './runtime.ts';
+import type { ControlledPolicy } from './controlled-policy.ts';
 import { BatchStop, ControlFlow, TrialAbort, TrialOver } from './control-flow.ts';
 import { runIrq, runTask } from './agent-run.ts';
 import { segment } from '../sched/token.ts';
@@ -41,7 +42,11 @@ export interface BatchSummary {
   finished?: boolean;
 }
 
-export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserver | undefined): BatchSummary | null {
+export function runBatch(
+  rt: CpuRuntime<ControlledPolicy>,
+  plan: BatchPlan,
+  observer: TrialObserver | undefined,
+): BatchSummary | null {
   const closer = rt.agent === CLOSER;
   const m = rt.m;
   const L = rt.L;
@@ -60,15 +65,15 @@ export function runBatch(rt: CpuRuntime, plan: BatchPlan, observer: TrialObserve
           stopAll(rt);
           return { trialsDone, irqCounts, switches: m[H.SWITCHES]!, finished: true };
         }
-        rt.decideLoop(); // returned: CPU 0 itself goes first
+        rt.policy.decideLoop(); // returned: CPU 0 itself goes first
         pending = Order.RUN;
       }
-      if (pending === Order.NONE) pending = rt.awaitBaton();
+      if (pending === Order.NONE) pending = rt.policy.awaitBaton();
       const order = pending;
       pending = Order.NONE;
       if (order === Order.IRQ) {
         runIrq(rt, m[rt.me + C.ORDER_ARG]!);
-        rt.decideLoop();
+        rt.policy.decideLoop();
       }
       if ((rt.task || rt.kworker) && !rt.taskStarted) runTask(rt);
     } catch (e) {
@@ -211,4 +216,3 @@ export function closeTrial(
 export function stopAll(rt: CpuRuntime): void {
   stopAgents(rt.m, rt.L, rt.agent);
 }
-

@@ -1,4 +1,4 @@
-/** Reports of the atomic-context rules, in the shapes of kernel/sched/core.c, mutex-debug and KASAN. */
+/** Reports of the atomic-context rules, in the shapes of kernel/sched/core.c, and mutex-debug. */
 import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
 import type { HeldLock, MightSleepData } from '../check/might-sleep/index.ts';
@@ -26,6 +26,7 @@ export function renderMightSleep(f: RawFinding<MightSleepData>, ctx: RenderConte
       out.push(
         `in_atomic(): ${d.inAtomic ? 1 : 0}, irqs_disabled(): ${d.irqsOff ? 1 : 0}, non_block: 0, pid: ${d.pid}, name: ${comm(ctx, d.pid, d.cpu)}`,
         `preempt_count: ${d.pcount.toString(16)}, expected: 0`,
+        `RCU nest depth: ${d.rcuDepth}, expected: 0`,
         ...heldLocks(ctx, d.pid, d.cpu, d.held),
         contextLine(ctx, d),
         `${d.fn}() may sleep; called at ${d.site}`,
@@ -41,14 +42,6 @@ export function renderMightSleep(f: RawFinding<MightSleepData>, ctx: RenderConte
         lockLine(ctx, d.lock, f.refs[0]),
         ...heldLocks(ctx, d.pid, d.cpu, d.held),
       );
-      break;
-    case 'kfree':
-      out.push(
-        `${d.double ? 'double-free' : 'invalid-free'} of object ${d.handle > 0 ? `#${d.handle}` : '(never allocated)'} by task ${taskId(ctx, d.pid, d.cpu)} at ${d.site}`,
-        contextLine(ctx, d),
-      );
-      if (d.allocRef) out.push('', `Allocated by task at: ${ctx.site(d.allocRef)}`);
-      if (d.freeRef) out.push('', `Freed by task at: ${ctx.site(d.freeRef)}`);
       break;
     case 'spurious':
       out.push(

@@ -121,6 +121,43 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
     wrong: 'A task sleeps and nothing is left that could wake it: a wake-up came before it queued itself or set its state, or never came.',
     fix: 'Set the task state (set_current_state, prepare_to_wait) before testing the condition; wake after making it true; or use wait_event/completions.',
   },
+  // heap objects and reference counts
+  'use-after-free': {
+    name: 'BUG: KASAN: slab-use-after-free',
+    rule: 'An object is not touched after kfree(): every user holds a reference, or is inside an RCU reader the free waits for.',
+    wrong: 'A CPU followed a pointer to an object another CPU had already freed; the memory may hold another object by now.',
+    fix: 'Take a reference under the lookup lock (kref_get_unless_zero), or free after synchronize_rcu()/with kfree_rcu().',
+  },
+  'double-free': {
+    name: 'BUG: KASAN: double-free',
+    rule: 'Each object is freed exactly once.',
+    wrong: 'Two paths both believed they dropped the last reference, and both freed the object.',
+    fix: 'Free only on the path where refcount_dec_and_test()/kref_put() says the count reached zero.',
+  },
+  'invalid-free': {
+    name: 'BUG: KASAN: invalid-free',
+    rule: 'kfree() is given only pointers kmalloc() returned.',
+    wrong: 'The pointer freed was never an allocation (a stale or computed value).',
+    fix: 'Free the pointer the allocator gave, and clear stored copies of it.',
+  },
+  'slab-out-of-bounds': {
+    name: 'BUG: KASAN: slab-out-of-bounds',
+    rule: 'Accesses stay inside the object that was allocated.',
+    wrong: 'An index ran past the object\'s last field into memory that belongs to something else.',
+    fix: 'Check the index against the object\'s size, or allocate as many fields as are used.',
+  },
+  'refcount-warning': {
+    name: 'refcount_t: addition on 0; use-after-free.',
+    rule: 'A reference count never goes from 0 back up, never below 0, and never overflows.',
+    wrong: 'A reference was taken on an object whose count already hit zero (it is being freed), or dropped once too often.',
+    fix: 'Look objects up with refcount_inc_not_zero()/kref_get_unless_zero() and drop exactly the references taken.',
+  },
+  'suspicious-rcu-usage': {
+    name: 'WARNING: suspicious RCU usage',
+    rule: 'An RCU-protected pointer is dereferenced inside rcu_read_lock()/rcu_read_unlock() (or under the update-side lock, with rcu_dereference_protected); synchronize_rcu() is never called inside a reader.',
+    wrong: 'Outside a reader nothing stops the object from being freed under the pointer; synchronize_rcu() in a reader waits for itself.',
+    fix: 'Wrap the lookup and every use of the object in rcu_read_lock()/rcu_read_unlock(); move synchronize_rcu() after the unlock.',
+  },
   'trial-too-long': {
     name: 'trial ran past --max-events',
     rule: 'One trial makes at most --max-events events; a longer one is cut short, so its end was not checked.',

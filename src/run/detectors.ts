@@ -17,6 +17,12 @@ import { renderMachine } from '../report/machine.ts';
 import { renderKcsan } from '../report/kcsan.ts';
 import { renderLockdep } from '../report/lockdep.ts';
 import { renderMightSleep } from '../report/might-sleep.ts';
+import { createKasan, KASAN, KASAN_KINDS } from '../check/kasan/index.ts';
+import { renderKasan } from '../report/kasan.ts';
+import { createRefcountWarnings, REFCOUNT, REFCOUNT_KINDS } from '../check/refcount-warning.ts';
+import { renderRefcount } from '../report/refcount.ts';
+import { createRcuUsage, RCU_USAGE, RCU_USAGE_KINDS } from '../check/rcu-usage.ts';
+import { renderRcuUsage } from '../report/rcu.ts';
 
 export interface DetectorEntry<D, K extends FindingKind> {
   /** RawFinding.detector of its findings */
@@ -59,6 +65,9 @@ export const DETECTORS: readonly DetectorRow[] = [
   row({ name: RACES, kinds: ['data-race'], create: createRaceDetector, render: renderKcsan }),
   row({ name: LOCKDEP, kinds: LOCKDEP_KINDS, create: createLockdep, render: renderLockdep }),
   row({ name: MIGHT_SLEEP, kinds: MIGHT_SLEEP_KINDS, create: createMightSleep, render: renderMightSleep }),
+  row({ name: KASAN, kinds: KASAN_KINDS, create: createKasan, render: renderKasan }),
+  row({ name: REFCOUNT, kinds: REFCOUNT_KINDS, create: createRefcountWarnings, render: renderRefcount }),
+  row({ name: RCU_USAGE, kinds: RCU_USAGE_KINDS, create: createRcuUsage, render: renderRcuUsage }),
 ];
 
 export function createDetectors(): RunDetector[] {

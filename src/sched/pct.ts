@@ -11,7 +11,7 @@
  * k is learned: the largest number of steps seen in the trials so far (the agent that opens trials keeps it).
  */
 import { below, trialSeed } from './prng.ts';
-import { END_OPTION, isIrqOption, isSoftirqOption, optionLine, type Decision, type Strategy, type StrategyShape } from './strategy.ts';
+import { END_OPTION, isIrqOption, isSoftirqOption, isTimerOption, optionLine, type Decision, type Strategy, type StrategyShape } from './strategy.ts';
 
 const S_RNG = 0;
 const S_CHANGE = 8; //  d-1 change points (steps)
@@ -19,9 +19,9 @@ const MAX_DEPTH = 16;
 const MAX_FIRES_PER_LINE = 8;
 const NEVER = 0x7fffffff;
 const EXTRA_ONE_IN = 8;
-/** options no agent priority ranks: early wake-ups and faults (below END), softirq runs */
+/** options no agent priority ranks: early wake-ups and faults (below END), softirq runs, timer ticks */
 function isExtra(o: number): boolean {
-  return o < END_OPTION || isSoftirqOption(o);
+  return o < END_OPTION || isSoftirqOption(o) || isTimerOption(o);
 }
 
 export class PctStrategy implements Strategy {

@@ -4,7 +4,9 @@
  *
  *   0 … agents-1           run that agent (the current one first, when it can run)
  *   IRQ_OPTION | line<<8 | cpu   deliver the interrupt of that line on that CPU; line
- *                          SOFTIRQ_LINE means "run that CPU's pending softirqs" (ksoftirqd)
+ *                          SOFTIRQ_LINE means "run that CPU's pending softirqs" (ksoftirqd);
+ *                          TIMER_LINE means "the timer tick on that CPU": jiffies reach the
+ *                          earliest expiry of a timer armed there, and what is due expires
  *   END_OPTION (-1)        every task has finished: end the trial
  *   wakeOption(a) (<= -2)  end agent a's wait early (a timeout, a signal), or, offered to the
  *                          asking agent itself, "the fault happens" (an allocation fails)
@@ -26,8 +28,10 @@ export const IRQ_OPTION = 0x10000;
 export const END_OPTION = -1;
 /** Pseudo line of the irq-kind option "run this CPU's pending softirqs" (what ksoftirqd does). */
 export const SOFTIRQ_LINE = 0xff;
-/** Lines an option can name: 8 bits, the last one being SOFTIRQ_LINE. */
-export const MAX_IRQ_LINES = SOFTIRQ_LINE;
+/** Pseudo line of the irq-kind option "the timer tick on this CPU expires its due timers". */
+export const TIMER_LINE = 0xfe;
+/** Lines an option can name: 8 bits, the last two being TIMER_LINE and SOFTIRQ_LINE. */
+export const MAX_IRQ_LINES = TIMER_LINE;
 /** CPUs an irq option can name: 8 bits. */
 export const MAX_OPTION_CPUS = 0x100;
 
@@ -45,6 +49,9 @@ export function optionCpu(o: number): number {
 }
 export function isSoftirqOption(o: number): boolean {
   return isIrqOption(o) && optionLine(o) === SOFTIRQ_LINE;
+}
+export function isTimerOption(o: number): boolean {
+  return isIrqOption(o) && optionLine(o) === TIMER_LINE;
 }
 
 /** Option "end the wait of agent a's innermost context" (or "the fault happens"): -2 - a. */

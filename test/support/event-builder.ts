@@ -12,19 +12,6 @@ import {
   Ctx,
   EV_WORDS,
   EventLog,
-  EvFlag,
-  F_A,
-  F_B,
-  F_CPU,
-  F_CTX,
-  F_FLAGS,
-  F_FN,
-  F_OBJ,
-  F_OP,
-  F_PCOUNT,
-  F_SEQ,
-  F_SITE,
-  F_TID,
   HARDIRQ_OFFSET,
   KFN_NAMES,
   LockFlag,
@@ -35,6 +22,7 @@ import {
 } from '../../src/machine/events.ts';
 import type { ObjectDecl, ObjectKind, ScenarioDef } from '../../src/machine/declarations.ts';
 import { FIRST_PID, Layout } from '../../src/machine/layout.ts';
+import { writeEventRecord } from '../../src/machine/event-record.ts';
 
 interface CpuState {
   pcount: number;
@@ -134,20 +122,16 @@ export class EventBuilder {
       this.words = grown;
     }
     const c = this.cpus[this.cur]!;
-    const o = this.n * EV_WORDS;
-    const w = this.words;
-    w[o + F_SEQ] = this.n;
-    w[o + F_CPU] = this.cur;
-    w[o + F_CTX] = c.ctx[c.ctx.length - 1]!;
-    w[o + F_OP] = op;
-    w[o + F_OBJ] = obj;
-    w[o + F_A] = a;
-    w[o + F_B] = b;
-    w[o + F_SITE] = this.siteId(at);
-    w[o + F_PCOUNT] = c.pcount;
-    w[o + F_FLAGS] = c.irqsOff ? EvFlag.IRQS_DISABLED : 0;
-    w[o + F_FN] = FN_IDS.get(fn) ?? 0;
-    w[o + F_TID] = c.pid;
+    // one task per CPU: the agent is the CPU's number
+    const stamp = {
+      cpu: this.cur,
+      ctx: c.ctx[c.ctx.length - 1]!,
+      pcount: c.pcount,
+      irqsOff: c.irqsOff,
+      tid: c.pid,
+      agent: this.cur,
+    };
+    writeEventRecord(this.words, 0, this.n, stamp, op, obj, a, b, FN_IDS.get(fn) ?? 0, this.siteId(at));
     this.n++;
     return this;
   }

@@ -5,7 +5,6 @@
  *   sleep-in-atomic          SLEEP (a call that may sleep) with in_atomic() or irqs disabled
  *   scheduling-while-atomic  BLOCK: a context really went to sleep with a preempt count
  *   mutex-owner              mutex_unlock of a mutex the caller does not hold (DEBUG_MUTEXES)
- *   kfree-status             kfree of something never allocated, or freed twice (KASAN)
  *   spurious-irq             a line delivered in a trial whose handlers all returned IRQ_NONE
  *
  * A new rule is its file and one entry in RULES.
@@ -13,14 +12,13 @@
 import { EV_WORDS, F_OP } from '../../machine/events.ts';
 import type { Detector } from '../detector.ts';
 import { HeldLocks } from '../held-locks.ts';
-import { KFREE_STATUS } from './kfree-status.ts';
 import { MUTEX_OWNER } from './mutex-owner.ts';
 import { MIGHT_SLEEP, TrialScan, type AtomicRule, type AtomicRuleType, type MightSleepData, type MightSleepKind } from './rule.ts';
 import { SCHEDULING_WHILE_ATOMIC } from './scheduling-while-atomic.ts';
 import { SLEEP_IN_ATOMIC } from './sleep-in-atomic.ts';
 import { SPURIOUS_IRQ } from './spurious-irq.ts';
 
-export const RULES: readonly AtomicRuleType[] = [SLEEP_IN_ATOMIC, SCHEDULING_WHILE_ATOMIC, MUTEX_OWNER, KFREE_STATUS, SPURIOUS_IRQ];
+export const RULES: readonly AtomicRuleType[] = [SLEEP_IN_ATOMIC, SCHEDULING_WHILE_ATOMIC, MUTEX_OWNER, SPURIOUS_IRQ];
 
 export { MIGHT_SLEEP, MIGHT_SLEEP_KINDS, type MightSleepData, type MightSleepFinding } from './rule.ts';
 export type { HeldLock } from '../held-locks.ts';

@@ -7,10 +7,10 @@
 import { F_CPU, F_CTX, F_TID } from '../../machine/events.ts';
 import { siteText } from '../../machine/call-site.ts';
 import type { HeldLock, HeldLocks } from '../held-locks.ts';
-import { findingKinds, type EventRef, type RawFinding, type TrialInfo } from '../detector.ts';
+import { findingKinds, type RawFinding, type TrialInfo } from '../detector.ts';
 
 export const MIGHT_SLEEP = 'might-sleep';
-export const MIGHT_SLEEP_KINDS = findingKinds(['sleep-in-atomic', 'scheduling-while-atomic', 'bad-unlock-balance', 'exception', 'spurious-irq']);
+export const MIGHT_SLEEP_KINDS = findingKinds(['sleep-in-atomic', 'scheduling-while-atomic', 'bad-unlock-balance', 'spurious-irq']);
 export type MightSleepKind = (typeof MIGHT_SLEEP_KINDS)[number];
 
 export interface Where {
@@ -24,10 +24,9 @@ export interface Where {
 }
 
 export type MightSleepData =
-  | (Where & { type: 'sleep'; fn: string; inAtomic: boolean; irqsOff: boolean; pcount: number })
+  | (Where & { type: 'sleep'; fn: string; inAtomic: boolean; irqsOff: boolean; pcount: number; rcuDepth: number })
   | (Where & { type: 'schedule'; fn: string; pcount: number })
   | (Where & { type: 'mutex-owner'; lock: number })
-  | (Where & { type: 'kfree'; double: boolean; handle: number; allocRef?: EventRef; freeRef?: EventRef })
   | { type: 'spurious'; irq: number; name: string; deliveries: number; cpus: number[] };
 
 export type MightSleepFinding = RawFinding<MightSleepData, MightSleepKind>;

@@ -8,7 +8,7 @@
  * a semaphore's up → the down it satisfies, both LOCK_RELEASE/LOCK_ACQUIRE); fully ordered
  * atomics (value-returning RMW: a full barrier, and acquire/release on the atomic itself);
  * smp_store_release → an smp_load_acquire reading it; smp_wmb/smp_mb before a write → a read
- * of it followed by smp_rmb/smp_mb; an irq line's handler exit → its next entry; a task's end →
+ * of it followed by smp_rmb/smp_mb; an irq line's handler exit → its next entry, and → synchronize_irq/free_irq; a task's end →
  * what its CPU runs afterwards; raise_softirq/tasklet_schedule/schedule_work → the run.
  * Plain atomic_set/atomic_read/atomic_inc order nothing.
  *
@@ -49,7 +49,14 @@ import { EMPTY, MARKED, NCTX, PLAIN, RaceState, SHARED, SOFT_KEYS } from './race
 import { RACES, type RaceAccess, type RaceData } from './finding-data.ts';
 
 const FN_RELEASE = kfn('smp_store_release');
+const FN_SYNCHRONIZE_IRQ = kfn('synchronize_irq');
 const FN_ACQUIRE = kfn('smp_load_acquire');
+// rcu_assign_pointer publishes like smp_store_release; rcu_dereference's address dependency
+// orders what the reader reads through the pointer, as an acquire would
+const FN_RCU_ASSIGN = kfn('rcu_assign_pointer');
+const FN_RCU_DEREF = kfn('rcu_dereference');
+const isAcquire = (fn: number | undefined): boolean => fn === FN_ACQUIRE || fn === FN_RCU_DEREF;
+const isRelease = (fn: number | undefined): boolean => fn === FN_RELEASE || fn === FN_RCU_ASSIGN;
 const FN_MB = kfn('smp_mb');
 const FN_WMB = kfn('smp_wmb');
 const FN_RMB = kfn('smp_rmb');
@@ -111,12 +118,12 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           this.noteWrite(s, u, o, false, false);
           break;
         case Op.MEM_READ_ONCE:
-          this.noteRead(s, u, o, w[at + F_FN] === FN_ACQUIRE);
+          this.noteRead(s, u, o, isAcquire(w[at + F_FN]));
           this.access(s, i, u, o, false, MARKED);
           break;
         case Op.MEM_WRITE_ONCE:
           this.access(s, i, u, o, true, MARKED);
-          this.noteWrite(s, u, o, false, w[at + F_FN] === FN_RELEASE);
+          this.noteWrite(s, u, o, false, isRelease(w[at + F_FN]));
           break;
         case Op.ATOMIC_READ:
           this.noteRead(s, u, o, w[at + F_FN] === FN_ACQUIRE);
@@ -176,6 +183,8 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
             s.C.v[u * T + u]!++;
           }
           if (fn === FN_FLUSH_WORK) join(s.C, u, s.done, workKey(o));
+          // synchronize_irq (free_irq, disable_irq): the line's handlers so far → what follows
+          if (fn === FN_SYNCHRONIZE_IRQ) join(s.C, u, s.lines, w[at + F_A]!);
           if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);
           if (fn === FN_WMB || fn === FN_MB) {
             copy(s.fenceRel, u, s.C, u);
@@ -191,14 +200,17 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   }
 
   /** A read of object o: remember the release it may pair with; acquire it at once if asked. */
-  private noteRead(s: RaceState, u: number, o: number, acquire: boolean): void {
-    if (!s.hasWFence[o]) return;
+  private noteRead(s: RaceState, u: number, obj: number, acquire: boolean): void {
+    const o = s.cellOf[obj] ?? -1;
+    if (o < 0 || !s.hasWFence[o]) return;
     join(s.pendAcq, u, s.wFence, o);
     if (acquire) join(s.C, u, s.wFence, o);
   }
 
   /** A write of object o: the release clock it carries (a read-modify-write keeps the old one). */
-  private noteWrite(s: RaceState, u: number, o: number, rmw: boolean, release: boolean): void {
+  private noteWrite(s: RaceState, u: number, obj: number, rmw: boolean, release: boolean): void {
+    const o = s.cellOf[obj] ?? -1;
+    if (o < 0) return;
     if (release) {
       copy(s.wFence, o, s.C, u);
       s.hasWFence[o] = 1;
@@ -213,10 +225,12 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   }
 
   /** FastTrack's read and write rules, plain and marked. */
-  private access(s: RaceState, i: number, u: number, o: number, write: boolean, cls: number): void {
+  private access(s: RaceState, i: number, u: number, obj: number, write: boolean, cls: number): void {
+    const o = s.cellOf[obj] ?? -1;
+    if (o < 0) return;
     const T = s.T;
     const cu = s.C.v[u * T + u]!;
-    const ord = ++s.ord[((u * s.N + o) * 2 + (write ? 1 : 0)) * 2 + cls]!;
+    const ord = ++s.ord[((u * s.M + o) * 2 + (write ? 1 : 0)) * 2 + cls]!;
     const sp = o * 2 + PLAIN;
     const sm = o * 2 + MARKED;
     const plain = cls === PLAIN;

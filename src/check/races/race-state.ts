@@ -6,10 +6,12 @@
  * Threads are agent *contexts*: thread agent*NCTX + Ctx.* (task, hardirq, softirq), so an interrupt
  * handler is its own thread, concurrent with the code it interrupts. Shadow slots come in two
  * classes per object: plain accesses and marked ones (READ_ONCE/WRITE_ONCE, release/acquire);
- * marked accesses are only checked against plain ones.
+ * marked accesses are only checked against plain ones. Only objects whose kind is memory
+ * (object-kinds.ts) have a shadow: they are cells, numbered densely.
  */
 import { ClockTable } from './clocks.ts';
 import type { Layout } from '../../machine/layout.ts';
+import { objectKind } from '../../machine/object-kinds.ts';
 
 export const NCTX = 3;
 export const PLAIN = 0;
@@ -24,7 +26,12 @@ export class RaceState {
   /** agent of a task pid (a context on an idle CPU, pid 0, belongs to the CPU's primary agent) */
   readonly agentOfPid: Int32Array;
   readonly T: number;
+  /** objects */
   readonly N: number;
+  /** memory cells: objects whose kind is memory (race candidates) */
+  readonly M: number;
+  /** the cell of each object, -1 when its kind is not memory */
+  readonly cellOf: Int32Array;
   /** thread clocks */
   readonly C: ClockTable;
   /** per lock: clock of its last exclusive releases, and of its reader releases (rwlock) */
@@ -43,10 +50,10 @@ export class RaceState {
   readonly hasFence: Uint8Array;
   /** per thread: what its reads since would acquire at an acquire fence (smp_rmb, smp_mb) */
   readonly pendAcq: ClockTable;
-  /** per object: the release clock its last write carries (store-release, write after a fence) */
+  /** per cell: the release clock its last write carries (store-release, write after a fence) */
   readonly wFence: ClockTable;
   readonly hasWFence: Uint8Array;
-  // FastTrack shadow, slot s = obj*2 + class
+  // FastTrack shadow, slot s = cell*2 + class
   readonly wT: Int32Array;
   readonly wC: Int32Array;
   readonly wSeq: Int32Array;
@@ -59,7 +66,7 @@ export class RaceState {
   readonly rvC: ClockTable;
   readonly rvSeq: ClockTable;
   readonly rvOrd: ClockTable;
-  /** per (thread, object, write?, class): accesses so far this trial */
+  /** per (thread, cell, write?, class): accesses so far this trial */
   readonly ord: Int32Array;
 
   constructor(readonly L: Layout) {
@@ -69,6 +76,10 @@ export class RaceState {
     for (const t of L.tasks) this.agentOfPid[t.pid] = t.agent;
     for (const a of L.agents) if (a.kind === 'kworker') this.agentOfPid[L.kworkerPid + a.cpu] = a.index;
     const N = (this.N = Math.max(L.objects.length, 1));
+    this.cellOf = new Int32Array(L.objects.length).fill(-1);
+    let cells = 0;
+    for (const o of L.objects) if (objectKind(o.kind).memory) this.cellOf[o.id] = cells++;
+    const M = (this.M = Math.max(cells, 1));
     this.C = new ClockTable(T, T);
     this.lockW = new ClockTable(N, T);
     this.lockR = new ClockTable(N, T);
@@ -79,9 +90,9 @@ export class RaceState {
     this.fenceRel = new ClockTable(T, T);
     this.hasFence = new Uint8Array(T);
     this.pendAcq = new ClockTable(T, T);
-    this.wFence = new ClockTable(N, T);
-    this.hasWFence = new Uint8Array(N);
-    const slots = 2 * N;
+    this.wFence = new ClockTable(M, T);
+    this.hasWFence = new Uint8Array(M);
+    const slots = 2 * M;
     this.wT = new Int32Array(slots);
     this.wC = new Int32Array(slots);
     this.wSeq = new Int32Array(slots);
@@ -93,7 +104,7 @@ export class RaceState {
     this.rvC = new ClockTable(slots, T);
     this.rvSeq = new ClockTable(slots, T);
     this.rvOrd = new ClockTable(slots, T);
-    this.ord = new Int32Array(T * N * 4);
+    this.ord = new Int32Array(T * M * 4);
   }
 
   /** A new trial: every thread at its own clock 1, nothing synchronised, no access recorded. */

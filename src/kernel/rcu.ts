@@ -1,0 +1,105 @@
+/**
+ * RCU (include/linux/rcupdate.h), non-preemptible flavour: rcu_read_lock() disables preemption
+ * (the _bh form bottom halves), so sleeping in a reader is sleeping in atomic context.
+ * synchronize_rcu() sleeps until every reader that began before it has ended: a wait the
+ * scheduler sees, so the interleavings around the grace period are explored. Pointers are
+ * `shared` cells holding kmalloc handles: rcu_assign_pointer publishes with release ordering,
+ * rcu_dereference reads with the dependency ordering a reader relies on.
+ *
+ * CONFIG_PROVE_RCU: rcu_dereference() outside any reader or lock, rcu_dereference_protected()
+ * whose condition is false, and synchronize_rcu() inside a reader each leave an RCU_WARN event
+ * ("suspicious RCU usage").
+ */
+import { Op, PREEMPT_OFFSET, RcuWarning, kfn } from '../machine/events.ts';
+import type { CpuRuntime } from '../machine/runtime.ts';
+import { rcuDepth, rcuGpWords, rcuReaderEnter, rcuReaderExit, rcuState, startGracePeriod } from '../machine/rcu.ts';
+import { thisCpu } from './cpu.ts';
+import { bhDisable, bhEnable } from './irqflags.ts';
+import { mightSleep } from './sleep.ts';
+import { checkKind, type Shared } from './objects.ts';
+
+type Flavour = 'preempt' | 'bh';
+
+function readLock(name: string, flavour: Flavour): void {
+  const rt = thisCpu(name);
+  rt.point();
+  const fn = kfn(name);
+  if (flavour === 'bh') bhDisable(rt, fn);
+  else {
+    rt.preemptAdd(PREEMPT_OFFSET);
+    rt.emit(Op.PREEMPT_DISABLE, -1, 0, 0, fn);
+  }
+  rt.emit(Op.RCU_READ_LOCK, -1, rcuReaderEnter(rt), 0, fn);
+}
+
+function readUnlock(name: string, flavour: Flavour): void {
+  const rt = thisCpu(name);
+  rt.point();
+  const fn = kfn(name);
+  const depth = rcuReaderExit(rt);
+  if (depth < 0) throw new Error(`${name}(): not inside an RCU read-side critical section`);
+  rt.emit(Op.RCU_READ_UNLOCK, -1, depth, 0, fn);
+  if (flavour === 'bh') bhEnable(rt, fn);
+  else {
+    rt.preemptAdd(-PREEMPT_OFFSET);
+    rt.emit(Op.PREEMPT_ENABLE, -1, 0, 0, fn);
+  }
+}
+
+export const rcu_read_lock = (): void => readLock('rcu_read_lock', 'preempt');
+export const rcu_read_unlock = (): void => readUnlock('rcu_read_unlock', 'preempt');
+export const rcu_read_lock_bh = (): void => readLock('rcu_read_lock_bh', 'bh');
+export const rcu_read_unlock_bh = (): void => readUnlock('rcu_read_unlock_bh', 'bh');
+export const rcu_read_lock_sched = (): void => readLock('rcu_read_lock_sched', 'preempt');
+export const rcu_read_unlock_sched = (): void => readUnlock('rcu_read_unlock_sched', 'preempt');
+
+/** RCU_LOCKDEP_WARN(): the warning, with the call site; the call goes on. */
+function rcuWarn(rt: CpuRuntime, what: number, fn: number): void {
+  rt.emit(Op.RCU_WARN, -1, what, rt.siteId(), fn);
+}
+
+/** Wait for a grace period: every reader that began before this call has ended. May sleep. */
+export function synchronize_rcu(): void {
+  const rt = thisCpu('synchronize_rcu');
+  rt.point();
+  const fn = kfn('synchronize_rcu');
+  mightSleep(rt, fn);
+  if (rcuDepth(rt) > 0) rcuWarn(rt, RcuWarning.SYNCHRONIZE_IN_READER, fn);
+  const flags = startGracePeriod(rt);
+  const { id, at } = rcuState(rt);
+  if (rcuGpWords.canTake(rt.m, at, flags)) return;
+  const atomic = rt.preemptCount() !== 0;
+  rt.waitUntil(id, flags, rt.emit(Op.BLOCK, id, atomic ? rt.siteId() : 0, 0, fn));
+}
+
+/** Publish `v` (a pointer) in `p`: everything written before is visible to a reader that sees it. */
+export function rcu_assign_pointer(p: Shared, v: number | null): void {
+  const rt = thisCpu('rcu_assign_pointer');
+  checkKind(rt, p, 'rcu_assign_pointer');
+  rt.point();
+  const old = rt.cells.exchange(p.__at, v ?? 0);
+  rt.emit(Op.MEM_WRITE_ONCE, p.__id, (v ?? 0) | 0, old, kfn('rcu_assign_pointer'));
+}
+
+function load(name: string, p: Shared, check: (rt: CpuRuntime) => number): number {
+  const rt = thisCpu(name);
+  checkKind(rt, p, name);
+  rt.point();
+  const fn = kfn(name);
+  const warn = check(rt);
+  if (warn) rcuWarn(rt, warn, fn);
+  const v = rt.cells.load(p.__at);
+  rt.emit(Op.MEM_READ_ONCE, p.__id, v, 0, fn);
+  return v;
+}
+
+/** A reader's load of an RCU pointer: legal inside a read-side critical section (or under a lock). */
+export const rcu_dereference = (p: Shared): number =>
+  load('rcu_dereference', p, (rt) => (rcuDepth(rt) > 0 || rt.heldCount() > 0 ? 0 : RcuWarning.DEREFERENCE));
+
+/** The update side's load, under the lock `c` says is held (lockdep_is_held(&lock)). */
+export const rcu_dereference_protected = (p: Shared, c: boolean): number =>
+  load('rcu_dereference_protected', p, () => (c ? 0 : RcuWarning.DEREFERENCE_PROTECTED));
+
+/** The pointer's value, not to be dereferenced (a NULL test): no protection needed. */
+export const rcu_access_pointer = (p: Shared): number => load('rcu_access_pointer', p, () => 0);
