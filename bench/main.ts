@@ -17,6 +17,7 @@ import { exploreRate, fcColdRunsPerSec, USER_PATH_TRIALS, userPathScenario } fro
 import { withBusyThread } from './busy-thread.ts';
 import { defaultJobs } from '../src/run/jobs.ts';
 import type { ExploreOptions } from '../src/index.ts';
+import { benchDpor } from './dpor.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const ROUNDS = 3;
@@ -130,4 +131,5 @@ const userPath = await p2();
 await loaded(userPath);
 await p3();
 await detectors();
+await benchDpor(line, here, bestOf);
 await shutdown();

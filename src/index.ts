@@ -10,6 +10,8 @@ export type { ReplayResult, ReplayOptions } from './run/replay.ts';
 export type { StressResult, StressOptions } from './run/stress.ts';
 export type { FindingKind } from './check/finding-kinds.ts';
 export type { CheckOptions, CheckResult } from './fuzz/check.ts';
+export type { VerifyOptions, VerifyResult } from './run/verify.ts';
+export type { Exhaustive } from './sched/dpor.ts';
 export { FINDING_KINDS } from './check/finding-kinds.ts';
 
 import type { ExploreOptions } from './run/options.ts';
@@ -17,6 +19,7 @@ import type { ExploreResult } from './run/result.ts';
 import type { ReplayOptions, ReplayResult } from './run/replay.ts';
 import type { StressOptions, StressResult } from './run/stress.ts';
 import type { CheckOptions, CheckResult } from './fuzz/check.ts';
+import type { VerifyOptions, VerifyResult } from './run/verify.ts';
 
 export async function explore(path: string, opts?: ExploreOptions): Promise<ExploreResult> {
   return (await import('./run/explore.ts')).explore(path, opts);
@@ -31,9 +34,18 @@ export async function checkScenario(path: string, opts?: CheckOptions): Promise<
   return (await import('./fuzz/check.ts')).checkScenario(path, opts);
 }
 
-/** For a vitest test: resolves when no generated schedule gives a finding, else throws the shrunk failure. */
-export async function expectNoFindings(path: string, opts?: Omit<CheckOptions, 'throws'>): Promise<void> {
+/**
+ * For a vitest test: resolves when no interleaving gives a finding ("verified: all N
+ * executions" when DPOR explored them all, "sampled: N trials" otherwise), else throws the
+ * shrunk failure.
+ */
+export async function expectNoFindings(path: string, opts?: Omit<CheckOptions, 'throws'> & { systematic?: boolean }): Promise<string> {
   return (await import('./fuzz/check.ts')).expectNoFindings(path, opts);
+}
+
+/** DPOR over every distinct interleaving: `{ complete, executions, findings }`. */
+export async function verifyScenario(path: string, opts?: VerifyOptions): Promise<VerifyResult> {
+  return (await import('./run/verify.ts')).verifyScenario(path, opts);
 }
 
 /** Run the CPUs truly in parallel for a while; a watchdog reports soft lockups. */

@@ -41,7 +41,7 @@ describe('bad input gets one clear line or a finding, never a hang', () => {
   });
 
   it('an unknown strategy or a bad trial count: exit 2', () => {
-    expect(cli(['run', 'exercises/abba.ts', '--strategy', 'bogus']).stderr.trim()).toBe('smpsim: unknown strategy "bogus" (use random or pct)');
+    expect(cli(['run', 'exercises/abba.ts', '--strategy', 'bogus']).stderr.trim()).toBe('smpsim: unknown strategy "bogus" (use random, pct, dpor or dfs)');
     expect(cli(['run', 'exercises/abba.ts', '--trials', '-4']).status).toBe(2);
     expect(cli(['frobnicate']).status).toBe(2);
   });

@@ -17,6 +17,7 @@ describe('smpsim exercises', () => {
     expect(r.stdout).not.toMatch(/^FAIL/m);
     expect(r.stdout).toContain(`${EXERCISES.length} of ${EXERCISES.length} exercises as expected`);
     expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ok {3}lost-update fixed: no findings, verified: all \d+ executions/m);
   }, 240_000);
 
   it('the book has at least 15 exercises and lists each on one line', () => {

@@ -65,6 +65,19 @@ export const FLAGS = {
     default: DEFAULTS.maxEvents,
     parse: integer(1),
   },
+  preemptionBound: {
+    spec: '--preemption-bound <k>',
+    help: 'dpor: explore only executions with at most k preemptions (CHESS)',
+    synopsis: '[--preemption-bound K]',
+    parse: integer(0),
+  },
+  iterate: { spec: '--iterate', help: 'dpor: with a preemption bound, search with bounds 0, 1 … k in turn', synopsis: '[--iterate]' },
+  maxExecutions: {
+    spec: '--max-executions <n>',
+    help: `dpor: stop after n executions (default ${DEFAULTS.maxExecutions})`,
+    synopsis: '[--max-executions N]',
+    parse: integer(1),
+  },
   json: { spec: '--json', help: 'print one JSON object', synopsis: '[--json]' },
   trace: { spec: '--trace <file>', help: 'write the trial as a JSON trace timeline', synopsis: '[--trace out.json]' },
   seconds: { spec: '--seconds <s>', help: 'how long to run', synopsis: '[--seconds S]', default: DEFAULTS.seconds, parse: decimal(0.1) },
@@ -108,7 +121,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'run',
     args: '<scenario>',
-    flags: ['trials', 'timeBudget', 'strategy', 'depth', 'seed', 'hangMs', 'maxEvents', 'jobs', 'shard', 'out', 'resume', 'json', 'sarif', 'html'],
+    flags: ['trials', 'timeBudget', 'strategy', 'depth', 'preemptionBound', 'iterate', 'maxExecutions', 'seed', 'hangMs', 'maxEvents', 'jobs', 'shard', 'out', 'resume', 'json', 'sarif', 'html'],
   },
   {
     name: 'replay',

@@ -8,7 +8,10 @@ import { runCampaign, type CampaignResult } from '../run/campaign/run.ts';
 import { writeSarif } from '../run/sarif-output.ts';
 import { replay } from '../run/replay.ts';
 import { ScenarioError } from '../run/load-scenario.ts';
-import { UsageError } from '../run/options.ts';
+import { UsageError, isSystematic } from '../run/options.ts';
+import { explore } from '../run/explore.ts';
+import { parseDuration } from '../run/campaign/time-budget.ts';
+import { DEFAULTS } from '../run/defaults.ts';
 import { formatInterrupts } from '../run/result.ts';
 import { decodeToken, TokenError } from '../sched/token.ts';
 import { shutdownMachines } from '../machine/machine.ts';
@@ -45,14 +48,38 @@ interface RunFlags {
   json?: boolean;
   html?: string;
   sarif?: string;
+  preemptionBound?: number;
+  iterate?: boolean;
+  maxExecutions?: number;
+}
+
+/**
+ * A systematic run (dpor, dfs) is one search over one buffer: it has no shards, and a
+ * campaign folder could not resume it, so it is an explore() of its own.
+ */
+async function systematicRun(path: string, o: RunFlags, trialsGiven: boolean, signal: AbortSignal, onProgress?: (done: number, kinds: string[]) => void): Promise<CampaignResult> {
+  if (o.shard || o.out || o.resume) throw new UsageError(`--strategy ${o.strategy} explores one search tree: it cannot be sharded or resumed (--shard, --out, --resume)`);
+  return explore(path, {
+    strategy: o.strategy,
+    maxExecutions: o.maxExecutions ?? (trialsGiven ? o.trials : undefined),
+    preemptionBound: o.preemptionBound,
+    iterate: o.iterate,
+    timeBudgetMs: o.timeBudget === undefined ? undefined : parseDuration(o.timeBudget),
+    hangMs: o.hangMs,
+    maxEvents: o.maxEvents,
+    signal,
+    onProgress,
+  });
 }
 
 async function runCommand(path: string, o: RunFlags, trialsGiven: boolean, out: Out): Promise<number> {
-  const bar = o.json ? undefined : progress(o.trials, 'smpsim');
+  const systematic = isSystematic(o.strategy);
+  const bar = o.json ? undefined : progress(systematic ? (o.maxExecutions ?? (trialsGiven ? o.trials : DEFAULTS.maxExecutions)) : o.trials, 'smpsim');
   const stop = catchInterrupts();
   let r: CampaignResult;
   try {
-    r = await runCampaign(path, {
+    if (systematic) r = await systematicRun(path, o, trialsGiven, stop.signal, bar && ((done, kinds) => bar.update(done, kinds)));
+    else r = await runCampaign(path, {
       trials: o.trials,
       trialsGiven,
       shard: o.shard,
@@ -65,6 +92,10 @@ async function runCommand(path: string, o: RunFlags, trialsGiven: boolean, out: 
       seed: o.seed,
       hangMs: o.hangMs,
       maxEvents: o.maxEvents,
+      // only systematic strategies take these: resolveOptions says so in one line
+      preemptionBound: o.preemptionBound,
+      iterate: o.iterate,
+      maxExecutions: o.maxExecutions,
       signal: stop.signal,
       onProgress: bar && ((done, kinds) => bar.update(done, kinds)),
     });

@@ -1,8 +1,10 @@
 /** How a run's result is printed: shared by `run` and `merge`, which print the same shapes. */
 import type { RunJson } from '../run/campaign/merge.ts';
 import { findingsSummary } from './summary.ts';
+import { exhaustiveSummary } from '../report/exhaustive.ts';
 
 export function summary(r: RunJson): string {
+  if (r.exhaustive) return `smpsim: ${r.scenario}: ${exhaustiveSummary(r.exhaustive)} (${r.strategy})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
   return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
 }
 

@@ -13,6 +13,7 @@ import { formatInterleaving } from '../report/interleaving.ts';
 import { replayCommand } from '../report/index.ts';
 import { loadScenario } from '../run/load-scenario.ts';
 import { replay, type ReplayResult } from '../run/replay.ts';
+import { claim, verifyScenario } from '../run/verify.ts';
 import type { Finding } from '../run/result.ts';
 import { decodeToken } from '../sched/token.ts';
 import { scheduleArbitrary, scheduleToken, shapeOf, switchCount, type ScheduleShape } from './schedule.ts';
@@ -206,7 +207,22 @@ function failureMessage(r: CheckResult): string {
   ].join('\n');
 }
 
-/** For a vitest test: resolves when no schedule gives a finding, throws the failure otherwise. */
-export async function expectNoFindings(path: string, opts: Omit<CheckOptions, 'throws'> = {}): Promise<void> {
-  await checkScenario(path, { ...opts, throws: true });
+/**
+ * For a vitest test: resolves when no schedule gives a finding, throws the failure otherwise.
+ * When DPOR can explore every interleaving within VERIFY_BUDGET it does, and the claim is
+ * "verified: all N executions"; otherwise fast-check samples, "sampled: N trials". Resolves to
+ * that claim. A finding is shown shrunk, by fast-check, when it can find it too.
+ */
+export async function expectNoFindings(path: string, opts: Omit<CheckOptions, 'throws'> & { systematic?: boolean } = {}): Promise<string> {
+  if (opts.systematic !== false) {
+    const v = await verifyScenario(path, { hangMs: opts.hangMs, reports: true });
+    if (v.complete && v.findings.length === 0) return claim(v);
+    if (v.findings.length) {
+      const r = await checkScenario(path, { ...opts, throws: false });
+      if (r.failed) throw new ScenarioCheckError(r);
+      throw new Error(`expectNoFindings ${path}: DPOR found ${v.findings.map((f) => f.kind).join(', ')}\n\n${v.findings.map((f) => f.report).join('\n')}`);
+    }
+  }
+  const r = await checkScenario(path, { ...opts, throws: true });
+  return claim({ trials: r.numRuns });
 }

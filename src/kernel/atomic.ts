@@ -4,6 +4,7 @@
  * ordered (ATOMIC_RMW_ORDERED); atomic_inc/add/sub/dec order nothing, as in the kernel's
  * memory model; a failed conditional operation is only a read.
  */
+import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
@@ -11,10 +12,10 @@ import type { Atomic } from './objects.ts';
 import { checkKind } from './objects.ts';
 import type { Cells } from '../machine/cells.ts';
 
-function enter(name: string, v: Atomic): [CpuRuntime, number] {
+function enter(name: string, v: Atomic, access: number = Access.WRITE): [CpuRuntime, number] {
   const rt = thisCpu(name);
   checkKind(rt, v, name);
-  rt.point();
+  rt.point(v.__id, access);
   return [rt, v.__at];
 }
 
@@ -31,7 +32,7 @@ function rmw(name: string, v: Atomic, op: (old: number) => number, ordered: bool
 export function atomic_read(v: Atomic): number {
   const rt = maybeCpu();
   if (!rt) return cellsOf(v).load(v.__at);
-  const [, at] = enter('atomic_read', v);
+  const [, at] = enter('atomic_read', v, Access.READ);
   const now = rt.cells.load(at);
   rt.emit(Op.ATOMIC_READ, v.__id, now, 0, kfn('atomic_read'));
   return now;

@@ -8,6 +8,7 @@
  * MEM_WRITE_ONCE (ATOMIC_SET on an atomic_t), an acquire load a MEM_READ_ONCE (ATOMIC_READ),
  * told apart by F_FN. Fences are Op.MARK events with F_FN smp_mb / smp_wmb / smp_rmb.
  */
+import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
 import { checkKind, type Atomic, type Shared } from './objects.ts';
@@ -26,7 +27,7 @@ const isAtomic = (p: Shared | Atomic): boolean => (p as { __kind?: string }).__k
 export function smp_store_release(p: Shared | Atomic, v: number): void {
   const rt = thisCpu('smp_store_release');
   checkKind(rt, p, 'smp_store_release');
-  rt.point();
+  rt.point(p.__id, Access.WRITE);
   const old = rt.cells.exchange(p.__at, v);
   rt.emit(isAtomic(p) ? Op.ATOMIC_SET : Op.MEM_WRITE_ONCE, p.__id, v | 0, old, FN.release);
 }
@@ -35,7 +36,7 @@ export function smp_store_release(p: Shared | Atomic, v: number): void {
 export function smp_load_acquire(p: Shared | Atomic): number {
   const rt = thisCpu('smp_load_acquire');
   checkKind(rt, p, 'smp_load_acquire');
-  rt.point();
+  rt.point(p.__id, Access.READ);
   const v = rt.cells.load(p.__at);
   rt.emit(isAtomic(p) ? Op.ATOMIC_READ : Op.MEM_READ_ONCE, p.__id, v, 0, FN.acquire);
   return v;

@@ -3,6 +3,7 @@
  * return conventions. Queries (irqs_disabled, in_irq …) read only the CPU's own state and are
  * not scheduling points; changes are.
  */
+import { Access } from '../sched/footprint.ts';
 import { HARDIRQ_MASK, Op, PREEMPT_OFFSET, SOFTIRQ_DISABLE_OFFSET, SOFTIRQ_MASK, SOFTIRQ_OFFSET, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
@@ -61,26 +62,26 @@ export function bhEnable(rt: CpuRuntime, fn: number): void {
 
 export function local_irq_disable(): void {
   const rt = thisCpu('local_irq_disable');
-  rt.point();
+  rt.point(-1, Access.NONE);
   irqsOff(rt, FN.disable);
 }
 
 export function local_irq_enable(): void {
   const rt = thisCpu('local_irq_enable');
-  rt.point();
+  rt.point(-1, Access.NONE);
   irqsOn(rt, FN.enable);
 }
 
 /** `flags = local_irq_save()`: returns the flags to give to local_irq_restore. */
 export function local_irq_save(): number {
   const rt = thisCpu('local_irq_save');
-  rt.point();
+  rt.point(-1, Access.NONE);
   return irqsSave(rt, FN.save);
 }
 
 export function local_irq_restore(flags: number): void {
   const rt = thisCpu('local_irq_restore');
-  rt.point();
+  rt.point(-1, Access.NONE);
   irqsRestore(rt, flags, FN.restore);
 }
 
@@ -94,26 +95,26 @@ export function irqs_disabled_flags(flags: number): boolean {
 
 export function local_bh_disable(): void {
   const rt = thisCpu('local_bh_disable');
-  rt.point();
+  rt.point(-1, Access.NONE);
   bhDisable(rt, FN.bhDisable);
 }
 
 export function local_bh_enable(): void {
   const rt = thisCpu('local_bh_enable');
-  rt.point();
+  rt.point(-1, Access.NONE);
   bhEnable(rt, FN.bhEnable);
 }
 
 export function preempt_disable(): void {
   const rt = thisCpu('preempt_disable');
-  rt.point();
+  rt.point(-1, Access.NONE);
   rt.preemptAdd(PREEMPT_OFFSET);
   rt.emit(Op.PREEMPT_DISABLE, -1, 0, 0, FN.preemptDisable);
 }
 
 export function preempt_enable(): void {
   const rt = thisCpu('preempt_enable');
-  rt.point();
+  rt.point(-1, Access.NONE);
   rt.preemptAdd(-PREEMPT_OFFSET);
   rt.emit(Op.PREEMPT_ENABLE, -1, 0, 0, FN.preemptEnable);
 }

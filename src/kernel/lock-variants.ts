@@ -3,6 +3,7 @@
  * lock = [irqs off | bh off] + preempt_disable + acquire; unlock = release + [irqs back | bh on]
  * + preempt_enable.
  */
+import { Access } from '../sched/footprint.ts';
 import { LockFlag, PREEMPT_OFFSET, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
@@ -18,7 +19,7 @@ const VARIANT_FLAG: Record<Variant, number> = { plain: 0, irq: LockFlag.IRQ, irq
 export function enter(name: string, lock: KObject): [CpuRuntime, number] {
   const rt = thisCpu(name);
   const id = checkKind(rt, lock, name);
-  rt.point();
+  rt.point(id, Access.WRITE);
   return [rt, id];
 }
 

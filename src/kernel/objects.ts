@@ -3,6 +3,7 @@
  * names its slot in the shared buffer. Handles carry plain fields (no class identity is relied
  * on), since scenario code may hold another instance of these modules.
  */
+import { Access } from '../sched/footprint.ts';
 import { isObjectDecl, type ScenarioDef } from '../machine/declarations.ts';
 import type { Layout, ObjectInfo } from '../machine/layout.ts';
 import { Op, kfn } from '../machine/events.ts';
@@ -42,7 +43,7 @@ export class Shared implements KObject {
   get value(): number {
     const rt = maybeCpu();
     if (!rt) return this.mem.load(this.__at);
-    rt.point();
+    rt.point(this.__id, Access.READ);
     const v = rt.cells.read(this.__at);
     rt.emit(Op.MEM_READ, this.__id, v, 0, FN_READ);
     return v;
@@ -53,7 +54,7 @@ export class Shared implements KObject {
       this.mem.store(this.__at, v);
       return;
     }
-    rt.point();
+    rt.point(this.__id, Access.WRITE);
     const old = rt.cells.write(this.__at, v);
     rt.emit(Op.MEM_WRITE, this.__id, v | 0, old, FN_WRITE);
   }

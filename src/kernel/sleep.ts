@@ -7,6 +7,7 @@
  * Time: jiffies start at 0 in every trial and advance when something waits for them (msleep,
  * mdelay, a timeout that fires). HZ is 1000, so a jiffy is a millisecond.
  */
+import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import { WAIT_SIGNAL } from '../machine/wait.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
@@ -23,24 +24,26 @@ export function mightSleep(rt: CpuRuntime, fn: number): void {
 }
 
 /** Enter a call that may sleep: the CPU, the scheduling point, the SLEEP event. */
-export function enterSleeping(name: string): CpuRuntime {
+export function enterSleeping(name: string, sleeps = false): CpuRuntime {
   const rt = thisCpu(name);
-  rt.point();
+  // a call that really sleeps lets time pass (jiffies); might_sleep() alone touches nothing
+  if (sleeps) rt.point(rt.L.jiffiesObject, Access.WRITE);
+  else rt.point(-1, Access.NONE);
   mightSleep(rt, kfn(name));
   return rt;
 }
 
 /** Enter a call on a declared object it accepts: the CPU and the object id, after the point. */
-export function enterOn(name: string, o: KObject): [CpuRuntime, number] {
+export function enterOn(name: string, o: KObject, access: number = Access.WRITE): [CpuRuntime, number] {
   const rt = thisCpu(name);
   const id = checkKind(rt, o, name);
-  rt.point();
+  rt.point(access === Access.ANY ? -1 : id, access);
   return [rt, id];
 }
 
 /** The same for a call that may sleep: then the SLEEP event. */
-export function enterSleepingOn(name: string, o: KObject): [CpuRuntime, number] {
-  const r = enterOn(name, o);
+export function enterSleepingOn(name: string, o: KObject, access: number = Access.WRITE): [CpuRuntime, number] {
+  const r = enterOn(name, o, access);
   mightSleep(r[0], kfn(name));
   return r;
 }
@@ -64,7 +67,7 @@ function advance(rt: CpuRuntime, j: number): void {
 function sleepFor(rt: CpuRuntime, name: string, j: number): void {
   rt.block(-1, kfn(name));
   advance(rt, j);
-  rt.point();
+  rt.point(-1, Access.NONE);
 }
 
 export function might_sleep(): void {
@@ -78,19 +81,19 @@ export function cond_resched(): number {
 }
 
 export function msleep(msecs: number): void {
-  sleepFor(enterSleeping('msleep'), 'msleep', msecs_to_jiffies(msecs));
+  sleepFor(enterSleeping('msleep', true), 'msleep', msecs_to_jiffies(msecs));
 }
 
 /** Busy-wait: allowed in any context; a scheduling point, never a sleep. */
 export function udelay(usecs: number): void {
   const rt = thisCpu('udelay');
-  rt.point();
+  rt.point(-1, Access.NONE);
   rt.emit(Op.MARK, -1, usecs | 0, 0, kfn('udelay'));
 }
 
 export function mdelay(msecs: number): void {
   const rt = thisCpu('mdelay');
-  rt.point();
+  rt.point(rt.L.jiffiesObject, Access.WRITE);
   rt.emit(Op.MARK, -1, msecs | 0, 0, kfn('mdelay'));
   advance(rt, msecs_to_jiffies(msecs));
 }

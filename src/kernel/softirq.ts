@@ -3,6 +3,7 @@
  * at local_bh_enable, or whenever the strategy lets that CPU's ksoftirqd run them; a softirq
  * may run on several CPUs at once, a tasklet never does.
  */
+import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import { raiseSoftirq, scheduleTasklet } from '../machine/bottom-halves.ts';
 import { NR_SOFTIRQS, SOFTIRQ_NR } from '../machine/events.ts';
@@ -38,7 +39,7 @@ export function raise_softirq(nr: number): void {
   if (!Number.isInteger(nr) || nr < 0 || nr >= NR_SOFTIRQS || nr === TASKLET_SOFTIRQ || !rt.def.softirqs?.some((s) => s.nr === nr)) {
     throw new Error(`raise_softirq(${nr}): no such softirq in this scenario (declare it in softirqs: [{ nr, handler }])`);
   }
-  rt.point();
+  rt.point(-1, Access.NONE); // only this CPU's pending bits: its softirq runs are ordered with it
   raiseSoftirq(rt, rt.cpu, nr);
   rt.emit(Op.MARK, -1, nr, 0, kfn('raise_softirq'));
 }

@@ -3,6 +3,7 @@
  * (unlike a tasklet, which runs in softirq context). The classic fix for "I need to sleep, but
  * I am in an interrupt handler": queue a work item and do the sleeping part there.
  */
+import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 import { queueWork, workBusy } from '../machine/workqueue.ts';
@@ -19,7 +20,7 @@ export function work(fn: (state: any) => unknown): ObjectDecl<Work> {
 
 /** Queue the work on this CPU's kworker; false when it was pending already. Never sleeps. */
 export function schedule_work(w: Work): boolean {
-  const [rt, id] = enterOn('schedule_work', w);
+  const [rt, id] = enterOn('schedule_work', w, Access.ANY);
   const queued = queueWork(rt, id, rt.cpu);
   rt.emit(Op.MARK, id, queued ? 1 : 0, 0, kfn('schedule_work'));
   return queued;
@@ -27,7 +28,7 @@ export function schedule_work(w: Work): boolean {
 
 /** Wait until the work is neither pending nor running; true when it had to wait. May sleep. */
 export function flush_work(w: Work): boolean {
-  const [rt, id] = enterSleepingOn('flush_work', w);
+  const [rt, id] = enterSleepingOn('flush_work', w, Access.ANY);
   const busy = workBusy(rt, id);
   if (busy) rt.waitUntil(id, 0, rt.emit(Op.BLOCK, id, 0, 0, kfn('flush_work')));
   // the work's last run is over: what it did is ordered before what follows

@@ -4,7 +4,7 @@
  * hardware, with softirqs run on irq exit.
  */
 import { Ctx, HARDIRQ_MASK, HARDIRQ_OFFSET, Op, SOFTIRQ_MASK, SOFTIRQ_NR, kfn } from './events.ts';
-import { H, LN } from './layout.ts';
+import { C, H, LN } from './layout.ts';
 import { ControlFlow } from './control-flow.ts';
 import { doSoftirq, raiseSoftirq } from './bottom-halves.ts';
 import { timerTick } from './timers.ts';
@@ -41,17 +41,27 @@ export function runTask(rt: CpuRuntime): never {
  * with irqs off and the line masked on every CPU until it returns.
  */
 export function runIrq(rt: CpuRuntime, l: number): void {
-  if (l === SOFTIRQ_LINE) {
-    doSoftirq(rt);
-    return;
-  }
-  if (l === TIMER_LINE) {
-    // the tick's hardirq part: expire what is due, then irq_exit() runs TIMER_SOFTIRQ unless
-    // this CPU is in an interrupt or has bottom halves disabled (then local_bh_enable will)
-    if (timerTick(rt)) raiseSoftirq(rt, rt.cpu, SOFTIRQ_NR.TIMER_SOFTIRQ);
-    if (rt.softirqsPending() && (rt.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0) doSoftirq(rt);
-    return;
-  }
+  // the handler's scheduling points publish their own footprints; the interrupted code's
+  // next operation is still the one it published
+  const m = rt.m;
+  const obj = m[rt.me + C.NEXT_OBJ]!;
+  const access = m[rt.me + C.NEXT_ACCESS]!;
+  if (l === SOFTIRQ_LINE) doSoftirq(rt);
+  else if (l === TIMER_LINE) runTimerTick(rt);
+  else runHardirq(rt, l);
+  rt.footprint(obj, access);
+}
+
+/**
+ * The tick's hardirq part: expire what is due, then irq_exit() runs TIMER_SOFTIRQ unless this
+ * CPU is in an interrupt or has bottom halves disabled (then local_bh_enable will).
+ */
+function runTimerTick(rt: CpuRuntime): void {
+  if (timerTick(rt)) raiseSoftirq(rt, rt.cpu, SOFTIRQ_NR.TIMER_SOFTIRQ);
+  if (rt.softirqsPending() && (rt.preemptCount() & (HARDIRQ_MASK | SOFTIRQ_MASK)) === 0) doSoftirq(rt);
+}
+
+function runHardirq(rt: CpuRuntime, l: number): void {
   const m = rt.m;
   const lb = rt.L.line(l);
   const line = rt.L.lines[l]!;

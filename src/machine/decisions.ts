@@ -11,6 +11,7 @@ import { timerArmedOn, timerObjects } from './timers.ts';
 import { lockWords } from './object-kinds.ts';
 import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
 import type { CpuRuntime } from './runtime.ts';
+import { fillFootprints } from './footprints.ts';
 import { END_OPTION, SOFTIRQ_LINE, TIMER_LINE, irqOption, isWakeOption, wakeOption, wakeOptionAgent, type Decision } from '../sched/strategy.ts';
 
 export class Decisions {
@@ -19,7 +20,9 @@ export class Decisions {
   private readonly agent: number;
   private readonly opts: Int32Array;
   private readonly timers: ObjectInfo[];
-  private readonly decision: { current: number; options: Int32Array; n: number; step: number; events: number };
+  private readonly decision: { -readonly [K in keyof Decision]: Decision[K] };
+  /** the strategy wants every decision, with footprints (a partial-order strategy) */
+  private readonly footprints: boolean;
 
   constructor(private readonly rt: CpuRuntime) {
     this.m = rt.m;
@@ -29,7 +32,9 @@ export class Decisions {
     let maxOpts = 2 * rt.L.nagents + 2 * rt.L.ncpus + 1; // agents, early wake-ups, timer ticks, softirq runs, end
     for (const line of rt.L.lines) maxOpts += line.cpus.length;
     this.opts = new Int32Array(maxOpts);
-    this.decision = { current: rt.agent, options: this.opts, n: 0, step: 0, events: 0 };
+    const fp = (): Int32Array => new Int32Array(maxOpts);
+    this.decision = { current: rt.agent, options: this.opts, n: 0, step: 0, events: 0, objs: fp(), access: fp(), cpus: fp() };
+    this.footprints = rt.strategy.footprints === true;
   }
 
   /** List the options, ask the strategy, record the choice; returns the option taken. */
@@ -52,7 +57,7 @@ export class Decisions {
     if (this.timers.length > 0) n = this.listTimerTicks(n);
     if (m[H.SOFTIRQ_CPUS] !== 0) n = this.listSoftirqRuns(n);
     if (n === 0) this.rt.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
-    const o = opts[n > 1 ? this.pick(n, step) : 0]!;
+    const o = opts[n > 1 ? this.pick(n, step) : n === 1 && this.footprints ? this.observe(step) : 0]!;
     if (o === END_OPTION) this.rt.endTrial(TrialState.DONE);
     if (isWakeOption(o)) return this.wakeEarly(wakeOptionAgent(o));
     return o;
@@ -66,13 +71,26 @@ export class Decisions {
     d.n = n;
     d.step = step;
     d.events = m[H.NEV]!;
-    const idx = this.rt.strategy.choose(d as Decision);
+    if (this.footprints) fillFootprints(this.rt, d);
+    const idx = this.rt.strategy.choose(d);
     const k = m[H.NCHOICE]!;
     if (k < this.L.limits.maxChoices) {
       m[this.L.choiceBase + k] = idx;
       m[H.NCHOICE] = k + 1;
     }
     return idx;
+  }
+
+  /** A decision with one option, shown to a partial-order strategy (nothing to record). */
+  private observe(step: number): number {
+    const d = this.decision;
+    d.current = this.agent;
+    d.n = 1;
+    d.step = step;
+    d.events = this.m[H.NEV]!;
+    fillFootprints(this.rt, d);
+    this.rt.strategy.choose(d);
+    return 0;
   }
 
   /**

@@ -66,6 +66,8 @@ export const C = fields({
   HELD_N: 1, //          locks held
   SOFTIRQ_PENDING: 1, // local_softirq_pending(): bit nr set when softirq nr is raised here
   READY: 1, //           1 once this agent's worker has started the batch (kept across trials)
+  NEXT_OBJ: 1, //        footprint of the operation the agent is about to do at its scheduling
+  NEXT_ACCESS: 1, //     point: object id and Access (sched/footprint.ts), for DPOR
   CTX_BASE: CTX_MAX * CX.WORDS, //    context stack
   HELD_BASE: HELD_MAX * HL.WORDS, //  held-lock stack
 });
@@ -369,6 +371,14 @@ export class Layout {
     if (t) return t.name;
     const kw = pid - this.kworkerPid;
     return kw >= 0 && kw < this.ncpus ? `kworker/${kw}:1` : `pid${pid}`;
+  }
+  /** Footprint id of irq line l (a pseudo object after the declared ones: its firing budget). */
+  lineObject(l: number): number {
+    return this.objects.length + l;
+  }
+  /** Footprint id of jiffies (virtual time: sleeps advance it, timeouts read it). */
+  get jiffiesObject(): number {
+    return this.objects.length + this.lines.length;
   }
   /** the agent a kworker's pid runs on, or undefined */
   agentOfPid(pid: number): number | undefined {

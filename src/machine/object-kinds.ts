@@ -8,6 +8,12 @@
  *
  * A new kernel primitive is three things: its kernel API file under src/kernel (the calls,
  * through the machine's doors), its entry here, and its tests. Nothing else changes.
+ *
+ * Its calls also declare their dependency footprint, so that DPOR stays sound: each call's
+ * scheduling point says which object it touches and whether it changes it,
+ * `rt.point(id, Access.READ | Access.WRITE)` (Access.NONE for a call on no shared object; no
+ * argument, Access.ANY, when it touches several or the machine's own words). What the
+ * footprints mean and how steps are judged dependent: src/sched/footprint.ts.
  */
 import { CTX_MAX } from './capacities.ts';
 import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, timerWords, irqDescWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';

@@ -36,6 +36,8 @@ import { writeEventRecord, type EventStamp } from './event-record.ts';
 import type { ScenarioDef, TaskDecl } from './declarations.ts';
 import type { RunPolicy } from './run-policy.ts';
 import type { Strategy } from '../sched/strategy.ts';
+import { Access } from '../sched/footprint.ts';
+import { publishFootprint } from './footprints.ts';
 
 /** The CPU that opens and closes trials. */
 export const CLOSER = 0;
@@ -254,9 +256,18 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
 
   // ---------------------------------------------------------------- the policy's jobs
 
-  /** A scheduling point, before a kernel call touches shared or irq state. */
-  point(): void {
+  /**
+   * A scheduling point, before a kernel call touches shared or irq state. `obj` and `access`
+   * are the footprint of that call (sched/footprint.ts): what DPOR needs to know which steps
+   * commute. A call that declares nothing is dependent with everything.
+   */
+  point(obj = -1, access: number = Access.ANY): void {
+    publishFootprint(this.m, this.me, obj, access);
     this.policy.point();
+  }
+  /** Publish the footprint of what this agent does next, without a scheduling point. */
+  footprint(obj: number, access: number): void {
+    publishFootprint(this.m, this.me, obj, access);
   }
   /** This context cannot go on yet (a busy lock, an object it waits for): let the others run. */
   waitTurn(): void {

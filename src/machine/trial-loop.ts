@@ -17,6 +17,8 @@ import type { ControlledPolicy } from './controlled-policy.ts';
 import { BatchStop, ControlFlow, TrialAbort, TrialOver } from './control-flow.ts';
 import { runIrq, runTask } from './agent-run.ts';
 import { segment } from '../sched/token.ts';
+import { Access } from '../sched/footprint.ts';
+import { publishFootprint } from './footprints.ts';
 import { snapshotAgent, type CpuSnapshot, type TrialEnd, type TrialInfo } from './trial-info.ts';
 
 /** What the closer does with each finished trial. */
@@ -128,6 +130,8 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
     m[b + C.NCTX] = 0;
     m[b + C.HELD_N] = 0;
     m[b + C.SOFTIRQ_PENDING] = 0;
+    // a task's first step runs up to its first kernel call: its own code only
+    publishFootprint(m, b, -1, Access.NONE);
   }
   m[H.WAKEABLE] = 0;
   m[H.SOFTIRQ_CPUS] = 0;

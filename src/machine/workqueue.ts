@@ -6,6 +6,7 @@
  * A work item's words: WORD = WORK_PENDING | WORK_RUNNING, OWNER = cpu+1 it is queued on,
  * AUX = the ticket that orders the queue. A queue's WORD counts the items pending on its CPU.
  */
+import { Access } from '../sched/footprint.ts';
 import { callHandler } from './agent-run.ts';
 import { kfn, Op } from './events.ts';
 import { H } from './layout.ts';
@@ -49,6 +50,8 @@ export function kworkerLoop(rt: CpuRuntime): never {
   const mine = rt.cpu + 1;
   rt.emit(Op.TASK_START, -1, -1, 0, FN_KWORKER);
   for (;;) {
+    // taking work changes the queue and the work item: dependent with everything
+    rt.footprint(-1, Access.ANY);
     rt.waitUntil(queue.id, 0, -1);
     let next: DeclaredFunction | undefined;
     for (const w of works(rt)) {

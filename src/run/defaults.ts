@@ -11,6 +11,8 @@ export const DEFAULTS = {
   seed: 1,
   /** a task running this long without a scheduling point is stopped and reported */
   hangMs: 1000,
+  /** dpor: executions explored at most */
+  maxExecutions: 100_000,
   /** events of one trial before it is cut short and reported as trial-too-long */
   maxEvents: 200_000,
   /** stress: how long to run, in seconds */

@@ -11,7 +11,8 @@ import { runBatchOnMachine } from '../machine/machine.ts';
 import type { BatchTask, CloserPost, CloserResult } from './batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
 import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
-import { resolveOptions, type ExploreOptions, type ResolvedOptions } from './options.ts';
+import { UsageError, isSystematic, resolveOptions, type ExploreOptions, type ResolvedOptions } from './options.ts';
+import { DPOR_MAX_OPTIONS, exhaustiveOf, maxOptions, type Exhaustive } from '../sched/dpor.ts';
 import { defaultJobs, jobRanges } from './jobs.ts';
 import { LOCKDEP_GRAPH_KINDS } from '../check/lockdep/index.ts';
 import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
@@ -22,6 +23,10 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const o = resolveOptions(opts);
   const loaded = await loadScenario(path);
   const L = new Layout(loaded.def, o.limits);
+  const systematic = isSystematic(o.strategy);
+  if (systematic && maxOptions(L.strategyShape) > DPOR_MAX_OPTIONS) {
+    throw new UsageError(`--strategy ${o.strategy} handles up to ${DPOR_MAX_OPTIONS} options per decision; ${path} can have ${maxOptions(L.strategyShape)}`);
+  }
   const seen = new Set<string>();
   const kinds = new Set<string>();
   const announce = (f: Finding): void => {
@@ -31,7 +36,8 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     o.onNewFinding?.(f);
   };
   // a time budget stops wherever it is: one machine keeps the trials run one contiguous block
-  const jobs = o.timeBudgetMs < Infinity ? 1 : (o.jobs ?? defaultJobs(o.trials));
+  // so does a systematic search: its tree lives in one machine's buffer
+  const jobs = o.timeBudgetMs < Infinity || systematic ? 1 : (o.jobs ?? defaultJobs(o.trials));
   const ranges = jobRanges(o.firstTrial, o.firstTrial + o.trials, jobs);
   const done = ranges.map(() => 0);
   const onProgress = o.onProgress && ((job: number, n: number) => {
@@ -64,6 +70,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     interrupts: interruptRows(L, irq),
     switches: parts.reduce((n, p) => n + p.switches, 0),
     ...(interrupted ? { interrupted: true as const } : {}),
+    ...(parts[0]?.exhaustive ? { exhaustive: interrupted ? { ...parts[0].exhaustive, complete: false, stopped: true } : parts[0].exhaustive } : {}),
   };
 }
 
@@ -73,6 +80,8 @@ interface RangeResult {
   trials: number;
   irq: number[][];
   switches: number;
+  /** a systematic search: what it explored */
+  exhaustive?: Exhaustive;
 }
 
 /**
@@ -103,6 +112,7 @@ async function exploreRange(
   const { end } = range;
   let next = range.first;
   let switches = 0;
+  let exhaustive: Exhaustive | undefined;
   // the first batch always starts: a budget spent warming the CPUs up still runs one trial
   while (next < end && (next === range.first || !outOfTime())) {
     const first = next;
@@ -114,7 +124,7 @@ async function exploreRange(
       shouldStop: () => usage !== undefined || outOfTime(),
       task: (slot) => ({
         ...scenarioBatch(path, loaded, L),
-        strategy: { name: o.strategy, seed: o.seed, depth: o.depth },
+        strategy: { name: o.strategy, seed: o.seed, depth: o.depth, preemptionBound: o.preemptionBound, iterate: o.iterate },
         tokenHead,
         plan,
         capture: false,
@@ -136,6 +146,7 @@ async function exploreRange(
     addCounts(irq, out.result?.irqCounts);
     switches += out.result?.switches ?? 0;
     next = first + out.trialsDone;
+    if (isSystematic(o.strategy) && out.memory) exhaustive = exhaustiveOf(L.strategyState(out.memory));
     if (o.signal?.aborted) break;
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
@@ -144,10 +155,15 @@ async function exploreRange(
     keep(f);
     counts.set(f.signature, (counts.get(f.signature) ?? 0) + 1);
     next++;
+    // the exploration tree lived in that batch's buffer: a stuck execution ends the search
+    if (exhaustive) {
+      exhaustive = { ...exhaustive, complete: false, stopped: true };
+      break;
+    }
   }
   const findings = [...found.values()];
   for (const f of findings) f.count = Math.max(counts.get(f.signature) ?? 1, 1);
-  return { findings, trials: next - range.first, irq, switches };
+  return { findings, trials: next - range.first, irq, switches, ...(exhaustive ? { exhaustive } : {}) };
 }
 
 const GRAPH_KINDS = new Set<string>(LOCKDEP_GRAPH_KINDS);

@@ -14,6 +14,12 @@ export interface ExploreOptions {
   strategy?: StrategyName | string;
   /** PCT depth (DEFAULTS.depth) */
   depth?: number;
+  /** dpor: CHESS's preemption bound (default: none) */
+  preemptionBound?: number;
+  /** dpor: search with bounds 0, 1 … preemptionBound in turn */
+  iterate?: boolean;
+  /** dpor: stop after this many executions (DEFAULTS.maxExecutions); `trials` is its other name */
+  maxExecutions?: number;
   seed?: number;
   /** a task running this long without a scheduling point is reported and stopped (DEFAULTS.hangMs) */
   hangMs?: number;
@@ -41,6 +47,8 @@ export interface ResolvedOptions {
   trials: number;
   strategy: StrategyName;
   depth: number;
+  preemptionBound?: number;
+  iterate: boolean;
   seed: number;
   hangMs: number;
   limits: Limits;
@@ -93,6 +101,11 @@ export function resolveStressOptions(o: StressOptions = {}): ResolvedStressOptio
   };
 }
 
+/** Strategies that explore a space systematically and can say it is complete. */
+export function isSystematic(strategy: string): boolean {
+  return strategy === 'dpor' || strategy === 'dfs';
+}
+
 /** A seed outside 32 bits would silently run as another one. */
 function checkSeed(v: unknown): number {
   const seed = typeof v === 'string' ? Number(v) : (v ?? DEFAULTS.seed);
@@ -105,13 +118,25 @@ function checkSeed(v: unknown): number {
 export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
   const strategy = o.strategy ?? DEFAULTS.strategy;
   if (!RUN_STRATEGIES.includes(strategy as StrategyName)) {
-    throw new UsageError(`unknown strategy "${strategy}" (use ${RUN_STRATEGIES.join(' or ')})`);
+    throw new UsageError(`unknown strategy "${strategy}" (use ${RUN_STRATEGIES.slice(0, -1).join(', ')} or ${RUN_STRATEGIES.at(-1)})`);
   }
   const maxEvents = positiveInt('maxEvents', o.maxEvents, DEFAULTS.maxEvents);
+  const systematic = isSystematic(strategy);
+  if (!systematic && (o.preemptionBound !== undefined || o.maxExecutions !== undefined || o.iterate)) {
+    throw new UsageError('preemption bound and max executions are for --strategy dpor (or dfs)');
+  }
+  let preemptionBound: number | undefined;
+  if (o.preemptionBound !== undefined) {
+    preemptionBound = typeof o.preemptionBound === 'string' ? Number(o.preemptionBound) : o.preemptionBound;
+    if (!Number.isInteger(preemptionBound) || preemptionBound < 0) throw new UsageError(`preemption bound must be an integer ≥ 0, got ${String(o.preemptionBound)}`);
+  }
+  if (o.iterate && preemptionBound === undefined) throw new UsageError('iterating the preemption bound needs a bound (--preemption-bound K)');
   return {
-    trials: positiveInt('trials', o.trials, DEFAULTS.trials),
+    trials: systematic ? positiveInt('maxExecutions', o.maxExecutions ?? o.trials, DEFAULTS.maxExecutions) : positiveInt('trials', o.trials, DEFAULTS.trials),
     strategy: strategy as StrategyName,
     depth: positiveInt('depth', o.depth, DEFAULTS.depth),
+    preemptionBound,
+    iterate: o.iterate ?? false,
     seed: checkSeed(o.seed),
     hangMs: positiveInt('hangMs', o.hangMs, DEFAULTS.hangMs),
     limits: { ...DEFAULT_LIMITS, maxEvents, maxChoices: maxEvents },

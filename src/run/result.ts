@@ -1,6 +1,7 @@
 /** What a run hands its caller: the JSON shape of `smpsim run --json`. */
 import type { FindingMessage } from './batch-task.ts';
 import type { Layout } from '../machine/layout.ts';
+import type { Exhaustive } from '../sched/dpor.ts';
 import { renderStuck, stuckTitle, type Stuck } from '../report/stuck.ts';
 
 /** A finding as runs return it and reports (text, JSON, SARIF) show it: its home is the report layer. */
@@ -29,6 +30,8 @@ export interface ExploreResult {
   switches: number;
   /** stopped before its trials were done (a signal): the findings are those made so far */
   interrupted?: true;
+  /** dpor runs: whether every execution was explored, and how many it took */
+  exhaustive?: Exhaustive;
 }
 
 export function findingFrom(msg: FindingMessage): Finding {

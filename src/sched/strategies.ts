@@ -3,6 +3,7 @@
  * given shape, and how to build it over its slice of the buffer. A new strategy is its own file
  * in src/sched and one entry here.
  */
+import { DporStrategy } from './dpor.ts';
 import { PctStrategy } from './pct.ts';
 import { ProbeStrategy } from './probe.ts';
 import { RandomStrategy } from './random.ts';
@@ -19,6 +20,10 @@ export interface StrategySpec {
   schedules?: number[][];
   /** replay: a choice that does not fit is a mismatch (tokens) rather than taken modulo (fuzzing) */
   strict?: boolean;
+  /** dpor: CHESS's preemption bound (absent: unbounded) */
+  preemptionBound?: number;
+  /** dpor: search with bounds 0, 1 … preemptionBound in turn */
+  iterate?: boolean;
 }
 
 export interface StrategyEntry {
@@ -40,6 +45,16 @@ export const STRATEGIES = {
   replay: {
     words: () => ReplayStrategy.WORDS,
     create: (state, spec) => new ReplayStrategy(spec.schedules ?? [], spec.strict ?? true, state),
+  },
+  /** systematic: one execution per class of equivalent interleavings (source-DPOR) */
+  dpor: {
+    words: (shape) => DporStrategy.wordsNeeded(shape),
+    create: (state, spec, shape) => new DporStrategy(state, shape, spec.preemptionBound ?? -1, spec.iterate ?? false),
+  },
+  /** every interleaving, without reduction: what DPOR is measured against (small spaces only) */
+  dfs: {
+    words: (shape) => DporStrategy.wordsNeeded(shape),
+    create: (state, spec, shape) => new DporStrategy(state, shape, spec.preemptionBound ?? -1, spec.iterate ?? false, false),
   },
   /** a person stepping a live machine: replay the first schedule, record the decision after it */
   probe: {

@@ -22,7 +22,8 @@
  *
  * Lifecycle, as Shuttle's Scheduler: `beginTrial` opens a trial, or answers false when there is
  * nothing left to explore (the batch then ends before that trial); `choose` is asked at every
- * decision point with two or more options; `endTrial` sees how long the trial was.
+ * decision point with two or more options (every one, with footprints, for a strategy that asks
+ * for them); `endTrial` sees how long the trial was.
  */
 export const IRQ_OPTION = 0x10000;
 export const END_OPTION = -1;
@@ -83,6 +84,13 @@ export interface Decision {
   readonly step: number;
   /** events the trial has made so far */
   readonly events: number;
+  /**
+   * Per option, the footprint of its next step (footprint.ts): object, Access, CPU. Filled only
+   * for a strategy that declares `footprints`; otherwise stale.
+   */
+  readonly objs: Int32Array;
+  readonly access: Int32Array;
+  readonly cpus: Int32Array;
 }
 
 export interface Strategy {
@@ -95,6 +103,11 @@ export interface Strategy {
   choose(d: Decision): number;
   /** Called when a trial ends with the number of decision points it had (PCT learns k). */
   endTrial?(steps: number): void;
+  /**
+   * A partial-order strategy: the machine fills each decision's footprints, and asks `choose`
+   * at every decision, also those with one option (whose answer, 0, is not part of the schedule).
+   */
+  readonly footprints?: boolean;
   /** Replays: true when the trial just ended did not fit its record (a token mismatch). */
   mismatched?(indexInBatch: number): boolean;
 }

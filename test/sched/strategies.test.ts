@@ -5,7 +5,8 @@ import { END_OPTION, irqOption, type Decision, type StrategyShape } from '../../
 const shape: StrategyShape = { agents: 4, fires: [2, 1] };
 
 function decision(options: number[], step: number, current = 0): Decision {
-  return { current, options: Int32Array.from(options), n: options.length, step, events: 0 };
+  const none = new Int32Array(options.length);
+  return { current, options: Int32Array.from(options), n: options.length, step, events: 0, objs: none, access: none, cpus: none };
 }
 
 function build(spec: Partial<StrategySpec> & Pick<StrategySpec, 'name'>, s: StrategyShape = shape) {
@@ -15,7 +16,7 @@ function build(spec: Partial<StrategySpec> & Pick<StrategySpec, 'name'>, s: Stra
 
 describe('the strategy table', () => {
   it('names every strategy, and the region fits the largest', () => {
-    expect(STRATEGY_NAMES).toEqual(['random', 'pct', 'replay', 'probe']);
+    expect(STRATEGY_NAMES).toEqual(['random', 'pct', 'replay', 'dpor', 'dfs', 'probe']);
     for (const name of STRATEGY_NAMES) expect(STRATEGIES[name].words(shape)).toBeLessThanOrEqual(strategyStateWords(shape));
   });
 

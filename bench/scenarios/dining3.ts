@@ -1,0 +1,4 @@
+// Dining philosophers, 3 of them (dining-table.ts).
+import { diningTable } from './dining-table.ts';
+
+export default diningTable(3);
