@@ -29,7 +29,7 @@ export class ControlledPolicy implements RunPolicy {
     readonly strategy: Strategy,
   ) {
     this.m = rt.m;
-    this.decisions = new Decisions(rt);
+    this.decisions = new Decisions(rt, strategy);
   }
 
   point(): void {

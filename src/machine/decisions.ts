@@ -12,7 +12,7 @@ import { lockWords } from './object-kinds.ts';
 import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { fillFootprints } from './footprints.ts';
-import { END_OPTION, SOFTIRQ_LINE, TIMER_LINE, irqOption, isWakeOption, wakeOption, wakeOptionAgent, type Decision } from '../sched/strategy.ts';
+import { END_OPTION, SOFTIRQ_LINE, TIMER_LINE, irqOption, isWakeOption, wakeOption, wakeOptionAgent, type Decision, type Strategy } from '../sched/strategy.ts';
 
 export class Decisions {
   private readonly m: Int32Array;
@@ -24,7 +24,10 @@ export class Decisions {
   /** the strategy wants every decision, with footprints (a partial-order strategy) */
   private readonly footprints: boolean;
 
-  constructor(private readonly rt: CpuRuntime) {
+  constructor(
+    private readonly rt: CpuRuntime,
+    private readonly strategy: Strategy,
+  ) {
     this.m = rt.m;
     this.L = rt.L;
     this.agent = rt.agent;
@@ -34,7 +37,7 @@ export class Decisions {
     this.opts = new Int32Array(maxOpts);
     const fp = (): Int32Array => new Int32Array(maxOpts);
     this.decision = { current: rt.agent, options: this.opts, n: 0, step: 0, events: 0, objs: fp(), access: fp(), cpus: fp() };
-    this.footprints = rt.strategy.footprints === true;
+    this.footprints = strategy.footprints === true;
   }
 
   /** List the options, ask the strategy, record the choice; returns the option taken. */
@@ -72,7 +75,7 @@ export class Decisions {
     d.step = step;
     d.events = m[H.NEV]!;
     if (this.footprints) fillFootprints(this.rt, d);
-    const idx = this.rt.strategy.choose(d);
+    const idx = this.strategy.choose(d);
     const k = m[H.NCHOICE]!;
     if (k < this.L.limits.maxChoices) {
       m[this.L.choiceBase + k] = idx;
@@ -89,7 +92,7 @@ export class Decisions {
     d.step = step;
     d.events = this.m[H.NEV]!;
     fillFootprints(this.rt, d);
-    this.rt.strategy.choose(d);
+    this.strategy.choose(d);
     return 0;
   }
 
