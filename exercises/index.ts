@@ -224,4 +224,12 @@ export const EXERCISES: Exercise[] = [
     fix: 'free_irq(), then kfree().',
     expect: ['assertion'],
   }),
+  // per-CPU access rules
+  ex('smp-processor-id-preemptible', {
+    title: 'smp_processor_id() in preemptible code',
+    rule: 'The CPU number is only stable while the task cannot migrate: read and use it with preemption off (get_cpu()/put_cpu()), or use this_cpu_*().',
+    wrong: 'A task allowed on both CPUs calls smp_processor_id() with preemption on: "BUG: using smp_processor_id() in preemptible [00000000] code".',
+    fix: 'get_cpu() before reading the CPU number, put_cpu() after its last use.',
+    expect: ['preemptible-cpu-access'],
+  }),
 ];

@@ -52,7 +52,7 @@ describe('bad input gets one clear line or a finding, never a hang', () => {
       `import { scenario, spinlock, spin_lock, spin_unlock } from 'smpsim';
 export default scenario({ cpus: 2, state: { l: spinlock() }, tasks: [
   { cpu: 0, run: (s) => { spin_lock(s.l); spin_unlock(s.l); } },
-  { cpu: 1, run: (s: any) => { spin_lock(s.l); s.nothing.value = 1; } },
+  { cpu: 1, run: (s: any) => { spin_lock(s.l); s.l.nothing.value = 1; } },
 ] });
 `,
     );

@@ -4,7 +4,7 @@
  * or handler throwing, a runaway trial, and tasks that return holding locks or with irqs off /
  * a preempt count left over.
  */
-import { CTX_NAMES, F_A, F_CPU, F_CTX, F_FLAGS, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, Op } from '../machine/events.ts';
+import { CTX_NAMES, F_A, F_B, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, KFN_NAMES, Op, WarnReason } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
 import { HeldLocks, type HeldLock } from './held-locks.ts';
 import { allHeldLocks, isHungTask, type SystemLock } from './hung-task.ts';
@@ -56,6 +56,8 @@ export type MachineData =
   | { type: 'check'; message: string }
   | { type: 'bug'; message: string; cpu: number }
   | { type: 'warn'; cpu: number; pid: number }
+  | { type: 'lockdep-assert'; cpu: number; pid: number; assertion: string }
+  | { type: 'preemptible-cpu-access'; cpu: number; pid: number; what: string; site: string }
   | { type: 'exception'; message: string; cpu: number }
   | { type: 'step-limit'; events: number; cpu: number; last: CpuLastEvent[]; blocked: BlockedContext[] }
   | { type: 'lock-held-at-exit'; cpu: number; pid: number; held: HeldLock[] }
@@ -63,7 +65,7 @@ export type MachineData =
   | { type: 'mismatch' };
 
 export const MACHINE = 'machine';
-export const MACHINE_KINDS = findingKinds(['deadlock', 'hung-task', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak', 'trial-too-long']);
+export const MACHINE_KINDS = findingKinds(['deadlock', 'hung-task', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak', 'trial-too-long', 'lockdep-assert', 'preemptible-cpu-access']);
 type MachineKind = (typeof MACHINE_KINDS)[number];
 type MachineFinding = RawFinding<MachineData, MachineKind>;
 
@@ -138,12 +140,54 @@ function heldAtTaskEnd(t: TrialInfo, held: HeldLocks, cpu: number, pid: number, 
   return held.heldByTask(cpu, pid);
 }
 
+/** A failed lockdep_assert_*(): the kernel's WARN at the caller's line, naming the assertion. */
+function lockdepAssert(t: TrialInfo, seq: number, at: number): MachineFinding {
+  const w = t.events.words;
+  const cpu = w[at + F_CPU]!;
+  const pid = w[at + F_TID]!;
+  const obj = w[at + F_OBJ]!;
+  const site = t.text(w[at + F_A]!).split('\t')[0];
+  const assertion = `${KFN_NAMES[w[at + F_FN]!]}(${obj >= 0 ? t.layout.objName(obj) : ''})`;
+  return finding('lockdep-assert', `lockdep-assert:${assertion}:${site}`, `WARNING: CPU: ${cpu} PID: ${pid} at ${site}`, {
+    type: 'lockdep-assert',
+    cpu,
+    pid,
+    assertion,
+  }, { cpus: [cpu], locks: obj >= 0 ? [t.layout.objName(obj)] : [], refs: [{ trial: t.index, seq }] });
+}
+
+/** lib/smp_processor_id.c's report: "BUG: using smp_processor_id() in preemptible [00000000] code: comm/pid". */
+function preemptibleAccess(t: TrialInfo, seq: number, at: number): MachineFinding {
+  const w = t.events.words;
+  const cpu = w[at + F_CPU]!;
+  const pid = w[at + F_TID]!;
+  const what = KFN_NAMES[w[at + F_FN]!]!;
+  const site = t.text(w[at + F_A]!).split('\t')[0]!;
+  const pcount = w[at + F_PCOUNT]!;
+  const title = `BUG: using ${what}() in preemptible [${pcount.toString(16).padStart(8, '0')}] code: ${t.layout.comm(pid, cpu)}/${pid}`;
+  return finding('preemptible-cpu-access', `preemptible-cpu-access:${what}:${site}`, title, {
+    type: 'preemptible-cpu-access',
+    cpu,
+    pid,
+    what,
+    site,
+  }, { cpus: [cpu], refs: [{ trial: t.index, seq }] });
+}
+
 function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => void): void {
   const w = t.events.words;
   const L: Layout = t.layout;
   for (let i = 0; i < t.events.length; i++) {
     const at = i * EV_WORDS;
     const op = w[at + F_OP];
+    if (op === Op.WARN && w[at + F_B] === WarnReason.LOCKDEP_ASSERT) {
+      report(lockdepAssert(t, i, at));
+      continue;
+    }
+    if (op === Op.WARN && w[at + F_B] === WarnReason.DEBUG_PREEMPT) {
+      report(preemptibleAccess(t, i, at));
+      continue;
+    }
     if (op === Op.WARN) {
       const cpu = w[at + F_CPU]!;
       report(

@@ -9,7 +9,7 @@ import { Op, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
 import type { Atomic } from './objects.ts';
-import { checkKind } from './sleep.ts';
+import { checkKind } from './objects.ts';
 import type { Cells } from '../machine/cells.ts';
 
 function enter(name: string, v: Atomic, access: number = Access.WRITE): [CpuRuntime, number] {

@@ -11,7 +11,7 @@
 import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
-import { objId, type Atomic, type Shared } from './objects.ts';
+import { checkKind, type Atomic, type Shared } from './objects.ts';
 
 const FN = {
   release: kfn('smp_store_release'),
@@ -26,7 +26,7 @@ const isAtomic = (p: Shared | Atomic): boolean => (p as { __kind?: string }).__k
 /** smp_store_release(&p, v): a marked store ordered after everything before it. */
 export function smp_store_release(p: Shared | Atomic, v: number): void {
   const rt = thisCpu('smp_store_release');
-  objId(p, 'smp_store_release');
+  checkKind(rt, p, 'smp_store_release');
   rt.point(p.__id, Access.WRITE);
   const old = rt.cells.exchange(p.__at, v);
   rt.emit(isAtomic(p) ? Op.ATOMIC_SET : Op.MEM_WRITE_ONCE, p.__id, v | 0, old, FN.release);
@@ -35,7 +35,7 @@ export function smp_store_release(p: Shared | Atomic, v: number): void {
 /** smp_load_acquire(&p): a marked load ordered before everything after it. */
 export function smp_load_acquire(p: Shared | Atomic): number {
   const rt = thisCpu('smp_load_acquire');
-  objId(p, 'smp_load_acquire');
+  checkKind(rt, p, 'smp_load_acquire');
   rt.point(p.__id, Access.READ);
   const v = rt.cells.load(p.__at);
   rt.emit(isAtomic(p) ? Op.ATOMIC_READ : Op.MEM_READ_ONCE, p.__id, v, 0, FN.acquire);

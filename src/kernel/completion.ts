@@ -18,8 +18,8 @@ import type { ObjectDecl } from '../machine/declarations.ts';
 export type Completion = KObject & { readonly __kind: 'completion' };
 
 /** DECLARE_COMPLETION: not done. */
-export const completion = (): ObjectDecl => decl('completion', 0, 1, false);
-export const completions = (n: number): ObjectDecl => decl('completion', 0, n, true);
+export const completion = (): ObjectDecl<Completion> => decl('completion', 0, 1, false);
+export const completions = (n: number): ObjectDecl<Completion[]> => decl('completion', 0, n, true);
 
 /** Set done back to 0: init_completion and reinit_completion (a write of the object). */
 function resetDone(name: string, x: Completion): void {

@@ -3,32 +3,47 @@
  * own lockdep class, named by its state key; `spinlocks(n)` makes n instances of one class
  * (like spin_lock_init in a loop).
  */
-import type { ObjectDecl, ObjectKind, ScenarioDef, ScenarioModule } from '../machine/declarations.ts';
+import { SCENARIO_FIELDS, taskCpus, type Bound, type ObjectDecl, type ObjectKind, type ScenarioDef, type ScenarioModule } from '../machine/declarations.ts';
+import type { Atomic, RwLock, Shared, Spinlock } from './objects.ts';
 
-export function decl(kind: ObjectKind, init: number, count: number, array: boolean): ObjectDecl {
+/** A declaration whose handle type is `H` (the caller names it: the kind decides it). */
+export function decl<H>(kind: ObjectKind, init: number, count: number, array: boolean): ObjectDecl<H> {
   if (!Number.isInteger(count) || count < 1) throw new Error(`${kind}s(n): n must be a positive integer`);
   return { __smpsim: 'decl', kind, init: init | 0, count, array };
 }
 
-export const spinlock = (): ObjectDecl => decl('spinlock', 0, 1, false);
-export const spinlocks = (n: number): ObjectDecl => decl('spinlock', 0, n, true);
-export const rwlock = (): ObjectDecl => decl('rwlock', 0, 1, false);
-export const rwlocks = (n: number): ObjectDecl => decl('rwlock', 0, n, true);
-export const atomic = (v = 0): ObjectDecl => decl('atomic', v, 1, false);
-export const atomics = (n: number, v = 0): ObjectDecl => decl('atomic', v, n, true);
+export const spinlock = (): ObjectDecl<Spinlock> => decl('spinlock', 0, 1, false);
+export const spinlocks = (n: number): ObjectDecl<Spinlock[]> => decl('spinlock', 0, n, true);
+export const rwlock = (): ObjectDecl<RwLock> => decl('rwlock', 0, 1, false);
+export const rwlocks = (n: number): ObjectDecl<RwLock[]> => decl('rwlock', 0, n, true);
+export const atomic = (v = 0): ObjectDecl<Atomic> => decl('atomic', v, 1, false);
+export const atomics = (n: number, v = 0): ObjectDecl<Atomic[]> => decl('atomic', v, n, true);
 /** A plain int in shared memory: `.value` reads and writes are separate scheduling points. */
-export const shared = (v = 0): ObjectDecl => decl('shared', v, 1, false);
-export const shareds = (n: number, v = 0): ObjectDecl => decl('shared', v, n, true);
+export const shared = (v = 0): ObjectDecl<Shared> => decl('shared', v, 1, false);
+export const shareds = (n: number, v = 0): ObjectDecl<Shared[]> => decl('shared', v, n, true);
 
 export const MAX_CPUS = 64;
 
-export function scenario(def: ScenarioDef): ScenarioModule {
+/**
+ * The state's type is inferred from `state`: tasks, handlers and check() receive each
+ * declaration as its typed handle, so `spin_lock(s.sem)` does not compile.
+ */
+export function scenario<S extends Record<string, unknown> = Record<string, unknown>>(
+  def: ScenarioDef<Bound<S>> & { state?: S },
+): ScenarioModule {
+  for (const key of Object.keys(def)) {
+    if (!SCENARIO_FIELDS.includes(key)) throw new Error(`scenario: unknown field "${key}" (known: ${SCENARIO_FIELDS.join(', ')})`);
+  }
   if (!Number.isInteger(def.cpus) || def.cpus < 1 || def.cpus > MAX_CPUS) {
     throw new Error(`scenario: cpus must be an integer from 1 to ${MAX_CPUS}`);
   }
   if (!Array.isArray(def.tasks)) throw new Error('scenario: tasks must be an array');
   for (const t of def.tasks) {
-    if (!Number.isInteger(t.cpu) || t.cpu < 0 || t.cpu >= def.cpus) throw new Error(`scenario: task cpu ${t.cpu} is not a CPU of this machine`);
+    if (t.cpu !== undefined && t.cpus !== undefined) throw new Error('scenario: a task has cpu (pinned) or cpus (its affinity), not both');
+    if (t.cpus !== undefined && (!Array.isArray(t.cpus) || t.cpus.length === 0)) throw new Error('scenario: task cpus must be a non-empty array of CPUs');
+    for (const c of taskCpus(t, def.cpus)) {
+      if (!Number.isInteger(c) || c < 0 || c >= def.cpus) throw new Error(`scenario: task cpu ${c} is not a CPU of this machine`);
+    }
     if (typeof t.run !== 'function') throw new Error('scenario: every task needs a run(state) function');
   }
   for (const i of def.irqs ?? []) {

@@ -23,3 +23,9 @@ export * from './refcount.ts';
 export * from './rcu.ts';
 export type { Spinlock, RwLock, Atomic, Shared, KObject } from './objects.ts';
 export * from './timer.ts';
+// lockdep annotations and raw spinlocks
+export * from './lockdep.ts';
+export * from './raw-spinlock.ts';
+export type { RawSpinlock } from './objects.ts';
+// per-CPU access rules
+export * from './debug-preempt.ts';

@@ -140,6 +140,3 @@ export function in_serving_softirq(): boolean {
 export function in_atomic(): boolean {
   return thisCpu('in_atomic').preemptCount() !== 0;
 }
-export function smp_processor_id(): number {
-  return thisCpu('smp_processor_id').cpu;
-}

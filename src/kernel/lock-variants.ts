@@ -9,7 +9,7 @@ import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
 import { bhDisable, bhEnable, irqsOff, irqsOn, irqsRestore, irqsSave } from './irqflags.ts';
 import type { KObject } from './objects.ts';
-import { checkKind } from './sleep.ts';
+import { checkKind } from './objects.ts';
 
 export type Variant = 'plain' | 'irq' | 'irqsave' | 'bh';
 

@@ -2,11 +2,11 @@
 import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
-import { objId, type Shared } from './objects.ts';
+import { checkKind, type Shared } from './objects.ts';
 
 export function READ_ONCE(x: Shared): number {
   const rt = thisCpu('READ_ONCE');
-  objId(x, 'READ_ONCE');
+  checkKind(rt, x, 'READ_ONCE');
   rt.point(x.__id, Access.READ);
   const v = rt.cells.load(x.__at);
   rt.emit(Op.MEM_READ_ONCE, x.__id, v, 0, kfn('READ_ONCE'));
@@ -15,7 +15,7 @@ export function READ_ONCE(x: Shared): number {
 
 export function WRITE_ONCE(x: Shared, v: number): void {
   const rt = thisCpu('WRITE_ONCE');
-  objId(x, 'WRITE_ONCE');
+  checkKind(rt, x, 'WRITE_ONCE');
   rt.point(x.__id, Access.WRITE);
   const old = rt.cells.exchange(x.__at, v);
   rt.emit(Op.MEM_WRITE_ONCE, x.__id, v | 0, old, kfn('WRITE_ONCE'));

@@ -13,8 +13,8 @@ import type { ObjectDecl } from '../machine/declarations.ts';
 
 export type Mutex = KObject & { readonly __kind: 'mutex' };
 
-export const mutex = (): ObjectDecl => decl('mutex', 0, 1, false);
-export const mutexes = (n: number): ObjectDecl => decl('mutex', 0, n, true);
+export const mutex = (): ObjectDecl<Mutex> => decl('mutex', 0, 1, false);
+export const mutexes = (n: number): ObjectDecl<Mutex[]> => decl('mutex', 0, n, true);
 
 function lockAs(name: string, lock: Mutex, waitMode: number): boolean {
   const [rt, id] = enterSleepingOn(name, lock);

@@ -8,6 +8,9 @@ import { isObjectDecl, type ScenarioDef } from '../machine/declarations.ts';
 import type { Layout, ObjectInfo } from '../machine/layout.ts';
 import { Op, kfn } from '../machine/events.ts';
 import type { Cells } from '../machine/cells.ts';
+import type { CpuRuntime } from '../machine/runtime.ts';
+import { accepts, kindsAccepting, type ObjectKind } from '../machine/object-kinds.ts';
+import { KernelUsageError } from '../machine/usage-error.ts';
 import { maybeCpu } from './cpu.ts';
 
 export interface KObject {
@@ -18,7 +21,9 @@ export interface KObject {
   readonly name: string;
 }
 
-export type Spinlock = KObject & { readonly __kind: 'spinlock' };
+/** spinlock_t and raw_spinlock_t: one kind at run time (as on !PREEMPT_RT), two types, so neither family takes the other. */
+export type Spinlock = KObject & { readonly __kind: 'spinlock'; readonly __raw?: false };
+export type RawSpinlock = KObject & { readonly __kind: 'spinlock'; readonly __raw?: true };
 export type RwLock = KObject & { readonly __kind: 'rwlock' };
 export type Atomic = KObject & { readonly __kind: 'atomic' };
 export type PerCpu = KObject & { readonly __kind: 'percpu' };
@@ -60,7 +65,31 @@ function handle(info: ObjectInfo, mem: Cells): KObject {
   return Object.freeze({ __id: info.id, __at: info.offset, name: info.name, __kind: info.kind, __mem: mem });
 }
 
-/** The state object tasks see: declarations bound to their slots, other values as they are. */
+/** What a state key the scenario did not declare reads as: any kernel call given it is a usage error. */
+interface Undeclared {
+  readonly __undeclared: string;
+}
+
+function undeclared(key: string): Undeclared {
+  return Object.freeze({
+    __undeclared: key,
+    get value(): never {
+      throw new KernelUsageError(`s.${key}.value: "${key}" is not declared in state`);
+    },
+    set value(_: number) {
+      throw new KernelUsageError(`s.${key}.value: "${key}" is not declared in state`);
+    },
+  });
+}
+
+/** Keys that code probes on any object (promises, printing): never a scenario's state key. */
+const PROBED = new Set(['then', 'toJSON', 'constructor', 'inspect', 'asymmetricMatch', '$$typeof', 'nodeType']);
+
+/**
+ * The state object tasks see: declarations bound to their slots, other values as they are. A
+ * key the scenario did not declare reads as an Undeclared marker, so the kernel call given it
+ * names the call and the key instead of failing on `undefined`.
+ */
 export function bindState(def: ScenarioDef, L: Layout, mem: Cells): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(def.state ?? {})) {
@@ -72,10 +101,34 @@ export function bindState(def: ScenarioDef, L: Layout, mem: Cells): Record<strin
     const handles = infos.map((i) => handle(i, mem));
     out[key] = value.array ? handles : handles[0];
   }
-  return out;
+  return new Proxy(out, {
+    get: (target, key) => (typeof key !== 'string' || key in target || PROBED.has(key) ? Reflect.get(target, key) : undeclared(key)),
+  });
 }
 
+const article = (k: ObjectKind): string => (/^[aeiou]/.test(k) ? 'an' : 'a');
+
+/** "a spinlock or a raw_spinlock": the kinds a call accepts, for its usage error */
+function expected(fn: string): string {
+  const kinds = kindsAccepting(fn);
+  return kinds.length ? kinds.map((k) => `${article(k)} ${k}`).join(' or ') : 'a declared kernel object';
+}
+
+/** The object id of `o`, which must be an object the state declares. */
 export function objId(o: KObject | undefined, fn: string): number {
-  if (!o || typeof o.__id !== 'number') throw new Error(`${fn}(): argument is not a declared kernel object`);
+  const key = (o as Partial<Undeclared> | undefined)?.__undeclared;
+  if (key !== undefined) throw new KernelUsageError(`${fn}(s.${key}): "${key}" is not declared in state (expected ${expected(fn)})`);
+  if (!o || typeof o.__id !== 'number') throw new KernelUsageError(`${fn}(): argument is not a declared kernel object (expected ${expected(fn)})`);
   return o.__id;
+}
+
+/** The object id of `o`, which must be a declared object of a kind that call `name` accepts. */
+export function checkKind(rt: CpuRuntime, o: KObject, name: string): number {
+  const id = objId(o, name);
+  const info = rt.L.objects[id];
+  if (!info) throw new KernelUsageError(`${name}(): argument is not an object of this scenario (expected ${expected(name)})`);
+  if (!accepts(info.kind, name)) {
+    throw new KernelUsageError(`${name}(s.${info.name}): "${info.key}" is ${article(info.kind)} ${info.kind}, expected ${expected(name)}`);
+  }
+  return id;
 }

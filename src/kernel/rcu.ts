@@ -15,8 +15,8 @@ import type { CpuRuntime } from '../machine/runtime.ts';
 import { rcuDepth, rcuGpWords, rcuReaderEnter, rcuReaderExit, rcuState, startGracePeriod } from '../machine/rcu.ts';
 import { thisCpu } from './cpu.ts';
 import { bhDisable, bhEnable } from './irqflags.ts';
-import { checkKind, mightSleep } from './sleep.ts';
-import type { Shared } from './objects.ts';
+import { mightSleep } from './sleep.ts';
+import { checkKind, type Shared } from './objects.ts';
 
 type Flavour = 'preempt' | 'bh';
 

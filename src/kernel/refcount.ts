@@ -13,8 +13,7 @@ import type { ObjectDecl } from '../machine/declarations.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
 import { decl } from './declare.ts';
-import type { KObject } from './objects.ts';
-import { checkKind } from './sleep.ts';
+import { checkKind, type KObject } from './objects.ts';
 
 export type Refcount = KObject & { readonly __kind: 'refcount' };
 export type Kref = KObject & { readonly __kind: 'kref' };
@@ -25,9 +24,9 @@ export const REFCOUNT_SATURATED = -(2 ** 30);
 export const REFCOUNT_MAX = 2 ** 31 - 1;
 
 /** REFCOUNT_INIT(n) */
-export const refcount = (n = 1): ObjectDecl => decl('refcount', n, 1, false);
+export const refcount = (n = 1): ObjectDecl<Refcount> => decl('refcount', n, 1, false);
 /** A kref, its count already kref_init()ed to 1. */
-export const kref = (): ObjectDecl => decl('kref', 1, 1, false);
+export const kref = (): ObjectDecl<Kref> => decl('kref', 1, 1, false);
 
 type Counted = Refcount | Kref;
 

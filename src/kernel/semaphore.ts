@@ -15,8 +15,8 @@ import type { ObjectDecl } from '../machine/declarations.ts';
 export type Semaphore = KObject & { readonly __kind: 'semaphore' };
 
 /** sema_init(sem, n): a semaphore with count n (default 1). */
-export const semaphore = (n = 1): ObjectDecl => decl('semaphore', n, 1, false);
-export const semaphores = (count: number, n = 1): ObjectDecl => decl('semaphore', n, count, true);
+export const semaphore = (n = 1): ObjectDecl<Semaphore> => decl('semaphore', n, 1, false);
+export const semaphores = (count: number, n = 1): ObjectDecl<Semaphore[]> => decl('semaphore', n, count, true);
 
 const downAs = (name: string, sem: Semaphore, waitMode: number, timeout = 0): boolean => sleepOn(name, sem, waitMode, timeout);
 

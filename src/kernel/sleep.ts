@@ -11,9 +11,8 @@ import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import { WAIT_SIGNAL } from '../machine/wait.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
-import { accepts, kindsAccepting } from '../machine/object-kinds.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
-import { objId, type KObject } from './objects.ts';
+import { checkKind, type KObject } from './objects.ts';
 
 export const HZ = 1000;
 export const MAX_SCHEDULE_TIMEOUT = 0x7fffffff;
@@ -58,14 +57,6 @@ export function sleepOn(name: string, o: KObject, waitMode: number, timeout = 0)
   const [rt, id] = enterSleepingOn(name, o);
   const mode = waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode;
   return rt.acquire(id, 0, kfn(name), mode, (rt.jiffies() + timeout) | 0);
-}
-
-/** The object id of `o`, which must be a declared object of a kind that call `name` accepts. */
-export function checkKind(rt: CpuRuntime, o: KObject, name: string): number {
-  const id = objId(o, name);
-  const info = rt.L.objects[id];
-  if (!info || !accepts(info.kind, name)) throw new Error(`${name}(): argument is not a ${kindsAccepting(name).join(' or ')}`);
-  return id;
 }
 
 function advance(rt: CpuRuntime, j: number): void {

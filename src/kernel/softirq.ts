@@ -10,7 +10,7 @@ import { NR_SOFTIRQS, SOFTIRQ_NR } from '../machine/events.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 import { thisCpu } from './cpu.ts';
 import type { KObject } from './objects.ts';
-import { checkKind } from './sleep.ts';
+import { checkKind } from './objects.ts';
 
 export const { HI_SOFTIRQ, TIMER_SOFTIRQ, NET_TX_SOFTIRQ, NET_RX_SOFTIRQ, BLOCK_SOFTIRQ, IRQ_POLL_SOFTIRQ, TASKLET_SOFTIRQ, SCHED_SOFTIRQ, HRTIMER_SOFTIRQ, RCU_SOFTIRQ } =
   SOFTIRQ_NR;
@@ -19,7 +19,7 @@ export { NR_SOFTIRQS };
 export type Tasklet = KObject & { readonly __kind: 'tasklet' };
 
 /** DECLARE_TASKLET: `fn(state)` runs in softirq context each time the tasklet is scheduled. */
-export function tasklet(fn: (state: any) => unknown): ObjectDecl {
+export function tasklet(fn: (state: any) => unknown): ObjectDecl<Tasklet> {
   if (typeof fn !== 'function') throw new Error('tasklet(fn): fn must be a function');
   return { __smpsim: 'decl', kind: 'tasklet', init: 0, count: 1, array: false, fn };
 }

@@ -20,7 +20,7 @@ import type { KObject } from './objects.ts';
 export type TimerList = KObject & { readonly __kind: 'timer' };
 
 /** DEFINE_TIMER: `fn(state)` runs in TIMER_SOFTIRQ each time the timer expires. */
-export function timer_list(fn: (state: any) => unknown): ObjectDecl {
+export function timer_list(fn: (state: any) => unknown): ObjectDecl<TimerList> {
   if (typeof fn !== 'function') throw new Error('timer_list(fn): fn must be a function');
   return { __smpsim: 'decl', kind: 'timer', init: 0, count: 1, array: false, fn };
 }

@@ -20,8 +20,8 @@ import type { ObjectDecl } from '../machine/declarations.ts';
 export type WaitQueueHead = KObject & { readonly __kind: 'wait_queue_head' };
 
 /** DECLARE_WAIT_QUEUE_HEAD: an empty wait queue. */
-export const wait_queue_head = (): ObjectDecl => decl('wait_queue_head', 0, 1, false);
-export const wait_queue_heads = (n: number): ObjectDecl => decl('wait_queue_head', 0, n, true);
+export const wait_queue_head = (): ObjectDecl<WaitQueueHead> => decl('wait_queue_head', 0, 1, false);
+export const wait_queue_heads = (n: number): ObjectDecl<WaitQueueHead[]> => decl('wait_queue_head', 0, n, true);
 
 /** init_waitqueue_head(): a declared head starts empty in every trial; a scheduling point. */
 export function init_waitqueue_head(wq: WaitQueueHead): void {

@@ -13,7 +13,7 @@ import type { KObject } from './objects.ts';
 export type Work = KObject & { readonly __kind: 'work' };
 
 /** Declare a work item (DECLARE_WORK / INIT_WORK): `fn(state)` runs on a kworker. */
-export function work(fn: (state: any) => unknown): ObjectDecl {
+export function work(fn: (state: any) => unknown): ObjectDecl<Work> {
   if (typeof fn !== 'function') throw new Error('work(fn): fn must be a function');
   return { __smpsim: 'decl', kind: 'work', init: 0, count: 1, array: false, fn };
 }

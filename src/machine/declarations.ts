@@ -10,8 +10,14 @@ import type { ObjectKind } from './object-kinds.ts';
 /** The kind of a declared object (object-kinds.ts has one entry per kind). */
 export type { ObjectKind };
 
-export interface ObjectDecl {
+/**
+ * A declaration; `H` is the handle tasks receive for it (a phantom type: it exists only for
+ * `scenario()` to infer the state's type, so a call on the wrong kind is a TypeScript error).
+ */
+export interface ObjectDecl<H = unknown> {
   readonly __smpsim: 'decl';
+  /** never set: carries the handle type */
+  readonly __handle?: H;
   readonly kind: ObjectKind;
   /** Initial value (atomic/shared/percpu value, semaphore count). */
   readonly init: number;
@@ -27,39 +33,55 @@ export function isObjectDecl(v: unknown): v is ObjectDecl {
   return typeof v === 'object' && v !== null && (v as ObjectDecl).__smpsim === 'decl';
 }
 
+/** The state tasks see for a declared `state`: each declaration becomes its handle. */
+export type Bound<S> = { [K in keyof S]: S[K] extends ObjectDecl<infer H> ? H : S[K] };
+
 /** One scenario task: code run in process context on a CPU. */
-export interface TaskDecl {
-  cpu: number;
+export interface TaskDecl<St = any> {
+  /** pinned to this CPU (the default when neither is given: every CPU) */
+  cpu?: number;
+  /** its CPU affinity: it runs on the first; not pinned when more than one */
+  cpus?: number[];
   name?: string;
-  run: (state: any) => unknown;
+  run: (state: St) => unknown;
+}
+
+/** The CPUs a task may run on: [cpu] when pinned, else its cpus, else every CPU. */
+export function taskCpus(t: TaskDecl, ncpus: number): number[] {
+  if (t.cpu !== undefined) return [t.cpu];
+  return t.cpus ?? Array.from({ length: ncpus }, (_, c) => c);
 }
 
 /** An interrupt line the scenario's hardware raises. */
-export interface IrqDecl {
+export interface IrqDecl<St = any> {
   irq: number;
   name?: string;
   /** CPUs the line may be routed to (its affinity); default all. */
   cpus?: number[];
   /** How many times the line may fire in one trial (default 1). */
   fires?: number;
-  handler?: (state: any, irq: number) => unknown;
+  handler?: (state: St, irq: number) => unknown;
 }
 
-export interface ScenarioDef {
+/** A scenario; `St` is the state as tasks, handlers and check() see it (Bound<state>). */
+export interface ScenarioDef<St = any> {
   name?: string;
   cpus: number;
   state?: Record<string, unknown>;
-  tasks: TaskDecl[];
-  irqs?: IrqDecl[];
+  tasks: TaskDecl<St>[];
+  irqs?: IrqDecl<St>[];
   /** Softirq handlers by number (raise_softirq(nr)); TASKLET_SOFTIRQ is the machine's own. */
-  softirqs?: { nr: number; name?: string; handler: (state: any) => unknown }[];
+  softirqs?: { nr: number; name?: string; handler: (state: St) => unknown }[];
   /** Functions request_irq() may install: they must be known to every CPU (by identity). */
-  handlers?: Record<string, (state: any, irq: number, dev_id: unknown) => unknown>;
+  handlers?: Record<string, (state: St, irq: number, dev_id: unknown) => unknown>;
   /** Failures explored as strategy choices, off unless asked for. */
   faults?: { kmalloc?: boolean; signals?: boolean };
   /** Runs once all CPUs are done: true (or undefined) when the state is right, else a message. */
-  check?: (state: any) => boolean | string | void;
+  check?: (state: St) => boolean | string | void;
 }
+
+/** The fields scenario({...}) knows: any other is a usage error (a typo such as `irq:`). */
+export const SCENARIO_FIELDS: readonly string[] = ['name', 'cpus', 'state', 'tasks', 'irqs', 'softirqs', 'handlers', 'faults', 'check'];
 
 export interface ScenarioModule {
   readonly __smpsim: 'scenario';

@@ -86,7 +86,7 @@ export const Op = {
   ATOMIC_RMW: 21, //     non-value-returning RMW (atomic_inc …): orders nothing (F_A new, F_B old)
   ATOMIC_RMW_ORDERED: 22, // value-returning RMW (atomic_inc_and_test …): fully ordered
   BUG: 23, //            BUG_ON fired: ends the trial
-  WARN: 24, //           WARN_ON fired
+  WARN: 24, //           a warning (F_A site string, F_B its WarnReason, F_OBJ a lock or -1)
   SOFTIRQ_ENTER: 25, //  softirq/tasklet handler entry (F_A softirq nr or tasklet id)
   SOFTIRQ_EXIT: 26,
   SLEEP: 27, //          a call that may sleep was made (F_FN says which)
@@ -149,6 +149,15 @@ export function lockSubclass(flags: number): number {
   return (flags & LockFlag.SUBCLASS_MASK) >> LockFlag.SUBCLASS_SHIFT;
 }
 
+/** Why a WARN event was raised (its F_B): each reason is its own finding kind. */
+export const WarnReason = {
+  WARN_ON: 0,
+  /** lockdep_assert_held() and friends (lockdep-assert) */
+  LOCKDEP_ASSERT: 1,
+  /** CONFIG_DEBUG_PREEMPT: a per-CPU access in preemptible code (preemptible-cpu-access) */
+  DEBUG_PREEMPT: 2,
+} as const;
+
 /**
  * Kernel function ids (F_FN). The table is append-only so that ids in recorded events stay
  * stable; reports print `KFN_NAMES[id]`.
@@ -196,6 +205,12 @@ export const KFN_NAMES = [
   // timers and irq lines
   'timer_setup', 'mod_timer', 'add_timer', 'del_timer', 'del_timer_sync', 'timer_delete',
   'timer_delete_sync', 'timer_pending', 'call_timer_fn', 'synchronize_irq',
+  // lockdep annotations and raw spinlocks
+  'lockdep_assert_held', 'lockdep_assert_not_held', 'lockdep_assert_irqs_disabled', 'lockdep_assert_irqs_enabled',
+  'raw_spin_lock', 'raw_spin_unlock', 'raw_spin_trylock', 'raw_spin_lock_irq', 'raw_spin_unlock_irq',
+  'raw_spin_lock_irqsave', 'raw_spin_unlock_irqrestore', 'raw_spin_lock_bh', 'raw_spin_unlock_bh',
+  'raw_spin_lock_nested', 'raw_spin_is_locked',
+  'smp_processor_id',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

@@ -9,7 +9,7 @@
  * bytes, which follow the words.
  */
 import { EV_WORDS } from './events.ts';
-import { isObjectDecl, type ScenarioDef } from './declarations.ts';
+import { isObjectDecl, taskCpus, type ScenarioDef } from './declarations.ts';
 import { objectKind, type ObjectKind } from './object-kinds.ts';
 import { fields, words } from './fields.ts';
 import { ACTION_MAX, CTX_MAX, HEAP_MAX, KOBJ_FIELDS_MAX, HELD_MAX, MAX_AGENTS, MAX_CPUS, MAX_LINES, checkCapacity } from './capacities.ts';
@@ -47,6 +47,7 @@ export const TrialState = {
   STEP_LIMIT: 5, // ran past maxEvents (livelock)
   ABORTED: 6, //    stopped from outside (watchdog, shutdown)
   MISMATCH: 7, //   replay token does not fit
+  USAGE: 8, //      a kernel call used wrongly (usage-error.ts): the run's error, not a finding
 } as const;
 
 /** Fields of one context-stack entry (WAIT_FLAGS: LockFlag bits plus the wait.ts bits). */
@@ -125,6 +126,8 @@ export interface TaskInfo {
   /** the agent that runs it */
   agent: number;
   cpu: number;
+  /** how many CPUs it may run on (nr_cpus_allowed): more than 1 means it is not pinned */
+  allowed: number;
   /** comm, as the kernel prints it: the task's name, or cpuN */
   name: string;
   pid: number;
@@ -208,15 +211,17 @@ export class Layout {
     }
     const perCpu = new Array<number>(def.cpus).fill(0);
     def.tasks.forEach((t, index) => {
-      const k = perCpu[t.cpu]!++;
-      const name = t.name ?? (k === 0 ? `cpu${t.cpu}` : `cpu${t.cpu}.${k}`);
-      let agent = t.cpu;
+      const allowed = taskCpus(t, def.cpus);
+      const cpu = allowed[0]!;
+      const k = perCpu[cpu]!++;
+      const name = t.name ?? (k === 0 ? `cpu${cpu}` : `cpu${cpu}.${k}`);
+      let agent = cpu;
       if (k > 0) {
         agent = this.agents.length;
-        this.agents.push({ index: agent, cpu: t.cpu, kind: 'task' });
-        this.cpuAgents[t.cpu]!.push(agent);
+        this.agents.push({ index: agent, cpu, kind: 'task' });
+        this.cpuAgents[cpu]!.push(agent);
       }
-      this.tasks.push({ index, agent, cpu: t.cpu, name, pid: FIRST_PID + index });
+      this.tasks.push({ index, agent, cpu, allowed: allowed.length, name, pid: FIRST_PID + index });
     });
     this.kworkerPid = FIRST_PID + def.tasks.length;
     const hasWork = Object.values(def.state ?? {}).some((v) => isObjectDecl(v) && v.kind === 'work');

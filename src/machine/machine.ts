@@ -115,9 +115,9 @@ export interface AgentSlot {
   hostThreads: Int32Array;
 }
 
-/** A message the closer posts while the batch runs; the machine only tells findings from its end. */
+/** A message the closer posts while the batch runs; the machine only tells them from its end. */
 export interface CloserMessage {
-  type: 'finding';
+  type: 'finding' | 'usage';
 }
 
 /**
@@ -161,8 +161,8 @@ export function findingsChannel<M extends CloserMessage>(onFinding: (msg: M) => 
   let endSeen: () => void = () => {};
   const endMessage = new Promise<void>((r) => (endSeen = r));
   port1.on('message', (msg: M | { type: 'end' }) => {
-    if (msg.type === 'finding') onFinding(msg);
-    else endSeen();
+    if (msg.type === 'end') endSeen();
+    else onFinding(msg);
   });
   return {
     port: port2,

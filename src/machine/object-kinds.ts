@@ -79,16 +79,16 @@ const common = (): number => O.WORDS;
 export const OBJECT_KINDS = {
   spinlock: {
     words: common, reset: zero, lock: spinlockWords, owned: true, lockdep: { readers: false }, sleeps: false, memory: false,
-    accepts: /^(raw_)?spin_/,
+    accepts: /^((raw_)?spin_|lockdep_assert_(not_)?held$)/,
   },
   rwlock: {
     words: common, reset: zero, lock: rwlockWords, owned: true, lockdep: { readers: true }, sleeps: false, memory: false,
-    accepts: /^(read|write)_(lock|unlock|trylock)/,
+    accepts: /^((read|write)_(lock|unlock|trylock)|lockdep_assert_(not_)?held$)/,
   },
   mutex: {
     words: common, reset: zero, lock: mutexWords, owned: true, lockdep: { readers: false }, sleeps: true, memory: false,
     ownerWarning: 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)',
-    accepts: /^mutex_/,
+    accepts: /^(mutex_|lockdep_assert_(not_)?held$)/,
   },
   semaphore: {
     // + its FIFO of waiter keys, one per context that could wait

@@ -21,6 +21,7 @@
  * agent-run.ts (tasks and interrupts), event-record.ts (the event writer), cells.ts and heap.ts
  * (the doors to object words and kmalloc), control-flow.ts (the unwinding exceptions).
  */
+import { isKernelUsageError } from './usage-error.ts';
 import { Ctx, F_A, Op } from './events.ts';
 import { C, CX, H, TrialState, type Layout } from './layout.ts';
 import { CTX_MAX } from './capacities.ts';
@@ -290,9 +291,10 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
 
   /** A task or handler threw: record it as the trial's exception and end the trial. */
   fail(e: unknown, where: string): never {
-    this.m[H.EXC_STR] = this.strings.intern(exceptionText(e, where), this.localTrial);
+    const usage = isKernelUsageError(e);
+    this.m[H.EXC_STR] = this.strings.intern(usage ? usageText(e) : exceptionText(e, where), this.localTrial);
     this.m[H.END_CPU] = this.cpu;
-    this.endTrial(TrialState.EXCEPTION);
+    this.endTrial(usage ? TrialState.USAGE : TrialState.EXCEPTION);
   }
 
   // ---------------------------------------------------------------- locks (locks.ts)
@@ -321,6 +323,10 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   heldCount(): number {
     return this.locks.heldCount();
   }
+  /** lockdep_is_held(): `obj` is on this context's held-lock stack */
+  holds(obj: number): boolean {
+    return this.locks.findHeld(obj) >= 0;
+  }
 
   /** This context really sleeps now (on `obj`, or -1). In atomic context F_A names the site. */
   block(obj: number, fn: number): void {
@@ -342,6 +348,12 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
     this.m[H.END_EVENT] = seq;
     this.endTrial(TrialState.BUG);
   }
+}
+
+/** A usage error's one line: the call, the state key, the kind expected, and the scenario line. */
+function usageText(e: Error): string {
+  const f = userFrame(e.stack);
+  return `${e.message}${f ? ` (at ${f.file}:${f.line})` : ''}`;
 }
 
 /** An exception's one-line text: name, message, the scenario frame it came from, where it ran. */

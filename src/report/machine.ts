@@ -130,6 +130,12 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
     case 'warn':
       out.push(`${taskId(ctx, d.pid, d.cpu)}: WARN_ON() condition held`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
       break;
+    case 'lockdep-assert':
+      out.push(`${taskId(ctx, d.pid, d.cpu)}: ${d.assertion} failed`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
+      break;
+    case 'preemptible-cpu-access':
+      out.push(`caller is ${d.site}`, `CPU: ${d.cpu} PID: ${d.pid} Comm: ${ctx.layout.comm(d.pid, d.cpu)}`);
+      break;
     case 'exception':
       out.push(`CPU: ${d.cpu}`, d.message);
       break;

@@ -91,6 +91,18 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
     wrong: 'A task threw an exception, looped without a scheduling point, or its CPU thread died.',
     fix: 'Read the exception in the report; add a scheduling point (cpu_relax(), a kernel call) to busy loops.',
   },
+  'lockdep-assert': {
+    name: 'lockdep assertion failed',
+    rule: 'Code that says lockdep_assert_held(lock) runs with that lock held; lockdep_assert_irqs_disabled() with irqs off.',
+    wrong: 'A path reached the assertion without the lock (or with irqs on): the caller broke the function\'s locking contract.',
+    fix: 'Take the lock (or disable irqs) in the caller that reached the assertion, or call the locked variant of the function.',
+  },
+  'preemptible-cpu-access': {
+    name: 'BUG: using smp_processor_id() in preemptible code',
+    rule: 'The CPU number is used only while the task cannot migrate: with preemption or irqs off, or pinned to one CPU.',
+    wrong: 'A task allowed on several CPUs read its CPU number with preemption on: it may run on another CPU by the time it uses it.',
+    fix: 'Use get_cpu()/put_cpu() (or preempt_disable()) around the use, or this_cpu_*() for a single per-CPU update.',
+  },
   'soft-lockup': {
     name: 'watchdog: BUG: soft lockup',
     rule: 'Every CPU makes progress.',

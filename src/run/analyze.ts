@@ -5,10 +5,10 @@
  * renders the report with call sites, and keeps the trials' events for traces.
  */
 import { type EventLog, F_SITE } from '../machine/events.ts';
-import type { Layout } from '../machine/layout.ts';
+import { TrialState, type Layout } from '../machine/layout.ts';
 import type { StringTable } from '../machine/strings.ts';
 import type { TrialObserver, BatchSummary } from '../machine/trial-loop.ts';
-import type { BatchTask, CloserResult, FindingMessage, KeptTrial } from './batch-task.ts';
+import type { BatchTask, CloserResult, FindingMessage, KeptTrial, UsageMessage } from './batch-task.ts';
 import { siteText } from '../machine/call-site.ts';
 import type { EventRef, RawFinding, TrialInfo } from '../check/detector.ts';
 import { renderReport } from '../report/index.ts';
@@ -23,6 +23,7 @@ export class Analyzer implements TrialObserver {
   private readonly kept: KeptTrial[] = [];
   private readonly trialSites = new Map<number, string[]>();
   private readonly trialEvents = new Map<number, EventLog>();
+  private usageSaid = false;
 
   constructor(
     private readonly task: BatchTask,
@@ -39,6 +40,12 @@ export class Analyzer implements TrialObserver {
       if (this.task.keepEvents) {
         this.kept.push({ trial: this.runTrial(t.index), segment: t.segment(), words: events.words, length: events.length, strings: sites, endState: t.end.state, message: t.end.message });
       }
+    }
+    if (t.end.state === TrialState.USAGE) {
+      // the scenario's own mistake, not a verdict: said once, and no detector judges the trial
+      if (!this.usageSaid) this.task.port?.postMessage({ type: 'usage', message: t.end.message } satisfies UsageMessage);
+      this.usageSaid = true;
+      return;
     }
     if (!this.task.detectors) return;
     for (const d of this.detectors) d.onTrial(t, (f, render) => this.report(t, f, render));

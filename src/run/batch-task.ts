@@ -45,6 +45,20 @@ export interface FindingMessage {
   sites?: string[];
 }
 
+/** A kernel call used wrongly (machine/usage-error.ts): the run stops with this one line, exit 2. */
+export interface UsageMessage {
+  type: 'usage';
+  message: string;
+}
+
+/** What the closer posts while a batch runs. */
+export type CloserPost = FindingMessage | UsageMessage;
+
+/** The first usage error among posts, if any. */
+export function usageError(posts: readonly CloserPost[]): string | undefined {
+  return posts.find((p): p is UsageMessage => p.type === 'usage')?.message;
+}
+
 export interface KeptTrial {
   trial: number;
   /** the trial's schedule as it ran (a token segment) */

@@ -8,9 +8,9 @@
  */
 import { Layout } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
-import type { BatchTask, CloserResult, FindingMessage } from './batch-task.ts';
+import type { BatchTask, CloserPost, CloserResult } from './batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
-import { loadScenario, scenarioBatch } from './load-scenario.ts';
+import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
 import { UsageError, isSystematic, resolveOptions, type ExploreOptions, type ResolvedOptions } from './options.ts';
 import { DPOR_MAX_OPTIONS, exhaustiveOf, maxOptions, type Exhaustive } from '../sched/dpor.ts';
 import { defaultJobs, jobRanges } from './jobs.ts';
@@ -101,6 +101,7 @@ async function exploreRange(
   const found = new Map<string, Finding>();
   const counts = new Map<string, number>();
   const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
+  let usage: string | undefined;
   const keep = (f: Finding): void => {
     if (found.has(f.signature)) return;
     found.set(f.signature, f);
@@ -116,11 +117,11 @@ async function exploreRange(
   while (next < end && (next === range.first || !outOfTime())) {
     const first = next;
     const plan = { firstTrial: first, trials: end - first };
-    const out = await runBatchOnMachine<BatchTask, FindingMessage, CloserResult>({
+    const out = await runBatchOnMachine<BatchTask, CloserPost, CloserResult>({
       layout: L,
       plan,
       machine: range.machine,
-      shouldStop: o.timeBudgetMs < Infinity ? outOfTime : undefined,
+      shouldStop: () => usage !== undefined || outOfTime(),
       task: (slot) => ({
         ...scenarioBatch(path, loaded, L),
         strategy: { name: o.strategy, seed: o.seed, depth: o.depth, preemptionBound: o.preemptionBound, iterate: o.iterate },
@@ -133,11 +134,14 @@ async function exploreRange(
       }),
       hangMs: o.hangMs,
       onFinding: (msg) => {
-        if (!found.has(msg.finding.signature)) keep(findingFrom(msg));
+        if (msg.type === 'usage') usage ??= msg.message;
+        else if (!found.has(msg.finding.signature)) keep(findingFrom(msg));
       },
       onProgress: onProgress && ((n) => onProgress(first + n - range.first)),
       signal: o.signal,
     });
+    // a kernel call on the wrong object: no schedule makes the scenario right, so stop here
+    if (usage !== undefined) throw new ScenarioError(usage);
     for (const [sig, n] of Object.entries(out.result?.counts ?? {})) counts.set(sig, (counts.get(sig) ?? 0) + n);
     addCounts(irq, out.result?.irqCounts);
     switches += out.result?.switches ?? 0;

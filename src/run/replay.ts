@@ -6,9 +6,9 @@
 import { EventLog } from '../machine/events.ts';
 import { Layout, TrialState } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
-import type { BatchTask, CloserResult, FindingMessage, KeptTrial } from './batch-task.ts';
+import { usageError, type BatchTask, type CloserPost, type CloserResult, type FindingMessage, type KeptTrial } from './batch-task.ts';
 import { decodeToken, encodeToken, TokenError } from '../sched/token.ts';
-import { loadScenario, scenarioBatch } from './load-scenario.ts';
+import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
 import { findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type Finding, type InterruptRow } from './result.ts';
 import { resolveOptions } from './options.ts';
 
@@ -58,9 +58,9 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
   }
   const o = resolveOptions({ hangMs: opts.hangMs, maxEvents: opts.maxEvents });
   const L = new Layout(def, o.limits);
-  const messages: FindingMessage[] = [];
+  const posts: CloserPost[] = [];
   const plan = { firstTrial: 0, trials: t.trials.length, trialNumbers: t.trials.map((x) => x.trial) };
-  const out = await runBatchOnMachine<BatchTask, FindingMessage, CloserResult>({
+  const out = await runBatchOnMachine<BatchTask, CloserPost, CloserResult>({
     layout: L,
     plan,
     task: (slot) => ({
@@ -74,8 +74,11 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
       ...slot,
     }),
     hangMs: o.hangMs,
-    onFinding: (msg) => messages.push(msg),
+    onFinding: (msg) => posts.push(msg),
   });
+  const usage = usageError(posts);
+  if (usage !== undefined) throw new ScenarioError(usage);
+  const messages = posts.filter((p): p is FindingMessage => p.type === 'finding');
   const kept: KeptTrial[] = out.result?.kept ?? [];
   if (kept.some((k) => k.endState === TrialState.MISMATCH)) {
     throw new TokenError(`replay token does not match ${path}: the scenario does not offer the recorded choices`);

@@ -7,7 +7,7 @@
  */
 import { Layout, DEFAULT_LIMITS } from '../machine/layout.ts';
 import { runStressBatchOnMachine, type Lockup } from '../machine/stress-machine.ts';
-import type { CloserResult, FindingMessage, StressTask } from './batch-task.ts';
+import type { CloserPost, CloserResult, FindingMessage, StressTask } from './batch-task.ts';
 import { renderSoftLockup, softLockupTitle, waitCycle } from '../report/soft-lockup.ts';
 import { replayCommand, shellWord } from '../report/index.ts';
 import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
@@ -38,7 +38,12 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   }
   const found = new Map<string, Finding>();
   const lockups = new Map<string, Lockup>();
-  const onFinding = (msg: FindingMessage): void => {
+  let usage: string | undefined;
+  const onFinding = (msg: CloserPost): void => {
+    if (msg.type === 'usage') {
+      usage ??= msg.message;
+      return;
+    }
     if (!found.has(msg.finding.signature)) found.set(msg.finding.signature, { ...findingFrom(msg), replay: '' });
   };
   const t0 = Date.now();
@@ -47,7 +52,7 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   let batch = 0;
   while (Date.now() < deadline && !signal?.aborted) {
     const plan = { firstTrial: trials, trials: Number.MAX_SAFE_INTEGER };
-    const out = await runStressBatchOnMachine<StressTask, FindingMessage, CloserResult>({
+    const out = await runStressBatchOnMachine<StressTask, CloserPost, CloserResult>({
       layout: L,
       plan,
       task: (slot) => ({
@@ -67,6 +72,7 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
       signal,
     });
     trials += out.trialsDone;
+    if (usage !== undefined) throw new ScenarioError(usage);
     if (out.lockup) {
       trials++;
       const f = lockupFinding(L, path, out.lockup);

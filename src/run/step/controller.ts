@@ -15,7 +15,7 @@
 import { EventLog } from '../../machine/events.ts';
 import { Layout, TrialState } from '../../machine/layout.ts';
 import { runBatchOnMachine } from '../../machine/machine.ts';
-import type { BatchTask, CloserResult, FindingMessage } from '../batch-task.ts';
+import { usageError, type BatchTask, type CloserPost, type CloserResult, type FindingMessage } from '../batch-task.ts';
 import { PROBE } from '../../sched/probe.ts';
 import { encodeToken, segment } from '../../sched/token.ts';
 import { loadScenario, scenarioBatch, type LoadedScenario } from '../load-scenario.ts';
@@ -59,9 +59,9 @@ export class MachineController {
   /** Replay the prefix and record the decision after it. */
   private async probe(): Promise<Probe> {
     const { l, L } = await this.scenario();
-    const messages: FindingMessage[] = [];
+    const posts: CloserPost[] = [];
     const plan = { firstTrial: 0, trials: 1 };
-    const out = await runBatchOnMachine<BatchTask, FindingMessage, CloserResult>({
+    const out = await runBatchOnMachine<BatchTask, CloserPost, CloserResult>({
       layout: L,
       plan,
       task: (slot) => ({
@@ -75,8 +75,11 @@ export class MachineController {
         ...slot,
       }),
       hangMs: resolveOptions({}).hangMs,
-      onFinding: (msg) => messages.push(msg),
+      onFinding: (msg) => posts.push(msg),
     });
+    const usage = usageError(posts);
+    if (usage !== undefined) throw new Error(usage);
+    const messages = posts.filter((p): p is FindingMessage => p.type === 'finding');
     const kept = out.result?.kept[0];
     if (!kept || out.hang || out.crash) throw new Error(`the trial did not finish: ${out.crash?.message ?? (out.hang ? `no scheduling point on CPU${out.hang.cpu}` : 'no result')}`);
     if (kept.endState === TrialState.MISMATCH) throw new Error(`the choices ${this.prefix.join(',')} do not fit ${this.path}`);
