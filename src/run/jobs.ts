@@ -2,7 +2,10 @@
  * `--jobs N`: N independent machines run disjoint blocks of a run's trial numbers at once.
  *
  * Under the baton only one thread of a machine runs at a time, so a machine keeps about one
- * core busy whatever its CPU count: the default is one machine per available core. A trial's
+ * core busy whatever its CPU count. The default is one machine: lockdep's graph must span the
+ * whole run to find a cycle whose edges are first seen in different trials (as the kernel keeps
+ * it across uptime), and on these hosts two machines measured slower than one (spinning is off
+ * once threads outnumber cores). A trial's
  * schedule depends only on the seed and its trial number, and findings are merged keeping the
  * lowest first trial (as shards are), so a run gives the same findings, counts and tokens with
  * any number of jobs. As with shards, lockdep's graph spans one machine's block of trials: a
@@ -14,7 +17,12 @@ import { availableParallelism } from 'node:os';
 export const MIN_TRIALS_PER_JOB = 500;
 
 /** The machines a run uses when the caller does not say. */
-export function defaultJobs(trials: number): number {
+export function defaultJobs(_trials: number): number {
+  return 1;
+}
+
+/** The most machines worth asking for on this host: one per available core. */
+export function maxUsefulJobs(trials: number): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(trials / MIN_TRIALS_PER_JOB)));
 }
 

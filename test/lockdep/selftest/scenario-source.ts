@@ -92,7 +92,7 @@ class Source {
     const wrapped = irqsOff ? `local_irq_disable(); ${body} local_irq_enable();` : body;
     if (irqsOff) ['local_irq_disable', 'local_irq_enable'].forEach((f) => this.imports.add(f));
     this.soft.push(`(s: any) => { ${wrapped} }`);
-    return `atomic_set(s.softirq_event, ${this.soft.length}); local_bh_disable(); raise_softirq(TIMER_SOFTIRQ); local_bh_enable();`;
+    return `atomic_set(s.softirq_event, ${this.soft.length}); local_bh_disable(); raise_softirq(NET_RX_SOFTIRQ); local_bh_enable();`;
   }
 
   /** Run `body` in the next hardirq: arm it and wait until the handler has run it. */
@@ -202,12 +202,12 @@ export function scenarioSource(title: string, cases: Case[]): string {
     );
   }
   if (src.soft.length) {
-    ['atomic', 'atomic_read', 'atomic_set', 'local_bh_disable', 'local_bh_enable', 'raise_softirq', 'TIMER_SOFTIRQ'].forEach((f) =>
+    ['atomic', 'atomic_read', 'atomic_set', 'local_bh_disable', 'local_bh_enable', 'raise_softirq', 'NET_RX_SOFTIRQ'].forEach((f) =>
       src.imports.add(f),
     );
     state.push('softirq_event: atomic(0)');
     extra.push(
-      `  softirqs: [{ nr: TIMER_SOFTIRQ, name: 'selftest', handler: (s) => {
+      `  softirqs: [{ nr: NET_RX_SOFTIRQ, name: 'selftest', handler: (s) => {
     const k = atomic_read(s.softirq_event);
     atomic_set(s.softirq_event, 0);
     SOFTIRQ_EVENTS[k - 1]!(s);
