@@ -123,13 +123,35 @@ function deadlock(t: TrialInfo): MachineFinding {
       refs: [...held.map((h) => h.ref), ...blocked.map((b) => b.waitRef)],
     });
   }
-  const cpus = [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b);
-  const others = lastEvents(t, new Set(cpus));
+  const cpus = cycleCpus(blocked);
+  const others = lastEvents(t, new Set(blocked.map((b) => b.cpu)));
   return finding('deadlock', `deadlock:${sig}`, 'WARNING: deadlock: no CPU can make progress', { type: 'deadlock', blocked, others }, {
     cpus,
     locks,
     refs: [...refs, ...others.map((o) => o.ref)],
   });
+}
+
+/**
+ * The CPUs on a wait-for cycle: a context waits for a lock its holder's CPU cannot release
+ * (the holder waits in turn, or is code the waiter interrupted). A CPU merely queued behind
+ * the cycle is blocked too, and its report says so, but it is not part of the deadlock.
+ */
+function cycleCpus(blocked: BlockedContext[]): number[] {
+  const waitsOn = new Map<number, number[]>();
+  for (const b of blocked) waitsOn.set(b.cpu, [...(waitsOn.get(b.cpu) ?? []), ...b.holders.map((h) => h.cpu)]);
+  const onCycle = new Set<number>();
+  for (const start of waitsOn.keys()) {
+    const seen: number[] = [];
+    let at: number | undefined = start;
+    while (at !== undefined && !seen.includes(at)) {
+      seen.push(at);
+      at = waitsOn.get(at)?.[0];
+    }
+    if (at !== undefined) for (const c of seen.slice(seen.indexOf(at))) onCycle.add(c);
+  }
+  const all = [...new Set(blocked.map((b) => b.cpu))];
+  return (onCycle.size ? [...onCycle] : all).sort((a, b) => a - b);
 }
 
 /** Locks a task still held when it returned: the held-lock record just before its TASK_END. */
