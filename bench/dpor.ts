@@ -10,7 +10,11 @@ type Line = (name: string, value: number, baseline: number | null, unit: string,
 /** Interleavings enumerated at most before dfs gives up on a space. */
 const DFS_CAP = 200_000;
 
-export async function benchDpor(line: Line, here: (p: string) => string, bestOf: (a: () => Promise<number>, b: () => Promise<number>) => Promise<[number, number]>): Promise<void> {
+export async function benchDpor(
+  line: Line,
+  here: (p: string) => string,
+  bestOf: (a: () => Promise<number>, b: () => Promise<number>) => Promise<[number, number]>,
+): Promise<void> {
   const lost = here('./scenarios/lost-update.ts');
   const dining3 = here('./scenarios/dining3.ts');
   await explore(lost, { strategy: 'dfs', reports: false }); // warm
@@ -25,7 +29,13 @@ export async function benchDpor(line: Line, here: (p: string) => string, bestOf:
       return r.trials / (r.elapsedMs / 1000);
     },
   );
-  line('DPOR executions/s, dining philosophers 5', dpor, random, 'executions/s', 'ratio >= 0.5 (vs random trials/s on the same scenario)');
+  line(
+    'DPOR executions/s, dining philosophers 5',
+    dpor,
+    random,
+    'executions/s',
+    'ratio >= 0.5 (vs random trials/s on the same scenario)',
+  );
   const spaces: [string, string][] = [
     ['lost update 2x3', lost],
     ['ABBA', here('../exercises/abba.ts')],

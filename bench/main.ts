@@ -34,7 +34,11 @@ function line(name: string, value: number, baseline: number | null, unit: string
  * Measure a figure and its baseline ROUNDS times, alternating, and keep the best of each: on a
  * 2-core machine shared with the OS single measurements swing by tens of percent.
  */
-async function bestOf(ours: () => Promise<number>, base: () => Promise<number>, higherIsBetter = true): Promise<[number, number]> {
+async function bestOf(
+  ours: () => Promise<number>,
+  base: () => Promise<number>,
+  higherIsBetter = true,
+): Promise<[number, number]> {
   const pick = (a: number, b: number) => (higherIsBetter ? Math.max(a, b) : Math.min(a, b));
   let o = higherIsBetter ? -Infinity : Infinity;
   let b = o;
@@ -64,7 +68,13 @@ async function p1(): Promise<void> {
     },
     () => rawRingSwitchesPerSec(4, 100_000),
   );
-  line('P1 context switches, 4 CPUs contending', ours, raw, 'switches/s', 'ratio >= 0.7 (vs raw 4-thread Atomics baton ring)');
+  line(
+    'P1 context switches, 4 CPUs contending',
+    ours,
+    raw,
+    'switches/s',
+    'ratio >= 0.7 (vs raw 4-thread Atomics baton ring)',
+  );
 }
 
 /** P2 on the user's path, buggy and fixed, each next to fast-check warmed and cold. */
@@ -74,21 +84,54 @@ async function p2(): Promise<number> {
   for (const v of ['buggy', 'fixed'] as const) {
     const path = userPathScenario(v);
     await exploreRate(path, {}, 1000); // warm: machines started, scenario bundled
-    const [ours, fcWarm] = await bestOf(() => exploreRate(path), () => fcSchedulerRunsPerSec(2000, v));
+    const [ours, fcWarm] = await bestOf(
+      () => exploreRate(path),
+      () => fcSchedulerRunsPerSec(2000, v),
+    );
     const fcCold = Math.max(fcColdRunsPerSec(2000, v), fcColdRunsPerSec(2000, v));
-    const [jobs1] = await bestOf(() => exploreRate(path, { jobs: 1 }), async () => 0);
+    const [jobs1] = await bestOf(
+      () => exploreRate(path, { jobs: 1 }),
+      async () => 0,
+    );
     const what = `P2 user path: explore() defaults (detectors, reports, --jobs ${defaultJobs(USER_PATH_TRIALS)}), ${v} lost update`;
-    line(`${what} ÷ fast-check warmed`, ours, fcWarm, 'trials/s', 'ratio >= 1.0 (fc.scheduler() runs/s, same process, after warm-up)');
-    line(`${what} ÷ fast-check cold`, ours, fcCold, 'trials/s', 'ratio >= 4 (fc.scheduler() over its first 2000 runs in a fresh process)');
-    line(`P2 user path, ${v} lost update, --jobs 1 ÷ fast-check warmed`, jobs1, fcWarm, 'trials/s', 'secondary: one machine');
+    line(
+      `${what} ÷ fast-check warmed`,
+      ours,
+      fcWarm,
+      'trials/s',
+      'ratio >= 1.0 (fc.scheduler() runs/s, same process, after warm-up)',
+    );
+    line(
+      `${what} ÷ fast-check cold`,
+      ours,
+      fcCold,
+      'trials/s',
+      'ratio >= 4 (fc.scheduler() over its first 2000 runs in a fresh process)',
+    );
+    line(
+      `P2 user path, ${v} lost update, --jobs 1 ÷ fast-check warmed`,
+      jobs1,
+      fcWarm,
+      'trials/s',
+      'secondary: one machine',
+    );
     if (v === 'buggy') buggyRate = ours;
   }
   for (const strategy of ['random', 'pct'] as const) {
     const path = here('./scenarios/lost-update.ts');
     const raw: ExploreOptions = { trials: 20_000, reports: false, detectors: false, strategy, jobs: 1 };
     await explore(path, { ...raw, trials: 500 }); // warm
-    const [ours, fcRate] = await bestOf(() => exploreRate(path, raw, 20_000), () => fcSchedulerRunsPerSec(2000));
-    line(`P2 raw (secondary: detectors and reports off, --jobs 1), 2-CPU lost update (${strategy})`, ours, fcRate, 'trials/s', 'secondary, not what users run (vs fc.scheduler() warmed)');
+    const [ours, fcRate] = await bestOf(
+      () => exploreRate(path, raw, 20_000),
+      () => fcSchedulerRunsPerSec(2000),
+    );
+    line(
+      `P2 raw (secondary: detectors and reports off, --jobs 1), 2-CPU lost update (${strategy})`,
+      ours,
+      fcRate,
+      'trials/s',
+      'secondary, not what users run (vs fc.scheduler() warmed)',
+    );
   }
   return buggyRate;
 }
@@ -96,15 +139,38 @@ async function p2(): Promise<number> {
 /** The user-path P2 again while a busy-loop thread takes a core, as a ratio to unloaded. */
 async function loaded(unloaded: number): Promise<void> {
   const path = userPathScenario('buggy');
-  const [busy] = await withBusyThread(() => bestOf(() => exploreRate(path), async () => 0));
-  line('P2 user path loaded (one busy-loop thread) ÷ unloaded, buggy lost update', busy, unloaded, 'trials/s', 'ratio >= 0.5');
+  const [busy] = await withBusyThread(() =>
+    bestOf(
+      () => exploreRate(path),
+      async () => 0,
+    ),
+  );
+  line(
+    'P2 user path loaded (one busy-loop thread) ÷ unloaded, buggy lost update',
+    busy,
+    unloaded,
+    'trials/s',
+    'ratio >= 0.5',
+  );
 }
 
 async function p3(): Promise<void> {
   const r = await stressSpinBench(stress, here('./scenarios/stress-spin.ts'), PAIRS, 2);
-  line('P3 stress-mode spin_lock/spin_unlock pairs, 2 CPUs', r.value, r.baseline, 'pairs/s', 'ratio >= 0.33 (vs raw Atomics.compareExchange spinlock)');
+  line(
+    'P3 stress-mode spin_lock/spin_unlock pairs, 2 CPUs',
+    r.value,
+    r.baseline,
+    'pairs/s',
+    'ratio >= 0.33 (vs raw Atomics.compareExchange spinlock)',
+  );
   // where the time goes: the raw loop with only the shared event-sequence word added
-  line('P3 account: raw spinlock + two shared Atomics.add per pair ÷ raw', await rawSpinPairsPerSec(2_000_000, true), r.baseline, 'pairs/s', 'the ceiling one shared sequence word puts on P3');
+  line(
+    'P3 account: raw spinlock + two shared Atomics.add per pair ÷ raw',
+    await rawSpinPairsPerSec(2_000_000, true),
+    r.baseline,
+    'pairs/s',
+    'the ceiling one shared sequence word puts on P3',
+  );
 }
 
 /** Detector throughput, and the cost of all detectors inside a run (P4). */
@@ -116,12 +182,24 @@ async function detectors(): Promise<void> {
   const run = (on: boolean) => async () => 1000 / (await exploreRate(racy, { detectors: on, jobs: 1 }));
   await run(true)();
   const [on, off] = await bestOf(run(true), run(false), false);
-  line('P4 detectors on / off, racy lost update (reports on, --jobs 1)', on * 1000, off * 1000, 'ms per 1000 trials', 'ratio <= 1.5');
+  line(
+    'P4 detectors on / off, racy lost update (reports on, --jobs 1)',
+    on * 1000,
+    off * 1000,
+    'ms per 1000 trials',
+    'ratio <= 1.5',
+  );
 }
 
 function coldStart(): void {
   const [ours, node] = coldStartMs('exercises/abba-fixed.ts');
-  line('cold start: smpsim run, 1 trial (whole process, median of 5)', ours, node, 'ms', 'value <= 500 (baseline: node -e 0)');
+  line(
+    'cold start: smpsim run, 1 trial (whole process, median of 5)',
+    ours,
+    node,
+    'ms',
+    'value <= 500 (baseline: node -e 0)',
+  );
 }
 
 coldStart();

@@ -46,13 +46,21 @@ export async function rawSpinPairsPerSec(pairs = 2_000_000, seqWord = false): Pr
 }
 
 /** A stress run, as src/run/stress.ts's stress() (passed in: the machine layer does not import runs). */
-export type StressRun = (path: string, opts: { seconds: number; reproduceTrials: number }) => Promise<{ trials: number; elapsedMs: number }>;
+export type StressRun = (
+  path: string,
+  opts: { seconds: number; reproduceTrials: number },
+) => Promise<{ trials: number; elapsedMs: number }>;
 
 /**
  * `value`: stress-mode spin_lock/spin_unlock pairs per second (every pair is two events, two
  * scheduling points, the detectors see them all); `baseline`: the raw spinlock.
  */
-export async function stressSpinBench(stress: StressRun, scenarioPath: string, pairsPerTask: number, seconds = 2): Promise<{ value: number; baseline: number }> {
+export async function stressSpinBench(
+  stress: StressRun,
+  scenarioPath: string,
+  pairsPerTask: number,
+  seconds = 2,
+): Promise<{ value: number; baseline: number }> {
   const r = await stress(scenarioPath, { seconds, reproduceTrials: 0 });
   const value = (r.trials * 2 * pairsPerTask) / (r.elapsedMs / 1000);
   return { value, baseline: await rawSpinPairsPerSec() };

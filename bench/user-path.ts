@@ -11,7 +11,8 @@ import type { Variant } from './fc-scheduler.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const USER_PATH_TRIALS = 10_000;
 
-export const userPathScenario = (v: Variant): string => fileURLToPath(new URL(`./scenarios/lost-update-${v === 'buggy' ? 'checked' : 'fixed'}.ts`, import.meta.url));
+export const userPathScenario = (v: Variant): string =>
+  fileURLToPath(new URL(`./scenarios/lost-update-${v === 'buggy' ? 'checked' : 'fixed'}.ts`, import.meta.url));
 
 /** Trials per second of one explore() of `trials` with the defaults and `opts` over them. */
 export async function exploreRate(path: string, opts: ExploreOptions = {}, trials = USER_PATH_TRIALS): Promise<number> {
@@ -23,7 +24,10 @@ export async function exploreRate(path: string, opts: ExploreOptions = {}, trial
 
 /** fast-check's runs per second over its first `runs` runs in a fresh node process. */
 export function fcColdRunsPerSec(runs: number, v: Variant): number {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/fc-scheduler.ts', String(runs), v], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/fc-scheduler.ts', String(runs), v], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   const rate = Number(r.stdout.trim());
   if (r.status !== 0 || !Number.isFinite(rate)) throw new Error(`bench: fast-check cold run failed: ${r.stderr}`);
   return rate;

@@ -57,37 +57,42 @@ export const EXERCISES: Exercise[] = [
   }),
   ex('irq-lock-no-irqsave', {
     title: 'a lock shared with a hardirq handler, without irqsave',
-    rule: 'A lock that an interrupt handler takes must be taken with interrupts disabled everywhere else (spin_lock_irqsave), or the handler can interrupt its own CPU\'s holder.',
-    wrong: 'The eth0 interrupt arrives on the CPU that holds stats_lock; the handler spins on a lock its own CPU holds and will never release (lockdep calls this inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage).',
+    rule: "A lock that an interrupt handler takes must be taken with interrupts disabled everywhere else (spin_lock_irqsave), or the handler can interrupt its own CPU's holder.",
+    wrong:
+      'The eth0 interrupt arrives on the CPU that holds stats_lock; the handler spins on a lock its own CPU holds and will never release (lockdep calls this inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage).',
     fix: 'Process context uses spin_lock_irqsave/spin_unlock_irqrestore; the handler keeps spin_lock.',
     expect: ['deadlock', 'inconsistent-lock-state'],
   }),
   ex('up-irq-self-deadlock', {
     title: 'a spinlock on a uniprocessor hung by its own interrupt handler',
     rule: 'On one CPU a spinlock only protects against interrupts if interrupts are off while it is held.',
-    wrong: 'The uart interrupt arrives while the task holds dev_lock; the handler spins forever: there is no other CPU to release the lock.',
+    wrong:
+      'The uart interrupt arrives while the task holds dev_lock; the handler spins forever: there is no other CPU to release the lock.',
     fix: 'The task takes the lock with spin_lock_irq (or irqsave).',
     expect: ['deadlock', 'inconsistent-lock-state'],
   }),
   ex('softirq-hash-table', {
     title: 'a hash table shared by a softirq hook and a sysctl write',
     rule: 'Data shared with softirq or tasklet context is locked with spin_lock_bh (or irqsave) in process context.',
-    wrong: 'The NIC interrupt schedules the packet-hook tasklet; it runs on irq exit on the CPU whose sysctl write holds table_lock, and spins on it forever.',
+    wrong:
+      'The NIC interrupt schedules the packet-hook tasklet; it runs on irq exit on the CPU whose sysctl write holds table_lock, and spins on it forever.',
     fix: 'The sysctl write takes the lock with spin_lock_bh: bottom halves cannot run on that CPU while it is held.',
     expect: ['deadlock', 'inconsistent-lock-state'],
   }),
   ex('sleep-in-irq', {
     title: 'sleeping in an interrupt handler: kmalloc(GFP_KERNEL)',
     rule: 'Interrupt handlers must not sleep: no down(), mutex_lock(), msleep() or GFP_KERNEL allocations.',
-    wrong: 'The dma handler calls kmalloc(GFP_KERNEL), which may sleep to reclaim memory: "BUG: sleeping function called from invalid context".',
+    wrong:
+      'The dma handler calls kmalloc(GFP_KERNEL), which may sleep to reclaim memory: "BUG: sleeping function called from invalid context".',
     fix: 'Allocate with GFP_ATOMIC (which may fail instead of sleeping) and handle NULL, or defer the work to process context.',
     expect: ['sleep-in-atomic'],
   }),
   ex('defer-to-work', {
     title: 'sleeping in an interrupt handler: deferring to a work item',
     rule: 'What must sleep cannot run in an interrupt handler; the handler does the urgent part and defers the rest to process context (a work item).',
-    wrong: 'The sensor handler calls msleep(): "BUG: sleeping function called from invalid context", and on real hardware the CPU would schedule with irqs off.',
-    fix: 'The handler queues a work item with schedule_work(); the work runs on the CPU\'s kworker, in process context, where it may sleep.',
+    wrong:
+      'The sensor handler calls msleep(): "BUG: sleeping function called from invalid context", and on real hardware the CPU would schedule with irqs off.',
+    fix: "The handler queues a work item with schedule_work(); the work runs on the CPU's kworker, in process context, where it may sleep.",
     expect: ['sleep-in-atomic'],
   }),
   ex('sleep-under-spinlock', {
@@ -107,15 +112,17 @@ export const EXERCISES: Exercise[] = [
   ex('top-bottom-half', {
     title: 'top half / bottom half split',
     rule: 'The top half (hardirq) does the minimum and schedules the bottom half; what they share must be safe against both running at once on different CPUs.',
-    wrong: 'The top half bumps a plain pending count while the bottom half reads and clears it on another CPU: a data race that loses events.',
+    wrong:
+      'The top half bumps a plain pending count while the bottom half reads and clears it on another CPU: a data race that loses events.',
     fix: 'The top half does atomic_inc; the bottom half takes the whole count with atomic_xchg(pending, 0).',
     expect: ['data-race'],
   }),
   ex('shared-irq-line', {
     title: 'a shared IRQ line with two devices',
     rule: 'On an IRQF_SHARED line every handler is called; each returns IRQ_HANDLED only if its own device interrupted, IRQ_NONE otherwise.',
-    wrong: 'Device A\'s handler checks device B\'s status register, so when A interrupts both handlers answer IRQ_NONE: "irq 17: nobody cared".',
-    fix: 'Each handler checks its own device\'s status.',
+    wrong:
+      'Device A\'s handler checks device B\'s status register, so when A interrupts both handlers answer IRQ_NONE: "irq 17: nobody cared".',
+    fix: "Each handler checks its own device's status.",
     expect: ['spurious-irq'],
   }),
   ex('semaphore-in-irq', {
@@ -135,21 +142,24 @@ export const EXERCISES: Exercise[] = [
   ex('get-unless-zero', {
     title: 'taking a reference unless zero: atomic_add_unless',
     rule: 'A lookup that may race with the final put takes its reference with atomic_inc_not_zero / atomic_add_unless(v, 1, 0) (kref_get_unless_zero).',
-    wrong: 'The lookup reads 1, the release drops the count to 0 and frees the object, then the lookup increments: it holds a reference to freed memory.',
+    wrong:
+      'The lookup reads 1, the release drops the count to 0 and frees the object, then the lookup increments: it holds a reference to freed memory.',
     fix: 'atomic_add_unless(&refcount, 1, 0) tests and increments in one step.',
     expect: ['assertion'],
   }),
   ex('rwlock-irq-writer', {
     title: 'an rwlock read in an interrupt handler, written with irqs on',
     rule: 'If a handler takes the read side, the write side must disable interrupts (write_lock_irqsave); readers may keep read_lock.',
-    wrong: 'The interrupt arrives on the writer\'s CPU; the handler\'s read_lock waits for a writer that cannot run until the handler returns.',
+    wrong:
+      "The interrupt arrives on the writer's CPU; the handler's read_lock waits for a writer that cannot run until the handler returns.",
     fix: 'The writer uses write_lock_irqsave/write_unlock_irqrestore.',
     expect: ['deadlock', 'inconsistent-lock-state'],
   }),
   ex('double-unlock', {
     title: 'double unlock',
     rule: 'Every lock is released exactly once, by its holder.',
-    wrong: 'An error path unlocks and falls through to the common exit, which unlocks again: "bad unlock balance detected!".',
+    wrong:
+      'An error path unlocks and falls through to the common exit, which unlocks again: "bad unlock balance detected!".',
     fix: 'One exit label that unlocks once (goto out_unlock).',
     expect: ['bad-unlock-balance'],
   }),
@@ -170,7 +180,8 @@ export const EXERCISES: Exercise[] = [
   ex('lost-wakeup', {
     title: 'a lost wake-up: the condition tested before set_current_state()',
     rule: 'A sleeper sets its state (set_current_state, prepare_to_wait) before it tests the condition; the waker makes the condition true before it wakes.',
-    wrong: 'The wake-up lands between the test and set_current_state(): it finds the task running, and the task then sleeps forever ("blocked for more than 120 seconds").',
+    wrong:
+      'The wake-up lands between the test and set_current_state(): it finds the task running, and the task then sleeps forever ("blocked for more than 120 seconds").',
     fix: 'set_current_state(TASK_UNINTERRUPTIBLE), then test, then schedule(), in a loop; or wait_event().',
     expect: ['hung-task'],
   }),
@@ -185,35 +196,40 @@ export const EXERCISES: Exercise[] = [
   ex('rcu-reader-free', {
     title: 'an RCU reader vs kfree() without a grace period',
     rule: 'An object an RCU reader may hold is freed only after a grace period: synchronize_rcu() (or kfree_rcu/call_rcu) between unpublishing and kfree.',
-    wrong: 'The reader fetches the old pointer; the updater publishes the new one and frees the old at once; the reader reads freed memory.',
+    wrong:
+      'The reader fetches the old pointer; the updater publishes the new one and frees the old at once; the reader reads freed memory.',
     fix: 'rcu_assign_pointer(conf, new); synchronize_rcu(); kfree(old);',
     expect: ['use-after-free'],
   }),
   ex('refcount-get-put', {
     title: 'refcount_inc() in a lookup racing with the last put',
     rule: 'A lookup that can race with the final put takes its reference with refcount_inc_not_zero(); refcount_inc() is for callers that already hold one.',
-    wrong: 'The owner drops the count to 0 before unpublishing; the lookup finds the object, increments from 0 ("refcount_t: addition on 0; use-after-free.") and uses freed memory.',
+    wrong:
+      'The owner drops the count to 0 before unpublishing; the lookup finds the object, increments from 0 ("refcount_t: addition on 0; use-after-free.") and uses freed memory.',
     fix: 'if (!refcount_inc_not_zero(&obj->ref)) obj = NULL;',
     expect: ['refcount-warning', 'use-after-free'],
   }),
   ex('kref-release', {
     title: 'kref_get() racing with the release function',
     rule: 'A lookup through a table the release function unhashes from takes its reference with kref_get_unless_zero() (or release runs under the lookup lock: kref_put_lock).',
-    wrong: 'The last kref_put() hits 0 and calls release; before release unhashes the entry, a lookup finds it and takes a reference; release frees the entry under the lookup.',
+    wrong:
+      'The last kref_put() hits 0 and calls release; before release unhashes the entry, a lookup finds it and takes a reference; release frees the entry under the lookup.',
     fix: 'if (!kref_get_unless_zero(&e->ref)) e = NULL;',
     expect: ['use-after-free'],
   }),
   ex('timer-process-lock', {
     title: 'a timer callback and process context share a lock',
-    rule: 'A timer callback runs in softirq context (TIMER_SOFTIRQ). A lock it shares with process context must be taken there with spin_lock_bh, so the timer cannot run on the holder\'s CPU.',
-    wrong: 'The timer expires on the CPU that holds stats_lock with plain spin_lock; its callback spins on a lock the code it interrupted holds: "inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage" or the reverse, whichever use lockdep saw first.',
+    rule: "A timer callback runs in softirq context (TIMER_SOFTIRQ). A lock it shares with process context must be taken there with spin_lock_bh, so the timer cannot run on the holder's CPU.",
+    wrong:
+      'The timer expires on the CPU that holds stats_lock with plain spin_lock; its callback spins on a lock the code it interrupted holds: "inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage" or the reverse, whichever use lockdep saw first.',
     fix: 'Process context takes stats_lock with spin_lock_bh/spin_unlock_bh.',
     expect: ['inconsistent-lock-state'],
   }),
   ex('del-timer-sync-deadlock', {
     title: 'del_timer_sync under the lock its callback takes',
     rule: 'del_timer_sync() waits for a running callback, so it must not be called holding a lock the callback takes.',
-    wrong: 'CPU0 holds dev_lock and waits for the watchdog callback on CPU1, which waits for dev_lock. Lockdep reports the cycle through the timer\'s lockdep map on any run.',
+    wrong:
+      "CPU0 holds dev_lock and waits for the watchdog callback on CPU1, which waits for dev_lock. Lockdep reports the cycle through the timer's lockdep map on any run.",
     fix: 'Stop the timer first, then take dev_lock.',
     expect: ['circular-dependency', 'deadlock'],
   }),
@@ -228,7 +244,8 @@ export const EXERCISES: Exercise[] = [
   ex('smp-processor-id-preemptible', {
     title: 'smp_processor_id() in preemptible code',
     rule: 'The CPU number is only stable while the task cannot migrate: read and use it with preemption off (get_cpu()/put_cpu()), or use this_cpu_*().',
-    wrong: 'A task allowed on both CPUs calls smp_processor_id() with preemption on: "BUG: using smp_processor_id() in preemptible [00000000] code".',
+    wrong:
+      'A task allowed on both CPUs calls smp_processor_id() with preemption on: "BUG: using smp_processor_id() in preemptible [00000000] code".',
     fix: 'get_cpu() before reading the CPU number, put_cpu() after its last use.',
     expect: ['preemptible-cpu-access'],
   }),

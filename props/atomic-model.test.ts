@@ -18,8 +18,28 @@ type AtomicOp =
 
 const small = fc.integer({ min: -1, max: 2 });
 const atomicOp: fc.Arbitrary<AtomicOp> = fc.oneof(
-  fc.record({ op: fc.constantFrom('inc' as const, 'dec' as const, 'inc_not_zero' as const, 'dec_and_test' as const, 'inc_return' as const), v: fc.nat({ max: 1 }) }),
-  fc.record({ op: fc.constantFrom('add' as const, 'sub' as const, 'xchg' as const, 'set' as const, 'fetch_add' as const, 'add_return' as const), v: fc.nat({ max: 1 }), k: small }),
+  fc.record({
+    op: fc.constantFrom(
+      'inc' as const,
+      'dec' as const,
+      'inc_not_zero' as const,
+      'dec_and_test' as const,
+      'inc_return' as const,
+    ),
+    v: fc.nat({ max: 1 }),
+  }),
+  fc.record({
+    op: fc.constantFrom(
+      'add' as const,
+      'sub' as const,
+      'xchg' as const,
+      'set' as const,
+      'fetch_add' as const,
+      'add_return' as const,
+    ),
+    v: fc.nat({ max: 1 }),
+    k: small,
+  }),
   fc.record({ op: fc.constant('cmpxchg' as const), v: fc.nat({ max: 1 }), old: small, k: small }),
   fc.record({ op: fc.constant('add_unless' as const), v: fc.nat({ max: 1 }), k: small, u: small }),
 );
@@ -39,19 +59,32 @@ function apply(vals: number[], o: AtomicOp): number {
   const x = vals[o.v]!;
   const set = (n: number): void => void (vals[o.v] = n);
   switch (o.op) {
-    case 'inc': return set(x + 1), 0;
-    case 'dec': return set(x - 1), 0;
-    case 'inc_return': return set(x + 1), x + 1;
-    case 'dec_and_test': return set(x - 1), x - 1 === 0 ? 1 : 0;
-    case 'inc_not_zero': return x === 0 ? 0 : (set(x + 1), 1);
-    case 'add': return set(x + o.k), 0;
-    case 'sub': return set(x - o.k), 0;
-    case 'set': return set(o.k), 0;
-    case 'xchg': return set(o.k), x;
-    case 'fetch_add': return set(x + o.k), x;
-    case 'add_return': return set(x + o.k), x + o.k;
-    case 'cmpxchg': return x === o.old ? (set(o.k), x) : x;
-    case 'add_unless': return x === o.u ? 0 : (set(x + o.k), 1);
+    case 'inc':
+      return (set(x + 1), 0);
+    case 'dec':
+      return (set(x - 1), 0);
+    case 'inc_return':
+      return (set(x + 1), x + 1);
+    case 'dec_and_test':
+      return (set(x - 1), x - 1 === 0 ? 1 : 0);
+    case 'inc_not_zero':
+      return x === 0 ? 0 : (set(x + 1), 1);
+    case 'add':
+      return (set(x + o.k), 0);
+    case 'sub':
+      return (set(x - o.k), 0);
+    case 'set':
+      return (set(o.k), 0);
+    case 'xchg':
+      return (set(o.k), x);
+    case 'fetch_add':
+      return (set(x + o.k), x);
+    case 'add_return':
+      return (set(x + o.k), x + o.k);
+    case 'cmpxchg':
+      return x === o.old ? (set(o.k), x) : x;
+    case 'add_unless':
+      return x === o.u ? 0 : (set(x + o.k), 1);
   }
 }
 
@@ -66,32 +99,54 @@ function sequentialOutcomes(p: AtomicProgram): Set<string> {
       any = true;
       const v = [...vals];
       rets[c]![pos[c]!] = apply(v, ops[pos[c]!]!);
-      walk(pos.map((n, i) => (i === c ? n + 1 : n)), v);
+      walk(
+        pos.map((n, i) => (i === c ? n + 1 : n)),
+        v,
+      );
     });
     if (!any) out.add(JSON.stringify([vals, rets]));
   };
-  walk(p.cpus.map(() => 0), [...p.init]);
+  walk(
+    p.cpus.map(() => 0),
+    [...p.init],
+  );
   return out;
 }
 
 function call(o: AtomicOp): string {
   const v = `s.a${o.v}`;
   switch (o.op) {
-    case 'inc': case 'dec': return `(atomic_${o.op}(${v}), 0)`;
-    case 'inc_return': return `atomic_inc_return(${v})`;
-    case 'dec_and_test': case 'inc_not_zero': return `(atomic_${o.op}(${v}) ? 1 : 0)`;
-    case 'add': case 'sub': return `(atomic_${o.op}(${o.k}, ${v}), 0)`;
-    case 'set': return `(atomic_set(${v}, ${o.k}), 0)`;
-    case 'xchg': return `atomic_xchg(${v}, ${o.k})`;
-    case 'fetch_add': case 'add_return': return `atomic_${o.op}(${o.k}, ${v})`;
-    case 'cmpxchg': return `atomic_cmpxchg(${v}, ${o.old}, ${o.k})`;
-    case 'add_unless': return `(atomic_add_unless(${v}, ${o.k}, ${o.u}) ? 1 : 0)`;
+    case 'inc':
+    case 'dec':
+      return `(atomic_${o.op}(${v}), 0)`;
+    case 'inc_return':
+      return `atomic_inc_return(${v})`;
+    case 'dec_and_test':
+    case 'inc_not_zero':
+      return `(atomic_${o.op}(${v}) ? 1 : 0)`;
+    case 'add':
+    case 'sub':
+      return `(atomic_${o.op}(${o.k}, ${v}), 0)`;
+    case 'set':
+      return `(atomic_set(${v}, ${o.k}), 0)`;
+    case 'xchg':
+      return `atomic_xchg(${v}, ${o.k})`;
+    case 'fetch_add':
+    case 'add_return':
+      return `atomic_${o.op}(${o.k}, ${v})`;
+    case 'cmpxchg':
+      return `atomic_cmpxchg(${v}, ${o.old}, ${o.k})`;
+    case 'add_unless':
+      return `(atomic_add_unless(${v}, ${o.k}, ${o.u}) ? 1 : 0)`;
   }
 }
 
 function atomicScenario(p: AtomicProgram): string {
   const allowed = [...sequentialOutcomes(p)];
-  const tasks = p.cpus.map((ops, c) => `{ cpu: ${c}, run: (s: any) => { ${ops.map((o, i) => `WRITE_ONCE(s.r${c}_${i}, ${call(o)});`).join(' ')} } }`);
+  const tasks = p.cpus.map(
+    (ops, c) =>
+      `{ cpu: ${c}, run: (s: any) => { ${ops.map((o, i) => `WRITE_ONCE(s.r${c}_${i}, ${call(o)});`).join(' ')} } }`,
+  );
   const cells = p.cpus.flatMap((ops, c) => ops.map((_, i) => `r${c}_${i}: shared(0)`));
   const rets = p.cpus.map((ops, c) => `[${ops.map((_, i) => `s.r${c}_${i}.value`).join(', ')}]`);
   return scenarioFile(
@@ -116,11 +171,14 @@ export default scenario({
 }
 
 describe('atomic_t against a sequential model', () => {
-  it.prop([atomicProgram], { numRuns: 12, seed: 41 })('every schedule ends in a state some sequential order produces', async (p) => {
-    const path = atomicScenario(p);
-    for (const strategy of ['random', 'pct'] as const) {
-      const r = await explore(path, { trials: 300, strategy, seed: 4 });
-      expect(r.findings.map((f) => f.title)).toEqual([]);
-    }
-  });
+  it.prop([atomicProgram], { numRuns: 12, seed: 41 })(
+    'every schedule ends in a state some sequential order produces',
+    async (p) => {
+      const path = atomicScenario(p);
+      for (const strategy of ['random', 'pct'] as const) {
+        const r = await explore(path, { trials: 300, strategy, seed: 4 });
+        expect(r.findings.map((f) => f.title)).toEqual([]);
+      }
+    },
+  );
 });

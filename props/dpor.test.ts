@@ -22,21 +22,27 @@ const BRUTE_FORCE_LIMIT = 5_000;
 
 async function run(path: string, strategy: 'dpor' | 'dfs', file: string) {
   const r = await explore(path, { strategy, maxExecutions: BRUTE_FORCE_LIMIT, reports: false });
-  const states = existsSync(file) ? new Set(readFileSync(file, 'utf8').trim().split('\n').filter(Boolean)) : new Set<string>();
+  const states = existsSync(file)
+    ? new Set(readFileSync(file, 'utf8').trim().split('\n').filter(Boolean))
+    : new Set<string>();
   return { r, states, findings: new Set(r.findings.map((f) => `${f.kind} ${f.signature}`)) };
 }
 
 describe('DPOR against every interleaving', () => {
-  it.prop([smallProgram], { numRuns: 20, seed: 12 })('same final states and findings, no more executions than interleavings', async (p) => {
-    const dfsFile = statesFile('dfs');
-    const dporFile = statesFile('dpor');
-    // one scenario per strategy: each check appends to its own file
-    const all = await run(smallScenario(p, dfsFile), 'dfs', dfsFile);
-    if (!all.r.exhaustive?.complete) return; // too many interleavings to enumerate
-    const dpor = await run(smallScenario(p, dporFile), 'dpor', dporFile);
-    expect(dpor.r.exhaustive?.complete).toBe(true);
-    expect([...dpor.states].sort()).toEqual([...all.states].sort());
-    expect([...dpor.findings].sort()).toEqual([...all.findings].sort());
-    expect(dpor.r.exhaustive!.executions).toBeLessThanOrEqual(all.r.exhaustive!.executions);
-  }, 300_000);
+  it.prop([smallProgram], { numRuns: 20, seed: 12 })(
+    'same final states and findings, no more executions than interleavings',
+    async (p) => {
+      const dfsFile = statesFile('dfs');
+      const dporFile = statesFile('dpor');
+      // one scenario per strategy: each check appends to its own file
+      const all = await run(smallScenario(p, dfsFile), 'dfs', dfsFile);
+      if (!all.r.exhaustive?.complete) return; // too many interleavings to enumerate
+      const dpor = await run(smallScenario(p, dporFile), 'dpor', dporFile);
+      expect(dpor.r.exhaustive?.complete).toBe(true);
+      expect([...dpor.states].sort()).toEqual([...all.states].sort());
+      expect([...dpor.findings].sort()).toEqual([...all.findings].sort());
+      expect(dpor.r.exhaustive!.executions).toBeLessThanOrEqual(all.r.exhaustive!.executions);
+    },
+    300_000,
+  );
 });

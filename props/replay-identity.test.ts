@@ -10,7 +10,22 @@ afterAll(() => shutdown());
 
 const SCENARIOS: [string, () => string][] = [
   ['ABBA on 2 CPUs', () => 'exercises/abba.ts'],
-  ['a counter on 3 CPUs and an irq handler', () => counterScenario({ lock: 'spinlock', irq: true, cpus: [{ incs: 2, variant: 'irqsave' }, { incs: 1, variant: 'irq' }, { incs: 1, variant: 'irqsave' }] }, true)],
+  [
+    'a counter on 3 CPUs and an irq handler',
+    () =>
+      counterScenario(
+        {
+          lock: 'spinlock',
+          irq: true,
+          cpus: [
+            { incs: 2, variant: 'irqsave' },
+            { incs: 1, variant: 'irq' },
+            { incs: 1, variant: 'irqsave' },
+          ],
+        },
+        true,
+      ),
+  ],
 ];
 
 describe('replay identity', () => {

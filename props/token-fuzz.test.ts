@@ -14,21 +14,34 @@ import { cli } from '../test/helpers.ts';
 afterAll(() => shutdown());
 
 const PATH = 'exercises/abba.ts';
-const VALID = ['v2:random:1:c2:t0n5:10101:sccqfco', encodeToken({ strategy: 'random', seed: 7, cpus: 2 }, [segment(3, [0, 1, 0, 0, 0, 1]), segment(9, [1, 1])])];
+const VALID = [
+  'v2:random:1:c2:t0n5:10101:sccqfco',
+  encodeToken({ strategy: 'random', seed: 7, cpus: 2 }, [segment(3, [0, 1, 0, 0, 0, 1]), segment(9, [1, 1])]),
+];
 const ALPHABET = 'v2:randomc0123456789tnsXZ+abz-'.split('');
 
-const mutated = fc.tuple(fc.constantFrom(...VALID), fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace', 'cut'), fc.constantFrom(...ALPHABET)), { minLength: 1, maxLength: 4 })).map(([t, edits]) => {
-  for (const [at, op, ch] of edits) {
-    const i = at % (t.length + 1);
-    if (op === 'delete') t = t.slice(0, i) + t.slice(i + 1);
-    else if (op === 'insert') t = t.slice(0, i) + ch + t.slice(i);
-    else if (op === 'replace') t = t.slice(0, i) + ch + t.slice(i + 1);
-    else t = t.slice(0, i);
-  }
-  return t;
-});
+const mutated = fc
+  .tuple(
+    fc.constantFrom(...VALID),
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace', 'cut'), fc.constantFrom(...ALPHABET)), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+  )
+  .map(([t, edits]) => {
+    for (const [at, op, ch] of edits) {
+      const i = at % (t.length + 1);
+      if (op === 'delete') t = t.slice(0, i) + t.slice(i + 1);
+      else if (op === 'insert') t = t.slice(0, i) + ch + t.slice(i);
+      else if (op === 'replace') t = t.slice(0, i) + ch + t.slice(i + 1);
+      else t = t.slice(0, i);
+    }
+    return t;
+  });
 /** Well-formed, correctly sealed tokens whose choices may or may not fit the scenario. */
-const resealed = fc.array(fc.nat({ max: 40 }), { maxLength: 30 }).map((choices) => sealToken(`v2:random:1:c2:${segment(0, choices)}`));
+const resealed = fc
+  .array(fc.nat({ max: 40 }), { maxLength: 30 })
+  .map((choices) => sealToken(`v2:random:1:c2:${segment(0, choices)}`));
 const random = fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 60 });
 
 type Outcome = { refused: string } | { events: number[]; token: string };
@@ -58,7 +71,12 @@ describe('fuzzed tokens', () => {
         }
         // the token decodes to a schedule: a fresh replay of exactly that schedule is the same run
         const d = decodeToken(token);
-        const fresh = await outcome(encodeToken(d, d.trials.map((t) => segment(t.trial, t.choices))));
+        const fresh = await outcome(
+          encodeToken(
+            d,
+            d.trials.map((t) => segment(t.trial, t.choices)),
+          ),
+        );
         expect(fresh).toEqual(got);
         faithful++;
       }),

@@ -39,7 +39,10 @@ export async function checkScenario(path: string, opts?: CheckOptions): Promise<
  * executions" when DPOR explored them all, "sampled: N trials" otherwise), else throws the
  * shrunk failure.
  */
-export async function expectNoFindings(path: string, opts?: Omit<CheckOptions, 'throws'> & { systematic?: boolean }): Promise<string> {
+export async function expectNoFindings(
+  path: string,
+  opts?: Omit<CheckOptions, 'throws'> & { systematic?: boolean },
+): Promise<string> {
   return (await import('./fuzz/check.ts')).expectNoFindings(path, opts);
 }
 

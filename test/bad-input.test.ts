@@ -8,11 +8,16 @@ describe('bad input gets one clear line or a finding, never a hang', () => {
   it('a missing scenario file: exit 2 with one line', () => {
     const r = cli(['run', 'exercises/no-such-file.ts']);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual(['smpsim: cannot open scenario exercises/no-such-file.ts: no such file']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'smpsim: cannot open scenario exercises/no-such-file.ts: no such file',
+    ]);
   });
 
   it('a scenario with a syntax error: exit 2 naming the problem', () => {
-    const p = scenarioFile('syntax', `import { scenario } from 'smpsim';\nexport default scenario({ cpus: 1, tasks: [ ;\n`);
+    const p = scenarioFile(
+      'syntax',
+      `import { scenario } from 'smpsim';\nexport default scenario({ cpus: 1, tasks: [ ;\n`,
+    );
     const r = cli(['run', p]);
     expect(r.status).toBe(2);
     const lines = r.stderr.trim().split('\n');
@@ -41,7 +46,9 @@ describe('bad input gets one clear line or a finding, never a hang', () => {
   });
 
   it('an unknown strategy or a bad trial count: exit 2', () => {
-    expect(cli(['run', 'exercises/abba.ts', '--strategy', 'bogus']).stderr.trim()).toBe('smpsim: unknown strategy "bogus" (use random, pct, dpor or dfs)');
+    expect(cli(['run', 'exercises/abba.ts', '--strategy', 'bogus']).stderr.trim()).toBe(
+      'smpsim: unknown strategy "bogus" (use random, pct, dpor or dfs)',
+    );
     expect(cli(['run', 'exercises/abba.ts', '--trials', '-4']).status).toBe(2);
     expect(cli(['frobnicate']).status).toBe(2);
   });
@@ -59,7 +66,9 @@ export default scenario({ cpus: 2, state: { l: spinlock() }, tasks: [
     const r = await explore(p, { trials: 20 });
     const e = r.findings.find((f) => f.kind === 'exception');
     expect(e).toBeDefined();
-    expect(e!.report).toMatch(/TypeError: Cannot set properties of undefined \(setting 'value'\) at .*throws-.*\.ts:4 \(in task cpu1\)/);
+    expect(e!.report).toMatch(
+      /TypeError: Cannot set properties of undefined \(setting 'value'\) at .*throws-.*\.ts:4 \(in task cpu1\)/,
+    );
     expect(r.trials).toBe(20);
   });
 
@@ -158,6 +167,8 @@ export default scenario({ cpus: 2, state: { l: spinlock(), x: shared(0) }, tasks
     const r = cli(['run', 'exercises/abba.ts', '--trials', '100', '--json', '--strategy', 'pct']);
     expect(r.status).toBe(1);
     const f = JSON.parse(r.stdout).findings.find((x: { kind: string }) => x.kind === 'deadlock');
-    expect(Object.keys(f).sort()).toEqual(['count', 'cpus', 'firstTrial', 'kind', 'locks', 'replay', 'report', 'signature', 'sites', 'title'].sort());
+    expect(Object.keys(f).sort()).toEqual(
+      ['count', 'cpus', 'firstTrial', 'kind', 'locks', 'replay', 'report', 'signature', 'sites', 'title'].sort(),
+    );
   });
 });

@@ -3,7 +3,6 @@ import { explore, replay, shutdown } from '../src/index.ts';
 import { EV_WORDS } from '../src/machine/events.ts';
 import { scenarioFile, siteOf as at } from './helpers.ts';
 
-
 afterAll(() => shutdown());
 
 const IMPORTS = `import {
@@ -184,7 +183,9 @@ export default scenario({
     const f = r.findings[0]!;
     const a = (await replay(p, f.replay)).trials[0]!;
     const b = (await replay(p, a.token)).trials[0]!;
-    expect(Array.from(b.events.words.slice(0, b.events.length * EV_WORDS))).toEqual(Array.from(a.events.words.slice(0, a.events.length * EV_WORDS)));
+    expect(Array.from(b.events.words.slice(0, b.events.length * EV_WORDS))).toEqual(
+      Array.from(a.events.words.slice(0, a.events.length * EV_WORDS)),
+    );
   });
 });
 

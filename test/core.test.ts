@@ -28,7 +28,14 @@ describe('deadlocks', () => {
     expect(d).toBeDefined();
     expect(d!.cpus).toEqual([0, 1]);
     expect(d!.locks.sort()).toEqual(['a', 'b']);
-    expect(d!.sites).toEqual(expect.arrayContaining(['exercises/abba.ts:12', 'exercises/abba.ts:13', 'exercises/abba.ts:21', 'exercises/abba.ts:22']));
+    expect(d!.sites).toEqual(
+      expect.arrayContaining([
+        'exercises/abba.ts:12',
+        'exercises/abba.ts:13',
+        'exercises/abba.ts:21',
+        'exercises/abba.ts:22',
+      ]),
+    );
     const lines = d!.report.split('\n');
     expect(lines).toContain('WARNING: deadlock: no CPU can make progress');
     expect(lines).toContain('cpu0/1001 on CPU0 is trying to acquire lock:');

@@ -55,7 +55,9 @@ describe('fast-check helpers on exercises', () => {
     expect(r.message).toContain('CPU0');
     expect(r.message).toContain('atomic_dec(refcount) = 1');
     expect(r.message).toContain(`replay: smpsim replay exercises/refcount-release/buggy.ts ${r.token}`);
-    expect(r.message).toMatch(/re-run: checkScenario\("exercises\/refcount-release\/buggy.ts", \{ seed: 1, path: "[\d:]+" \}\)/);
+    expect(r.message).toMatch(
+      /re-run: checkScenario\("exercises\/refcount-release\/buggy.ts", \{ seed: 1, path: "[\d:]+" \}\)/,
+    );
     const again = await replay('exercises/refcount-release/buggy.ts', r.token!);
     expect(again.findings.map((f) => f.kind)).toContain('assertion');
   });

@@ -37,5 +37,9 @@ export function cli(args: string[], timeoutMs = 60_000): CliResult {
 
 /** `path:line` of the first line of scenario `path` that contains `text` (report sites). */
 export function siteOf(path: string, text: string): string {
-  return `${path}:${readFileSync(path, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1}`;
+  return `${path}:${
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1
+  }`;
 }

@@ -27,7 +27,14 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -113,7 +120,9 @@ describe('smpsim run --html', () => {
     const tabs = await page.locator('#tabs button').allTextContents();
     expect(tabs.sort()).toEqual(['circular-dependency', 'deadlock']);
     await page.locator('#tabs button', { hasText: 'circular-dependency' }).click();
-    expect(await page.locator('#report').textContent()).toContain('WARNING: possible circular locking dependency detected');
+    expect(await page.locator('#report').textContent()).toContain(
+      'WARNING: possible circular locking dependency detected',
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -10,7 +10,14 @@ const essence = (r: Awaited<ReturnType<typeof explore>>) => ({
   trials: r.trials,
   switches: r.switches,
   interrupts: r.interrupts,
-  findings: r.findings.map((f) => ({ kind: f.kind, signature: f.signature, replay: f.replay, firstTrial: f.firstTrial, count: f.count, report: f.report })),
+  findings: r.findings.map((f) => ({
+    kind: f.kind,
+    signature: f.signature,
+    replay: f.replay,
+    firstTrial: f.firstTrial,
+    count: f.count,
+    report: f.report,
+  })),
 });
 
 describe('--jobs: machines on disjoint blocks of trials', () => {
@@ -27,7 +34,11 @@ describe('--jobs: machines on disjoint blocks of trials', () => {
   });
 
   it('smpsim run --jobs 2 prints the findings, counts and tokens of --jobs 1', () => {
-    const run = (jobs: string) => cli(['run', 'exercises/lost-update/buggy.ts', '--trials', '1500', '--seed', '7', '--jobs', jobs, '--json'], 120_000);
+    const run = (jobs: string) =>
+      cli(
+        ['run', 'exercises/lost-update/buggy.ts', '--trials', '1500', '--seed', '7', '--jobs', jobs, '--json'],
+        120_000,
+      );
     const one = run('1');
     const two = run('2');
     expect(one.status).toBe(1);

@@ -7,26 +7,48 @@ import type { ObjectDecl, ScenarioDef } from '../src/machine/declarations.ts';
 
 const DECLARABLE = (Object.keys(OBJECT_KINDS) as ObjectKind[]).filter((k) => k !== 'workqueue');
 
-const decl = (kind: ObjectKind, count: number, init: number): ObjectDecl => ({ __smpsim: 'decl', kind, init, count, array: count > 1 });
+const decl = (kind: ObjectKind, count: number, init: number): ObjectDecl => ({
+  __smpsim: 'decl',
+  kind,
+  init,
+  count,
+  array: count > 1,
+});
 
-const scenarioShape = fc
-  .integer({ min: 1, max: 8 })
-  .chain((cpus) =>
-    fc.record({
-      cpus: fc.constant(cpus),
-      tasks: fc.array(fc.integer({ min: 0, max: cpus - 1 }), { minLength: 1, maxLength: 12 }),
-      irqs: fc.array(fc.record({ fires: fc.integer({ min: 0, max: 8 }), cpus: fc.subarray([...Array(cpus).keys()], { minLength: 1 }) }), { maxLength: 6 }),
-      state: fc.array(fc.record({ kind: fc.constantFrom(...DECLARABLE), count: fc.integer({ min: 1, max: 5 }), init: fc.integer({ min: -5, max: 5 }) }), { maxLength: 10 }),
-      limits: fc.record({
-        maxEvents: fc.integer({ min: 1, max: 5000 }),
-        maxChoices: fc.integer({ min: 1, max: 5000 }),
-        stringBytes: fc.integer({ min: 1, max: 4096 }),
-        stringCount: fc.integer({ min: 1, max: 256 }),
+const scenarioShape = fc.integer({ min: 1, max: 8 }).chain((cpus) =>
+  fc.record({
+    cpus: fc.constant(cpus),
+    tasks: fc.array(fc.integer({ min: 0, max: cpus - 1 }), { minLength: 1, maxLength: 12 }),
+    irqs: fc.array(
+      fc.record({
+        fires: fc.integer({ min: 0, max: 8 }),
+        cpus: fc.subarray([...Array(cpus).keys()], { minLength: 1 }),
       }),
+      { maxLength: 6 },
+    ),
+    state: fc.array(
+      fc.record({
+        kind: fc.constantFrom(...DECLARABLE),
+        count: fc.integer({ min: 1, max: 5 }),
+        init: fc.integer({ min: -5, max: 5 }),
+      }),
+      { maxLength: 10 },
+    ),
+    limits: fc.record({
+      maxEvents: fc.integer({ min: 1, max: 5000 }),
+      maxChoices: fc.integer({ min: 1, max: 5000 }),
+      stringBytes: fc.integer({ min: 1, max: 4096 }),
+      stringCount: fc.integer({ min: 1, max: 256 }),
     }),
-  );
+  }),
+);
 
-function scenario(s: { cpus: number; tasks: number[]; irqs: { fires: number; cpus: number[] }[]; state: { kind: ObjectKind; count: number; init: number }[] }): ScenarioDef {
+function scenario(s: {
+  cpus: number;
+  tasks: number[];
+  irqs: { fires: number; cpus: number[] }[];
+  state: { kind: ObjectKind; count: number; init: number }[];
+}): ScenarioDef {
   return {
     cpus: s.cpus,
     tasks: s.tasks.map((cpu) => ({ cpu, run: () => {} })),
@@ -68,7 +90,9 @@ describe('the buffer layout', () => {
     expect(L.agentBlock(L.nagents)).toBe(agents.base + agents.words);
     // lines, their per-CPU counts and their actions end inside their regions
     if (L.lines.length > 0) {
-      expect(L.irqCount(L.lines.length - 1, L.ncpus - 1)).toBe(region('irq-counts').base + region('irq-counts').words - 1);
+      expect(L.irqCount(L.lines.length - 1, L.ncpus - 1)).toBe(
+        region('irq-counts').base + region('irq-counts').words - 1,
+      );
       expect(L.action(L.lines.length, 0)).toBe(region('irq-actions').base + region('irq-actions').words);
     }
     // the strategy region holds what the strategy table asks for this shape
@@ -79,6 +103,8 @@ describe('the buffer layout', () => {
   it('a scenario past a capacity is a LayoutError that names the limit', () => {
     const tasks = Array.from({ length: MAX_AGENTS + 1 }, () => ({ cpu: 0, run: () => {} }));
     expect(() => new Layout({ cpus: 1, tasks })).toThrow(LayoutError);
-    expect(() => new Layout({ cpus: 1, tasks })).toThrow(`agents (tasks, and kworkers when there is work): ${MAX_AGENTS + 1} exceeds the machine's limit of ${MAX_AGENTS} (MAX_AGENTS)`);
+    expect(() => new Layout({ cpus: 1, tasks })).toThrow(
+      `agents (tasks, and kworkers when there is work): ${MAX_AGENTS + 1} exceeds the machine's limit of ${MAX_AGENTS} (MAX_AGENTS)`,
+    );
   });
 });

@@ -44,15 +44,25 @@ describe('data races', () => {
   });
 
   it('under a common lock: nothing in 1,000 trials', async () => {
-    const p = two('race-lock', 'shared, spinlock, spin_lock, spin_unlock', 'l: spinlock(), hits: shared(0)',
-      'spin_lock(s.l); s.hits.value++; spin_unlock(s.l);', 'spin_lock(s.l); s.hits.value++; spin_unlock(s.l);');
+    const p = two(
+      'race-lock',
+      'shared, spinlock, spin_lock, spin_unlock',
+      'l: spinlock(), hits: shared(0)',
+      'spin_lock(s.l); s.hits.value++; spin_unlock(s.l);',
+      'spin_lock(s.l); s.hits.value++; spin_unlock(s.l);',
+    );
     const r = await explore(p, { trials: 1000 });
     expect(r.findings).toEqual([]);
   });
 
   it('under two different locks: data-race', async () => {
-    const p = two('race-two-locks', 'shared, spinlock, spin_lock, spin_unlock', 'a: spinlock(), b: spinlock(), hits: shared(0)',
-      'spin_lock(s.a); s.hits.value++; spin_unlock(s.a);', 'spin_lock(s.b); s.hits.value++; spin_unlock(s.b);');
+    const p = two(
+      'race-two-locks',
+      'shared, spinlock, spin_lock, spin_unlock',
+      'a: spinlock(), b: spinlock(), hits: shared(0)',
+      'spin_lock(s.a); s.hits.value++; spin_unlock(s.a);',
+      'spin_lock(s.b); s.hits.value++; spin_unlock(s.b);',
+    );
     const r = await explore(p, { trials: 20 });
     expect(races(r).length).toBeGreaterThan(0);
     expect(races(r)[0]!.firstTrial).toBe(0);
@@ -64,13 +74,24 @@ describe('data races', () => {
   });
 
   it('WRITE_ONCE flag and READ_ONCE poll: nothing', async () => {
-    const p = two('race-once', 'shared, READ_ONCE, WRITE_ONCE', 'flag: shared(0)',
-      'WRITE_ONCE(s.flag, 1);', 'for (let i = 0; i < 4 && !READ_ONCE(s.flag); i++);');
+    const p = two(
+      'race-once',
+      'shared, READ_ONCE, WRITE_ONCE',
+      'flag: shared(0)',
+      'WRITE_ONCE(s.flag, 1);',
+      'for (let i = 0; i < 4 && !READ_ONCE(s.flag); i++);',
+    );
     expect((await explore(p, { trials: 300 })).findings).toEqual([]);
   });
 
   it('a plain READ_ONCE poll against a plain write is still a race', async () => {
-    const p = two('race-half-marked', 'shared, READ_ONCE', 'flag: shared(0)', 's.flag.value = 1;', 'READ_ONCE(s.flag);');
+    const p = two(
+      'race-half-marked',
+      'shared, READ_ONCE',
+      'flag: shared(0)',
+      's.flag.value = 1;',
+      'READ_ONCE(s.flag);',
+    );
     const f = races(await explore(p, { trials: 50 }))[0];
     expect(f?.report).toMatch(/^read \(marked\) to flag of 4 bytes by task 1002 on cpu 1:$/m);
   });
@@ -105,8 +126,13 @@ export default scenario({
   });
 
   const messagePassing = (publish: string, poll: string) =>
-    two('race-mp', 'shared, atomic, atomic_set, atomic_read, atomic_inc_return, atomic_add_return', 'payload: shared(0), flag: atomic(0)',
-      `s.payload.value = 42; ${publish}`, `if (${poll}) { const v = s.payload.value; }`);
+    two(
+      'race-mp',
+      'shared, atomic, atomic_set, atomic_read, atomic_inc_return, atomic_add_return',
+      'payload: shared(0), flag: atomic(0)',
+      `s.payload.value = 42; ${publish}`,
+      `if (${poll}) { const v = s.payload.value; }`,
+    );
 
   it('message passing with a fully ordered atomic as the flag: nothing', async () => {
     const p = messagePassing('atomic_inc_return(s.flag);', 'atomic_add_return(0, s.flag) === 1');
@@ -123,19 +149,40 @@ export default scenario({
   });
 
   it('smp_store_release / smp_load_acquire and smp_wmb / smp_rmb order the payload', async () => {
-    const rel = two('race-rel', 'shared, smp_store_release, smp_load_acquire', 'payload: shared(0), flag: shared(0)',
-      's.payload.value = 42; smp_store_release(s.flag, 1);', 'if (smp_load_acquire(s.flag)) { const v = s.payload.value; }');
+    const rel = two(
+      'race-rel',
+      'shared, smp_store_release, smp_load_acquire',
+      'payload: shared(0), flag: shared(0)',
+      's.payload.value = 42; smp_store_release(s.flag, 1);',
+      'if (smp_load_acquire(s.flag)) { const v = s.payload.value; }',
+    );
     expect((await explore(rel, { trials: 300 })).findings).toEqual([]);
-    const fences = two('race-wmb', 'shared, READ_ONCE, WRITE_ONCE, smp_wmb, smp_rmb', 'payload: shared(0), flag: shared(0)',
-      's.payload.value = 42; smp_wmb(); WRITE_ONCE(s.flag, 1);', 'if (READ_ONCE(s.flag)) { smp_rmb(); const v = s.payload.value; }');
+    const fences = two(
+      'race-wmb',
+      'shared, READ_ONCE, WRITE_ONCE, smp_wmb, smp_rmb',
+      'payload: shared(0), flag: shared(0)',
+      's.payload.value = 42; smp_wmb(); WRITE_ONCE(s.flag, 1);',
+      'if (READ_ONCE(s.flag)) { smp_rmb(); const v = s.payload.value; }',
+    );
     expect((await explore(fences, { trials: 300 })).findings).toEqual([]);
-    const noRmb = two('race-normb', 'shared, READ_ONCE, WRITE_ONCE, smp_wmb', 'payload: shared(0), flag: shared(0)',
-      's.payload.value = 42; smp_wmb(); WRITE_ONCE(s.flag, 1);', 'if (READ_ONCE(s.flag)) { const v = s.payload.value; }');
+    const noRmb = two(
+      'race-normb',
+      'shared, READ_ONCE, WRITE_ONCE, smp_wmb',
+      'payload: shared(0), flag: shared(0)',
+      's.payload.value = 42; smp_wmb(); WRITE_ONCE(s.flag, 1);',
+      'if (READ_ONCE(s.flag)) { const v = s.payload.value; }',
+    );
     expect(races(await explore(noRmb, { trials: 300 })).length).toBeGreaterThan(0);
   });
 
   it('a racy loop is one finding per pair of call sites', async () => {
-    const p = two('race-loop', 'shared', 'hits: shared(0)', 'for (let i = 0; i < 3; i++) s.hits.value++;', 'for (let i = 0; i < 3; i++) s.hits.value++;');
+    const p = two(
+      'race-loop',
+      'shared',
+      'hits: shared(0)',
+      'for (let i = 0; i < 3; i++) s.hits.value++;',
+      'for (let i = 0; i < 3; i++) s.hits.value++;',
+    );
     const r = await explore(p, { trials: 50 });
     const pairs = races(r).map((f) => [...f.sites].sort().join(' / '));
     expect(pairs.length).toBeGreaterThan(0);

@@ -14,7 +14,12 @@ const IMPORTS = `import {
 } from 'smpsim';`;
 
 /** One task on CPU 0 running `task`; irq 10 on CPU 0 running `handler`. */
-function withIrq(name: string, task: string, handler: string, state = '{ lock: spinlock(), sem: semaphore(1), m: mutex(), n: shared(0) }') {
+function withIrq(
+  name: string,
+  task: string,
+  handler: string,
+  state = '{ lock: spinlock(), sem: semaphore(1), m: mutex(), n: shared(0) }',
+) {
   return scenarioFile(
     name,
     `${IMPORTS}
@@ -92,13 +97,20 @@ export default scenario({
   }
 
   it('down_trylock and udelay inside an IRQ handler: nothing', async () => {
-    const r = await explore(withIrq('irq-ok', 's.n.value = 1; s.n.value = 2;', 'if (down_trylock(s.sem) === 0) up(s.sem); udelay(10);'), { trials: 300 });
+    const r = await explore(
+      withIrq('irq-ok', 's.n.value = 1; s.n.value = 2;', 'if (down_trylock(s.sem) === 0) up(s.sem); udelay(10);'),
+      { trials: 300 },
+    );
     expect(r.findings).toEqual([]);
     expect(r.interrupts[0]!.perCpu[0]).toBeGreaterThan(0);
   });
 
   it('mutex_lock between spin_lock_irqsave and spin_unlock_irqrestore: in_atomic(): 1, irqs_disabled(): 1', async () => {
-    const p = withIrq('irqsave-mutex', 'const f = spin_lock_irqsave(s.lock); mutex_lock(s.m); mutex_unlock(s.m); spin_unlock_irqrestore(s.lock, f);', '');
+    const p = withIrq(
+      'irqsave-mutex',
+      'const f = spin_lock_irqsave(s.lock); mutex_lock(s.m); mutex_unlock(s.m); spin_unlock_irqrestore(s.lock, f);',
+      '',
+    );
     const r = await explore(p, { trials: 20 });
     const f = r.findings.find((x) => x.kind === 'sleep-in-atomic');
     expect(f).toBeDefined();

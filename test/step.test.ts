@@ -30,7 +30,8 @@ function states(stdout: string): string[] {
   const out: string[][] = [];
   for (const line of stdout.split('\n')) {
     if (/^step \d+ /.test(line)) out.push([line]);
-    else if (out.length && /^(CPU\d|     |options:|  \d+: |the trial has ended)/.test(line)) out[out.length - 1]!.push(line);
+    else if (out.length && /^(CPU\d| {5}|options:| {2}\d+: |the trial has ended)/.test(line))
+      out[out.length - 1]!.push(line);
   }
   return out.map((lines) => lines.join('\n'));
 }
@@ -70,14 +71,17 @@ describe('smpsim step', () => {
     const token = /token (v2:step:\S+): 2 findings/.exec(r.stdout)?.[1];
     expect(token).toBe(encodeToken({ strategy: 'step', seed: 0, cpus: 2 }, [segment(0, shortest)]));
     const mine = reports(r.stdout);
-    expect(mine.map((x) => x.split('\n')[0])).toEqual(['WARNING: deadlock: no CPU can make progress', 'WARNING: possible circular locking dependency detected']);
+    expect(mine.map((x) => x.split('\n')[0])).toEqual([
+      'WARNING: deadlock: no CPU can make progress',
+      'WARNING: possible circular locking dependency detected',
+    ]);
     for (const x of mine) expect(x).toMatch(new RegExp(`replay: smpsim replay ${ABBA} ${token}$`));
     const replayed = cli(['replay', ABBA, token!]);
     expect(replayed.status).toBe(1);
     expect(reports(replayed.stdout)).toEqual(mine);
   }, 180_000); // the breadth-first search replays some 40 prefixes
 
-  it('shows each CPU\'s next call with its call site, the held locks and the options', () => {
+  it("shows each CPU's next call with its call site, the held locks and the options", () => {
     const r = step([ABBA, '--choices', '1'], 'q\n');
     expect(r.status).toBe(0);
     const [first] = states(r.stdout);
@@ -130,9 +134,16 @@ describe('smpsim step', () => {
   });
 
   it('exercises NAME --step starts the buggy variant with the hint', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'smpsim.mjs'), 'exercises', 'abba', '--step'], { cwd: ROOT, encoding: 'utf8', input: 'q\n', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'smpsim.mjs'), 'exercises', 'abba', '--step'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      input: 'q\n',
+      timeout: 60_000,
+    });
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('You are the scheduler of exercises/abba.ts: find the interleaving that breaks it (deadlock, circular-dependency).');
+    expect(r.stdout).toContain(
+      'You are the scheduler of exercises/abba.ts: find the interleaving that breaks it (deadlock, circular-dependency).',
+    );
     expect(states(r.stdout)[0]).toMatch(/^step 0 /);
   });
 });

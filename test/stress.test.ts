@@ -20,7 +20,7 @@ export default scenario({
   );
 
 describe('stress mode', () => {
-  it('finds the 2-CPU ABBA as a deadlock with both CPUs\' wait-for state, exit 1', () => {
+  it("finds the 2-CPU ABBA as a deadlock with both CPUs' wait-for state, exit 1", () => {
     const t0 = Date.now();
     const r = cli(['stress', 'exercises/abba.ts', '--seconds', '4'], 12_000);
     expect(r.status).toBe(1);
@@ -31,8 +31,12 @@ describe('stress mode', () => {
     expect(out).toContain(' CPU1: cpu1/1002 spins on lock a, held by CPU0');
     expect(out).toContain('The wait-for graph has a cycle: ');
     expect(out).toMatch(/^ {2}lock\(a\);$/m);
-    expect(out).toMatch(/Controlled mode reproduces it: `smpsim run exercises\/abba.ts --seed 1 --trials 1000` finds it as deadlock:/);
-    expect(out).toMatch(/smpsim: exercises\/abba.ts: stress, \d+ trials in [\d.]+ s \(seed 1\): \d+ findings? \(.*deadlock.*\)/);
+    expect(out).toMatch(
+      /Controlled mode reproduces it: `smpsim run exercises\/abba.ts --seed 1 --trials 1000` finds it as deadlock:/,
+    );
+    expect(out).toMatch(
+      /smpsim: exercises\/abba.ts: stress, \d+ trials in [\d.]+ s \(seed 1\): \d+ findings? \(.*deadlock.*\)/,
+    );
   }, 15_000);
 
   it('a correct scenario runs its full time without findings, exit 0', async () => {

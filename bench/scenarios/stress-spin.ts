@@ -13,5 +13,8 @@ export default scenario({
   name: 'spin_lock/spin_unlock pairs on two CPUs',
   cpus: 2,
   state: { l: spinlock() },
-  tasks: [{ cpu: 0, run: spin }, { cpu: 1, run: spin }],
+  tasks: [
+    { cpu: 0, run: spin },
+    { cpu: 1, run: spin },
+  ],
 });

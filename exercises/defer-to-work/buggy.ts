@@ -6,8 +6,18 @@ export default scenario({
   cpus: 2,
   state: { resets: atomic(0), irqs: atomic(0) },
   tasks: [
-    { cpu: 0, run: (s) => { atomic_read(s.resets); } },
-    { cpu: 1, run: (s) => { atomic_read(s.resets); } },
+    {
+      cpu: 0,
+      run: (s) => {
+        atomic_read(s.resets);
+      },
+    },
+    {
+      cpu: 1,
+      run: (s) => {
+        atomic_read(s.resets);
+      },
+    },
   ],
   irqs: [
     {

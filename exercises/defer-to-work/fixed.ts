@@ -14,8 +14,18 @@ export default scenario({
     }),
   },
   tasks: [
-    { cpu: 0, run: (s) => { atomic_read(s.resets); } },
-    { cpu: 1, run: (s) => { atomic_read(s.resets); } },
+    {
+      cpu: 0,
+      run: (s) => {
+        atomic_read(s.resets);
+      },
+    },
+    {
+      cpu: 1,
+      run: (s) => {
+        atomic_read(s.resets);
+      },
+    },
   ],
   irqs: [
     {

@@ -2,7 +2,20 @@
 // timer's callback also takes. del_timer_sync() waits for a callback running on another CPU;
 // that callback waits for dev_lock: neither goes on. Lockdep sees it on any run, through the
 // timer's own lockdep map.
-import { scenario, spinlock, shared, spin_lock, spin_unlock, spin_lock_bh, spin_unlock_bh, timer_list, mod_timer, del_timer_sync, get_jiffies_64, HZ } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  spin_lock,
+  spin_unlock,
+  spin_lock_bh,
+  spin_unlock_bh,
+  timer_list,
+  mod_timer,
+  del_timer_sync,
+  get_jiffies_64,
+  HZ,
+} from 'smpsim';
 
 export default scenario({
   name: 'del_timer_sync under the lock its callback takes',
@@ -18,7 +31,12 @@ export default scenario({
   },
   tasks: [
     // probe: the watchdog is armed on CPU1
-    { cpu: 1, run: (s) => { mod_timer(s.watchdog, get_jiffies_64() + HZ); } },
+    {
+      cpu: 1,
+      run: (s) => {
+        mod_timer(s.watchdog, get_jiffies_64() + HZ);
+      },
+    },
     // remove: on CPU0
     {
       cpu: 0,

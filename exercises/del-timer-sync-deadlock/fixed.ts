@@ -1,6 +1,19 @@
 // The fix: stop the timer before taking the lock its callback takes. Once del_timer_sync()
 // returns, no callback runs and none is armed, so the rest of the teardown can take dev_lock.
-import { scenario, spinlock, shared, spin_lock, spin_unlock, spin_lock_bh, spin_unlock_bh, timer_list, mod_timer, del_timer_sync, get_jiffies_64, HZ } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  spin_lock,
+  spin_unlock,
+  spin_lock_bh,
+  spin_unlock_bh,
+  timer_list,
+  mod_timer,
+  del_timer_sync,
+  get_jiffies_64,
+  HZ,
+} from 'smpsim';
 
 export default scenario({
   name: 'del_timer_sync before the lock its callback takes',
@@ -16,7 +29,12 @@ export default scenario({
   },
   tasks: [
     // probe: the watchdog is armed on CPU1
-    { cpu: 1, run: (s) => { mod_timer(s.watchdog, get_jiffies_64() + HZ); } },
+    {
+      cpu: 1,
+      run: (s) => {
+        mod_timer(s.watchdog, get_jiffies_64() + HZ);
+      },
+    },
     // remove: on CPU0
     {
       cpu: 0,

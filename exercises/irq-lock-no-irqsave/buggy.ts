@@ -12,6 +12,19 @@ export default scenario({
   name: 'lock shared with a hardirq handler, taken without irqsave',
   cpus: 2,
   state: { stats_lock: spinlock(), rx_bytes: shared(0) },
-  tasks: [{ cpu: 0, run: bump }, { cpu: 1, run: bump }],
-  irqs: [{ irq: 10, name: 'eth0', fires: 1, handler: (s) => { bump(s); return IRQ_HANDLED; } }],
+  tasks: [
+    { cpu: 0, run: bump },
+    { cpu: 1, run: bump },
+  ],
+  irqs: [
+    {
+      irq: 10,
+      name: 'eth0',
+      fires: 1,
+      handler: (s) => {
+        bump(s);
+        return IRQ_HANDLED;
+      },
+    },
+  ],
 });

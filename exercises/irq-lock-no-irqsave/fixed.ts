@@ -1,6 +1,15 @@
 // Process context disables local interrupts while it holds the lock (spin_lock_irqsave);
 // the handler already runs with irqs off and keeps plain spin_lock.
-import { scenario, spinlock, shared, spin_lock, spin_unlock, spin_lock_irqsave, spin_unlock_irqrestore, IRQ_HANDLED } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  spin_lock,
+  spin_unlock,
+  spin_lock_irqsave,
+  spin_unlock_irqrestore,
+  IRQ_HANDLED,
+} from 'smpsim';
 
 const bump = (s: any) => {
   const flags = spin_lock_irqsave(s.stats_lock);
@@ -12,7 +21,10 @@ export default scenario({
   name: 'lock shared with a hardirq handler, taken with spin_lock_irqsave',
   cpus: 2,
   state: { stats_lock: spinlock(), rx_bytes: shared(0) },
-  tasks: [{ cpu: 0, run: bump }, { cpu: 1, run: bump }],
+  tasks: [
+    { cpu: 0, run: bump },
+    { cpu: 1, run: bump },
+  ],
   irqs: [
     {
       irq: 10,

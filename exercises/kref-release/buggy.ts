@@ -2,8 +2,22 @@
 // cache lock, unhashes the entry and frees it. A lookup under the cache lock takes its
 // reference with kref_get(): it can find the entry after its count hit 0 and before release
 // unhashed it, and then reads an entry release frees under it.
-import { scenario, spinlock, shared, kref, spin_lock, spin_unlock, kref_get, kref_put,
-  kzalloc, kfree, kstruct, deref, GFP_KERNEL, type Kref } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  kref,
+  spin_lock,
+  spin_unlock,
+  kref_get,
+  kref_put,
+  kzalloc,
+  kfree,
+  kstruct,
+  deref,
+  GFP_KERNEL,
+  type Kref,
+} from 'smpsim';
 
 const Entry = kstruct('entry', 'key', 'value');
 

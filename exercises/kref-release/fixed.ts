@@ -1,7 +1,21 @@
 // The lookup takes its reference with kref_get_unless_zero(): once the count hit 0 the entry
 // is being released, and the lookup treats it as not found (include/linux/kref.h).
-import { scenario, spinlock, shared, kref, spin_lock, spin_unlock, kref_get_unless_zero, kref_put,
-  kzalloc, kfree, kstruct, deref, GFP_KERNEL, type Kref } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  kref,
+  spin_lock,
+  spin_unlock,
+  kref_get_unless_zero,
+  kref_put,
+  kzalloc,
+  kfree,
+  kstruct,
+  deref,
+  GFP_KERNEL,
+  type Kref,
+} from 'smpsim';
 
 const Entry = kstruct('entry', 'key', 'value');
 

@@ -9,6 +9,9 @@ export default scenario({
   name: 'lost update: i++ on a shared counter',
   cpus: 2,
   state: { packets: shared(0) },
-  tasks: [{ cpu: 0, run: count }, { cpu: 1, run: count }],
+  tasks: [
+    { cpu: 0, run: count },
+    { cpu: 1, run: count },
+  ],
   check: (s) => s.packets.value === 4 || `lost update: packets=${s.packets.value}, expected 4`,
 });

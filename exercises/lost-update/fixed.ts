@@ -9,6 +9,9 @@ export default scenario({
   name: 'lost update fixed with atomic_inc',
   cpus: 2,
   state: { packets: atomic(0) },
-  tasks: [{ cpu: 0, run: count }, { cpu: 1, run: count }],
+  tasks: [
+    { cpu: 0, run: count },
+    { cpu: 1, run: count },
+  ],
   check: (s) => atomic_read(s.packets) === 4 || `lost update: packets=${atomic_read(s.packets)}, expected 4`,
 });

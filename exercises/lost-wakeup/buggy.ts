@@ -3,8 +3,20 @@
 // between the test and set_current_state(), it finds the consumer still running, does
 // nothing, and the consumer then sleeps with nobody left to wake it.
 import {
-  scenario, atomic, atomic_read, atomic_set, atomic_inc, atomic_dec, current, find_task_by_vpid, set_current_state,
-  __set_current_state, schedule, wake_up_process, TASK_UNINTERRUPTIBLE, TASK_RUNNING,
+  scenario,
+  atomic,
+  atomic_read,
+  atomic_set,
+  atomic_inc,
+  atomic_dec,
+  current,
+  find_task_by_vpid,
+  set_current_state,
+  __set_current_state,
+  schedule,
+  wake_up_process,
+  TASK_UNINTERRUPTIBLE,
+  TASK_RUNNING,
 } from 'smpsim';
 
 export default scenario({

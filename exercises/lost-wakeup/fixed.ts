@@ -1,8 +1,20 @@
 // set_current_state() first, then the test: a wake-up that comes after it sets the consumer
 // back to TASK_RUNNING, so the schedule() that follows returns at once instead of sleeping.
 import {
-  scenario, atomic, atomic_read, atomic_set, atomic_inc, atomic_dec, current, find_task_by_vpid, set_current_state,
-  __set_current_state, schedule, wake_up_process, TASK_UNINTERRUPTIBLE, TASK_RUNNING,
+  scenario,
+  atomic,
+  atomic_read,
+  atomic_set,
+  atomic_inc,
+  atomic_dec,
+  current,
+  find_task_by_vpid,
+  set_current_state,
+  __set_current_state,
+  schedule,
+  wake_up_process,
+  TASK_UNINTERRUPTIBLE,
+  TASK_RUNNING,
 } from 'smpsim';
 
 export default scenario({

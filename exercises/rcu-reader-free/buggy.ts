@@ -1,8 +1,23 @@
 // A configuration read under RCU and replaced by an updater. The updater publishes the new
 // version with rcu_assign_pointer() and frees the old one at once: a reader that fetched the
 // old pointer just before is still using it.
-import { scenario, spinlock, shared, spin_lock, spin_unlock, kzalloc, kfree, kstruct, deref, GFP_KERNEL,
-  rcu_read_lock, rcu_read_unlock, rcu_assign_pointer, rcu_dereference, rcu_dereference_protected } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  spin_lock,
+  spin_unlock,
+  kzalloc,
+  kfree,
+  kstruct,
+  deref,
+  GFP_KERNEL,
+  rcu_read_lock,
+  rcu_read_unlock,
+  rcu_assign_pointer,
+  rcu_dereference,
+  rcu_dereference_protected,
+} from 'smpsim';
 
 const Conf = kstruct('conf', 'limit');
 

@@ -1,7 +1,23 @@
 // The updater waits for a grace period with synchronize_rcu() before freeing the old version:
 // every reader that could have fetched the old pointer has left its read-side section by then.
-import { scenario, spinlock, shared, spin_lock, spin_unlock, kzalloc, kfree, kstruct, deref, GFP_KERNEL,
-  rcu_read_lock, rcu_read_unlock, synchronize_rcu, rcu_assign_pointer, rcu_dereference, rcu_dereference_protected } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  spin_lock,
+  spin_unlock,
+  kzalloc,
+  kfree,
+  kstruct,
+  deref,
+  GFP_KERNEL,
+  rcu_read_lock,
+  rcu_read_unlock,
+  synchronize_rcu,
+  rcu_assign_pointer,
+  rcu_dereference,
+  rcu_dereference_protected,
+} from 'smpsim';
 
 const Conf = kstruct('conf', 'limit');
 

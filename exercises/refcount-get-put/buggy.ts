@@ -2,8 +2,21 @@
 // under the table lock. The owner drops the last reference first and only then unpublishes
 // the object: between the two, a lookup can find it with a count of 0, increment from 0 and
 // use memory the owner is about to free.
-import { scenario, spinlock, shared, refcount, spin_lock, spin_unlock, refcount_inc, refcount_dec_and_test,
-  kzalloc, kfree, kstruct, deref, GFP_KERNEL } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  refcount,
+  spin_lock,
+  spin_unlock,
+  refcount_inc,
+  refcount_dec_and_test,
+  kzalloc,
+  kfree,
+  kstruct,
+  deref,
+  GFP_KERNEL,
+} from 'smpsim';
 
 const Obj = kstruct('obj', 'data');
 

@@ -1,7 +1,20 @@
 // The lookup takes its reference with refcount_inc_not_zero(): a count that already hit 0
 // means the object is being freed, and the lookup treats it as not found.
-import { scenario, spinlock, shared, refcount, spin_lock, spin_unlock, refcount_inc_not_zero, refcount_dec_and_test,
-  kzalloc, kfree, kstruct, deref, GFP_KERNEL } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  refcount,
+  spin_lock,
+  spin_unlock,
+  refcount_inc_not_zero,
+  refcount_dec_and_test,
+  kzalloc,
+  kfree,
+  kstruct,
+  deref,
+  GFP_KERNEL,
+} from 'smpsim';
 
 const Obj = kstruct('obj', 'data');
 

@@ -9,6 +9,9 @@ export default scenario({
   name: 'refcount release with atomic_dec_and_test',
   cpus: 2,
   state: { refcount: atomic(2), frees: atomic(0) },
-  tasks: [{ cpu: 0, run: put }, { cpu: 1, run: put }],
+  tasks: [
+    { cpu: 0, run: put },
+    { cpu: 1, run: put },
+  ],
   check: (s) => atomic_read(s.frees) === 1 || `object freed ${atomic_read(s.frees)} times`,
 });

@@ -13,7 +13,15 @@ export default scenario({
   cpus: 1,
   state: { rx_count: shared(0), ticks: atomic(0) },
   handlers,
-  tasks: [{ cpu: 0, run: (s) => { request_irq(21, handlers.rx, 0, 'dev-rx', null); for (let i = 0; i < 3; i++) atomic_inc(s.ticks); } }],
+  tasks: [
+    {
+      cpu: 0,
+      run: (s) => {
+        request_irq(21, handlers.rx, 0, 'dev-rx', null);
+        for (let i = 0; i < 3; i++) atomic_inc(s.ticks);
+      },
+    },
+  ],
   irqs: [
     { irq: 20, name: 'ctrl', cpus: [0], fires: 1, handler: () => IRQ_HANDLED },
     { irq: 21, name: 'rx', cpus: [0], fires: 1 },

@@ -25,5 +25,17 @@ export default scenario({
       },
     },
   ],
-  irqs: [{ irq: 14, name: 'eth1', fires: 1, handler: (s) => { read_lock(s.route_lock); void s.route.value; read_unlock(s.route_lock); return IRQ_HANDLED; } }],
+  irqs: [
+    {
+      irq: 14,
+      name: 'eth1',
+      fires: 1,
+      handler: (s) => {
+        read_lock(s.route_lock);
+        void s.route.value;
+        read_unlock(s.route_lock);
+        return IRQ_HANDLED;
+      },
+    },
+  ],
 });

@@ -1,6 +1,15 @@
 // The writer disables local interrupts (write_lock_irqsave); readers in process context and in
 // the handler may keep read_lock, since readers never wait for readers.
-import { scenario, rwlock, shared, read_lock, read_unlock, write_lock_irqsave, write_unlock_irqrestore, IRQ_HANDLED } from 'smpsim';
+import {
+  scenario,
+  rwlock,
+  shared,
+  read_lock,
+  read_unlock,
+  write_lock_irqsave,
+  write_unlock_irqrestore,
+  IRQ_HANDLED,
+} from 'smpsim';
 
 export default scenario({
   name: 'rwlock written with write_lock_irqsave',
@@ -24,5 +33,17 @@ export default scenario({
       },
     },
   ],
-  irqs: [{ irq: 14, name: 'eth1', fires: 1, handler: (s) => { read_lock(s.route_lock); void s.route.value; read_unlock(s.route_lock); return IRQ_HANDLED; } }],
+  irqs: [
+    {
+      irq: 14,
+      name: 'eth1',
+      fires: 1,
+      handler: (s) => {
+        read_lock(s.route_lock);
+        void s.route.value;
+        read_unlock(s.route_lock);
+        return IRQ_HANDLED;
+      },
+    },
+  ],
 });

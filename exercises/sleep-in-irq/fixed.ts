@@ -10,7 +10,10 @@ export default scenario({
   name: 'kmalloc(GFP_ATOMIC) in an interrupt handler',
   cpus: 2,
   state: { received: shared(0), ticks: atomic(0) },
-  tasks: [{ cpu: 0, run: work }, { cpu: 1, run: work }],
+  tasks: [
+    { cpu: 0, run: work },
+    { cpu: 1, run: work },
+  ],
   irqs: [
     {
       irq: 12,

@@ -12,5 +12,8 @@ export default scenario({
   name: 'copy_to_user after dropping the spinlock',
   cpus: 2,
   state: { dev_lock: spinlock(), data: shared(42) },
-  tasks: [{ cpu: 0, run: read }, { cpu: 1, run: read }],
+  tasks: [
+    { cpu: 0, run: read },
+    { cpu: 1, run: read },
+  ],
 });

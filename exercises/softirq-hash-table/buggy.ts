@@ -27,5 +27,15 @@ export default scenario({
     },
     { cpu: 1, run: () => {} },
   ],
-  irqs: [{ irq: 10, name: 'eth0', fires: 1, handler: (s) => { tasklet_schedule(s.rx); return IRQ_HANDLED; } }],
+  irqs: [
+    {
+      irq: 10,
+      name: 'eth0',
+      fires: 1,
+      handler: (s) => {
+        tasklet_schedule(s.rx);
+        return IRQ_HANDLED;
+      },
+    },
+  ],
 });

@@ -1,6 +1,17 @@
 // spin_lock_bh in process context: softirqs cannot run on this CPU while the table lock is
 // held. (The tasklet itself keeps plain spin_lock: softirqs do not nest on one CPU.)
-import { scenario, spinlock, shared, tasklet, tasklet_schedule, spin_lock, spin_unlock, spin_lock_bh, spin_unlock_bh, IRQ_HANDLED } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  tasklet,
+  tasklet_schedule,
+  spin_lock,
+  spin_unlock,
+  spin_lock_bh,
+  spin_unlock_bh,
+  IRQ_HANDLED,
+} from 'smpsim';
 
 export default scenario({
   name: 'hash table shared by a softirq hook and a sysctl write, spin_lock_bh',
@@ -26,5 +37,15 @@ export default scenario({
     },
     { cpu: 1, run: () => {} },
   ],
-  irqs: [{ irq: 10, name: 'eth0', fires: 1, handler: (s) => { tasklet_schedule(s.rx); return IRQ_HANDLED; } }],
+  irqs: [
+    {
+      irq: 10,
+      name: 'eth0',
+      fires: 1,
+      handler: (s) => {
+        tasklet_schedule(s.rx);
+        return IRQ_HANDLED;
+      },
+    },
+  ],
 });

@@ -1,7 +1,18 @@
 // A driver's periodic statistics timer and its ioctl path share a spinlock. The timer callback
 // runs in TIMER_SOFTIRQ; the ioctl takes the lock with plain spin_lock, so softirqs stay enabled
 // while it holds it: the timer can expire on that very CPU and spin on its own CPU's lock.
-import { scenario, spinlock, shared, spin_lock, spin_unlock, timer_list, mod_timer, del_timer_sync, get_jiffies_64, HZ } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  spin_lock,
+  spin_unlock,
+  timer_list,
+  mod_timer,
+  del_timer_sync,
+  get_jiffies_64,
+  HZ,
+} from 'smpsim';
 
 export default scenario({
   name: 'a timer callback and process context share a lock taken with spin_lock',

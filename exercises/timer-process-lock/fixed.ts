@@ -1,6 +1,19 @@
 // The fix: process context takes the lock with spin_lock_bh, so the timer cannot run on this
 // CPU while it is held (it runs at spin_unlock_bh instead); on another CPU it just waits.
-import { scenario, spinlock, shared, spin_lock, spin_unlock, spin_lock_bh, spin_unlock_bh, timer_list, mod_timer, del_timer_sync, get_jiffies_64, HZ } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  spin_lock,
+  spin_unlock,
+  spin_lock_bh,
+  spin_unlock_bh,
+  timer_list,
+  mod_timer,
+  del_timer_sync,
+  get_jiffies_64,
+  HZ,
+} from 'smpsim';
 
 export default scenario({
   name: 'a timer callback and process context share a lock taken with spin_lock_bh',

@@ -20,7 +20,10 @@ export default scenario({
       s.processed.value = s.processed.value + n;
     }),
   },
-  tasks: [{ cpu: 0, run: work }, { cpu: 1, run: work }],
+  tasks: [
+    { cpu: 0, run: work },
+    { cpu: 1, run: work },
+  ],
   irqs: [
     {
       irq: 10,

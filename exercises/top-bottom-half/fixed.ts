@@ -17,7 +17,10 @@ export default scenario({
       atomic_add(atomic_xchg(s.pending, 0), s.processed);
     }),
   },
-  tasks: [{ cpu: 0, run: work }, { cpu: 1, run: work }],
+  tasks: [
+    { cpu: 0, run: work },
+    { cpu: 1, run: work },
+  ],
   irqs: [
     {
       irq: 10,

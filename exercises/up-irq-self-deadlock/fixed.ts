@@ -1,6 +1,15 @@
 // spin_lock_irq: the interrupt cannot arrive on this CPU while the lock is held.
 // (Inside the handler irqs are already off, so it keeps plain spin_lock.)
-import { scenario, spinlock, shared, spin_lock, spin_unlock, spin_lock_irq, spin_unlock_irq, IRQ_HANDLED } from 'smpsim';
+import {
+  scenario,
+  spinlock,
+  shared,
+  spin_lock,
+  spin_unlock,
+  spin_lock_irq,
+  spin_unlock_irq,
+  IRQ_HANDLED,
+} from 'smpsim';
 
 export default scenario({
   name: 'uniprocessor driver lock taken with spin_lock_irq',

@@ -21,9 +21,22 @@ export const counterProgram: fc.Arbitrary<CounterProgram> = fc
   .record({
     lock: fc.constantFrom('spinlock' as const, 'rwlock' as const),
     irq: fc.boolean(),
-    cpus: fc.array(fc.record({ incs: fc.integer({ min: 1, max: 2 }), variant: fc.constantFrom<LockVariant>('plain', 'irq', 'irqsave', 'bh') }), { minLength: 2, maxLength: 3 }),
+    cpus: fc.array(
+      fc.record({
+        incs: fc.integer({ min: 1, max: 2 }),
+        variant: fc.constantFrom<LockVariant>('plain', 'irq', 'irqsave', 'bh'),
+      }),
+      { minLength: 2, maxLength: 3 },
+    ),
   })
-  .map((p) => (p.irq ? { ...p, cpus: p.cpus.map((c) => ({ ...c, variant: c.variant === 'irq' ? ('irq' as const) : ('irqsave' as const) })) } : p));
+  .map((p) =>
+    p.irq
+      ? {
+          ...p,
+          cpus: p.cpus.map((c) => ({ ...c, variant: c.variant === 'irq' ? ('irq' as const) : ('irqsave' as const) })),
+        }
+      : p,
+  );
 
 function lockCalls(lock: CounterProgram['lock'], v: LockVariant): [string, string] {
   const p = lock === 'spinlock' ? 'spin' : 'write';
@@ -46,7 +59,9 @@ export function counterScenario(p: CounterProgram, locked: boolean): string {
     const [lock, unlock] = locked ? lockCalls(p.lock, v) : ['', ''];
     return `{ ${lock} s.x.value = s.x.value + 1; ${unlock} }`;
   };
-  const tasks = p.cpus.map((c, cpu) => `{ cpu: ${cpu}, run: (s: any) => { for (let i = 0; i < ${c.incs}; i++) ${body(c.variant)} } }`);
+  const tasks = p.cpus.map(
+    (c, cpu) => `{ cpu: ${cpu}, run: (s: any) => { for (let i = 0; i < ${c.incs}; i++) ${body(c.variant)} } }`,
+  );
   const irq = p.irq
     ? `irqs: [{ irq: 10, name: 'dev', cpus: [0], fires: 1, handler: (s: any) => { ${body('plain')} atomic_inc(s.fired); return IRQ_HANDLED; } }],`
     : '';
@@ -88,7 +103,10 @@ function section(locks: number, modes: Acquire['mode'][]): fc.Arbitrary<Section>
 export function lockProgram(modes: Acquire['mode'][], maxCpus = 3, locks = 3): fc.Arbitrary<LockProgram> {
   return fc.record({
     locks: fc.constant(locks),
-    cpus: fc.array(fc.array(section(locks, modes), { minLength: 1, maxLength: 2 }), { minLength: 2, maxLength: maxCpus }),
+    cpus: fc.array(fc.array(section(locks, modes), { minLength: 1, maxLength: 2 }), {
+      minLength: 2,
+      maxLength: maxCpus,
+    }),
   });
 }
 

@@ -36,15 +36,28 @@ function simpleOp(cells: number): fc.Arbitrary<SmallOp> {
 
 function op(cells: number): fc.Arbitrary<SmallOp> {
   const locks = fc.oneof(fc.constant([0]), fc.constant([1]), fc.constant([0, 1]), fc.constant([1, 0]));
-  return fc.oneof({ weight: 3, arbitrary: simpleOp(cells) }, { weight: 1, arbitrary: fc.record({ k: fc.constant('locked' as const), locks, inner: simpleOp(cells) }) });
+  return fc.oneof(
+    { weight: 3, arbitrary: simpleOp(cells) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('locked' as const), locks, inner: simpleOp(cells) }) },
+  );
 }
 
 /** Programs small enough that every interleaving can be enumerated. */
 export const smallProgram: fc.Arbitrary<SmallProgram> = fc.integer({ min: 1, max: 2 }).chain((cells) =>
   fc.oneof(
-    fc.record({ cells: fc.constant(cells), cpus: fc.array(fc.array(op(cells), { minLength: 2, maxLength: 3 }), { minLength: 2, maxLength: 2 }) }),
-    fc.record({ cells: fc.constant(cells), cpus: fc.array(fc.array(simpleOp(cells), { minLength: 2, maxLength: 2 }), { minLength: 3, maxLength: 3 }) }),
-    fc.record({ cells: fc.constant(cells), cpus: fc.array(fc.array(simpleOp(cells), { minLength: 2, maxLength: 2 }), { minLength: 2, maxLength: 2 }), irq: simpleOp(cells) }),
+    fc.record({
+      cells: fc.constant(cells),
+      cpus: fc.array(fc.array(op(cells), { minLength: 2, maxLength: 3 }), { minLength: 2, maxLength: 2 }),
+    }),
+    fc.record({
+      cells: fc.constant(cells),
+      cpus: fc.array(fc.array(simpleOp(cells), { minLength: 2, maxLength: 2 }), { minLength: 3, maxLength: 3 }),
+    }),
+    fc.record({
+      cells: fc.constant(cells),
+      cpus: fc.array(fc.array(simpleOp(cells), { minLength: 2, maxLength: 2 }), { minLength: 2, maxLength: 2 }),
+      irq: simpleOp(cells),
+    }),
   ),
 );
 
@@ -59,7 +72,10 @@ function code(o: SmallOp): string {
     case 'xchg':
       return `r = r * 3 + atomic_xchg(s.a${o.atomic}, ${o.v});`;
     case 'locked':
-      return `{ ${o.locks.map((l) => `spin_lock(s.l${l});`).join(' ')} ${code(o.inner)} ${[...o.locks].reverse().map((l) => `spin_unlock(s.l${l});`).join(' ')} }`;
+      return `{ ${o.locks.map((l) => `spin_lock(s.l${l});`).join(' ')} ${code(o.inner)} ${[...o.locks]
+        .reverse()
+        .map((l) => `spin_unlock(s.l${l});`)
+        .join(' ')} }`;
   }
 }
 

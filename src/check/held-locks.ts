@@ -186,7 +186,8 @@ export class HeldLocks {
     switch (w[o + F_OP]) {
       case Op.LOCK_ACQUIRE: {
         const obj = w[o + F_OBJ]!;
-        if (this.L && isHeldKind(this.L, obj)) this.contexts.current(w[o + F_CPU]!, w[o + F_CTX]!, w[o + F_TID]!).push(obj, -1, 0, 0, seq);
+        if (this.L && isHeldKind(this.L, obj))
+          this.contexts.current(w[o + F_CPU]!, w[o + F_CTX]!, w[o + F_TID]!).push(obj, -1, 0, 0, seq);
         break;
       }
       case Op.LOCK_RELEASE: {

@@ -23,10 +23,14 @@ export interface SystemLock {
 
 /** Is every stuck context a task sleeping for a wake-up that cannot come? */
 export function isHungTask(L: Layout, blocked: BlockedContext[]): boolean {
-  return blocked.length > 0 && blocked.every((b) => b.kind === Ctx.TASK && WAKE_WAITS.has(L.objects[b.waitObj]?.kind ?? ''));
+  return (
+    blocked.length > 0 && blocked.every((b) => b.kind === Ctx.TASK && WAKE_WAITS.has(L.objects[b.waitObj]?.kind ?? ''))
+  );
 }
 
 /** Every lock every context holds at the end of the trial (debug_show_all_locks()). */
 export function allHeldLocks(cpus: CpuSnapshot[], trial: number): SystemLock[] {
-  return cpus.flatMap((s) => s.held.map((h) => ({ cpu: s.cpu, pid: s.contexts[h.ctx]?.pid ?? 0, obj: h.obj, ref: { trial, seq: h.seq } })));
+  return cpus.flatMap((s) =>
+    s.held.map((h) => ({ cpu: s.cpu, pid: s.contexts[h.ctx]?.pid ?? 0, obj: h.obj, ref: { trial, seq: h.seq } })),
+  );
 }

@@ -4,11 +4,35 @@
  * or handler throwing, a runaway trial, and tasks that return holding locks or with irqs off /
  * a preempt count left over.
  */
-import { CTX_NAMES, F_A, F_B, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_TID, EV_WORDS, EvFlag, KFN_NAMES, Op, WarnReason } from '../machine/events.ts';
+import {
+  CTX_NAMES,
+  F_A,
+  F_B,
+  F_CPU,
+  F_CTX,
+  F_FLAGS,
+  F_FN,
+  F_OBJ,
+  F_OP,
+  F_PCOUNT,
+  F_TID,
+  EV_WORDS,
+  EvFlag,
+  KFN_NAMES,
+  Op,
+  WarnReason,
+} from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
 import { HeldLocks, type HeldLock } from './held-locks.ts';
 import { allHeldLocks, isHungTask, type SystemLock } from './hung-task.ts';
-import { findingKinds, type CpuSnapshot, type Detector, type EventRef, type RawFinding, type TrialInfo } from './detector.ts';
+import {
+  findingKinds,
+  type CpuSnapshot,
+  type Detector,
+  type EventRef,
+  type RawFinding,
+  type TrialInfo,
+} from './detector.ts';
 
 export interface BlockedContext {
   cpu: number;
@@ -45,7 +69,13 @@ function lastEvents(t: TrialInfo, skip: Set<number>): CpuLastEvent[] {
     const cpu = w[i * EV_WORDS + F_CPU]!;
     if (skip.has(cpu) || out.has(cpu)) continue;
     const done = w[i * EV_WORDS + F_OP] === Op.TASK_END;
-    out.set(cpu, { cpu, pid: w[i * EV_WORDS + F_TID]!, kind: w[i * EV_WORDS + F_CTX]!, ref: { trial: t.index, seq: i }, done });
+    out.set(cpu, {
+      cpu,
+      pid: w[i * EV_WORDS + F_TID]!,
+      kind: w[i * EV_WORDS + F_CTX]!,
+      ref: { trial: t.index, seq: i },
+      done,
+    });
   }
   return [...out.values()].sort((a, b) => a.cpu - b.cpu);
 }
@@ -65,11 +95,27 @@ export type MachineData =
   | { type: 'mismatch' };
 
 export const MACHINE = 'machine';
-export const MACHINE_KINDS = findingKinds(['deadlock', 'hung-task', 'assertion', 'exception', 'lock-held-at-exit', 'irq-state-leak', 'trial-too-long', 'lockdep-assert', 'preemptible-cpu-access']);
+export const MACHINE_KINDS = findingKinds([
+  'deadlock',
+  'hung-task',
+  'assertion',
+  'exception',
+  'lock-held-at-exit',
+  'irq-state-leak',
+  'trial-too-long',
+  'lockdep-assert',
+  'preemptible-cpu-access',
+]);
 type MachineKind = (typeof MACHINE_KINDS)[number];
 type MachineFinding = RawFinding<MachineData, MachineKind>;
 
-function finding(kind: MachineKind, signature: string, title: string, data: MachineData, extra: Partial<MachineFinding> = {}): MachineFinding {
+function finding(
+  kind: MachineKind,
+  signature: string,
+  title: string,
+  data: MachineData,
+  extra: Partial<MachineFinding> = {},
+): MachineFinding {
   return { kind, signature, title, cpus: [], locks: [], refs: [], detector: MACHINE, data, ...extra };
 }
 
@@ -81,7 +127,8 @@ export function blockedContexts(cpus: CpuSnapshot[], trial: number): BlockedCont
       if (c.waitObj < 0) return;
       const holders: BlockedContext['holders'] = [];
       for (const t of cpus) {
-        for (const h of t.held) if (h.obj === c.waitObj) holders.push({ cpu: t.cpu, depth: h.ctx, pid: t.contexts[h.ctx]?.pid ?? 0 });
+        for (const h of t.held)
+          if (h.obj === c.waitObj) holders.push({ cpu: t.cpu, depth: h.ctx, pid: t.contexts[h.ctx]?.pid ?? 0 });
       }
       out.push({
         cpu: s.cpu,
@@ -105,31 +152,48 @@ function deadlock(t: TrialInfo): MachineFinding {
   // a kworker waiting for work is idle, not stuck
   const blocked = blockedContexts(t.end.cpus, t.index).filter((b) => L.objects[b.waitObj]?.kind !== 'workqueue');
   const sig = blocked
-    .map((b) => `${CTX_NAMES[b.kind]}:${L.objName(b.waitObj)}<-${[...b.heldBelow, ...b.held].map((h) => L.objName(h.obj)).join(',')}`)
+    .map(
+      (b) =>
+        `${CTX_NAMES[b.kind]}:${L.objName(b.waitObj)}<-${[...b.heldBelow, ...b.held].map((h) => L.objName(h.obj)).join(',')}`,
+    )
     .sort()
     .join('|');
-  const locks = [...new Set(blocked.flatMap((b) => [b.waitObj, ...b.held.map((h) => h.obj), ...b.heldBelow.map((h) => h.obj)]))].map((o) => L.objName(o));
+  const locks = [
+    ...new Set(blocked.flatMap((b) => [b.waitObj, ...b.held.map((h) => h.obj), ...b.heldBelow.map((h) => h.obj)])),
+  ].map((o) => L.objName(o));
   const refs = blocked.flatMap((b) => [...b.heldBelow.map((h) => h.ref), ...b.held.map((h) => h.ref), b.waitRef]);
   if (isHungTask(L, blocked)) {
     const held = allHeldLocks(t.end.cpus, t.index);
     const names = blocked.map((b) => `${L.taskName(b.pid)}:${L.objName(b.waitObj)}`).sort();
-    return finding('hung-task', `hung-task:${names.join('|')}`, `INFO: task ${L.taskName(blocked[0]!.pid)}:${blocked[0]!.pid} blocked for more than 120 seconds.`, {
-      type: 'hung-task',
-      blocked,
-      locks: held,
-    }, {
-      cpus: [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b),
-      locks: [...new Set(held.map((h) => L.objName(h.obj)))],
-      refs: [...held.map((h) => h.ref), ...blocked.map((b) => b.waitRef)],
-    });
+    return finding(
+      'hung-task',
+      `hung-task:${names.join('|')}`,
+      `INFO: task ${L.taskName(blocked[0]!.pid)}:${blocked[0]!.pid} blocked for more than 120 seconds.`,
+      {
+        type: 'hung-task',
+        blocked,
+        locks: held,
+      },
+      {
+        cpus: [...new Set(blocked.map((b) => b.cpu))].sort((a, b) => a - b),
+        locks: [...new Set(held.map((h) => L.objName(h.obj)))],
+        refs: [...held.map((h) => h.ref), ...blocked.map((b) => b.waitRef)],
+      },
+    );
   }
   const cpus = cycleCpus(blocked);
   const others = lastEvents(t, new Set(blocked.map((b) => b.cpu)));
-  return finding('deadlock', `deadlock:${sig}`, 'WARNING: deadlock: no CPU can make progress', { type: 'deadlock', blocked, others }, {
-    cpus,
-    locks,
-    refs: [...refs, ...others.map((o) => o.ref)],
-  });
+  return finding(
+    'deadlock',
+    `deadlock:${sig}`,
+    'WARNING: deadlock: no CPU can make progress',
+    { type: 'deadlock', blocked, others },
+    {
+      cpus,
+      locks,
+      refs: [...refs, ...others.map((o) => o.ref)],
+    },
+  );
 }
 
 /**
@@ -170,12 +234,18 @@ function lockdepAssert(t: TrialInfo, seq: number, at: number): MachineFinding {
   const obj = w[at + F_OBJ]!;
   const site = t.text(w[at + F_A]!).split('\t')[0];
   const assertion = `${KFN_NAMES[w[at + F_FN]!]}(${obj >= 0 ? t.layout.objName(obj) : ''})`;
-  return finding('lockdep-assert', `lockdep-assert:${assertion}:${site}`, `WARNING: CPU: ${cpu} PID: ${pid} at ${site}`, {
-    type: 'lockdep-assert',
-    cpu,
-    pid,
-    assertion,
-  }, { cpus: [cpu], locks: obj >= 0 ? [t.layout.objName(obj)] : [], refs: [{ trial: t.index, seq }] });
+  return finding(
+    'lockdep-assert',
+    `lockdep-assert:${assertion}:${site}`,
+    `WARNING: CPU: ${cpu} PID: ${pid} at ${site}`,
+    {
+      type: 'lockdep-assert',
+      cpu,
+      pid,
+      assertion,
+    },
+    { cpus: [cpu], locks: obj >= 0 ? [t.layout.objName(obj)] : [], refs: [{ trial: t.index, seq }] },
+  );
 }
 
 /** lib/smp_processor_id.c's report: "BUG: using smp_processor_id() in preemptible [00000000] code: comm/pid". */
@@ -187,13 +257,19 @@ function preemptibleAccess(t: TrialInfo, seq: number, at: number): MachineFindin
   const site = t.text(w[at + F_A]!).split('\t')[0]!;
   const pcount = w[at + F_PCOUNT]!;
   const title = `BUG: using ${what}() in preemptible [${pcount.toString(16).padStart(8, '0')}] code: ${t.layout.comm(pid, cpu)}/${pid}`;
-  return finding('preemptible-cpu-access', `preemptible-cpu-access:${what}:${site}`, title, {
-    type: 'preemptible-cpu-access',
-    cpu,
-    pid,
-    what,
-    site,
-  }, { cpus: [cpu], refs: [{ trial: t.index, seq }] });
+  return finding(
+    'preemptible-cpu-access',
+    `preemptible-cpu-access:${what}:${site}`,
+    title,
+    {
+      type: 'preemptible-cpu-access',
+      cpu,
+      pid,
+      what,
+      site,
+    },
+    { cpus: [cpu], refs: [{ trial: t.index, seq }] },
+  );
 }
 
 function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => void): void {
@@ -213,11 +289,17 @@ function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => 
     if (op === Op.WARN) {
       const cpu = w[at + F_CPU]!;
       report(
-        finding('assertion', `warn:${t.text(w[at + F_A]!)}`, `WARNING: CPU: ${cpu} PID: ${w[at + F_TID]} at ${t.text(w[at + F_A]!).split('\t')[0]}`, {
-          type: 'warn',
-          cpu,
-          pid: w[at + F_TID]!,
-        }, { cpus: [cpu], refs: [{ trial: t.index, seq: i }] }),
+        finding(
+          'assertion',
+          `warn:${t.text(w[at + F_A]!)}`,
+          `WARNING: CPU: ${cpu} PID: ${w[at + F_TID]} at ${t.text(w[at + F_A]!).split('\t')[0]}`,
+          {
+            type: 'warn',
+            cpu,
+            pid: w[at + F_TID]!,
+          },
+          { cpus: [cpu], refs: [{ trial: t.index, seq: i }] },
+        ),
       );
       continue;
     }
@@ -229,12 +311,18 @@ function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => 
       const locks = heldAtTaskEnd(t, held, cpu, pid, i);
       const names = locks.map((h) => L.objName(h.obj));
       report(
-        finding('lock-held-at-exit', `lock-held-at-exit:${name}:${names.join(',')}`, 'WARNING: lock held when returning to user space!', {
-          type: 'lock-held-at-exit',
-          cpu,
-          pid,
-          held: locks,
-        }, { cpus: [cpu], locks: names, refs: [...locks.map((h) => h.ref), { trial: t.index, seq: i }] }),
+        finding(
+          'lock-held-at-exit',
+          `lock-held-at-exit:${name}:${names.join(',')}`,
+          'WARNING: lock held when returning to user space!',
+          {
+            type: 'lock-held-at-exit',
+            cpu,
+            pid,
+            held: locks,
+          },
+          { cpus: [cpu], locks: names, refs: [...locks.map((h) => h.ref), { trial: t.index, seq: i }] },
+        ),
       );
       continue;
     }
@@ -242,14 +330,21 @@ function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => 
     const pcount = w[at + F_PCOUNT]!;
     if (irqsOff || pcount !== 0) {
       report(
-        finding('irq-state-leak', `irq-state-leak:${name}:${irqsOff ? 'irqs-off' : ''}:${pcount}`,
-          irqsOff ? 'WARNING: task returned with interrupts disabled' : 'BUG: task returned with a non-zero preempt count', {
+        finding(
+          'irq-state-leak',
+          `irq-state-leak:${name}:${irqsOff ? 'irqs-off' : ''}:${pcount}`,
+          irqsOff
+            ? 'WARNING: task returned with interrupts disabled'
+            : 'BUG: task returned with a non-zero preempt count',
+          {
             type: 'irq-state-leak',
             cpu,
             pid,
             irqsOff,
             pcount,
-          }, { cpus: [cpu], refs: [{ trial: t.index, seq: i }] }),
+          },
+          { cpus: [cpu], refs: [{ trial: t.index, seq: i }] },
+        ),
       );
     }
   }
@@ -266,39 +361,72 @@ export function createMachineChecks(): Detector<MachineData, MachineKind> {
           report(deadlock(t));
           break;
         case TrialState.EXCEPTION:
-          report(finding('exception', `exception:${end.message}`, `BUG: unhandled exception on CPU ${end.cpu}`, {
-            type: 'exception',
-            message: end.message,
-            cpu: end.cpu,
-          }, { cpus: [end.cpu] }));
+          report(
+            finding(
+              'exception',
+              `exception:${end.message}`,
+              `BUG: unhandled exception on CPU ${end.cpu}`,
+              {
+                type: 'exception',
+                message: end.message,
+                cpu: end.cpu,
+              },
+              { cpus: [end.cpu] },
+            ),
+          );
           break;
         case TrialState.BUG:
-          report(finding('assertion', `bug:${end.message}`, end.message.replace(/ \(.*\)$/, ''), { type: 'bug', message: end.message, cpu: end.cpu }, {
-            cpus: [end.cpu],
-            refs: end.seq >= 0 ? [{ trial: t.index, seq: end.seq }] : [],
-          }));
+          report(
+            finding(
+              'assertion',
+              `bug:${end.message}`,
+              end.message.replace(/ \(.*\)$/, ''),
+              { type: 'bug', message: end.message, cpu: end.cpu },
+              {
+                cpus: [end.cpu],
+                refs: end.seq >= 0 ? [{ trial: t.index, seq: end.seq }] : [],
+              },
+            ),
+          );
           break;
         case TrialState.STEP_LIMIT:
           // a cap of the tool, not a verdict on the code: a warning that names the cap
-        {
-          // each CPU's state and last call site: what a livelock is made of
-          const last = lastEvents(t, new Set());
-          const blocked = blockedContexts(end.cpus, t.index).filter((b) => t.layout.objects[b.waitObj]?.kind !== 'workqueue');
-          report(finding('trial-too-long', 'step-limit', `WARNING: trial ran past --max-events (${t.layout.limits.maxEvents} events) and was cut short`, {
-            type: 'step-limit',
-            events: t.layout.limits.maxEvents,
-            cpu: end.cpu,
-            last,
-            blocked,
-          }, { cpus: [end.cpu], refs: [...last.map((l) => l.ref), ...blocked.map((b) => b.waitRef)] }));
-        }
+          {
+            // each CPU's state and last call site: what a livelock is made of
+            const last = lastEvents(t, new Set());
+            const blocked = blockedContexts(end.cpus, t.index).filter(
+              (b) => t.layout.objects[b.waitObj]?.kind !== 'workqueue',
+            );
+            report(
+              finding(
+                'trial-too-long',
+                'step-limit',
+                `WARNING: trial ran past --max-events (${t.layout.limits.maxEvents} events) and was cut short`,
+                {
+                  type: 'step-limit',
+                  events: t.layout.limits.maxEvents,
+                  cpu: end.cpu,
+                  last,
+                  blocked,
+                },
+                { cpus: [end.cpu], refs: [...last.map((l) => l.ref), ...blocked.map((b) => b.waitRef)] },
+              ),
+            );
+          }
           break;
         case TrialState.MISMATCH:
-          report(finding('exception', 'replay-mismatch', 'replay token does not match this scenario', { type: 'mismatch' }));
+          report(
+            finding('exception', 'replay-mismatch', 'replay token does not match this scenario', { type: 'mismatch' }),
+          );
           return;
       }
       if (end.checkFailure !== undefined) {
-        report(finding('assertion', 'check', `check failed: ${end.checkFailure}`, { type: 'check', message: end.checkFailure }));
+        report(
+          finding('assertion', 'check', `check failed: ${end.checkFailure}`, {
+            type: 'check',
+            message: end.checkFailure,
+          }),
+        );
       }
       taskEnds(t, held, report);
     },

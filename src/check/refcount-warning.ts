@@ -3,7 +3,19 @@
  * count and leaves a REFCOUNT_WARN event naming what went wrong; this detector turns each into
  * a finding with the kernel's text.
  */
-import { EV_WORDS, F_A, F_B, F_CPU, F_FN, F_OBJ, F_OP, F_TID, KFN_NAMES, Op, RefcountSaturation } from '../machine/events.ts';
+import {
+  EV_WORDS,
+  F_A,
+  F_B,
+  F_CPU,
+  F_FN,
+  F_OBJ,
+  F_OP,
+  F_TID,
+  KFN_NAMES,
+  Op,
+  RefcountSaturation,
+} from '../machine/events.ts';
 import { siteText } from '../machine/call-site.ts';
 import { findingKinds, type Detector } from './detector.ts';
 

@@ -36,7 +36,14 @@ function find(name: string): Exercise {
 }
 
 function explanation(e: Exercise): string {
-  return [`${e.name}: ${e.title}`, '', `  The rule:  ${e.rule}`, `  The bug:   ${e.wrong}`, `  The fix:   ${e.fix}`, ''].join('\n');
+  return [
+    `${e.name}: ${e.title}`,
+    '',
+    `  The rule:  ${e.rule}`,
+    `  The bug:   ${e.wrong}`,
+    `  The fix:   ${e.fix}`,
+    '',
+  ].join('\n');
 }
 
 function kindsOf(r: ExploreResult[]): Set<string> {
@@ -55,10 +62,19 @@ async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out, sar
   out(explanation(e));
   out(`${fixed ? 'The fixed' : 'The buggy'} variant: ${path}`);
   const r = await explore(path, { trials, seed: 1 });
-  if (sarif) await writeSarif(sarif, [{ scenario: path, findings: r.findings, properties: { exercise: e.name, variant: fixed ? 'fixed' : 'buggy', trials: r.trials } }]);
+  if (sarif)
+    await writeSarif(sarif, [
+      {
+        scenario: path,
+        findings: r.findings,
+        properties: { exercise: e.name, variant: fixed ? 'fixed' : 'buggy', trials: r.trials },
+      },
+    ]);
   for (const f of r.findings) out(f.report);
   const kinds = [...new Set(r.findings.map((f) => f.kind))];
-  out(`smpsim: ${path}: ${r.trials} trials: ${kinds.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${kinds.join(', ')})` : 'no findings'}`);
+  out(
+    `smpsim: ${path}: ${r.trials} trials: ${kinds.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${kinds.join(', ')})` : 'no findings'}`,
+  );
   if (!fixed) out(`(expected: ${e.expect.join(', ')}; the fix: smpsim exercises ${e.name} --fixed)`);
   return r.findings.length ? EXIT.FINDINGS : EXIT.CLEAN;
 }
@@ -67,22 +83,30 @@ async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out, sar
 export async function verifyExercise(e: Exercise): Promise<{ ok: boolean; lines: string[] }> {
   const lines: string[] = [];
   const buggy = [await explore(shown(e.buggy), { trials: DEFAULTS.trials, seed: 1 })];
-  if (!e.expect.every((k) => kindsOf(buggy).has(k))) buggy.push(await explore(shown(e.buggy), { trials: DEFAULTS.trials, seed: 1, strategy: 'pct' }));
+  if (!e.expect.every((k) => kindsOf(buggy).has(k)))
+    buggy.push(await explore(shown(e.buggy), { trials: DEFAULTS.trials, seed: 1, strategy: 'pct' }));
   const got = kindsOf(buggy);
   const missing = e.expect.filter((k) => !got.has(k));
   const extra = [...got].filter((k) => !e.expect.includes(k as never));
-  lines.push(`${missing.length ? 'FAIL' : 'ok  '} ${e.name} buggy: ${missing.length ? `missing ${missing.join(', ')}` : e.expect.join(', ')}${extra.length ? ` (also ${extra.join(', ')})` : ''}`);
+  lines.push(
+    `${missing.length ? 'FAIL' : 'ok  '} ${e.name} buggy: ${missing.length ? `missing ${missing.join(', ')}` : e.expect.join(', ')}${extra.length ? ` (also ${extra.join(', ')})` : ''}`,
+  );
   // every interleaving when the space is small enough; otherwise a sample, and it says which
   const t0 = Date.now();
   const v = await verifyScenario(shown(e.fixed));
   let fixedFindings = v.findings;
   let said = `${claim(v)} (${Date.now() - t0} ms)`;
   if (!v.complete) {
-    const fixed = [await explore(shown(e.fixed), { trials: FIXED_TRIALS, seed: 1 }), await explore(shown(e.fixed), { trials: FIXED_TRIALS, seed: 1, strategy: 'pct' })];
+    const fixed = [
+      await explore(shown(e.fixed), { trials: FIXED_TRIALS, seed: 1 }),
+      await explore(shown(e.fixed), { trials: FIXED_TRIALS, seed: 1, strategy: 'pct' }),
+    ];
     fixedFindings = fixed.flatMap((r) => r.findings);
     said = `${claim({ trials: fixed.reduce((n, r) => n + r.trials, 0) })}, random and PCT (${Date.now() - t0} ms)`;
   }
-  lines.push(`${fixedFindings.length ? 'FAIL' : 'ok  '} ${e.name} fixed: ${fixedFindings.length ? fixedFindings.map((f) => `${f.kind}: ${f.title}`).join('; ') : `no findings, ${said}`}`);
+  lines.push(
+    `${fixedFindings.length ? 'FAIL' : 'ok  '} ${e.name} fixed: ${fixedFindings.length ? fixedFindings.map((f) => `${f.kind}: ${f.title}`).join('; ') : `no findings, ${said}`}`,
+  );
   if (fixedFindings.length) lines.push(...fixedFindings.map((f) => f.report));
   return { ok: missing.length === 0 && fixedFindings.length === 0, lines };
 }
@@ -128,7 +152,9 @@ async function tour(out: Out): Promise<number> {
       out(`(no schedule failed this time: ${r.message})`);
     }
     const fixed = await explore(shown(e.fixed), { trials: FIXED_TRIALS, seed: 1 });
-    out(`The fix, ${shown(e.fixed)}: ${fixed.findings.length ? `${fixed.findings.length} findings` : `no findings in ${fixed.trials} trials`}.\n`);
+    out(
+      `The fix, ${shown(e.fixed)}: ${fixed.findings.length ? `${fixed.findings.length} findings` : `no findings in ${fixed.trials} trials`}.\n`,
+    );
   }
   out(`More: smpsim exercises (the whole book), smpsim exercises NAME [--fixed], smpsim run <scenario>.`);
   return EXIT.CLEAN;
@@ -137,13 +163,23 @@ async function tour(out: Out): Promise<number> {
 /** Add `exercises` and `tour` to the command; `done` receives the exit status. */
 export function registerExercises(program: Command, out: Out, done: (code: number) => void): void {
   addFlags(
-    program.command('exercises').description('the exercise book: list, run one (buggy or --fixed), or --verify every verdict').argument('[name]', 'exercise to run'),
+    program
+      .command('exercises')
+      .description('the exercise book: list, run one (buggy or --fixed), or --verify every verdict')
+      .argument('[name]', 'exercise to run'),
     'exercises',
-  ).action(async (name: string | undefined, o: { fixed?: boolean; verify?: boolean; step?: boolean; trials: number; sarif?: string }) => {
-    if (o.verify) done(await verify(out));
-    else if (name && o.step) done(await stepExercise(find(name), !!o.fixed, out));
-    else if (name) done(await runOne(find(name), !!o.fixed, o.trials, out, o.sarif));
-    else done(list(out));
-  });
-  addFlags(program.command('tour').description('a short tour: a few exercises found, shrunk and fixed'), 'tour').action(async () => done(await tour(out)));
+  ).action(
+    async (
+      name: string | undefined,
+      o: { fixed?: boolean; verify?: boolean; step?: boolean; trials: number; sarif?: string },
+    ) => {
+      if (o.verify) done(await verify(out));
+      else if (name && o.step) done(await stepExercise(find(name), !!o.fixed, out));
+      else if (name) done(await runOne(find(name), !!o.fixed, o.trials, out, o.sarif));
+      else done(list(out));
+    },
+  );
+  addFlags(program.command('tour').description('a short tour: a few exercises found, shrunk and fixed'), 'tour').action(
+    async () => done(await tour(out)),
+  );
 }

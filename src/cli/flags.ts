@@ -19,10 +19,15 @@ interface FlagDef {
   parse?: Parse;
 }
 
-function integer(min: number, max = Number.MAX_SAFE_INTEGER, what = min === 1 ? 'a positive integer' : `an integer ≥ ${min}`): Parse {
+function integer(
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+  what = min === 1 ? 'a positive integer' : `an integer ≥ ${min}`,
+): Parse {
   return (text, flag) => {
     const n = Number(text);
-    if (!/^-?\d+$/.test(text.trim()) || n < min || n > max) throw new UsageError(`${flag} must be ${what}, got "${text}"`);
+    if (!/^-?\d+$/.test(text.trim()) || n < min || n > max)
+      throw new UsageError(`${flag} must be ${what}, got "${text}"`);
     return n;
   };
 }
@@ -30,20 +35,33 @@ function integer(min: number, max = Number.MAX_SAFE_INTEGER, what = min === 1 ? 
 function decimal(min: number): Parse {
   return (text, flag) => {
     const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number ≥ ${min}, got "${text}"`);
+    if (text.trim() === '' || !Number.isFinite(n) || n < min)
+      throw new UsageError(`${flag} must be a number ≥ ${min}, got "${text}"`);
     return n;
   };
 }
 
 export const FLAGS = {
-  trials: { spec: '--trials <n>', help: 'number of trials', synopsis: '[--trials N]', default: DEFAULTS.trials, parse: integer(1) },
+  trials: {
+    spec: '--trials <n>',
+    help: 'number of trials',
+    synopsis: '[--trials N]',
+    default: DEFAULTS.trials,
+    parse: integer(1),
+  },
   strategy: {
     spec: '--strategy <name>',
     help: `scheduling strategy: ${RUN_STRATEGIES.join(' or ')}`,
     synopsis: `[--strategy ${RUN_STRATEGIES.join('|')}]`,
     default: DEFAULTS.strategy,
   },
-  depth: { spec: '--depth <d>', help: 'PCT depth (bug depth to aim at)', synopsis: '[--depth D]', default: DEFAULTS.depth, parse: integer(1) },
+  depth: {
+    spec: '--depth <d>',
+    help: 'PCT depth (bug depth to aim at)',
+    synopsis: '[--depth D]',
+    default: DEFAULTS.depth,
+    parse: integer(1),
+  },
   seed: {
     spec: '--seed <s>',
     help: `seed, an integer from ${SEED_MIN} to ${SEED_MAX}`,
@@ -71,7 +89,11 @@ export const FLAGS = {
     synopsis: '[--preemption-bound K]',
     parse: integer(0),
   },
-  iterate: { spec: '--iterate', help: 'dpor: with a preemption bound, search with bounds 0, 1 … k in turn', synopsis: '[--iterate]' },
+  iterate: {
+    spec: '--iterate',
+    help: 'dpor: with a preemption bound, search with bounds 0, 1 … k in turn',
+    synopsis: '[--iterate]',
+  },
   maxExecutions: {
     spec: '--max-executions <n>',
     help: `dpor: stop after n executions (default ${DEFAULTS.maxExecutions})`,
@@ -80,8 +102,20 @@ export const FLAGS = {
   },
   json: { spec: '--json', help: 'print one JSON object', synopsis: '[--json]' },
   trace: { spec: '--trace <file>', help: 'write the trial as a JSON trace timeline', synopsis: '[--trace out.json]' },
-  seconds: { spec: '--seconds <s>', help: 'how long to run', synopsis: '[--seconds S]', default: DEFAULTS.seconds, parse: decimal(0.1) },
-  lockupMs: { spec: '--lockup-ms <ms>', help: 'a CPU making no progress this long is locked up', synopsis: '[--lockup-ms MS]', default: DEFAULTS.lockupMs, parse: integer(50, Number.MAX_SAFE_INTEGER, 'an integer ≥ 50') },
+  seconds: {
+    spec: '--seconds <s>',
+    help: 'how long to run',
+    synopsis: '[--seconds S]',
+    default: DEFAULTS.seconds,
+    parse: decimal(0.1),
+  },
+  lockupMs: {
+    spec: '--lockup-ms <ms>',
+    help: 'a CPU making no progress this long is locked up',
+    synopsis: '[--lockup-ms MS]',
+    default: DEFAULTS.lockupMs,
+    parse: integer(50, Number.MAX_SAFE_INTEGER, 'an integer ≥ 50'),
+  },
   reproduceTrials: {
     spec: '--reproduce-trials <n>',
     help: 'trials of the controlled run that tries to reproduce each finding (0: do not try)',
@@ -89,20 +123,52 @@ export const FLAGS = {
     default: DEFAULTS.reproduceTrials,
     parse: integer(0),
   },
-  timeBudget: { spec: '--time-budget <t>', help: 'stop after this long (30s, 5m, 1h), besides --trials', synopsis: '[--time-budget 30s]' },
+  timeBudget: {
+    spec: '--time-budget <t>',
+    help: 'stop after this long (30s, 5m, 1h), besides --trials',
+    synopsis: '[--time-budget 30s]',
+  },
   jobs: {
     spec: '--jobs <n>',
     help: 'machines running disjoint blocks of the trials at once; same findings and tokens for any n (default: one per core; 1 with --out, --resume or --time-budget)',
     synopsis: '[--jobs N]',
     parse: integer(1),
   },
-  shard: { spec: '--shard <k/n>', help: 'run shard k of n of the trials (CI matrices; merge with smpsim merge)', synopsis: '[--shard k/n]' },
-  out: { spec: '--out <dir>', help: 'campaign folder: findings.jsonl written as each finding is made, summary.json at the end', synopsis: '[--out DIR]' },
-  resume: { spec: '--resume <dir>', help: 'continue the campaign in <dir> after its last completed trial', synopsis: '[--resume DIR]' },
-  sarif: { spec: '--sarif <file>', help: "write a SARIF 2.1.0 log (code scanning) with each finding's interleaving", synopsis: '[--sarif FILE]' },
-  html: { spec: '--html <file>', help: 'write a timeline page of the first finding of each kind (open it in a browser)', synopsis: '[--html FILE]' },
-  choices: { spec: '--choices <list>', help: 'take these options first, e.g. 1,1,0,0', synopsis: '[--choices 1,0,...]' },
-  step: { spec: '--step', help: 'be the scheduler of the buggy variant: find the interleaving that breaks it', synopsis: '[--step]' },
+  shard: {
+    spec: '--shard <k/n>',
+    help: 'run shard k of n of the trials (CI matrices; merge with smpsim merge)',
+    synopsis: '[--shard k/n]',
+  },
+  out: {
+    spec: '--out <dir>',
+    help: 'campaign folder: findings.jsonl written as each finding is made, summary.json at the end',
+    synopsis: '[--out DIR]',
+  },
+  resume: {
+    spec: '--resume <dir>',
+    help: 'continue the campaign in <dir> after its last completed trial',
+    synopsis: '[--resume DIR]',
+  },
+  sarif: {
+    spec: '--sarif <file>',
+    help: "write a SARIF 2.1.0 log (code scanning) with each finding's interleaving",
+    synopsis: '[--sarif FILE]',
+  },
+  html: {
+    spec: '--html <file>',
+    help: 'write a timeline page of the first finding of each kind (open it in a browser)',
+    synopsis: '[--html FILE]',
+  },
+  choices: {
+    spec: '--choices <list>',
+    help: 'take these options first, e.g. 1,1,0,0',
+    synopsis: '[--choices 1,0,...]',
+  },
+  step: {
+    spec: '--step',
+    help: 'be the scheduler of the buggy variant: find the interleaving that breaks it',
+    synopsis: '[--step]',
+  },
   fixed: { spec: '--fixed', help: 'run the fixed variant', synopsis: '[--fixed]' },
   verify: { spec: '--verify', help: 'run every variant and check its expected verdict', synopsis: '[--verify]' },
 } satisfies Record<string, FlagDef>;
@@ -121,13 +187,34 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'run',
     args: '<scenario>',
-    flags: ['trials', 'timeBudget', 'strategy', 'depth', 'preemptionBound', 'iterate', 'maxExecutions', 'seed', 'hangMs', 'maxEvents', 'jobs', 'shard', 'out', 'resume', 'json', 'sarif', 'html'],
+    flags: [
+      'trials',
+      'timeBudget',
+      'strategy',
+      'depth',
+      'preemptionBound',
+      'iterate',
+      'maxExecutions',
+      'seed',
+      'hangMs',
+      'maxEvents',
+      'jobs',
+      'shard',
+      'out',
+      'resume',
+      'json',
+      'sarif',
+      'html',
+    ],
   },
   {
     name: 'replay',
     args: '<scenario> <token>',
     flags: ['trace', 'html', 'sarif', 'hangMs', 'maxEvents'],
-    help: { html: 'write the trial as a timeline page (open it in a browser)', sarif: 'write a SARIF 2.1.0 log with the replayed interleaving' },
+    help: {
+      html: 'write the trial as a timeline page (open it in a browser)',
+      sarif: 'write a SARIF 2.1.0 log with the replayed interleaving',
+    },
   },
   { name: 'step', args: '<scenario>', flags: ['choices'] },
   {
@@ -140,7 +227,12 @@ export const COMMANDS: CommandDef[] = [
     },
   },
   { name: 'merge', args: '<runs...>', flags: ['json', 'sarif'] },
-  { name: 'exercises', args: '[name]', flags: ['fixed', 'verify', 'step', 'trials', 'sarif'], help: { sarif: 'write a SARIF 2.1.0 log of the variant run (code scanning)' } },
+  {
+    name: 'exercises',
+    args: '[name]',
+    flags: ['fixed', 'verify', 'step', 'trials', 'sarif'],
+    help: { sarif: 'write a SARIF 2.1.0 log of the variant run (code scanning)' },
+  },
   { name: 'tour', args: '', flags: [] },
 ];
 
@@ -173,5 +265,9 @@ export function synopsis(width = 100): string {
     }
     return rows.join('\n');
   });
-  return [...lines, 'smpsim --version', 'exit status: 0 no findings · 1 findings · 2 usage, load or internal error'].join('\n');
+  return [
+    ...lines,
+    'smpsim --version',
+    'exit status: 0 no findings · 1 findings · 2 usage, load or internal error',
+  ].join('\n');
 }

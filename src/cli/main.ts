@@ -57,8 +57,17 @@ interface RunFlags {
  * A systematic run (dpor, dfs) is one search over one buffer: it has no shards, and a
  * campaign folder could not resume it, so it is an explore() of its own.
  */
-async function systematicRun(path: string, o: RunFlags, trialsGiven: boolean, signal: AbortSignal, onProgress?: (done: number, kinds: string[]) => void): Promise<CampaignResult> {
-  if (o.shard || o.out || o.resume) throw new UsageError(`--strategy ${o.strategy} explores one search tree: it cannot be sharded or resumed (--shard, --out, --resume)`);
+async function systematicRun(
+  path: string,
+  o: RunFlags,
+  trialsGiven: boolean,
+  signal: AbortSignal,
+  onProgress?: (done: number, kinds: string[]) => void,
+): Promise<CampaignResult> {
+  if (o.shard || o.out || o.resume)
+    throw new UsageError(
+      `--strategy ${o.strategy} explores one search tree: it cannot be sharded or resumed (--shard, --out, --resume)`,
+    );
   return explore(path, {
     strategy: o.strategy,
     maxExecutions: o.maxExecutions ?? (trialsGiven ? o.trials : undefined),
@@ -74,37 +83,51 @@ async function systematicRun(path: string, o: RunFlags, trialsGiven: boolean, si
 
 async function runCommand(path: string, o: RunFlags, trialsGiven: boolean, out: Out): Promise<number> {
   const systematic = isSystematic(o.strategy);
-  const bar = o.json ? undefined : progress(systematic ? (o.maxExecutions ?? (trialsGiven ? o.trials : DEFAULTS.maxExecutions)) : o.trials, 'smpsim');
+  const bar = o.json
+    ? undefined
+    : progress(
+        systematic ? (o.maxExecutions ?? (trialsGiven ? o.trials : DEFAULTS.maxExecutions)) : o.trials,
+        'smpsim',
+      );
   const stop = catchInterrupts();
   let r: CampaignResult;
   try {
-    if (systematic) r = await systematicRun(path, o, trialsGiven, stop.signal, bar && ((done, kinds) => bar.update(done, kinds)));
-    else r = await runCampaign(path, {
-      trials: o.trials,
-      trialsGiven,
-      shard: o.shard,
-      jobs: o.jobs,
-      timeBudget: o.timeBudget,
-      out: o.out,
-      resume: o.resume,
-      strategy: o.strategy,
-      depth: o.depth,
-      seed: o.seed,
-      hangMs: o.hangMs,
-      maxEvents: o.maxEvents,
-      // only systematic strategies take these: resolveOptions says so in one line
-      preemptionBound: o.preemptionBound,
-      iterate: o.iterate,
-      maxExecutions: o.maxExecutions,
-      signal: stop.signal,
-      onProgress: bar && ((done, kinds) => bar.update(done, kinds)),
-    });
+    if (systematic)
+      r = await systematicRun(path, o, trialsGiven, stop.signal, bar && ((done, kinds) => bar.update(done, kinds)));
+    else
+      r = await runCampaign(path, {
+        trials: o.trials,
+        trialsGiven,
+        shard: o.shard,
+        jobs: o.jobs,
+        timeBudget: o.timeBudget,
+        out: o.out,
+        resume: o.resume,
+        strategy: o.strategy,
+        depth: o.depth,
+        seed: o.seed,
+        hangMs: o.hangMs,
+        maxEvents: o.maxEvents,
+        // only systematic strategies take these: resolveOptions says so in one line
+        preemptionBound: o.preemptionBound,
+        iterate: o.iterate,
+        maxExecutions: o.maxExecutions,
+        signal: stop.signal,
+        onProgress: bar && ((done, kinds) => bar.update(done, kinds)),
+      });
   } finally {
     bar?.stop();
     showCursor();
     stop.dispose();
   }
-  if (o.sarif) await writeSarif(o.sarif, [{ scenario: r.scenario, findings: r.findings, properties: { strategy: r.strategy, seed: r.seed, trials: r.trials } }]);
+  if (o.sarif)
+    await writeSarif(o.sarif, [
+      {
+        scenario: r.scenario,
+        findings: r.findings,
+        properties: { strategy: r.strategy, seed: r.seed, trials: r.trials },
+      },
+    ]);
   if (o.html) await writeRunHtml(o.html, path, r.findings, o.hangMs);
   return exitFor(printRun(r, !!o.json, out));
 }
@@ -126,14 +149,18 @@ async function replayCommand(path: string, token: string, o: ReplayFlags, out: O
     try {
       writeFileSync(o.trace, traceJson(r));
     } catch (e) {
-      throw new UsageError(`cannot write trace ${o.trace}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (e as Error).message}`);
+      throw new UsageError(
+        `cannot write trace ${o.trace}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (e as Error).message}`,
+      );
     }
   }
   if (o.html) await writeReplayHtml(o.html, r);
   if (o.sarif) await writeSarif(o.sarif, [{ scenario: path, findings: r.findings, properties: { replay: token } }]);
   // the token's trials, also when one of them never closed (a crash or a hang)
   const n = decodeToken(token).trials.length;
-  out(`smpsim: replayed ${n} trial${n === 1 ? '' : 's'}: ${r.findings.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}` : 'no findings'}`);
+  out(
+    `smpsim: replayed ${n} trial${n === 1 ? '' : 's'}: ${r.findings.length ? `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}` : 'no findings'}`,
+  );
   return exitFor(r.findings.length);
 }
 
@@ -156,13 +183,21 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
     .version(version(), '--version', 'print the version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  addFlags(program.command('run').description('explore interleavings of a scenario').argument('<scenario>', 'scenario module (.ts or .js)'), 'run').action(
-    async (path: string, o: RunFlags, cmd: Command) => {
-      code = await runCommand(path, o, cmd.getOptionValueSource('trials') === 'cli', out);
-    },
-  );
   addFlags(
-    program.command('replay').description('replay a schedule token and print its reports').argument('<scenario>', 'scenario module').argument('<token>', 'schedule token from a report'),
+    program
+      .command('run')
+      .description('explore interleavings of a scenario')
+      .argument('<scenario>', 'scenario module (.ts or .js)'),
+    'run',
+  ).action(async (path: string, o: RunFlags, cmd: Command) => {
+    code = await runCommand(path, o, cmd.getOptionValueSource('trials') === 'cli', out);
+  });
+  addFlags(
+    program
+      .command('replay')
+      .description('replay a schedule token and print its reports')
+      .argument('<scenario>', 'scenario module')
+      .argument('<token>', 'schedule token from a report'),
     'replay',
   ).action(async (path: string, token: string, o: ReplayFlags) => {
     code = await replayCommand(path, token, o, out);

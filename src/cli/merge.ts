@@ -24,8 +24,16 @@ function readJson(file: string): unknown {
 
 function asRun(v: unknown, from: string): RunJson {
   const r = v as Partial<RunJson>;
-  if (!r || typeof r !== 'object' || typeof r.scenario !== 'string' || !Array.isArray(r.findings) || typeof r.trials !== 'number') {
-    throw new UsageError(`${from} is not the JSON of smpsim run --json, a campaign's summary.json or smpsim merge --json`);
+  if (
+    !r ||
+    typeof r !== 'object' ||
+    typeof r.scenario !== 'string' ||
+    !Array.isArray(r.findings) ||
+    typeof r.trials !== 'number'
+  ) {
+    throw new UsageError(
+      `${from} is not the JSON of smpsim run --json, a campaign's summary.json or smpsim merge --json`,
+    );
   }
   return { strategy: 'random', seed: 1, elapsedMs: 0, ...r } as RunJson;
 }
@@ -37,8 +45,23 @@ export function loadRun(path: string): RunJson {
   const summary = join(path, SUMMARY_FILE);
   if (existsSync(summary)) return asRun(readJson(summary), summary);
   // a campaign that was killed: the findings it made and the trials it completed
-  const state = readJson(join(path, CAMPAIGN_FILE)) as { scenario: string; strategy: string; seed: number; first: number; next: number; elapsedMsBefore?: number };
-  return { scenario: state.scenario, strategy: state.strategy, seed: state.seed, trials: state.next - state.first, ...(state.first ? { firstTrial: state.first } : {}), elapsedMs: state.elapsedMsBefore ?? 0, findings: readFindings(path) };
+  const state = readJson(join(path, CAMPAIGN_FILE)) as {
+    scenario: string;
+    strategy: string;
+    seed: number;
+    first: number;
+    next: number;
+    elapsedMsBefore?: number;
+  };
+  return {
+    scenario: state.scenario,
+    strategy: state.strategy,
+    seed: state.seed,
+    trials: state.next - state.first,
+    ...(state.first ? { firstTrial: state.first } : {}),
+    elapsedMs: state.elapsedMsBefore ?? 0,
+    findings: readFindings(path),
+  };
 }
 
 export function registerMerge(program: Command, out: (s: string) => void, done: (findings: number) => void): void {
@@ -49,10 +72,17 @@ export function registerMerge(program: Command, out: (s: string) => void, done: 
       .argument('<runs...>', 'JSON files of smpsim run --json, or campaign folders (--out)'),
     'merge',
   ).action(async (paths: string[], o: { json?: boolean; sarif?: string }) => {
-      const r = mergeRuns(paths.map(loadRun));
-      // a killed campaign's findings were recorded before their reports were made
-      if (r.findings.some((f) => !f.report)) r.findings = await reportRecorded(r.scenario, r.findings);
-      if (o.sarif) await writeSarif(o.sarif, [{ scenario: r.scenario, findings: r.findings, properties: { strategy: r.strategy, seed: r.seed, trials: r.trials } }]);
-      done(printRun(r, !!o.json, out));
-    });
+    const r = mergeRuns(paths.map(loadRun));
+    // a killed campaign's findings were recorded before their reports were made
+    if (r.findings.some((f) => !f.report)) r.findings = await reportRecorded(r.scenario, r.findings);
+    if (o.sarif)
+      await writeSarif(o.sarif, [
+        {
+          scenario: r.scenario,
+          findings: r.findings,
+          properties: { strategy: r.strategy, seed: r.seed, trials: r.trials },
+        },
+      ]);
+    done(printRun(r, !!o.json, out));
+  });
 }

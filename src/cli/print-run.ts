@@ -4,7 +4,8 @@ import { findingsSummary } from './summary.ts';
 import { exhaustiveSummary } from '../report/exhaustive.ts';
 
 export function summary(r: RunJson): string {
-  if (r.exhaustive) return `smpsim: ${r.scenario}: ${exhaustiveSummary(r.exhaustive)} (${r.strategy})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
+  if (r.exhaustive)
+    return `smpsim: ${r.scenario}: ${exhaustiveSummary(r.exhaustive)} (${r.strategy})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
   return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
 }
 
@@ -19,4 +20,3 @@ export function printRun(r: RunJson, json: boolean, out: (s: string) => void): n
   }
   return r.findings.length;
 }
-

@@ -19,7 +19,12 @@ export function progress(total: number, label: string): Progress {
         if (!bar && Date.now() - started < 1000) return;
         if (!bar) {
           bar = new cliProgress.SingleBar(
-            { stream: process.stderr, format: `${label} [{bar}] {value}/{total} trials · found: {findings}`, hideCursor: true, clearOnComplete: true },
+            {
+              stream: process.stderr,
+              format: `${label} [{bar}] {value}/{total} trials · found: {findings}`,
+              hideCursor: true,
+              clearOnComplete: true,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(total, done, { findings });
@@ -35,7 +40,9 @@ export function progress(total: number, label: string): Progress {
       const now = Date.now();
       if (now - last < 5000) return;
       last = now;
-      process.stderr.write(`${label}: ${done}/${total} trials, found so far: ${kinds.length ? kinds.join(', ') : 'nothing'}\n`);
+      process.stderr.write(
+        `${label}: ${done}/${total} trials, found so far: ${kinds.length ? kinds.join(', ') : 'nothing'}\n`,
+      );
     },
     stop() {},
   };

@@ -62,16 +62,20 @@ export async function stepSession(path: string, choices: number[], out: Out, int
       const next = await lines.next();
       if (next.done) break;
       const cmd = next.value.trim();
-      if (cmd === '' ) continue;
+      if (cmd === '') continue;
       if (cmd === 'q') break;
       if (cmd === 't') out(`token: ${await machine.token()}`);
       else if (cmd === 'u') show((st = await machine.undo()));
       else if (cmd === 'r') show((st = await machine.random()));
-      else if (/^\d+$/.test(cmd) && Number(cmd) < st.snapshot.options.length) show((st = await machine.choose(Number(cmd))));
-      else out(`smpsim step: "${cmd}" is not an option (0-${st.snapshot.options.length - 1}) or a command (u, t, r, q)`);
+      else if (/^\d+$/.test(cmd) && Number(cmd) < st.snapshot.options.length)
+        show((st = await machine.choose(Number(cmd))));
+      else
+        out(`smpsim step: "${cmd}" is not an option (0-${st.snapshot.options.length - 1}) or a command (u, t, r, q)`);
     }
     rl.close();
-    out(`smpsim step: ${path}: token ${await machine.token()}: ${findings ? `${findings} finding${findings === 1 ? '' : 's'}` : 'no findings'}`);
+    out(
+      `smpsim step: ${path}: token ${await machine.token()}: ${findings ? `${findings} finding${findings === 1 ? '' : 's'}` : 'no findings'}`,
+    );
     return findings ? 1 : 0;
   } catch (e) {
     // the controller's errors cross the worker boundary as plain errors: one line, exit 2
@@ -83,9 +87,13 @@ export async function stepSession(path: string, choices: number[], out: Out, int
 }
 
 export function registerStep(program: Command, out: Out, done: (code: number) => void): void {
-  addFlags(program.command('step').description('you are the scheduler: choose every step of a trial by hand').argument('<scenario>', 'scenario module'), 'step').action(
-    async (path: string, o: { choices?: string }) => {
-      done(await stepSession(path, parseChoices(o.choices), out));
-    },
-  );
+  addFlags(
+    program
+      .command('step')
+      .description('you are the scheduler: choose every step of a trial by hand')
+      .argument('<scenario>', 'scenario module'),
+    'step',
+  ).action(async (path: string, o: { choices?: string }) => {
+    done(await stepSession(path, parseChoices(o.choices), out));
+  });
 }

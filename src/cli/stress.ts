@@ -27,16 +27,27 @@ export function registerStress(program: Command, out: (s: string) => void, done:
     const stop = catchInterrupts();
     let r: StressResult;
     try {
-      r = await stress(path, { seconds: o.seconds, seed: o.seed, lockupMs: o.lockupMs, reproduceTrials: o.reproduceTrials, signal: stop.signal });
+      r = await stress(path, {
+        seconds: o.seconds,
+        seed: o.seed,
+        lockupMs: o.lockupMs,
+        reproduceTrials: o.reproduceTrials,
+        signal: stop.signal,
+      });
     } finally {
       showCursor();
       stop.dispose();
     }
-    if (o.sarif) await writeSarif(o.sarif, [{ scenario: r.scenario, findings: r.findings, properties: { mode: 'stress', seed: r.seed, trials: r.trials } }]);
+    if (o.sarif)
+      await writeSarif(o.sarif, [
+        { scenario: r.scenario, findings: r.findings, properties: { mode: 'stress', seed: r.seed, trials: r.trials } },
+      ]);
     if (o.json) out(JSON.stringify(r, null, 2));
     else {
       for (const f of r.findings) out(f.report);
-      out(`smpsim: ${r.scenario}: stress, ${r.trials} trials in ${(r.elapsedMs / 1000).toFixed(1)} s (seed ${r.seed})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`);
+      out(
+        `smpsim: ${r.scenario}: stress, ${r.trials} trials in ${(r.elapsedMs / 1000).toFixed(1)} s (seed ${r.seed})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`,
+      );
     }
     done(exitFor(r.findings.length));
   });

@@ -75,7 +75,10 @@ export class ScenarioCheckError extends Error {
 const EMPTY: number[] = [];
 
 /** The schedule shape of a scenario: its declaration and one trial without preemption. */
-export async function scenarioShape(path: string, opts: Pick<CheckOptions, 'maxSwitches' | 'hangMs'> = {}): Promise<ScheduleShape> {
+export async function scenarioShape(
+  path: string,
+  opts: Pick<CheckOptions, 'maxSwitches' | 'hangMs'> = {},
+): Promise<ScheduleShape> {
   const { def } = await loadScenario(path);
   const r = await replay(path, scheduleToken(def.cpus, EMPTY), { lenient: true, hangMs: opts.hangMs });
   const ran = r.trials[0] ? decodeToken(r.trials[0].token).trials[0]!.choices.length : 0;
@@ -83,7 +86,10 @@ export async function scenarioShape(path: string, opts: Pick<CheckOptions, 'maxS
 }
 
 /** The arbitrary of a scenario's schedules. */
-export async function scheduleArbitraryFor(path: string, opts: Pick<CheckOptions, 'maxSwitches' | 'hangMs'> = {}): Promise<fc.Arbitrary<number[]>> {
+export async function scheduleArbitraryFor(
+  path: string,
+  opts: Pick<CheckOptions, 'maxSwitches' | 'hangMs'> = {},
+): Promise<fc.Arbitrary<number[]>> {
   return scheduleArbitrary(await scenarioShape(path, opts));
 }
 
@@ -103,7 +109,12 @@ export async function checkScenario(path: string, opts: CheckOptions = {}): Prom
   const out = await fc.check(prop, { numRuns: opts.numRuns ?? 100, seed, path: opts.path, endOnFailure: false });
   const base = { scenario: path, numRuns: out.numRuns, numShrinks: out.numShrinks, seed: out.seed };
   if (!out.failed) {
-    return { ...base, failed: false, findings: [], message: `checkScenario ${path}: no findings in ${out.numRuns} schedules (seed ${out.seed})` };
+    return {
+      ...base,
+      failed: false,
+      findings: [],
+      message: `checkScenario ${path}: no findings in ${out.numRuns} schedules (seed ${out.seed})`,
+    };
   }
   if (!out.counterexample) {
     // the property threw rather than failed: a machine or load error, not a finding
@@ -150,10 +161,17 @@ interface Shrunk {
  * Try every schedule with fewer switches than the shrunk one, fewest first, within a budget
  * of replays; the first that fails replaces it.
  */
-async function minimize(schedule: number[], shape: ScheduleShape, fails: (c: number[]) => Promise<ReplayResult | undefined>, budget: number): Promise<Shrunk> {
+async function minimize(
+  schedule: number[],
+  shape: ScheduleShape,
+  fails: (c: number[]) => Promise<ReplayResult | undefined>,
+  budget: number,
+): Promise<Shrunk> {
   const result = await fails(schedule);
   if (!result) throw new Error('checkScenario: the shrunk schedule did not fail again when replayed');
-  const have = switchCount(decodeToken(result.trials[0]?.token ?? scheduleToken(shape.cpus, schedule)).trials[0]!.choices);
+  const have = switchCount(
+    decodeToken(result.trials[0]?.token ?? scheduleToken(shape.cpus, schedule)).trials[0]!.choices,
+  );
   let left = budget;
   for (let k = 0; k < have; k++) {
     for (const cand of schedulesWith(k, shape)) {
@@ -213,14 +231,19 @@ function failureMessage(r: CheckResult): string {
  * "verified: all N executions"; otherwise fast-check samples, "sampled: N trials". Resolves to
  * that claim. A finding is shown shrunk, by fast-check, when it can find it too.
  */
-export async function expectNoFindings(path: string, opts: Omit<CheckOptions, 'throws'> & { systematic?: boolean } = {}): Promise<string> {
+export async function expectNoFindings(
+  path: string,
+  opts: Omit<CheckOptions, 'throws'> & { systematic?: boolean } = {},
+): Promise<string> {
   if (opts.systematic !== false) {
     const v = await verifyScenario(path, { hangMs: opts.hangMs, reports: true });
     if (v.complete && v.findings.length === 0) return claim(v);
     if (v.findings.length) {
       const r = await checkScenario(path, { ...opts, throws: false });
       if (r.failed) throw new ScenarioCheckError(r);
-      throw new Error(`expectNoFindings ${path}: DPOR found ${v.findings.map((f) => f.kind).join(', ')}\n\n${v.findings.map((f) => f.report).join('\n')}`);
+      throw new Error(
+        `expectNoFindings ${path}: DPOR found ${v.findings.map((f) => f.kind).join(', ')}\n\n${v.findings.map((f) => f.report).join('\n')}`,
+      );
     }
   }
   const r = await checkScenario(path, { ...opts, throws: true });

@@ -56,7 +56,12 @@ export function shapeOf(def: ScenarioDef, decisionsSeen: number, maxSwitches?: n
   const irqOptions = (def.irqs ?? []).reduce((n, l) => n + (l.cpus?.length ?? def.cpus), 0) + timerTicks;
   // preemptions make trials longer (spinning, interrupts): leave room past the plain run
   const decisions = Math.max(4, decisionsSeen * 2 + 4 * irqOptions);
-  return { cpus: def.cpus, decisions, options: def.cpus + irqOptions, maxSwitches: maxSwitches ?? Math.min(8, decisions) };
+  return {
+    cpus: def.cpus,
+    decisions,
+    options: def.cpus + irqOptions,
+    maxSwitches: maxSwitches ?? Math.min(8, decisions),
+  };
 }
 
 /** A replay token for a generated schedule (replayed leniently). */

@@ -43,7 +43,8 @@ export function gfpflags_allow_blocking(gfp: number): boolean {
 /** An object's int fields: a kstruct's, or as many as `size` bytes hold (at most KOBJ_FIELDS_MAX). */
 function fieldsOf(name: string, size: number | KStruct): number {
   if (typeof size === 'object') return size.fields.length;
-  if (!Number.isInteger(size) || size < 0) throw new Error(`${name}(): size must be a non-negative integer or a kstruct`);
+  if (!Number.isInteger(size) || size < 0)
+    throw new Error(`${name}(): size must be a non-negative integer or a kstruct`);
   return Math.min(Math.ceil(size / 4), KOBJ_FIELDS_MAX);
 }
 
@@ -63,7 +64,8 @@ function allocAs(name: string, size: number | KStruct, gfp: number): number | nu
 }
 
 export const kmalloc = (size: number | KStruct, gfp: number): number | null => allocAs('kmalloc', size, gfp);
-export const kzalloc = (size: number | KStruct, gfp: number): number | null => allocAs('kzalloc', size, gfp | __GFP_ZERO);
+export const kzalloc = (size: number | KStruct, gfp: number): number | null =>
+  allocAs('kzalloc', size, gfp | __GFP_ZERO);
 
 /** kfree(NULL) does nothing; freeing what was not allocated, or twice, is reported. */
 export function kfree(p: number | null | undefined): void {

@@ -44,7 +44,8 @@ export function complete_all(x: Completion): void {
   rt.release(id, 0, kfn('complete_all'));
 }
 
-const waitAs = (name: string, x: Completion, waitMode: number, timeout = 0): boolean => sleepOn(name, x, waitMode, timeout);
+const waitAs = (name: string, x: Completion, waitMode: number, timeout = 0): boolean =>
+  sleepOn(name, x, waitMode, timeout);
 
 /** Sleep, uninterruptibly and without timeout, until completed. */
 export function wait_for_completion(x: Completion): void {

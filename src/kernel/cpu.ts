@@ -5,7 +5,9 @@ import { currentRuntime } from '../machine/current.ts';
 export function thisCpu(fn: string): CpuRuntime {
   const rt = currentRuntime();
   if (!rt || !rt.onCpu) {
-    throw new Error(`${fn}() called outside a simulated CPU: kernel functions run inside a scenario's tasks and handlers`);
+    throw new Error(
+      `${fn}() called outside a simulated CPU: kernel functions run inside a scenario's tasks and handlers`,
+    );
   }
   return rt;
 }

@@ -3,7 +3,15 @@
  * own lockdep class, named by its state key; `spinlocks(n)` makes n instances of one class
  * (like spin_lock_init in a loop).
  */
-import { SCENARIO_FIELDS, taskCpus, type Bound, type ObjectDecl, type ObjectKind, type ScenarioDef, type ScenarioModule } from '../machine/declarations.ts';
+import {
+  SCENARIO_FIELDS,
+  taskCpus,
+  type Bound,
+  type ObjectDecl,
+  type ObjectKind,
+  type ScenarioDef,
+  type ScenarioModule,
+} from '../machine/declarations.ts';
 import type { Atomic, RwLock, Shared, Spinlock } from './objects.ts';
 
 /** A declaration whose handle type is `H` (the caller names it: the kind decides it). */
@@ -32,22 +40,27 @@ export function scenario<S extends Record<string, unknown> = Record<string, unkn
   def: ScenarioDef<Bound<S>> & { state?: S },
 ): ScenarioModule {
   for (const key of Object.keys(def)) {
-    if (!SCENARIO_FIELDS.includes(key)) throw new Error(`scenario: unknown field "${key}" (known: ${SCENARIO_FIELDS.join(', ')})`);
+    if (!SCENARIO_FIELDS.includes(key))
+      throw new Error(`scenario: unknown field "${key}" (known: ${SCENARIO_FIELDS.join(', ')})`);
   }
   if (!Number.isInteger(def.cpus) || def.cpus < 1 || def.cpus > MAX_CPUS) {
     throw new Error(`scenario: cpus must be an integer from 1 to ${MAX_CPUS}`);
   }
   if (!Array.isArray(def.tasks)) throw new Error('scenario: tasks must be an array');
   for (const t of def.tasks) {
-    if (t.cpu !== undefined && t.cpus !== undefined) throw new Error('scenario: a task has cpu (pinned) or cpus (its affinity), not both');
-    if (t.cpus !== undefined && (!Array.isArray(t.cpus) || t.cpus.length === 0)) throw new Error('scenario: task cpus must be a non-empty array of CPUs');
+    if (t.cpu !== undefined && t.cpus !== undefined)
+      throw new Error('scenario: a task has cpu (pinned) or cpus (its affinity), not both');
+    if (t.cpus !== undefined && (!Array.isArray(t.cpus) || t.cpus.length === 0))
+      throw new Error('scenario: task cpus must be a non-empty array of CPUs');
     for (const c of taskCpus(t, def.cpus)) {
-      if (!Number.isInteger(c) || c < 0 || c >= def.cpus) throw new Error(`scenario: task cpu ${c} is not a CPU of this machine`);
+      if (!Number.isInteger(c) || c < 0 || c >= def.cpus)
+        throw new Error(`scenario: task cpu ${c} is not a CPU of this machine`);
     }
     if (typeof t.run !== 'function') throw new Error('scenario: every task needs a run(state) function');
   }
   for (const i of def.irqs ?? []) {
-    for (const c of i.cpus ?? []) if (c < 0 || c >= def.cpus) throw new Error(`scenario: irq ${i.irq} targets cpu ${c}, not a CPU of this machine`);
+    for (const c of i.cpus ?? [])
+      if (c < 0 || c >= def.cpus) throw new Error(`scenario: irq ${i.irq} targets cpu ${c}, not a CPU of this machine`);
   }
   return { __smpsim: 'scenario', def };
 }

@@ -20,12 +20,21 @@ export const IRQF_NO_THREAD = 0x10000;
 type IrqHandlerFn = (state: any, irq: number, dev_id: any) => unknown;
 
 /** 0, -EBUSY (line taken, not shared by both), or -EINVAL (no such line, bad dev_id). */
-export function request_irq(irq: number, handler: IrqHandlerFn, flags: number, devname: string, dev_id: unknown): number {
+export function request_irq(
+  irq: number,
+  handler: IrqHandlerFn,
+  flags: number,
+  devname: string,
+  dev_id: unknown,
+): number {
   const rt = enterSleeping('request_irq');
   const line = rt.L.lines.find((l) => l.irq === irq);
   if (!line || typeof handler !== 'function') return -EINVAL;
   const fid = rt.actions.fnId(handler);
-  if (fid === 0) throw new Error(`request_irq(${irq}): the handler must be declared in the scenario (handlers: { ... }) so that every CPU can run it`);
+  if (fid === 0)
+    throw new Error(
+      `request_irq(${irq}): the handler must be declared in the scenario (handlers: { ... }) so that every CPU can run it`,
+    );
   const shared = (flags & IRQF_SHARED) !== 0;
   if (shared && (dev_id === null || dev_id === undefined)) return -EINVAL;
   const dev = rt.actions.encodeDev(dev_id);

@@ -4,7 +4,15 @@
  * not scheduling points; changes are.
  */
 import { Access } from '../sched/footprint.ts';
-import { HARDIRQ_MASK, Op, PREEMPT_OFFSET, SOFTIRQ_DISABLE_OFFSET, SOFTIRQ_MASK, SOFTIRQ_OFFSET, kfn } from '../machine/events.ts';
+import {
+  HARDIRQ_MASK,
+  Op,
+  PREEMPT_OFFSET,
+  SOFTIRQ_DISABLE_OFFSET,
+  SOFTIRQ_MASK,
+  SOFTIRQ_OFFSET,
+  kfn,
+} from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
 import { doSoftirq } from '../machine/bottom-halves.ts';

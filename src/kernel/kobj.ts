@@ -32,7 +32,14 @@ const FN_WRITE = kfn('kobj_write');
 /** KASAN's look at the access: 0 for a good one, else the KasanBug it reported. */
 function kasan(rt: CpuRuntime, p: number, i: number, write: boolean): number {
   const bug = rt.heap.check(p, i);
-  if (bug !== 0) rt.emit(Op.KASAN, -1, bug | (write ? KASAN_WRITE : 0) | (rt.siteId() << KASAN_SITE_SHIFT), kobjAddr(p, i), write ? FN_WRITE : FN_READ);
+  if (bug !== 0)
+    rt.emit(
+      Op.KASAN,
+      -1,
+      bug | (write ? KASAN_WRITE : 0) | (rt.siteId() << KASAN_SITE_SHIFT),
+      kobjAddr(p, i),
+      write ? FN_WRITE : FN_READ,
+    );
   return bug;
 }
 

@@ -13,7 +13,12 @@ import { checkKind } from './objects.ts';
 
 export type Variant = 'plain' | 'irq' | 'irqsave' | 'bh';
 
-const VARIANT_FLAG: Record<Variant, number> = { plain: 0, irq: LockFlag.IRQ, irqsave: LockFlag.IRQSAVE, bh: LockFlag.BH };
+const VARIANT_FLAG: Record<Variant, number> = {
+  plain: 0,
+  irq: LockFlag.IRQ,
+  irqsave: LockFlag.IRQSAVE,
+  bh: LockFlag.BH,
+};
 
 /** The CPU and object of a lock call, after its scheduling point. */
 export function enter(name: string, lock: KObject): [CpuRuntime, number] {

@@ -102,7 +102,8 @@ export function bindState(def: ScenarioDef, L: Layout, mem: Cells): Record<strin
     out[key] = value.array ? handles : handles[0];
   }
   return new Proxy(out, {
-    get: (target, key) => (typeof key !== 'string' || key in target || PROBED.has(key) ? Reflect.get(target, key) : undeclared(key)),
+    get: (target, key) =>
+      typeof key !== 'string' || key in target || PROBED.has(key) ? Reflect.get(target, key) : undeclared(key),
   });
 }
 
@@ -117,8 +118,10 @@ function expected(fn: string): string {
 /** The object id of `o`, which must be an object the state declares. */
 export function objId(o: KObject | undefined, fn: string): number {
   const key = (o as Partial<Undeclared> | undefined)?.__undeclared;
-  if (key !== undefined) throw new KernelUsageError(`${fn}(s.${key}): "${key}" is not declared in state (expected ${expected(fn)})`);
-  if (!o || typeof o.__id !== 'number') throw new KernelUsageError(`${fn}(): argument is not a declared kernel object (expected ${expected(fn)})`);
+  if (key !== undefined)
+    throw new KernelUsageError(`${fn}(s.${key}): "${key}" is not declared in state (expected ${expected(fn)})`);
+  if (!o || typeof o.__id !== 'number')
+    throw new KernelUsageError(`${fn}(): argument is not a declared kernel object (expected ${expected(fn)})`);
   return o.__id;
 }
 
@@ -126,9 +129,12 @@ export function objId(o: KObject | undefined, fn: string): number {
 export function checkKind(rt: CpuRuntime, o: KObject, name: string): number {
   const id = objId(o, name);
   const info = rt.L.objects[id];
-  if (!info) throw new KernelUsageError(`${name}(): argument is not an object of this scenario (expected ${expected(name)})`);
+  if (!info)
+    throw new KernelUsageError(`${name}(): argument is not an object of this scenario (expected ${expected(name)})`);
   if (!accepts(info.kind, name)) {
-    throw new KernelUsageError(`${name}(s.${info.name}): "${info.key}" is ${article(info.kind)} ${info.kind}, expected ${expected(name)}`);
+    throw new KernelUsageError(
+      `${name}(s.${info.name}): "${info.key}" is ${article(info.kind)} ${info.kind}, expected ${expected(name)}`,
+    );
   }
   return id;
 }

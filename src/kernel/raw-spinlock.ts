@@ -26,7 +26,8 @@ export const raw_spin_unlock_bh = (lock: RawSpinlock): void => unlockAs('raw_spi
 export const raw_spin_trylock = (lock: RawSpinlock): number => trylockAs('raw_spin_trylock', lock, 0);
 
 export function raw_spin_lock_nested(lock: RawSpinlock, subclass: number): void {
-  if (!Number.isInteger(subclass) || subclass < 0 || subclass > 7) throw new Error('raw_spin_lock_nested: subclass must be 0-7');
+  if (!Number.isInteger(subclass) || subclass < 0 || subclass > 7)
+    throw new Error('raw_spin_lock_nested: subclass must be 0-7');
   lockAs('raw_spin_lock_nested', lock, subclass << LockFlag.SUBCLASS_SHIFT, 'plain');
 }
 

@@ -16,8 +16,14 @@ function readFlags(): number {
   return rt && rt.onCpu && rt.ctxKind() !== Ctx.TASK ? R | LockFlag.RECURSIVE : R;
 }
 
-const rlock = (name: string, v: Variant) => (l: RwLock): number => lockAs(name, l, readFlags(), v);
-const wlock = (name: string, v: Variant) => (l: RwLock): number => lockAs(name, l, 0, v);
+const rlock =
+  (name: string, v: Variant) =>
+  (l: RwLock): number =>
+    lockAs(name, l, readFlags(), v);
+const wlock =
+  (name: string, v: Variant) =>
+  (l: RwLock): number =>
+    lockAs(name, l, 0, v);
 
 export const read_lock = (l: RwLock): void => void rlock('read_lock', 'plain')(l);
 export const read_unlock = (l: RwLock): void => unlockAs('read_unlock', l, R, 'plain');

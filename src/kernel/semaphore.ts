@@ -18,7 +18,8 @@ export type Semaphore = KObject & { readonly __kind: 'semaphore' };
 export const semaphore = (n = 1): ObjectDecl<Semaphore> => decl('semaphore', n, 1, false);
 export const semaphores = (count: number, n = 1): ObjectDecl<Semaphore[]> => decl('semaphore', n, count, true);
 
-const downAs = (name: string, sem: Semaphore, waitMode: number, timeout = 0): boolean => sleepOn(name, sem, waitMode, timeout);
+const downAs = (name: string, sem: Semaphore, waitMode: number, timeout = 0): boolean =>
+  sleepOn(name, sem, waitMode, timeout);
 
 export function down(sem: Semaphore): void {
   downAs('down', sem, 0);

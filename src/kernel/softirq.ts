@@ -12,8 +12,18 @@ import { thisCpu } from './cpu.ts';
 import type { KObject } from './objects.ts';
 import { checkKind } from './objects.ts';
 
-export const { HI_SOFTIRQ, TIMER_SOFTIRQ, NET_TX_SOFTIRQ, NET_RX_SOFTIRQ, BLOCK_SOFTIRQ, IRQ_POLL_SOFTIRQ, TASKLET_SOFTIRQ, SCHED_SOFTIRQ, HRTIMER_SOFTIRQ, RCU_SOFTIRQ } =
-  SOFTIRQ_NR;
+export const {
+  HI_SOFTIRQ,
+  TIMER_SOFTIRQ,
+  NET_TX_SOFTIRQ,
+  NET_RX_SOFTIRQ,
+  BLOCK_SOFTIRQ,
+  IRQ_POLL_SOFTIRQ,
+  TASKLET_SOFTIRQ,
+  SCHED_SOFTIRQ,
+  HRTIMER_SOFTIRQ,
+  RCU_SOFTIRQ,
+} = SOFTIRQ_NR;
 export { NR_SOFTIRQS };
 
 export type Tasklet = KObject & { readonly __kind: 'tasklet' };
@@ -36,8 +46,16 @@ export function tasklet_schedule(t: Tasklet): void {
 /** Mark softirq `nr` pending on this CPU; its handler comes from the scenario's `softirqs`. */
 export function raise_softirq(nr: number): void {
   const rt = thisCpu('raise_softirq');
-  if (!Number.isInteger(nr) || nr < 0 || nr >= NR_SOFTIRQS || nr === TASKLET_SOFTIRQ || !rt.def.softirqs?.some((s) => s.nr === nr)) {
-    throw new Error(`raise_softirq(${nr}): no such softirq in this scenario (declare it in softirqs: [{ nr, handler }])`);
+  if (
+    !Number.isInteger(nr) ||
+    nr < 0 ||
+    nr >= NR_SOFTIRQS ||
+    nr === TASKLET_SOFTIRQ ||
+    !rt.def.softirqs?.some((s) => s.nr === nr)
+  ) {
+    throw new Error(
+      `raise_softirq(${nr}): no such softirq in this scenario (declare it in softirqs: [{ nr, handler }])`,
+    );
   }
   rt.point(-1, Access.NONE); // only this CPU's pending bits: its softirq runs are ordered with it
   raiseSoftirq(rt, rt.cpu, nr);

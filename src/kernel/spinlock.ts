@@ -22,7 +22,8 @@ export const spin_trylock = (lock: Spinlock): number => trylockAs('spin_trylock'
 
 /** Take a second lock of the same class in a known order: subclass 1-7 is its own class. */
 export function spin_lock_nested(lock: Spinlock, subclass: number): void {
-  if (!Number.isInteger(subclass) || subclass < 0 || subclass > 7) throw new Error('spin_lock_nested: subclass must be 0-7');
+  if (!Number.isInteger(subclass) || subclass < 0 || subclass > 7)
+    throw new Error('spin_lock_nested: subclass must be 0-7');
   lockAs('spin_lock_nested', lock, subclass << LockFlag.SUBCLASS_SHIFT, 'plain');
 }
 

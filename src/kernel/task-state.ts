@@ -73,7 +73,8 @@ export function __set_current_state(state: number): void {
  */
 export function sleepOnTaskState(rt: CpuRuntime, fn: number, waitMode = 0, timeout = 0): boolean {
   const id = taskStateId(rt, rt.agent);
-  if (waitMode === WAIT_SIGNAL && (taskState(rt, rt.agent) !== TASK_INTERRUPTIBLE || !rt.def.faults?.signals)) waitMode = 0;
+  if (waitMode === WAIT_SIGNAL && (taskState(rt, rt.agent) !== TASK_INTERRUPTIBLE || !rt.def.faults?.signals))
+    waitMode = 0;
   const woken = rt.acquire(id, 0, fn, waitMode, (rt.jiffies() + timeout) | 0);
   if (!woken) setTaskState(rt, TASK_RUNNING, fn);
   return woken;
@@ -116,7 +117,8 @@ export function wakeTask(rt: CpuRuntime, agent: number, fn: number): number {
 /** try_to_wake_up(): legal in any context. */
 export function wake_up_process(task: TaskStruct): number {
   const rt = thisCpu('wake_up_process');
-  if (!task || typeof task.__agent !== 'number') throw new Error('wake_up_process(): argument is not a task (take it from current())');
+  if (!task || typeof task.__agent !== 'number')
+    throw new Error('wake_up_process(): argument is not a task (take it from current())');
   rt.point();
   return wakeTask(rt, task.__agent, kfn('wake_up_process'));
 }

@@ -34,7 +34,8 @@ export function timer_setup(t: TimerList): void {
 
 /** Arm (or re-arm) the timer on this CPU to expire at `expires` jiffies; 1 when it was pending. */
 export function mod_timer(t: TimerList, expires: number): number {
-  if (!Number.isInteger(expires)) throw new Error(`mod_timer(): expires must be an integer number of jiffies, not ${expires}`);
+  if (!Number.isInteger(expires))
+    throw new Error(`mod_timer(): expires must be an integer number of jiffies, not ${expires}`);
   const [rt, id] = enterOn('mod_timer', t);
   const was = armTimer(rt, id, expires, rt.cpu);
   rt.emit(Op.MARK, id, was ? 1 : 0, expires | 0, kfn('mod_timer'));
@@ -43,7 +44,8 @@ export function mod_timer(t: TimerList, expires: number): number {
 
 /** Arm a timer that is not pending (the kernel BUGs on a pending one), at `expires` jiffies. */
 export function add_timer(t: TimerList, expires: number): void {
-  if (!Number.isInteger(expires)) throw new Error(`add_timer(): expires must be an integer number of jiffies, not ${expires}`);
+  if (!Number.isInteger(expires))
+    throw new Error(`add_timer(): expires must be an integer number of jiffies, not ${expires}`);
   const [rt, id] = enterOn('add_timer', t);
   if (timerWord(rt, id) & TIMER_PENDING) {
     const seq = rt.emit(Op.BUG, id, 0, 0, kfn('add_timer'));

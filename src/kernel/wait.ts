@@ -40,7 +40,8 @@ function finish(rt: CpuRuntime, wq: number, fn: number): void {
 
 export function prepare_to_wait(wq: WaitQueueHead, _wait: unknown, state: number): void {
   const [rt, id] = enterOn('prepare_to_wait', wq);
-  if (state !== TASK_INTERRUPTIBLE && state !== TASK_UNINTERRUPTIBLE) throw new Error('prepare_to_wait(): state must be TASK_INTERRUPTIBLE or TASK_UNINTERRUPTIBLE');
+  if (state !== TASK_INTERRUPTIBLE && state !== TASK_UNINTERRUPTIBLE)
+    throw new Error('prepare_to_wait(): state must be TASK_INTERRUPTIBLE or TASK_UNINTERRUPTIBLE');
   prepare(rt, id, state, kfn('prepare_to_wait'));
 }
 
@@ -53,7 +54,14 @@ export function finish_wait(wq: WaitQueueHead, _wait?: unknown): void {
  * The loop of every wait_event*(): returns true when the condition held, false when a
  * timeout or signal (per waitMode) ended a sleep first. `left` carries the jiffies remaining.
  */
-function waitEvent(name: string, wq: WaitQueueHead, cond: () => unknown, state: number, waitMode: number, left: { j: number }): boolean {
+function waitEvent(
+  name: string,
+  wq: WaitQueueHead,
+  cond: () => unknown,
+  state: number,
+  waitMode: number,
+  left: { j: number },
+): boolean {
   const [rt, id] = enterSleepingOn(name, wq);
   const fn = kfn(name);
   if (cond()) return true;

@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { join, relative, sep } from 'node:path';
 import { PACKAGE_ROOT } from './package-root.ts';
 
-const OWN_DIRS = [join(PACKAGE_ROOT, 'src') + sep, join(PACKAGE_ROOT, 'workers') + sep, join(PACKAGE_ROOT, '.smpsim-cache') + sep, join(PACKAGE_ROOT, 'dist') + sep];
+const OWN_DIRS = [
+  join(PACKAGE_ROOT, 'src') + sep,
+  join(PACKAGE_ROOT, 'workers') + sep,
+  join(PACKAGE_ROOT, '.smpsim-cache') + sep,
+  join(PACKAGE_ROOT, 'dist') + sep,
+];
 const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 
 export interface Frame {
@@ -16,7 +21,9 @@ export interface Frame {
 }
 
 function isOwn(file: string): boolean {
-  return file.startsWith('node:') || file.includes(`${sep}node_modules${sep}`) || OWN_DIRS.some((d) => file.startsWith(d));
+  return (
+    file.startsWith('node:') || file.includes(`${sep}node_modules${sep}`) || OWN_DIRS.some((d) => file.startsWith(d))
+  );
 }
 
 export function userFrame(stack: string | undefined): Frame | undefined {

@@ -12,7 +12,17 @@ import { lockWords } from './object-kinds.ts';
 import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { fillFootprints } from './footprints.ts';
-import { END_OPTION, SOFTIRQ_LINE, TIMER_LINE, irqOption, isWakeOption, wakeOption, wakeOptionAgent, type Decision, type Strategy } from '../sched/strategy.ts';
+import {
+  END_OPTION,
+  SOFTIRQ_LINE,
+  TIMER_LINE,
+  irqOption,
+  isWakeOption,
+  wakeOption,
+  wakeOptionAgent,
+  type Decision,
+  type Strategy,
+} from '../sched/strategy.ts';
 
 export class Decisions {
   private readonly m: Int32Array;
@@ -36,7 +46,16 @@ export class Decisions {
     for (const line of rt.L.lines) maxOpts += line.cpus.length;
     this.opts = new Int32Array(maxOpts);
     const fp = (): Int32Array => new Int32Array(maxOpts);
-    this.decision = { current: rt.agent, options: this.opts, n: 0, step: 0, events: 0, objs: fp(), access: fp(), cpus: fp() };
+    this.decision = {
+      current: rt.agent,
+      options: this.opts,
+      n: 0,
+      step: 0,
+      events: 0,
+      objs: fp(),
+      access: fp(),
+      cpus: fp(),
+    };
     this.footprints = strategy.footprints === true;
   }
 
@@ -136,7 +155,12 @@ export class Decisions {
     for (let c = 0; c < this.L.ncpus; c++) {
       // pending bits live in the CPU's primary block; the state that matters is the running agent's
       const b = this.L.agentBlock(m[this.L.cpuCurrent(c)]!);
-      if (m[this.L.agentBlock(c) + C.SOFTIRQ_PENDING] === 0 || !this.irqsOnCpu(c) || (m[b + C.PCOUNT]! & (HARDIRQ_MASK | SOFTIRQ_MASK)) !== 0) continue;
+      if (
+        m[this.L.agentBlock(c) + C.SOFTIRQ_PENDING] === 0 ||
+        !this.irqsOnCpu(c) ||
+        (m[b + C.PCOUNT]! & (HARDIRQ_MASK | SOFTIRQ_MASK)) !== 0
+      )
+        continue;
       this.opts[n++] = irqOption(SOFTIRQ_LINE, c);
     }
     return n;

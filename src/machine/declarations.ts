@@ -81,7 +81,17 @@ export interface ScenarioDef<St = any> {
 }
 
 /** The fields scenario({...}) knows: any other is a usage error (a typo such as `irq:`). */
-export const SCENARIO_FIELDS: readonly string[] = ['name', 'cpus', 'state', 'tasks', 'irqs', 'softirqs', 'handlers', 'faults', 'check'];
+export const SCENARIO_FIELDS: readonly string[] = [
+  'name',
+  'cpus',
+  'state',
+  'tasks',
+  'irqs',
+  'softirqs',
+  'handlers',
+  'faults',
+  'check',
+];
 
 export interface ScenarioModule {
   readonly __smpsim: 'scenario';

@@ -3,7 +3,23 @@
  * kernel call with it; anything else that builds an event log (tests, benches) should call it
  * too, so that a new field is written in one place.
  */
-import { EV_WORDS, EvFlag, F_A, F_AGENT, F_B, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_OP, F_PCOUNT, F_SEQ, F_SITE, F_TID } from './events.ts';
+import {
+  EV_WORDS,
+  EvFlag,
+  F_A,
+  F_AGENT,
+  F_B,
+  F_CPU,
+  F_CTX,
+  F_FLAGS,
+  F_FN,
+  F_OBJ,
+  F_OP,
+  F_PCOUNT,
+  F_SEQ,
+  F_SITE,
+  F_TID,
+} from './events.ts';
 
 /** Who an event happened to: its CPU, context and state when it happened. */
 export interface EventStamp {

@@ -9,7 +9,15 @@
 import { C, type Layout } from './layout.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { Access } from '../sched/footprint.ts';
-import { END_OPTION, SOFTIRQ_LINE, TIMER_LINE, isIrqOption, optionCpu, optionLine, type Decision } from '../sched/strategy.ts';
+import {
+  END_OPTION,
+  SOFTIRQ_LINE,
+  TIMER_LINE,
+  isIrqOption,
+  optionCpu,
+  optionLine,
+  type Decision,
+} from '../sched/strategy.ts';
 
 type Filled = Pick<Decision, 'options' | 'n' | 'objs' | 'access' | 'cpus'>;
 

@@ -35,7 +35,8 @@ export class Heap {
   alloc(fn: string, nfields: number): number {
     const h = this.m[this.base]! + 1;
     if (h > HEAP_MAX) throw new Error(`${fn}(): more than ${HEAP_MAX} allocations in one trial (HEAP_MAX)`);
-    if (!(nfields >= 0 && nfields <= KOBJ_FIELDS_MAX)) throw new Error(`${fn}(): an object has at most ${KOBJ_FIELDS_MAX} int fields (KOBJ_FIELDS_MAX)`);
+    if (!(nfields >= 0 && nfields <= KOBJ_FIELDS_MAX))
+      throw new Error(`${fn}(): an object has at most ${KOBJ_FIELDS_MAX} int fields (KOBJ_FIELDS_MAX)`);
     this.m[this.base] = h;
     this.m[this.base + h] = LIVE;
     this.m[this.counts + h] = nfields;

@@ -12,7 +12,6 @@ import { AC, LN, type Layout } from './layout.ts';
 import { ACTION_MAX } from './capacities.ts';
 import type { CpuRuntime } from './runtime.ts';
 
-
 const DEV_OBJ = 1 << 28;
 const DEV_STR = 2 << 28;
 const DEV_MASK = DEV_OBJ - 1;

@@ -12,7 +12,17 @@ import { EV_WORDS } from './events.ts';
 import { isObjectDecl, taskCpus, type ScenarioDef } from './declarations.ts';
 import { objectKind, type ObjectKind } from './object-kinds.ts';
 import { fields, words } from './fields.ts';
-import { ACTION_MAX, CTX_MAX, HEAP_MAX, KOBJ_FIELDS_MAX, HELD_MAX, MAX_AGENTS, MAX_CPUS, MAX_LINES, checkCapacity } from './capacities.ts';
+import {
+  ACTION_MAX,
+  CTX_MAX,
+  HEAP_MAX,
+  KOBJ_FIELDS_MAX,
+  HELD_MAX,
+  MAX_AGENTS,
+  MAX_CPUS,
+  MAX_LINES,
+  checkCapacity,
+} from './capacities.ts';
 import { strategyStateWords } from '../sched/strategies.ts';
 import type { StrategyShape } from '../sched/strategy.ts';
 
@@ -270,7 +280,16 @@ export class Layout {
       for (let index = 0; index < value.count; index++) {
         const name = value.array ? `${key}[${index}]` : key;
         const words = objectKind(value.kind).words(this);
-        const info: ObjectInfo = { id: this.objects.length, name, key, index, kind: value.kind, init: value.init, offset: w, words };
+        const info: ObjectInfo = {
+          id: this.objects.length,
+          name,
+          key,
+          index,
+          kind: value.kind,
+          init: value.init,
+          offset: w,
+          words,
+        };
         w += words;
         this.objects.push(info);
         infos.push(info);
@@ -282,7 +301,16 @@ export class Layout {
       const infos: ObjectInfo[] = [];
       for (let c = 0; c < def.cpus; c++) {
         const words = objectKind('workqueue').words(this);
-        const info: ObjectInfo = { id: this.objects.length, name: `kworker/${c}`, key: 'workqueue', index: c, kind: 'workqueue', init: 0, offset: w, words };
+        const info: ObjectInfo = {
+          id: this.objects.length,
+          name: `kworker/${c}`,
+          key: 'workqueue',
+          index: c,
+          kind: 'workqueue',
+          init: 0,
+          offset: w,
+          words,
+        };
         w += words;
         this.objects.push(info);
         infos.push(info);
@@ -294,7 +322,16 @@ export class Layout {
       const infos: ObjectInfo[] = [];
       for (const a of this.agents) {
         const words = objectKind('task_state').words(this);
-        const info: ObjectInfo = { id: this.objects.length, name: `task_state/${a.index}`, key: 'task_state', index: a.index, kind: 'task_state', init: 0, offset: w, words };
+        const info: ObjectInfo = {
+          id: this.objects.length,
+          name: `task_state/${a.index}`,
+          key: 'task_state',
+          index: a.index,
+          kind: 'task_state',
+          init: 0,
+          offset: w,
+          words,
+        };
         w += words;
         this.objects.push(info);
         infos.push(info);
@@ -303,7 +340,16 @@ export class Layout {
       {
         // RCU's state: one per machine, after every declared object so their ids do not move
         const words = objectKind('rcu_state').words(this);
-        const info: ObjectInfo = { id: this.objects.length, name: 'rcu_state', key: 'rcu_state', index: 0, kind: 'rcu_state', init: 0, offset: w, words };
+        const info: ObjectInfo = {
+          id: this.objects.length,
+          name: 'rcu_state',
+          key: 'rcu_state',
+          index: 0,
+          kind: 'rcu_state',
+          init: 0,
+          offset: w,
+          words,
+        };
         w += words;
         this.objects.push(info);
         this.objectsByKey.set('rcu_state', [info]);
@@ -316,7 +362,16 @@ export class Layout {
       for (const line of this.lines) {
         const words = objectKind('irq_desc').words(this);
         const init = this.linesBase + LN.WORDS * line.index + LN.ACTIVE;
-        const info: ObjectInfo = { id: this.objects.length, name: `irq/${line.irq}`, key: 'irq_desc', index: line.index, kind: 'irq_desc', init, offset: w, words };
+        const info: ObjectInfo = {
+          id: this.objects.length,
+          name: `irq/${line.irq}`,
+          key: 'irq_desc',
+          index: line.index,
+          kind: 'irq_desc',
+          init,
+          offset: w,
+          words,
+        };
         w += words;
         this.objects.push(info);
         infos.push(info);
@@ -383,7 +438,9 @@ export class Layout {
   /** the agent a kworker's pid runs on, or undefined */
   agentOfPid(pid: number): number | undefined {
     const kw = pid - this.kworkerPid;
-    return kw >= 0 && kw < this.ncpus ? this.agents.find((a) => a.kind === 'kworker' && a.cpu === kw)?.index : undefined;
+    return kw >= 0 && kw < this.ncpus
+      ? this.agents.find((a) => a.kind === 'kworker' && a.cpu === kw)?.index
+      : undefined;
   }
   objName(id: number): string {
     return id >= 0 && id < this.objects.length ? this.objects[id]!.name : '?';

@@ -120,7 +120,6 @@ export const irqDescWords = waitOnly((m, at) => m[m[at + O.WORD]!] === 0);
 /** del_timer_sync() waits while the timer's callback runs (on another CPU). */
 export const timerWords = waitOnly((m, at) => (m[at + O.WORD]! & TIMER_RUNNING) === 0);
 
-
 /**
  * A completion (include/linux/completion.h): WORD is `done`. A waiter may go on while done > 0
  * and consumes one; complete() adds one; complete_all() sets COMPLETION_ALL, which no waiter

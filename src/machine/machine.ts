@@ -28,7 +28,8 @@ const WORKER_START_MS = 60_000;
 
 /** What a worker's death says in its finding. */
 export function deathMessage(e: unknown): string {
-  if ((e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `out of memory: the task's heap passed the ${WORKER_HEAP_MB} MB a CPU worker may use`;
+  if ((e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY')
+    return `out of memory: the task's heap passed the ${WORKER_HEAP_MB} MB a CPU worker may use`;
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -156,7 +157,9 @@ export interface BatchOutcome<R> {
  * travel on their own port, beside piscina's result message, so `drained()` waits for the end
  * mark (bounded, in case the closer died after returning) before the batch is over.
  */
-export function findingsChannel<M extends CloserMessage>(onFinding: (msg: M) => void): { port: MessagePort; drained(closerReturned: boolean): Promise<void> } {
+export function findingsChannel<M extends CloserMessage>(
+  onFinding: (msg: M) => void,
+): { port: MessagePort; drained(closerReturned: boolean): Promise<void> } {
   const { port1, port2 } = new MessageChannel();
   let endSeen: () => void = () => {};
   const endMessage = new Promise<void>((r) => (endSeen = r));
@@ -182,7 +185,10 @@ export function runBatchOnMachine<T, M extends CloserMessage, R>(req: BatchReque
   return withCpuPool(req.layout.nagents, (pool) => runBatch<T, M, R>(req, pool), req.machine);
 }
 
-async function runBatch<T, M extends CloserMessage, R>(req: BatchRequest<T, M>, pool: Piscina): Promise<BatchOutcome<R>> {
+async function runBatch<T, M extends CloserMessage, R>(
+  req: BatchRequest<T, M>,
+  pool: Piscina,
+): Promise<BatchOutcome<R>> {
   const gen = generation;
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
@@ -249,7 +255,11 @@ async function runBatch<T, M extends CloserMessage, R>(req: BatchRequest<T, M>, 
     notReadySince = holderReady ? 0 : notReadySince || now;
     if (notReadySince && now - notReadySince >= WORKER_START_MS && !outcome.crash) {
       const agent = Atomics.load(m, H.BATON);
-      outcome.crash = { cpu: L.agents[agent]!.cpu, message: `its worker thread did not start within ${WORKER_START_MS / 1000} s`, ...currentTrial() };
+      outcome.crash = {
+        cpu: L.agents[agent]!.cpu,
+        message: `its worker thread did not start within ${WORKER_START_MS / 1000} s`,
+        ...currentTrial(),
+      };
       stopAgents(m, L);
       return;
     }

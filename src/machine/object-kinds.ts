@@ -16,7 +16,17 @@
  * footprints mean and how steps are judged dependent: src/sched/footprint.ts.
  */
 import { CTX_MAX } from './capacities.ts';
-import { mutexWords, rwlockWords, semaphoreWords, spinlockWords, timerWords, irqDescWords, workqueueWords, workWords, type LockWordOps } from './lock-words.ts';
+import {
+  mutexWords,
+  rwlockWords,
+  semaphoreWords,
+  spinlockWords,
+  timerWords,
+  irqDescWords,
+  workqueueWords,
+  workWords,
+  type LockWordOps,
+} from './lock-words.ts';
 import { completionWords, taskStateWords } from './lock-words.ts';
 import { O } from './object-words.ts';
 import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
@@ -78,84 +88,163 @@ const common = (): number => O.WORDS;
 
 export const OBJECT_KINDS = {
   spinlock: {
-    words: common, reset: zero, lock: spinlockWords, owned: true, lockdep: { readers: false }, sleeps: false, memory: false,
+    words: common,
+    reset: zero,
+    lock: spinlockWords,
+    owned: true,
+    lockdep: { readers: false },
+    sleeps: false,
+    memory: false,
     accepts: /^((raw_)?spin_|lockdep_assert_(not_)?held$)/,
   },
   rwlock: {
-    words: common, reset: zero, lock: rwlockWords, owned: true, lockdep: { readers: true }, sleeps: false, memory: false,
+    words: common,
+    reset: zero,
+    lock: rwlockWords,
+    owned: true,
+    lockdep: { readers: true },
+    sleeps: false,
+    memory: false,
     accepts: /^((read|write)_(lock|unlock|trylock)|lockdep_assert_(not_)?held$)/,
   },
   mutex: {
-    words: common, reset: zero, lock: mutexWords, owned: true, lockdep: { readers: false }, sleeps: true, memory: false,
+    words: common,
+    reset: zero,
+    lock: mutexWords,
+    owned: true,
+    lockdep: { readers: false },
+    sleeps: true,
+    memory: false,
     ownerWarning: 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)',
     accepts: /^(mutex_|lockdep_assert_(not_)?held$)/,
   },
   semaphore: {
     // + its FIFO of waiter keys, one per context that could wait
     words: (s) => O.WORDS + s.nagents * CTX_MAX,
-    reset: initWord, lock: semaphoreWords, owned: false, sleeps: true, memory: false,
+    reset: initWord,
+    lock: semaphoreWords,
+    owned: false,
+    sleeps: true,
+    memory: false,
     accepts: /^(down|down_interruptible|down_killable|down_timeout|down_trylock|up)$/,
   },
   atomic: {
-    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    words: common,
+    reset: initWord,
+    owned: false,
+    sleeps: false,
+    memory: true,
     accepts: /^(atomic_\w+|smp_store_release|smp_load_acquire)$/,
   },
   shared: {
-    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
-    accepts: /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer)$/,
+    words: common,
+    reset: initWord,
+    owned: false,
+    sleeps: false,
+    memory: true,
+    accepts:
+      /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer)$/,
   },
   percpu: {
     // one word per CPU
     words: (s) => Math.max(O.WORDS, s.ncpus),
     reset: (m, o) => void m.fill(o.init, o.offset, o.offset + o.words),
-    owned: false, sleeps: false, memory: true,
+    owned: false,
+    sleeps: false,
+    memory: true,
     accepts: /^(this_cpu_|per_cpu)/,
   },
   tasklet: {
-    words: common, reset: zero, owned: false, sleeps: false, memory: false,
+    words: common,
+    reset: zero,
+    owned: false,
+    sleeps: false,
+    memory: false,
     accepts: /^tasklet_/,
   },
   work: {
-    words: common, reset: zero, lock: workWords, owned: false, sleeps: true, memory: false,
+    words: common,
+    reset: zero,
+    lock: workWords,
+    owned: false,
+    sleeps: true,
+    memory: false,
     accepts: /^(schedule_work|flush_work)$/,
   },
   // reference counts: an atomic word that saturates (the count is O.WORD)
   refcount: {
-    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    words: common,
+    reset: initWord,
+    owned: false,
+    sleeps: false,
+    memory: true,
     accepts: /^refcount_/,
   },
   kref: {
-    words: common, reset: initWord, owned: false, sleeps: false, memory: true,
+    words: common,
+    reset: initWord,
+    owned: false,
+    sleeps: false,
+    memory: true,
     accepts: /^kref_/,
   },
   /** RCU's grace periods and readers: the machine's own, never declared (rcu.ts) */
   rcu_state: {
-    words: (s) => rcuStateWords(s.nagents), reset: resetRcuState, lock: rcuGpWords, owned: false, sleeps: true, memory: false,
+    words: (s) => rcuStateWords(s.nagents),
+    reset: resetRcuState,
+    lock: rcuGpWords,
+    owned: false,
+    sleeps: true,
+    memory: false,
     accepts: /^$/,
   },
   /** a CPU's kworker queue: the machine's own, never declared */
   workqueue: {
-    words: common, reset: zero, lock: workqueueWords, owned: false, sleeps: true, memory: false,
+    words: common,
+    reset: zero,
+    lock: workqueueWords,
+    owned: false,
+    sleeps: true,
+    memory: false,
     accepts: /^$/,
   },
   completion: {
-    words: common, reset: initWord, lock: completionWords, owned: false, sleeps: true, memory: false,
-    accepts: /^(init_completion|reinit_completion|complete|complete_all|completion_done|try_wait_for_completion|wait_for_completion\w*)$/,
+    words: common,
+    reset: initWord,
+    lock: completionWords,
+    owned: false,
+    sleeps: true,
+    memory: false,
+    accepts:
+      /^(init_completion|reinit_completion|complete|complete_all|completion_done|try_wait_for_completion|wait_for_completion\w*)$/,
   },
   wait_queue_head: {
     // + the agents waiting on it (prepare_to_wait … finish_wait), WORD counting them
     words: (s) => O.WORDS + s.nagents,
-    reset: zero, owned: false, sleeps: false, memory: false,
+    reset: zero,
+    owned: false,
+    sleeps: false,
+    memory: false,
     accepts: /^(init_waitqueue_head|wait_event\w*|wake_up\w*|prepare_to_wait\w*|finish_wait|waitqueue_active)$/,
   },
   /** each agent's task state (set_current_state, schedule, wake_up_process): the machine's own */
   task_state: {
-    words: common, reset: zero, lock: taskStateWords, owned: false, sleeps: true, memory: false,
+    words: common,
+    reset: zero,
+    lock: taskStateWords,
+    owned: false,
+    sleeps: true,
+    memory: false,
     accepts: /^$/,
   },
   /** an irq line's descriptor: the machine's own, one per line, never declared */
   irq_desc: {
-    words: common, reset: initWord, lock: irqDescWords, owned: false, sleeps: true, memory: false,
+    words: common,
+    reset: initWord,
+    lock: irqDescWords,
+    owned: false,
+    sleeps: true,
+    memory: false,
     accepts: /^$/,
   },
   /**
@@ -164,8 +253,15 @@ export const OBJECT_KINDS = {
    * timer->lockdep_map: held around the callback, taken and dropped by del_timer_sync.
    */
   timer: {
-    words: common, reset: zero, lock: timerWords, owned: true, lockdep: { readers: false }, sleeps: false, memory: false,
-    accepts: /^(timer_setup|mod_timer|add_timer|del_timer|del_timer_sync|timer_delete|timer_delete_sync|timer_pending)$/,
+    words: common,
+    reset: zero,
+    lock: timerWords,
+    owned: true,
+    lockdep: { readers: false },
+    sleeps: false,
+    memory: false,
+    accepts:
+      /^(timer_setup|mod_timer|add_timer|del_timer|del_timer_sync|timer_delete|timer_delete_sync|timer_pending)$/,
   },
 } as const satisfies Record<string, ObjectKindEntry>;
 

@@ -59,11 +59,16 @@ function readCpu(m: Int32Array, ctl: Int32Array, L: Layout, c: number, stuck: bo
   return { ...snapshotAgent(m, L, c), progress: Atomics.load(ctl, SC.PROGRESS + c), stuck };
 }
 
-export function runStressBatchOnMachine<T, M extends CloserMessage, R>(req: StressBatchRequest<T, M>): Promise<StressOutcome<R>> {
+export function runStressBatchOnMachine<T, M extends CloserMessage, R>(
+  req: StressBatchRequest<T, M>,
+): Promise<StressOutcome<R>> {
   return withCpuPool(req.layout.ncpus, (pool) => runStressBatch<T, M, R>(req, pool));
 }
 
-async function runStressBatch<T, M extends CloserMessage, R>(req: StressBatchRequest<T, M>, pool: Piscina): Promise<StressOutcome<R>> {
+async function runStressBatch<T, M extends CloserMessage, R>(
+  req: StressBatchRequest<T, M>,
+  pool: Piscina,
+): Promise<StressOutcome<R>> {
   const L = req.layout;
   const sab = new SharedArrayBuffer(L.totalBytes);
   const m = new Int32Array(sab, 0, L.totalWords);
@@ -122,7 +127,8 @@ async function runStressBatch<T, M extends CloserMessage, R>(req: StressBatchReq
   const watchdog = setInterval(() => {
     const now = Date.now();
     if (stoppedAt) {
-      if (now - stoppedAt >= GRACE_MS) aborts.forEach((ac, c) => done[c] || ac.abort(new Error('soft lockup: worker terminated')));
+      if (now - stoppedAt >= GRACE_MS)
+        aborts.forEach((ac, c) => done[c] || ac.abort(new Error('soft lockup: worker terminated')));
       return;
     }
     const stuck: boolean[] = [];

@@ -36,7 +36,10 @@ export class StringTable {
     const used = this.m[base + 1]!;
     if (count >= this.L.limits.stringCount) return 0;
     const room = this.L.limits.stringBytes - used;
-    const { written } = encoder.encodeInto(s, this.bytes.subarray(this.L.strByteBase + used, this.L.strByteBase + used + room));
+    const { written } = encoder.encodeInto(
+      s,
+      this.bytes.subarray(this.L.strByteBase + used, this.L.strByteBase + used + room),
+    );
     this.m[base + 2 + count * 2] = used;
     this.m[base + 3 + count * 2] = written;
     this.m[base] = count + 1;

@@ -29,7 +29,11 @@ export function timerObjects(L: Layout): ObjectInfo[] {
 /** Is a timer armed on `cpu` and not yet expired (so its tick can come)? */
 export function timerArmedOn(m: Int32Array, timers: readonly ObjectInfo[], cpu: number): boolean {
   for (const t of timers) {
-    if ((m[t.offset + O.WORD]! & (TIMER_PENDING | TIMER_EXPIRED)) === TIMER_PENDING && m[t.offset + O.OWNER] === cpu + 1) return true;
+    if (
+      (m[t.offset + O.WORD]! & (TIMER_PENDING | TIMER_EXPIRED)) === TIMER_PENDING &&
+      m[t.offset + O.OWNER] === cpu + 1
+    )
+      return true;
   }
   return false;
 }
@@ -60,7 +64,11 @@ export function timerWord(rt: CpuRuntime, obj: number): number {
 
 /** Is `obj`'s callback what this context is running (del_timer_sync from its own callback)? */
 export function inOwnCallback(rt: CpuRuntime, obj: number): boolean {
-  return (timerWord(rt, obj) & TIMER_RUNNING) !== 0 && rt.m[rt.L.objects[obj]!.offset + O.OWNER] === rt.cpu + 1 && rt.ctxKind() === Ctx.SOFTIRQ;
+  return (
+    (timerWord(rt, obj) & TIMER_RUNNING) !== 0 &&
+    rt.m[rt.L.objects[obj]!.offset + O.OWNER] === rt.cpu + 1 &&
+    rt.ctxKind() === Ctx.SOFTIRQ
+  );
 }
 
 const timers = (rt: CpuRuntime): DeclaredFunction[] => declaredFunctions(rt, 'timer');
@@ -100,7 +108,7 @@ export function runTimerSoftirq(rt: CpuRuntime): void {
   const mine = rt.cpu + 1;
   const due = timers(rt)
     .filter((t) => (m[t.info.offset + O.WORD]! & TIMER_EXPIRED) !== 0 && m[t.info.offset + O.OWNER] === mine)
-    .sort((a, b) => ((m[a.info.offset + O.AUX]! - m[b.info.offset + O.AUX]!) | 0));
+    .sort((a, b) => (m[a.info.offset + O.AUX]! - m[b.info.offset + O.AUX]!) | 0);
   for (const t of due) {
     const at = t.info.offset;
     // del_timer() may have disarmed it since the tick

@@ -61,7 +61,6 @@ export interface TrialInfo {
   text(id: number): string;
 }
 
-
 /**
  * Agent a's contexts and held locks, read with Atomics so that another thread's view is whole
  * (the stress watchdog reads while CPUs run). `cpu` is the CPU the agent runs on.

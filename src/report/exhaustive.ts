@@ -9,6 +9,7 @@ export function exhaustiveSummary(e: Exhaustive): string {
   const blocked = e.sleepSetBlocked ? `, ${count(e.sleepSetBlocked)} sleep-set blocked` : '';
   if (e.complete) return `explored all ${executions(e.executions)}${blocked}: complete`;
   if (e.stopped) return `stopped at ${executions(e.executions)}${bound}: not complete`;
-  if (e.overflow) return `stopped at ${executions(e.executions)}: an execution had more than ${count(DPOR_MAX_DECISIONS)} decisions: not complete`;
+  if (e.overflow)
+    return `stopped at ${executions(e.executions)}: an execution had more than ${count(DPOR_MAX_DECISIONS)} decisions: not complete`;
   return `explored ${executions(e.executions)}${bound}${blocked}: not complete`;
 }

@@ -16,4 +16,3 @@ export interface Finding {
   /** the full report, in the kernel's shapes, ending with the replay command */
   report: string;
 }
-

@@ -10,7 +10,20 @@
  *
  * Code running in interrupt context is indented under its `<Interrupt>` line.
  */
-import { Ctx, type EventLog, F_A, F_B, F_CPU, F_CTX, F_FN, F_OBJ, KFN_NAMES, LockFlag, Op, OP_NAMES } from '../machine/events.ts';
+import {
+  Ctx,
+  type EventLog,
+  F_A,
+  F_B,
+  F_CPU,
+  F_CTX,
+  F_FN,
+  F_OBJ,
+  KFN_NAMES,
+  LockFlag,
+  Op,
+  OP_NAMES,
+} from '../machine/events.ts';
 
 /** What the printer needs to name things: the scenario's layout provides it. */
 export interface InterleavingNames {
@@ -94,6 +107,8 @@ export function formatInterleaving(ev: EventLog, names: InterleavingNames): stri
     rows.push({ cpu: ev.field(i, F_CPU), text: inIrq ? `  ${text}` : text });
   }
   const width = Math.max(MIN_COLUMN, ...rows.map((r) => r.text.length + 2));
-  const header = Array.from({ length: names.ncpus }, (_, c) => `CPU${c}`.padEnd(width)).join('').trimEnd();
-  return [header, ...rows.map((r) => (' '.repeat(r.cpu * width) + r.text))].join('\n');
+  const header = Array.from({ length: names.ncpus }, (_, c) => `CPU${c}`.padEnd(width))
+    .join('')
+    .trimEnd();
+  return [header, ...rows.map((r) => ' '.repeat(r.cpu * width) + r.text)].join('\n');
 }

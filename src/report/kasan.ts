@@ -22,8 +22,15 @@ export function renderKasan(f: RawFinding<KasanData>, ctx: RenderContext): strin
   const out = [RULE, f.title];
   const at = addr(d.handle, d.field * 4);
   if (d.access === 'free') out.push(`Free of addr ${addr(d.handle, 0)} by task ${taskId(ctx, d.pid, d.cpu)}`);
-  else out.push(`${d.access === 'read' ? 'Read' : 'Write'} of size 4 at addr ${at} by task ${taskId(ctx, d.pid, d.cpu)}`);
-  out.push('', `CPU: ${d.cpu} PID: ${d.pid} Comm: ${ctx.layout.comm(d.pid, d.cpu)}${inWhat}`, 'Call Trace:', ` ${d.fn} at ${d.site}`, '');
+  else
+    out.push(`${d.access === 'read' ? 'Read' : 'Write'} of size 4 at addr ${at} by task ${taskId(ctx, d.pid, d.cpu)}`);
+  out.push(
+    '',
+    `CPU: ${d.cpu} PID: ${d.pid} Comm: ${ctx.layout.comm(d.pid, d.cpu)}${inWhat}`,
+    'Call Trace:',
+    ` ${d.fn} at ${d.site}`,
+    '',
+  );
   out.push(...track(ctx, 'Allocated', d.alloc), ...track(ctx, 'Freed', d.free));
   if (d.nfields > 0) {
     const bytes = d.nfields * 4;

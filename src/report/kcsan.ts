@@ -13,7 +13,7 @@ const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}
 
 function ordinal(n: number): string {
   const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;
 }
 
@@ -26,7 +26,11 @@ function who(a: RaceAccess): string {
 }
 
 function contextName(ctx: RenderContext, a: RaceAccess): string {
-  return a.ctx === Ctx.TASK ? `${ctx.taskName(a.pid)}` : a.ctx === Ctx.HARDIRQ ? `hardirq on cpu${a.cpu}` : `softirq on cpu${a.cpu}`;
+  return a.ctx === Ctx.TASK
+    ? `${ctx.taskName(a.pid)}`
+    : a.ctx === Ctx.HARDIRQ
+      ? `hardirq on cpu${a.cpu}`
+      : `softirq on cpu${a.cpu}`;
 }
 
 /** "the 2nd plain write to x by task cpu0": how each access is told apart across trials */

@@ -9,13 +9,7 @@
  * continues it.
  */
 import type { EventRef, RawFinding } from '../check/detector.ts';
-import type {
-  ClassLine,
-  DependencyStep,
-  IrqScenario,
-  LockdepData,
-  LockLine,
-} from '../check/lockdep/finding-data.ts';
+import type { ClassLine, DependencyStep, IrqScenario, LockdepData, LockLine } from '../check/lockdep/finding-data.ts';
 import { banner, taskId } from './format.ts';
 import type { RenderContext } from './render-context.ts';
 

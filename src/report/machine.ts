@@ -17,7 +17,9 @@ function who(ctx: RenderContext, b: { kind: number; pid: number; cpu: number; nr
 
 /** What a CPU ran last: its context and call site, or that its task returned. */
 function lastRun(ctx: RenderContext, l: CpuLastEvent): string {
-  return l.done ? `idle, ${taskId(ctx, l.pid, l.cpu)} returned` : `${who(ctx, { ...l, nr: -1 })} ran last at ${ctx.site(l.ref)}`;
+  return l.done
+    ? `idle, ${taskId(ctx, l.pid, l.cpu)} returned`
+    : `${who(ctx, { ...l, nr: -1 })} ran last at ${ctx.site(l.ref)}`;
 }
 
 function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLastEvent[]): string[] {
@@ -25,14 +27,20 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLast
   for (const b of blocked) {
     const kind = ctx.layout.objects[b.waitObj]?.kind;
     const flushing = kind === 'work';
-    const waiting = flushing ? 'is waiting for work item' : kind === 'completion' ? 'is waiting for completion' : 'is trying to acquire lock';
+    const waiting = flushing
+      ? 'is waiting for work item'
+      : kind === 'completion'
+        ? 'is waiting for completion'
+        : 'is trying to acquire lock';
     out.push(`${who(ctx, b)} ${waiting}:`, lockLine(ctx, b.waitObj, b.waitRef));
     if (b.held.length) {
       out.push('but is already holding:');
       b.held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
     }
     const holders = b.holders.map((h) =>
-      h.cpu === b.cpu && h.depth < b.depth ? 'the code it interrupted on the same CPU' : `${taskId(ctx, h.pid, h.cpu)} on CPU${h.cpu}`,
+      h.cpu === b.cpu && h.depth < b.depth
+        ? 'the code it interrupted on the same CPU'
+        : `${taskId(ctx, h.pid, h.cpu)} on CPU${h.cpu}`,
     );
     if (holders.length) out.push(`which is held by ${[...new Set(holders)].join(' and ')}.`);
     else if (flushing) out.push(`which runs on a kworker that cannot go on.`);
@@ -59,8 +67,12 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLast
     const waitKind = ctx.layout.objects[b.waitObj]?.kind;
     const waitCall = waitKind === 'work' ? 'flush_work' : waitKind === 'completion' ? 'wait_for_completion' : 'lock';
     const waitText = `${waitCall}(${ctx.layout.objName(b.waitObj)});`;
-    for (const h of b.heldBelow) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: false });
-    for (const h of b.held) if (!seen.has(h.ref.seq)) steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: b.kind !== Ctx.TASK });
+    for (const h of b.heldBelow)
+      if (!seen.has(h.ref.seq))
+        steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: false });
+    for (const h of b.held)
+      if (!seen.has(h.ref.seq))
+        steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: b.kind !== Ctx.TASK });
     steps.push({ seq: b.waitRef.seq, col, text: waitText, irq: b.kind !== Ctx.TASK });
     [...b.held, ...b.heldBelow].forEach((h) => seen.add(h.ref.seq));
   }
@@ -146,13 +158,18 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
         `run again with a larger --max-events (or the maxEvents option) to tell which.`,
         '',
         ...d.last.map((l) => {
-          const waits = d.blocked.filter((b) => b.cpu === l.cpu).map((b) => `${who(ctx, b)} waits for ${ctx.layout.objName(b.waitObj)} since ${ctx.site(b.waitRef)}`);
+          const waits = d.blocked
+            .filter((b) => b.cpu === l.cpu)
+            .map((b) => `${who(ctx, b)} waits for ${ctx.layout.objName(b.waitObj)} since ${ctx.site(b.waitRef)}`);
           return `CPU${l.cpu}: ${lastRun(ctx, l)}${waits.length ? `; ${waits.join('; ')}` : ''}`;
         }),
       );
       break;
     case 'lock-held-at-exit':
-      out.push(`${taskId(ctx, d.pid, d.cpu)} is leaving the kernel with locks still held!`, `${d.held.length} lock${d.held.length === 1 ? '' : 's'} held by ${taskId(ctx, d.pid, d.cpu)}:`);
+      out.push(
+        `${taskId(ctx, d.pid, d.cpu)} is leaving the kernel with locks still held!`,
+        `${d.held.length} lock${d.held.length === 1 ? '' : 's'} held by ${taskId(ctx, d.pid, d.cpu)}:`,
+      );
       d.held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
       break;
     case 'irq-state-leak':

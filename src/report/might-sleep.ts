@@ -10,7 +10,10 @@ const comm = (ctx: RenderContext, pid: number, cpu: number): string => ctx.layou
 /** lockdep_print_held_locks() */
 function heldLocks(ctx: RenderContext, pid: number, cpu: number, held: HeldLock[]): string[] {
   if (held.length === 0) return [`no locks held by ${taskId(ctx, pid, cpu)}.`];
-  return [`${held.length} lock${held.length > 1 ? 's' : ''} held by ${taskId(ctx, pid, cpu)}:`, ...held.map((h, i) => lockLine(ctx, h.obj, h.ref, ` #${i}: `))];
+  return [
+    `${held.length} lock${held.length > 1 ? 's' : ''} held by ${taskId(ctx, pid, cpu)}:`,
+    ...held.map((h, i) => lockLine(ctx, h.obj, h.ref, ` #${i}: `)),
+  ];
 }
 
 function contextLine(ctx: RenderContext, d: { cpu: number; pid: number; ctx: number }): string {

@@ -22,7 +22,8 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
   'circular-dependency': {
     name: 'possible circular locking dependency detected',
     rule: 'Locks nest in one order across the whole system (lockdep records every "A held while taking B").',
-    wrong: 'Some path takes A then B and another takes B then A: run at the wrong moment, they deadlock, even if this run did not.',
+    wrong:
+      'Some path takes A then B and another takes B then A: run at the wrong moment, they deadlock, even if this run did not.',
     fix: 'Pick one order for the locks and follow it on every path (document it next to the lock declarations).',
   },
   'recursive-locking': {
@@ -34,13 +35,15 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
   'inconsistent-lock-state': {
     name: 'inconsistent lock state',
     rule: 'A lock taken in interrupt context is taken with that interrupt disabled everywhere else.',
-    wrong: 'Process context holds the lock with irqs on; the interrupt arrives on the same CPU and spins on the lock forever.',
+    wrong:
+      'Process context holds the lock with irqs on; the interrupt arrives on the same CPU and spins on the lock forever.',
     fix: 'Use spin_lock_irqsave()/spin_unlock_irqrestore() (or the _bh variants for softirqs) outside the handler.',
   },
   'irq-lock-inversion': {
     name: 'possible irq lock inversion dependency detected',
     rule: 'An irq-safe lock is never taken while holding an irq-unsafe lock.',
-    wrong: 'A chain of locks connects interrupt context to code running with irqs on: an interrupt can close the cycle.',
+    wrong:
+      'A chain of locks connects interrupt context to code running with irqs on: an interrupt can close the cycle.',
     fix: 'Disable interrupts while holding the outer lock, or break the dependency between the two locks.',
   },
   'sleep-in-atomic': {
@@ -94,13 +97,15 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
   'lockdep-assert': {
     name: 'lockdep assertion failed',
     rule: 'Code that says lockdep_assert_held(lock) runs with that lock held; lockdep_assert_irqs_disabled() with irqs off.',
-    wrong: 'A path reached the assertion without the lock (or with irqs on): the caller broke the function\'s locking contract.',
+    wrong:
+      "A path reached the assertion without the lock (or with irqs on): the caller broke the function's locking contract.",
     fix: 'Take the lock (or disable irqs) in the caller that reached the assertion, or call the locked variant of the function.',
   },
   'preemptible-cpu-access': {
     name: 'BUG: using smp_processor_id() in preemptible code',
     rule: 'The CPU number is used only while the task cannot migrate: with preemption or irqs off, or pinned to one CPU.',
-    wrong: 'A task allowed on several CPUs read its CPU number with preemption on: it may run on another CPU by the time it uses it.',
+    wrong:
+      'A task allowed on several CPUs read its CPU number with preemption on: it may run on another CPU by the time it uses it.',
     fix: 'Use get_cpu()/put_cpu() (or preempt_disable()) around the use, or this_cpu_*() for a single per-CPU update.',
   },
   'soft-lockup': {
@@ -118,14 +123,16 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
   'hung-task': {
     name: 'INFO: task blocked for more than 120 seconds',
     rule: 'A task that sleeps is woken: whoever makes its condition true wakes it after the task can see it.',
-    wrong: 'A task sleeps and nothing is left that could wake it: a wake-up came before it queued itself or set its state, or never came.',
+    wrong:
+      'A task sleeps and nothing is left that could wake it: a wake-up came before it queued itself or set its state, or never came.',
     fix: 'Set the task state (set_current_state, prepare_to_wait) before testing the condition; wake after making it true; or use wait_event/completions.',
   },
   // heap objects and reference counts
   'use-after-free': {
     name: 'BUG: KASAN: slab-use-after-free',
     rule: 'An object is not touched after kfree(): every user holds a reference, or is inside an RCU reader the free waits for.',
-    wrong: 'A CPU followed a pointer to an object another CPU had already freed; the memory may hold another object by now.',
+    wrong:
+      'A CPU followed a pointer to an object another CPU had already freed; the memory may hold another object by now.',
     fix: 'Take a reference under the lookup lock (kref_get_unless_zero), or free after synchronize_rcu()/with kfree_rcu().',
   },
   'double-free': {
@@ -143,19 +150,21 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
   'slab-out-of-bounds': {
     name: 'BUG: KASAN: slab-out-of-bounds',
     rule: 'Accesses stay inside the object that was allocated.',
-    wrong: 'An index ran past the object\'s last field into memory that belongs to something else.',
-    fix: 'Check the index against the object\'s size, or allocate as many fields as are used.',
+    wrong: "An index ran past the object's last field into memory that belongs to something else.",
+    fix: "Check the index against the object's size, or allocate as many fields as are used.",
   },
   'refcount-warning': {
     name: 'refcount_t: addition on 0; use-after-free.',
     rule: 'A reference count never goes from 0 back up, never below 0, and never overflows.',
-    wrong: 'A reference was taken on an object whose count already hit zero (it is being freed), or dropped once too often.',
+    wrong:
+      'A reference was taken on an object whose count already hit zero (it is being freed), or dropped once too often.',
     fix: 'Look objects up with refcount_inc_not_zero()/kref_get_unless_zero() and drop exactly the references taken.',
   },
   'suspicious-rcu-usage': {
     name: 'WARNING: suspicious RCU usage',
     rule: 'An RCU-protected pointer is dereferenced inside rcu_read_lock()/rcu_read_unlock() (or under the update-side lock, with rcu_dereference_protected); synchronize_rcu() is never called inside a reader.',
-    wrong: 'Outside a reader nothing stops the object from being freed under the pointer; synchronize_rcu() in a reader waits for itself.',
+    wrong:
+      'Outside a reader nothing stops the object from being freed under the pointer; synchronize_rcu() in a reader waits for itself.',
     fix: 'Wrap the lookup and every use of the object in rcu_read_lock()/rcu_read_unlock(); move synchronize_rcu() after the unlock.',
   },
   'trial-too-long': {

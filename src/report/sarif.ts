@@ -57,7 +57,9 @@ function artifactLocation(file: string): object {
 export function physicalLocation(site: string): object {
   const where = site.split('\t')[0]!;
   const m = /^(.*):(\d+)$/.exec(where);
-  return m ? { artifactLocation: artifactLocation(m[1]!), region: { startLine: Number(m[2]) } } : { artifactLocation: artifactLocation(where) };
+  return m
+    ? { artifactLocation: artifactLocation(m[1]!), region: { startLine: Number(m[2]) } }
+    : { artifactLocation: artifactLocation(where) };
 }
 
 function rule(kind: FindingKind): object {
@@ -81,7 +83,10 @@ function codeFlow(steps: FlowStep[], token: string): object {
     let locs = threads.get(s.thread);
     if (!locs) threads.set(s.thread, (locs = []));
     const message = { text: s.text };
-    locs.push({ location: s.site ? { physicalLocation: physicalLocation(s.site), message } : { message }, executionOrder: i + 1 });
+    locs.push({
+      location: s.site ? { physicalLocation: physicalLocation(s.site), message } : { message },
+      executionOrder: i + 1,
+    });
   });
   return {
     message: { text: `the interleaving of smpsim replay token ${token}` },
@@ -97,10 +102,28 @@ function result(f: Finding, scenario: string, steps: FlowStep[] | undefined): ob
     level: 'error',
     message: { text: f.title },
     locations: [{ physicalLocation: physicalLocation(first ?? scenario) }],
-    ...(others.length ? { relatedLocations: others.map((s, i) => ({ id: i + 1, physicalLocation: physicalLocation(s), message: { text: s.split('\t')[1] ?? s } })) } : {}),
-    partialFingerprints: { 'smpsimSignature/v1': createHash('sha256').update(`${f.kind}\0${f.signature}`).digest('hex') },
+    ...(others.length
+      ? {
+          relatedLocations: others.map((s, i) => ({
+            id: i + 1,
+            physicalLocation: physicalLocation(s),
+            message: { text: s.split('\t')[1] ?? s },
+          })),
+        }
+      : {}),
+    partialFingerprints: {
+      'smpsimSignature/v1': createHash('sha256').update(`${f.kind}\0${f.signature}`).digest('hex'),
+    },
     ...(steps?.length ? { codeFlows: [codeFlow(steps, f.replay)] } : {}),
-    properties: { signature: f.signature, replay: f.replay, count: f.count, firstTrial: f.firstTrial, cpus: f.cpus, locks: f.locks, report: f.report },
+    properties: {
+      signature: f.signature,
+      replay: f.replay,
+      count: f.count,
+      firstTrial: f.firstTrial,
+      cpus: f.cpus,
+      locks: f.locks,
+      report: f.report,
+    },
   };
 }
 

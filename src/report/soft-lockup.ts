@@ -91,7 +91,10 @@ function interleaving(L: Layout, lockup: Lockup): string[] {
   }
   const headers = Array.from({ length: L.ncpus }, (_, c) => `CPU${c}`);
   const shown = rows.slice(-MAX_ROWS);
-  const out = [` The interleaving, as far as the event log shows${rows.length > shown.length ? ` (its last ${shown.length} lock events):` : ':'}`, ''];
+  const out = [
+    ` The interleaving, as far as the event log shows${rows.length > shown.length ? ` (its last ${shown.length} lock events):` : ':'}`,
+    '',
+  ];
   return [...out, ...scenarioTable(headers, shown)];
 }
 
@@ -107,13 +110,16 @@ export function renderSoftLockup(L: Layout, lockup: Lockup, controlled: string[]
   const out = [RULE];
   for (const s of lockup.cpus.filter((c) => c.stuck)) {
     const ctx = s.contexts.at(-1);
-    out.push(`BUG: soft lockup - CPU#${s.cpu} stuck for ${secs}s! [${ctx ? comm(L, ctx.pid, s.cpu) : `${L.comm(0, s.cpu)}:0`}]`);
+    out.push(
+      `BUG: soft lockup - CPU#${s.cpu} stuck for ${secs}s! [${ctx ? comm(L, ctx.pid, s.cpu) : `${L.comm(0, s.cpu)}:0`}]`,
+    );
   }
   out.push('', 'Wait-for state of every CPU:');
   for (const s of lockup.cpus) out.push(...cpuLines(L, s, held));
   const cycle = waitCycle(lockup.cpus);
   out.push('');
-  if (cycle) out.push(`The wait-for graph has a cycle: ${cycle.map((c) => `CPU${c}`).join(' -> ')}`, ' *** DEADLOCK ***', '');
+  if (cycle)
+    out.push(`The wait-for graph has a cycle: ${cycle.map((c) => `CPU${c}`).join(' -> ')}`, ' *** DEADLOCK ***', '');
   out.push(...interleaving(L, lockup), '', ...controlled, RULE);
   return out.join('\n');
 }

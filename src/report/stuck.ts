@@ -8,7 +8,9 @@ import { replayCommand } from './index.ts';
 export type Stuck = { cpu: number; hangMs: number } | { cpu: number; crash: string };
 
 export function stuckTitle(s: Stuck): string {
-  return 'hangMs' in s ? `BUG: no scheduling point for ${s.hangMs} ms on CPU ${s.cpu}` : `BUG: CPU ${s.cpu} worker crashed: ${s.crash}`;
+  return 'hangMs' in s
+    ? `BUG: no scheduling point for ${s.hangMs} ms on CPU ${s.cpu}`
+    : `BUG: CPU ${s.cpu} worker crashed: ${s.crash}`;
 }
 
 export function renderStuck(s: Stuck, path: string, token: string): string {

@@ -3,7 +3,19 @@
  * chrome://tracing or Perfetto): one row per CPU, one instant event per kernel call, with its
  * call site; time is the event's sequence number.
  */
-import { CTX_NAMES, F_A, F_B, F_CPU, F_CTX, F_FN, F_OBJ, F_OP, F_SITE, KFN_NAMES, OP_NAMES } from '../machine/events.ts';
+import {
+  CTX_NAMES,
+  F_A,
+  F_B,
+  F_CPU,
+  F_CTX,
+  F_FN,
+  F_OBJ,
+  F_OP,
+  F_SITE,
+  KFN_NAMES,
+  OP_NAMES,
+} from '../machine/events.ts';
 import { siteText } from '../machine/call-site.ts';
 import type { EventLog } from '../machine/events.ts';
 
@@ -39,5 +51,9 @@ export function traceEvents(t: TrialLike): object[] {
 }
 
 export function traceJson(r: { token: string; trials: TrialLike[] }): string {
-  return JSON.stringify({ displayTimeUnit: 'ns', otherData: { token: r.token }, traceEvents: r.trials.flatMap(traceEvents) }, null, 1);
+  return JSON.stringify(
+    { displayTimeUnit: 'ns', otherData: { token: r.token }, traceEvents: r.trials.flatMap(traceEvents) },
+    null,
+    1,
+  );
 }

@@ -38,12 +38,21 @@ export class Analyzer implements TrialObserver {
       this.trialEvents.set(t.index, events);
       this.trialSites.set(t.index, sites);
       if (this.task.keepEvents) {
-        this.kept.push({ trial: this.runTrial(t.index), segment: t.segment(), words: events.words, length: events.length, strings: sites, endState: t.end.state, message: t.end.message });
+        this.kept.push({
+          trial: this.runTrial(t.index),
+          segment: t.segment(),
+          words: events.words,
+          length: events.length,
+          strings: sites,
+          endState: t.end.state,
+          message: t.end.message,
+        });
       }
     }
     if (t.end.state === TrialState.USAGE) {
       // the scenario's own mistake, not a verdict: said once, and no detector judges the trial
-      if (!this.usageSaid) this.task.port?.postMessage({ type: 'usage', message: t.end.message } satisfies UsageMessage);
+      if (!this.usageSaid)
+        this.task.port?.postMessage({ type: 'usage', message: t.end.message } satisfies UsageMessage);
       this.usageSaid = true;
       return;
     }

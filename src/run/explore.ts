@@ -15,7 +15,15 @@ import { UsageError, isSystematic, resolveOptions, type ExploreOptions, type Res
 import { DPOR_MAX_OPTIONS, exhaustiveOf, maxOptions, type Exhaustive } from '../sched/dpor.ts';
 import { defaultJobs, jobRanges } from './jobs.ts';
 import { LOCKDEP_GRAPH_KINDS } from '../check/lockdep/index.ts';
-import { addCounts, findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type ExploreResult, type Finding } from './result.ts';
+import {
+  addCounts,
+  findingFrom,
+  interruptRows,
+  mergeRacesByCallSite,
+  stuckFinding,
+  type ExploreResult,
+  type Finding,
+} from './result.ts';
 import { replayTrials } from './replay.ts';
 import { replayCommand } from '../report/index.ts';
 
@@ -25,7 +33,9 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const L = new Layout(loaded.def, o.limits);
   const systematic = isSystematic(o.strategy);
   if (systematic && maxOptions(L.strategyShape) > DPOR_MAX_OPTIONS) {
-    throw new UsageError(`--strategy ${o.strategy} handles up to ${DPOR_MAX_OPTIONS} options per decision; ${path} can have ${maxOptions(L.strategyShape)}`);
+    throw new UsageError(
+      `--strategy ${o.strategy} handles up to ${DPOR_MAX_OPTIONS} options per decision; ${path} can have ${maxOptions(L.strategyShape)}`,
+    );
   }
   const seen = new Set<string>();
   const kinds = new Set<string>();
@@ -40,12 +50,21 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   const jobs = o.timeBudgetMs < Infinity || systematic ? 1 : (o.jobs ?? defaultJobs(o.trials));
   const ranges = jobRanges(o.firstTrial, o.firstTrial + o.trials, jobs);
   const done = ranges.map(() => 0);
-  const onProgress = o.onProgress && ((job: number, n: number) => {
-    done[job] = n;
-    o.onProgress!(done.reduce((a, b) => a + b, 0), [...kinds]);
-  });
+  const onProgress =
+    o.onProgress &&
+    ((job: number, n: number) => {
+      done[job] = n;
+      o.onProgress!(
+        done.reduce((a, b) => a + b, 0),
+        [...kinds],
+      );
+    });
   const t0 = performance.now();
-  const parts = await Promise.all(ranges.map((r, job) => exploreRange(path, loaded, L, o, { ...r, machine: job }, announce, onProgress && ((n) => onProgress(job, n)))));
+  const parts = await Promise.all(
+    ranges.map((r, job) =>
+      exploreRange(path, loaded, L, o, { ...r, machine: job }, announce, onProgress && ((n) => onProgress(job, n))),
+    ),
+  );
   const elapsedMs = performance.now() - t0;
   const trials = parts.reduce((n, p) => n + p.trials, 0);
   o.onProgress?.(trials, [...kinds]);
@@ -54,7 +73,8 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   for (const f of findings) {
     if (f.report || !o.reports) continue;
     // interrupted: the user wants out now, and the token says how to get the full report
-    if (interrupted) f.report = unreplayedReport(path, f, '(the run was interrupted before this finding was replayed for its report)');
+    if (interrupted)
+      f.report = unreplayedReport(path, f, '(the run was interrupted before this finding was replayed for its report)');
     else await attachReport(path, f, o.hangMs, o.limits.maxEvents);
   }
   const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
@@ -70,7 +90,9 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     interrupts: interruptRows(L, irq),
     switches: parts.reduce((n, p) => n + p.switches, 0),
     ...(interrupted ? { interrupted: true as const } : {}),
-    ...(parts[0]?.exhaustive ? { exhaustive: interrupted ? { ...parts[0].exhaustive, complete: false, stopped: true } : parts[0].exhaustive } : {}),
+    ...(parts[0]?.exhaustive
+      ? { exhaustive: interrupted ? { ...parts[0].exhaustive, complete: false, stopped: true } : parts[0].exhaustive }
+      : {}),
   };
 }
 
@@ -124,7 +146,13 @@ async function exploreRange(
       shouldStop: () => usage !== undefined || outOfTime(),
       task: (slot) => ({
         ...scenarioBatch(path, loaded, L),
-        strategy: { name: o.strategy, seed: o.seed, depth: o.depth, preemptionBound: o.preemptionBound, iterate: o.iterate },
+        strategy: {
+          name: o.strategy,
+          seed: o.seed,
+          depth: o.depth,
+          preemptionBound: o.preemptionBound,
+          iterate: o.iterate,
+        },
         tokenHead,
         plan,
         capture: false,
@@ -151,7 +179,12 @@ async function exploreRange(
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
     const token = encodeToken(tokenHead, [stuck.segment]);
-    const f = stuckFinding(path, token, stuck.trial, out.hang ? { cpu: stuck.cpu, hangMs: o.hangMs } : { cpu: stuck.cpu, crash: out.crash!.message });
+    const f = stuckFinding(
+      path,
+      token,
+      stuck.trial,
+      out.hang ? { cpu: stuck.cpu, hangMs: o.hangMs } : { cpu: stuck.cpu, crash: out.crash!.message },
+    );
     keep(f);
     counts.set(f.signature, (counts.get(f.signature) ?? 0) + 1);
     next++;

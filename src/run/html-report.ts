@@ -23,7 +23,9 @@ export function replayView(r: ReplayResult, title: string, findings: Finding[] =
   const trial = r.trials[r.trials.length - 1];
   if (!trial) return undefined;
   // each finding's own events: a merged race shows its first pair of accesses, not every pair
-  const refs = findings.flatMap((f) => r.messages.find((m) => m.finding.kind === f.kind && m.finding.title === f.title)?.finding.refs ?? []);
+  const refs = findings.flatMap(
+    (f) => r.messages.find((m) => m.finding.kind === f.kind && m.finding.title === f.title)?.finding.refs ?? [],
+  );
   const report = findings.length ? findings.map((f) => f.report).join('\n\n') : 'no findings in this trial';
   return htmlView({ title, report, token: r.token, trial, refs }, r.layout);
 }
@@ -34,7 +36,12 @@ export async function writeReplayHtml(file: string, r: ReplayResult): Promise<vo
 }
 
 /** The first finding of each kind, each drawn from a replay of its own token. */
-export async function writeRunHtml(file: string, scenario: string, findings: Finding[], hangMs?: number): Promise<void> {
+export async function writeRunHtml(
+  file: string,
+  scenario: string,
+  findings: Finding[],
+  hangMs?: number,
+): Promise<void> {
   const views: HtmlView[] = [];
   const seen = new Set<string>();
   for (const f of findings) {

@@ -91,10 +91,15 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
             // other packages: external, at the path they resolve to from the importing file
             build.onResolve({ filter: /^[^./]/ }, async (args) => {
               // our own build.resolve() below comes back through this hook: let esbuild resolve it
-              if (args.pluginData === INNER_RESOLVE || args.path.startsWith('node:') || args.kind === 'entry-point') return undefined;
+              if (args.pluginData === INNER_RESOLVE || args.path.startsWith('node:') || args.kind === 'entry-point')
+                return undefined;
               if (isBuiltin(args.path)) return { path: args.path, external: true };
               if (args.importer.startsWith(OWN_SOURCES)) return { path: args.path, external: true };
-              const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: INNER_RESOLVE });
+              const r = await build.resolve(args.path, {
+                kind: args.kind,
+                resolveDir: args.resolveDir,
+                pluginData: INNER_RESOLVE,
+              });
               if (r.errors.length || !r.path || !isAbsolute(r.path)) return { path: args.path, external: true };
               return { path: pathToFileURL(r.path).href, external: true };
             });
@@ -108,7 +113,10 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
     throw new ScenarioError(`cannot load scenario ${path}: ${err ? `${where}${err.text}` : firstLine(e)}`);
   }
   const text = out.outputFiles[0]!.text;
-  const file = join(CACHE, `scenario-${createHash('sha1').update(absPath).update(text).digest('hex').slice(0, 16)}.mjs`);
+  const file = join(
+    CACHE,
+    `scenario-${createHash('sha1').update(absPath).update(text).digest('hex').slice(0, 16)}.mjs`,
+  );
   writeCached(file, text);
   rememberBundle(bundleKey(absPath), file, Object.keys(out.metafile?.inputs ?? {}));
   return pathToFileURL(file).href;
@@ -179,7 +187,9 @@ function checkStateSize(def: ScenarioDef, path: string): void {
   let objects = 0;
   for (const v of Object.values(def.state ?? {})) if (isObjectDecl(v)) objects += v.count;
   if (objects > MAX_STATE_OBJECTS) {
-    throw new ScenarioError(`scenario ${path} declares ${objects} state objects; the limit is ${MAX_STATE_OBJECTS} (README, "Limits")`);
+    throw new ScenarioError(
+      `scenario ${path} declares ${objects} state objects; the limit is ${MAX_STATE_OBJECTS} (README, "Limits")`,
+    );
   }
 }
 

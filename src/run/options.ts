@@ -66,7 +66,8 @@ export interface ResolvedOptions {
 function positiveInt(name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
   const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${String(v)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+    throw new UsageError(`${name} must be a positive integer, got ${String(v)}`);
   return n;
 }
 
@@ -118,7 +119,9 @@ function checkSeed(v: unknown): number {
 export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
   const strategy = o.strategy ?? DEFAULTS.strategy;
   if (!RUN_STRATEGIES.includes(strategy as StrategyName)) {
-    throw new UsageError(`unknown strategy "${strategy}" (use ${RUN_STRATEGIES.slice(0, -1).join(', ')} or ${RUN_STRATEGIES.at(-1)})`);
+    throw new UsageError(
+      `unknown strategy "${strategy}" (use ${RUN_STRATEGIES.slice(0, -1).join(', ')} or ${RUN_STRATEGIES.at(-1)})`,
+    );
   }
   const maxEvents = positiveInt('maxEvents', o.maxEvents, DEFAULTS.maxEvents);
   const systematic = isSystematic(strategy);
@@ -128,11 +131,15 @@ export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
   let preemptionBound: number | undefined;
   if (o.preemptionBound !== undefined) {
     preemptionBound = typeof o.preemptionBound === 'string' ? Number(o.preemptionBound) : o.preemptionBound;
-    if (!Number.isInteger(preemptionBound) || preemptionBound < 0) throw new UsageError(`preemption bound must be an integer ≥ 0, got ${String(o.preemptionBound)}`);
+    if (!Number.isInteger(preemptionBound) || preemptionBound < 0)
+      throw new UsageError(`preemption bound must be an integer ≥ 0, got ${String(o.preemptionBound)}`);
   }
-  if (o.iterate && preemptionBound === undefined) throw new UsageError('iterating the preemption bound needs a bound (--preemption-bound K)');
+  if (o.iterate && preemptionBound === undefined)
+    throw new UsageError('iterating the preemption bound needs a bound (--preemption-bound K)');
   return {
-    trials: systematic ? positiveInt('maxExecutions', o.maxExecutions ?? o.trials, DEFAULTS.maxExecutions) : positiveInt('trials', o.trials, DEFAULTS.trials),
+    trials: systematic
+      ? positiveInt('maxExecutions', o.maxExecutions ?? o.trials, DEFAULTS.maxExecutions)
+      : positiveInt('trials', o.trials, DEFAULTS.trials),
     strategy: strategy as StrategyName,
     depth: positiveInt('depth', o.depth, DEFAULTS.depth),
     preemptionBound,

@@ -6,10 +6,24 @@
 import { EventLog } from '../machine/events.ts';
 import { Layout, TrialState } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
-import { usageError, type BatchTask, type CloserPost, type CloserResult, type FindingMessage, type KeptTrial } from './batch-task.ts';
+import {
+  usageError,
+  type BatchTask,
+  type CloserPost,
+  type CloserResult,
+  type FindingMessage,
+  type KeptTrial,
+} from './batch-task.ts';
 import { decodeToken, encodeToken, TokenError } from '../sched/token.ts';
 import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
-import { findingFrom, interruptRows, mergeRacesByCallSite, stuckFinding, type Finding, type InterruptRow } from './result.ts';
+import {
+  findingFrom,
+  interruptRows,
+  mergeRacesByCallSite,
+  stuckFinding,
+  type Finding,
+  type InterruptRow,
+} from './result.ts';
 import { resolveOptions } from './options.ts';
 
 export interface ReplayOptions {
@@ -54,7 +68,9 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
   const loaded = await loadScenario(path);
   const { def } = loaded;
   if (t.cpus !== def.cpus) {
-    throw new TokenError(`replay token is for a ${t.cpus}-CPU machine but ${path} has ${def.cpus} CPU${def.cpus === 1 ? '' : 's'}`);
+    throw new TokenError(
+      `replay token is for a ${t.cpus}-CPU machine but ${path} has ${def.cpus} CPU${def.cpus === 1 ? '' : 's'}`,
+    );
   }
   const o = resolveOptions({ hangMs: opts.hangMs, maxEvents: opts.maxEvents });
   const L = new Layout(def, o.limits);
@@ -65,7 +81,13 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
     plan,
     task: (slot) => ({
       ...scenarioBatch(path, loaded, L),
-      strategy: { name: 'replay', seed: t.seed, depth: 1, schedules: t.trials.map((x) => x.choices), strict: !opts.lenient },
+      strategy: {
+        name: 'replay',
+        seed: t.seed,
+        depth: 1,
+        schedules: t.trials.map((x) => x.choices),
+        strict: !opts.lenient,
+      },
       tokenHead: { strategy: t.strategy, seed: t.seed, cpus: t.cpus },
       plan,
       capture: true,
@@ -85,12 +107,20 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
   }
   const findings = messages.map(findingFrom);
   if (out.hang) findings.push(stuckFinding(path, token, out.hang.trial, { cpu: out.hang.cpu, hangMs: o.hangMs }));
-  if (out.crash) findings.push(stuckFinding(path, token, out.crash.trial, { cpu: out.crash.cpu, crash: out.crash.message }));
+  if (out.crash)
+    findings.push(stuckFinding(path, token, out.crash.trial, { cpu: out.crash.cpu, crash: out.crash.message }));
   return {
     scenario: path,
     token,
     findings,
-    trials: kept.map((k) => ({ trial: k.trial, token: encodeToken({ strategy: t.strategy, seed: t.seed, cpus: t.cpus }, [k.segment]), events: new EventLog(k.words, k.length), strings: k.strings, endState: k.endState, message: k.message })),
+    trials: kept.map((k) => ({
+      trial: k.trial,
+      token: encodeToken({ strategy: t.strategy, seed: t.seed, cpus: t.cpus }, [k.segment]),
+      events: new EventLog(k.words, k.length),
+      strings: k.strings,
+      endState: k.endState,
+      message: k.message,
+    })),
     interrupts: interruptRows(L, out.result?.irqCounts),
     layout: L,
     messages,

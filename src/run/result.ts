@@ -51,7 +51,11 @@ export function findingFrom(msg: FindingMessage): Finding {
 }
 
 export function interruptRows(L: Layout, counts: number[][] | undefined): InterruptRow[] {
-  return L.lines.map((l) => ({ irq: l.irq, name: l.name, perCpu: counts?.[l.index] ?? new Array<number>(L.ncpus).fill(0) }));
+  return L.lines.map((l) => ({
+    irq: l.irq,
+    name: l.name,
+    perCpu: counts?.[l.index] ?? new Array<number>(L.ncpus).fill(0),
+  }));
 }
 
 export function addCounts(into: number[][], from: number[][] | undefined): void {
@@ -62,14 +66,27 @@ export function addCounts(into: number[][], from: number[][] | undefined): void 
 export function formatInterrupts(rows: InterruptRow[], ncpus: number): string {
   if (!rows.length) return '';
   const head = '     ' + Array.from({ length: ncpus }, (_, c) => `CPU${c}`.padStart(11)).join('');
-  const lines = rows.map((r) => `${String(r.irq).padStart(3)}: ${r.perCpu.map((n) => String(n).padStart(10)).join(' ')}   ${r.name}`);
+  const lines = rows.map(
+    (r) => `${String(r.irq).padStart(3)}: ${r.perCpu.map((n) => String(n).padStart(10)).join(' ')}   ${r.name}`,
+  );
   return [head, ...lines].join('\n');
 }
 
 /** A trial that could not finish (a hang or a dead worker) as a finding of kind `exception`. */
 export function stuckFinding(path: string, token: string, trial: number, s: Stuck): Finding {
   const signature = 'hangMs' in s ? `hang:cpu${s.cpu}` : `crash:cpu${s.cpu}`;
-  return { kind: 'exception', signature, title: stuckTitle(s), cpus: [s.cpu], locks: [], sites: [], replay: token, firstTrial: trial, count: 1, report: renderStuck(s, path, token) };
+  return {
+    kind: 'exception',
+    signature,
+    title: stuckTitle(s),
+    cpus: [s.cpu],
+    locks: [],
+    sites: [],
+    replay: token,
+    firstTrial: trial,
+    count: 1,
+    report: renderStuck(s, path, token),
+  };
 }
 
 /**

@@ -34,7 +34,9 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   const { def } = loaded;
   const L = new Layout(def, DEFAULT_LIMITS);
   if (L.nagents !== L.ncpus) {
-    throw new ScenarioError(`stress mode runs one task per CPU; ${path} has more (several tasks on a CPU, or work items): use smpsim run`);
+    throw new ScenarioError(
+      `stress mode runs one task per CPU; ${path} has more (several tasks on a CPU, or work items): use smpsim run`,
+    );
   }
   const found = new Map<string, Finding>();
   const lockups = new Map<string, Lockup>();
@@ -90,21 +92,44 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   }
   const elapsedMs = Date.now() - t0;
   const findings = [...found.values()];
-  if (findings.length) await reproduce(path, L, findings, lockups, seed, signal?.aborted ? 0 : reproduceTrials, elapsedMs, signal);
-  return { scenario: path, seconds, seed, trials, elapsedMs, findings, ...(signal?.aborted ? { interrupted: true as const } : {}) };
+  if (findings.length)
+    await reproduce(path, L, findings, lockups, seed, signal?.aborted ? 0 : reproduceTrials, elapsedMs, signal);
+  return {
+    scenario: path,
+    seconds,
+    seed,
+    trials,
+    elapsedMs,
+    findings,
+    ...(signal?.aborted ? { interrupted: true as const } : {}),
+  };
 }
 
 function crashFinding(message: string, trial: number): Finding {
   const cpu = Number(/^CPU (\d+)/.exec(message)?.[1] ?? 0);
   const title = `BUG: ${message}`;
-  return { kind: 'exception', signature: `stress:crash:${message}`, title, cpus: [cpu], locks: [], sites: [], replay: '', firstTrial: trial, count: 1, report: '' };
+  return {
+    kind: 'exception',
+    signature: `stress:crash:${message}`,
+    title,
+    cpus: [cpu],
+    locks: [],
+    sites: [],
+    replay: '',
+    firstTrial: trial,
+    count: 1,
+    report: '',
+  };
 }
 
 function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
   const cycle = waitCycle(lockup.cpus);
   const waits = lockup.cpus
     .filter((s) => s.stuck)
-    .map((s) => `cpu${s.cpu}:${s.contexts.map((c) => (c.waitObj >= 0 ? L.objName(c.waitObj) : 'run')).join('>')}<-${s.held.map((h) => L.objName(h.obj)).join(',')}`)
+    .map(
+      (s) =>
+        `cpu${s.cpu}:${s.contexts.map((c) => (c.waitObj >= 0 ? L.objName(c.waitObj) : 'run')).join('>')}<-${s.held.map((h) => L.objName(h.obj)).join(',')}`,
+    )
     .join('|');
   const locks = new Set<string>();
   for (const s of lockup.cpus) {
@@ -133,9 +158,23 @@ function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
 const REPRODUCE_MIN_MS = 10_000;
 
 /** Try each finding in controlled mode with the same seed; say what came of it. */
-async function reproduce(path: string, L: Layout, findings: Finding[], lockups: Map<string, Lockup>, seed: number, trials: number, budgetMs: number, signal?: AbortSignal): Promise<void> {
+async function reproduce(
+  path: string,
+  L: Layout,
+  findings: Finding[],
+  lockups: Map<string, Lockup>,
+  seed: number,
+  trials: number,
+  budgetMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const budget = AbortSignal.timeout(Math.max(budgetMs, REPRODUCE_MIN_MS));
-  const r = trials > 0 ? await explore(path, { seed, trials, signal: signal ? AbortSignal.any([signal, budget]) : budget }).catch(() => undefined) : undefined;
+  const r =
+    trials > 0
+      ? await explore(path, { seed, trials, signal: signal ? AbortSignal.any([signal, budget]) : budget }).catch(
+          () => undefined,
+        )
+      : undefined;
   const controlled = r?.findings ?? [];
   const cut = r?.interrupted ? ` (stopped after ${r.trials} trials: the time of the stress run was up)` : '';
   const run = `smpsim run ${shellWord(path)} --seed ${seed} --trials ${trials}`;
@@ -149,16 +188,22 @@ async function reproduce(path: string, L: Layout, findings: Finding[], lockups: 
             (f.locks.length === 0 && c.signature.startsWith('hang:')),
         )
       : controlled.find((c) => c.signature === f.signature);
-    const note = trials === 0
-      ? ['Controlled mode was not tried.']
-      : same
-        ? [`Controlled mode reproduces it: \`${run}\` finds it as ${same.kind}:`, `replay: ${replayCommand(path, same.replay)}`]
-        : [`Controlled mode did not reproduce it: \`${run}\` found no such ${f.kind}${cut}.`];
+    const note =
+      trials === 0
+        ? ['Controlled mode was not tried.']
+        : same
+          ? [
+              `Controlled mode reproduces it: \`${run}\` finds it as ${same.kind}:`,
+              `replay: ${replayCommand(path, same.replay)}`,
+            ]
+          : [`Controlled mode did not reproduce it: \`${run}\` found no such ${f.kind}${cut}.`];
     if (same) f.replay = same.replay;
     if (lockup) {
       f.report = `${renderSoftLockup(L, lockup, [...note, ''])}\n`;
     } else {
-      const body = same?.report.replace(/\n\nreplay: .*\n?$/, '') ?? `${f.title}\n(found in stress mode: call sites are recorded only in controlled replays)`;
+      const body =
+        same?.report.replace(/\n\nreplay: .*\n?$/, '') ??
+        `${f.title}\n(found in stress mode: call sites are recorded only in controlled replays)`;
       f.report = `${body}\n\nFound in stress mode. ${note.join('\n')}\n`;
     }
   }

@@ -44,12 +44,19 @@ export async function verifyScenario(path: string, opts: VerifyOptions = {}): Pr
     reports: opts.reports,
   });
   const exhaustive = r.exhaustive!;
-  return { complete: exhaustive.complete, executions: exhaustive.executions, findings: r.findings, exhaustive, elapsedMs: r.elapsedMs };
+  return {
+    complete: exhaustive.complete,
+    executions: exhaustive.executions,
+    findings: r.findings,
+    exhaustive,
+    elapsedMs: r.elapsedMs,
+  };
 }
 
 /** The claim a clean run makes: "verified: all N executions" or "sampled: N trials". */
 export function claim(v: { complete: boolean; executions: number } | { trials: number }): string {
-  if ('complete' in v && v.complete) return `verified: all ${v.executions.toLocaleString('en-US')} execution${v.executions === 1 ? '' : 's'}`;
+  if ('complete' in v && v.complete)
+    return `verified: all ${v.executions.toLocaleString('en-US')} execution${v.executions === 1 ? '' : 's'}`;
   const n = 'trials' in v ? v.trials : v.executions;
   return `sampled: ${n.toLocaleString('en-US')} trials`;
 }

@@ -68,7 +68,15 @@ export function findRaces(t: Trace, fromJ: number, onRace: (i: number, initials:
  * initial when its first step in v has no predecessor in v. j's clock is still being built
  * (`clockJ`), but it already holds every step after i, which is all that v can contain.
  */
-function initials(i: number, j: number, vc: Int32Array, clockJ: Int32Array, pid: Int32Array, P: number, procOf: number[]): number[] {
+function initials(
+  i: number,
+  j: number,
+  vc: Int32Array,
+  clockJ: Int32Array,
+  pid: Int32Array,
+  P: number,
+  procOf: number[],
+): number[] {
   const pi = pid[i]!;
   const firstV = new Int32Array(P).fill(-1);
   const out: number[] = [];

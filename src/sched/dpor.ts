@@ -105,7 +105,9 @@ export class DporStrategy implements Strategy {
     private readonly reduce = true,
   ) {
     if (maxOptions(shape) > DPOR_MAX_OPTIONS) {
-      throw new Error(`dpor handles up to ${DPOR_MAX_OPTIONS} options per decision; this machine can have ${maxOptions(shape)}`);
+      throw new Error(
+        `dpor handles up to ${DPOR_MAX_OPTIONS} options per decision; this machine can have ${maxOptions(shape)}`,
+      );
     }
     this.opts = Math.min(maxOptions(shape), DPOR_MAX_OPTIONS);
     this.nodeWords = NODE_HEAD + OPT * this.opts;
@@ -178,7 +180,10 @@ export class DporStrategy implements Strategy {
     st[nb + SKIP] = 0;
     const sleep = pos === 0 || fault || !this.reduce ? 0 : this.inheritSleep(pos - 1, pos);
     st[nb + SLEEP] = sleep;
-    st[nb + PREEMPTS] = pos === 0 ? 0 : st[this.node(pos - 1) + PREEMPTS]! + (this.preempts(pos - 1, st[this.node(pos - 1) + CHOSEN]!) ? 1 : 0);
+    st[nb + PREEMPTS] =
+      pos === 0
+        ? 0
+        : st[this.node(pos - 1) + PREEMPTS]! + (this.preempts(pos - 1, st[this.node(pos - 1) + CHOSEN]!) ? 1 : 0);
     const awake = ((1 << d.n) - 1) & ~sleep;
     if (awake === 0) {
       // every option asleep: whatever follows is explored from a sibling already

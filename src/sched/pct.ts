@@ -11,7 +11,16 @@
  * k is learned: the largest number of steps seen in the trials so far (the agent that opens trials keeps it).
  */
 import { below, trialSeed } from './prng.ts';
-import { END_OPTION, isIrqOption, isSoftirqOption, isTimerOption, optionLine, type Decision, type Strategy, type StrategyShape } from './strategy.ts';
+import {
+  END_OPTION,
+  isIrqOption,
+  isSoftirqOption,
+  isTimerOption,
+  optionLine,
+  type Decision,
+  type Strategy,
+  type StrategyShape,
+} from './strategy.ts';
 
 const S_RNG = 0;
 const S_CHANGE = 8; //  d-1 change points (steps)

@@ -54,7 +54,8 @@ export const STRATEGIES = {
   /** every interleaving, without reduction: what DPOR is measured against (small spaces only) */
   dfs: {
     words: (shape) => DporStrategy.wordsNeeded(shape),
-    create: (state, spec, shape) => new DporStrategy(state, shape, spec.preemptionBound ?? -1, spec.iterate ?? false, false),
+    create: (state, spec, shape) =>
+      new DporStrategy(state, shape, spec.preemptionBound ?? -1, spec.iterate ?? false, false),
   },
   /** a person stepping a live machine: replay the first schedule, record the decision after it */
   probe: {
@@ -74,6 +75,7 @@ export function strategyStateWords(shape: StrategyShape): number {
 export function makeStrategy(spec: StrategySpec, state: Int32Array, shape: StrategyShape): Strategy {
   const entry: StrategyEntry = STRATEGIES[spec.name];
   const need = entry.words(shape);
-  if (state.length < need) throw new Error(`strategy ${spec.name} needs ${need} state words, the machine gave ${state.length}`);
+  if (state.length < need)
+    throw new Error(`strategy ${spec.name} needs ${need} state words, the machine gave ${state.length}`);
   return entry.create(state, spec, shape);
 }

@@ -111,4 +111,3 @@ export interface Strategy {
   /** Replays: true when the trial just ended did not fit its record (a token mismatch). */
   mismatched?(indexInBatch: number): boolean;
 }
-

@@ -118,14 +118,17 @@ export function decodeToken(token: string): Token {
   };
   const version = /^v\d+(?=:)/.exec(text)?.[0];
   if (version && version !== TOKEN_VERSION) {
-    throw new TokenError(`replay token "${shown}" is version ${version}, from another smpsim release; this one reads ${TOKEN_VERSION} tokens: run the scenario again for a new token`);
+    throw new TokenError(
+      `replay token "${shown}" is version ${version}, from another smpsim release; this one reads ${TOKEN_VERSION} tokens: run the scenario again for a new token`,
+    );
   }
   const cut = text.lastIndexOf(':s');
   if (cut < 0 || !/^[0-9a-z]{6}$/.test(text.slice(cut + 2))) fail('no checksum at the end (the token was cut short?)');
   const body = text.slice(0, cut);
   if (checksum(body) !== text.slice(cut + 2)) fail('checksum does not match (the token was cut short or changed)');
   const parts = body.split(':');
-  if (parts.length < 6) fail(`expected ${TOKEN_VERSION}:<strategy>:<seed>:c<cpus>:t<trial>n<count>:<choices>:s<checksum>`);
+  if (parts.length < 6)
+    fail(`expected ${TOKEN_VERSION}:<strategy>:<seed>:c<cpus>:t<trial>n<count>:<choices>:s<checksum>`);
   const [, strategy, seedText, cpuText] = parts as [string, string, string, string];
   if (!/^[a-z]+$/.test(strategy)) fail('bad strategy');
   if (!/^-?\d{1,10}$/.test(seedText)) fail('bad seed');

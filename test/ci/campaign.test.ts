@@ -35,29 +35,34 @@ function runJson(args: string[]): JsonRun {
 const bySignature = (r: JsonRun) => Object.fromEntries(r.findings.map((f) => [f.signature, f.replay]));
 
 describe('--shard k/n and smpsim merge', () => {
-  it.each([['exercises/abba.ts'], ['exercises/lost-update/buggy.ts']])('%s: the merged shards equal the unsharded run by signature, with the same tokens', (scenario) => {
-    const whole = runJson(['run', scenario, '--trials', '600', '--json']);
-    expect(whole.findings.length).toBeGreaterThan(0);
-    const dir = tmp();
-    const files = [1, 2, 3].map((k) => {
-      const r = cli(['run', scenario, '--trials', '600', '--shard', `${k}/3`, '--json']);
-      const shard = JSON.parse(r.stdout) as JsonRun;
-      expect(shard.trials).toBe(200);
-      const file = join(dir, `shard-${k}.json`);
-      writeFileSync(file, r.stdout);
-      return file;
-    });
-    const merged = runJson(['merge', ...files, '--json']);
-    expect(merged.trials).toBe(600);
-    expect(bySignature(merged)).toEqual(bySignature(whole));
-    // each trial's count lands in exactly one shard
-    const deadlock = whole.findings.find((f) => f.kind === 'deadlock' || f.kind === 'assertion')!;
-    expect(merged.findings.find((f) => f.signature === deadlock.signature)!.count).toBe(deadlock.count);
-    // the text form prints every report and the summary line of run
-    const text = cli(['merge', ...files]);
-    expect(text.status).toBe(1);
-    expect(text.stdout).toContain(`smpsim: ${scenario}: 600 trials (random, seed 1): ${whole.findings.length} finding`);
-  });
+  it.each([['exercises/abba.ts'], ['exercises/lost-update/buggy.ts']])(
+    '%s: the merged shards equal the unsharded run by signature, with the same tokens',
+    (scenario) => {
+      const whole = runJson(['run', scenario, '--trials', '600', '--json']);
+      expect(whole.findings.length).toBeGreaterThan(0);
+      const dir = tmp();
+      const files = [1, 2, 3].map((k) => {
+        const r = cli(['run', scenario, '--trials', '600', '--shard', `${k}/3`, '--json']);
+        const shard = JSON.parse(r.stdout) as JsonRun;
+        expect(shard.trials).toBe(200);
+        const file = join(dir, `shard-${k}.json`);
+        writeFileSync(file, r.stdout);
+        return file;
+      });
+      const merged = runJson(['merge', ...files, '--json']);
+      expect(merged.trials).toBe(600);
+      expect(bySignature(merged)).toEqual(bySignature(whole));
+      // each trial's count lands in exactly one shard
+      const deadlock = whole.findings.find((f) => f.kind === 'deadlock' || f.kind === 'assertion')!;
+      expect(merged.findings.find((f) => f.signature === deadlock.signature)!.count).toBe(deadlock.count);
+      // the text form prints every report and the summary line of run
+      const text = cli(['merge', ...files]);
+      expect(text.status).toBe(1);
+      expect(text.stdout).toContain(
+        `smpsim: ${scenario}: 600 trials (random, seed 1): ${whole.findings.length} finding`,
+      );
+    },
+  );
 
   it('merge is idempotent: a merged run merges back to itself, and order does not matter', () => {
     const dir = tmp();
@@ -89,18 +94,28 @@ describe('--shard k/n and smpsim merge', () => {
 });
 
 describe('--out DIR', () => {
-  it('the findings are on disk, fsync\'d as found, when the run is interrupted with SIGINT', async () => {
+  it("the findings are on disk, fsync'd as found, when the run is interrupted with SIGINT", async () => {
     const dir = join(tmp(), 'campaign');
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'smpsim.mjs'), 'run', 'exercises/abba.ts', '--trials', '100000000', '--out', dir], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, CI: 'true' } });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'smpsim.mjs'), 'run', 'exercises/abba.ts', '--trials', '100000000', '--out', dir],
+      { cwd: ROOT, stdio: 'ignore', env: { ...process.env, CI: 'true' } },
+    );
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     const jsonl = join(dir, 'findings.jsonl');
     const deadline = Date.now() + 60_000;
-    while (!(existsSync(jsonl) && readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).length >= 2) && Date.now() < deadline) {
+    while (
+      !(existsSync(jsonl) && readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).length >= 2) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill('SIGINT');
     await exited;
-    const lines = readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JsonFinding);
+    const lines = readFileSync(jsonl, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as JsonFinding);
     expect(lines.map((f) => f.kind).sort()).toEqual(['circular-dependency', 'deadlock']);
     // the recorded tokens replay the findings
     for (const f of lines) {
@@ -130,7 +145,10 @@ describe('--out DIR', () => {
     expect(bySignature(done)).toEqual(bySignature(whole));
     for (const f of done.findings) expect(f.report).toContain(`replay: smpsim replay ${scenario} ${f.replay}`);
     // each finding recorded once across both runs
-    const sigs = readFileSync(join(dir, 'findings.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as JsonFinding).signature);
+    const sigs = readFileSync(join(dir, 'findings.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as JsonFinding).signature);
     expect(new Set(sigs).size).toBe(sigs.length);
     // a finished campaign resumed again runs nothing more
     expect((JSON.parse(cli(['run', scenario, '--resume', dir, '--json']).stdout) as JsonRun).trials).toBe(10000);

@@ -55,8 +55,21 @@ describe('the packed package', () => {
     // stage what `files` ships, built as `prepare` builds it
     const stage = join(tmp, 'stage');
     mkdirSync(stage);
-    for (const f of ['package.json', 'README.md', 'bin', 'exercises']) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(stage, 'dist'), '--tsBuildInfoFile', join(tmp, 'build.tsbuildinfo')], { cwd: ROOT });
+    for (const f of ['package.json', 'README.md', 'bin', 'exercises'])
+      cpSync(join(ROOT, f), join(stage, f), { recursive: true });
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        join(ROOT, 'tsconfig.build.json'),
+        '--outDir',
+        join(stage, 'dist'),
+        '--tsBuildInfoFile',
+        join(tmp, 'build.tsbuildinfo'),
+      ],
+      { cwd: ROOT },
+    );
     const packed = run(NPM, ['pack', '--ignore-scripts', '--pack-destination', tmp], stage);
     expect(packed.status, packed.stderr).toBe(0);
     const tarball = join(tmp, readdirSync(tmp).find((f) => f.endsWith('.tgz'))!);
@@ -67,12 +80,26 @@ describe('the packed package', () => {
     writeFileSync(join(app, 'mine', 'race.ts'), SCENARIO);
     writeFileSync(join(app, 'mine', 'race.test.ts'), TEST);
     writeFileSync(join(app, 'vitest.config.ts'), CONFIG);
-    const vitestVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'vitest', 'package.json'), 'utf8')).version;
-    const installed = run(NPM, ['install', tarball, `vitest@${vitestVersion}`, '--prefer-offline', '--no-audit', '--no-fund'], app);
+    const vitestVersion = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', 'vitest', 'package.json'), 'utf8'),
+    ).version;
+    const installed = run(
+      NPM,
+      ['install', tarball, `vitest@${vitestVersion}`, '--prefer-offline', '--no-audit', '--no-fund'],
+      app,
+    );
     expect(installed.status, installed.stderr).toBe(0);
 
     // plain node, no TypeScript loader
-    const imported = run(process.execPath, ['--input-type=module', '-e', "import { explore, checkScenario, spin_lock } from 'smpsim'; console.log(typeof explore, typeof checkScenario, typeof spin_lock)"], app);
+    const imported = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { explore, checkScenario, spin_lock } from 'smpsim'; console.log(typeof explore, typeof checkScenario, typeof spin_lock)",
+      ],
+      app,
+    );
     expect(imported.stderr).toBe('');
     expect(imported.stdout.trim()).toBe('function function function');
 

@@ -26,7 +26,10 @@ interface SarifResult {
   properties: { replay: string; report: string; signature: string };
 }
 
-function sarifOf(args: string[]): { log: { runs: { tool: { driver: { rules: { id: string; help: { text: string } }[] } }; results: SarifResult[] }[] }; status: number | null } {
+function sarifOf(args: string[]): {
+  log: { runs: { tool: { driver: { rules: { id: string; help: { text: string } }[] } }; results: SarifResult[] }[] };
+  status: number | null;
+} {
   const file = join(mkdtempSync(join(tmpdir(), 'smpsim-sarif-')), 'out.sarif');
   const r = cli([...args, '--sarif', file]);
   expect(r.stderr).toBe('');
@@ -65,7 +68,9 @@ describe('--sarif', () => {
     expect(steps('CPU0').filter((s) => s.startsWith('spin_lock('))).toEqual(expect.arrayContaining(['spin_lock(a)']));
     expect(steps('CPU1').filter((s) => s.startsWith('spin_lock('))).toEqual(expect.arrayContaining(['spin_lock(b)']));
     // the same bug from another run has the same fingerprint
-    const again = sarifOf(['run', 'exercises/abba.ts', '--trials', '50', '--seed', '7']).log.runs[0]!.results.find((r) => r.ruleId === 'circular-dependency')!;
+    const again = sarifOf(['run', 'exercises/abba.ts', '--trials', '50', '--seed', '7']).log.runs[0]!.results.find(
+      (r) => r.ruleId === 'circular-dependency',
+    )!;
     expect(again.partialFingerprints).toEqual(cycle.partialFingerprints);
   });
 

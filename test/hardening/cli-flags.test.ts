@@ -23,7 +23,10 @@ describe('flags: one definition for the parser, the help and the README', () => 
     const cases: [string[], string][] = [
       [['run', 'exercises/abba.ts', '--trials', 'abc'], 'smpsim: --trials must be a positive integer, got "abc"\n'],
       [['run', 'exercises/abba.ts', '--hang-ms', '0'], 'smpsim: --hang-ms must be a positive integer, got "0"\n'],
-      [['run', 'exercises/abba.ts', '--seed', '4294967297'], 'smpsim: --seed must be an integer from -2147483648 to 2147483647, got "4294967297"\n'],
+      [
+        ['run', 'exercises/abba.ts', '--seed', '4294967297'],
+        'smpsim: --seed must be an integer from -2147483648 to 2147483647, got "4294967297"\n',
+      ],
       [['stress', 'exercises/abba.ts', '--seconds', 'x'], 'smpsim: --seconds must be a number ≥ 0.1, got "x"\n'],
     ];
     for (const [args, err] of cases) {
@@ -34,7 +37,13 @@ describe('flags: one definition for the parser, the help and the README', () => 
   });
 
   it('--trace to a missing folder is one line naming the file, exit 2', () => {
-    const r = cli(['replay', 'exercises/abba.ts', 'v2:random:1:c2:t0n5:10101:sccqfco', '--trace', 'no/such/folder/t.json']);
+    const r = cli([
+      'replay',
+      'exercises/abba.ts',
+      'v2:random:1:c2:t0n5:10101:sccqfco',
+      '--trace',
+      'no/such/folder/t.json',
+    ]);
     expect(r.stderr).toBe('smpsim: cannot write trace no/such/folder/t.json: no such folder\n');
     expect(r.status).toBe(2);
   });
@@ -46,9 +55,12 @@ describe('flags: one definition for the parser, the help and the README', () => 
   });
 
   it('a replay command in a report quotes a path the shell would split', () => {
-    const p = scenarioFile('with space', `import { scenario, spinlock, spin_lock } from 'smpsim';
+    const p = scenarioFile(
+      'with space',
+      `import { scenario, spinlock, spin_lock } from 'smpsim';
 export default scenario({ cpus: 1, state: { l: spinlock() }, tasks: [{ cpu: 0, run: (s) => { spin_lock(s.l); spin_lock(s.l); } }] });
-`);
+`,
+    );
     const r = cli(['run', p, '--trials', '2']);
     expect(r.stdout).toContain(`replay: smpsim replay '${p}' v2:`);
   });

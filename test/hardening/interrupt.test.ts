@@ -13,7 +13,10 @@ interface Ended {
 /** Start the real CLI, send it `signal` after `afterMs`, and collect what it printed. */
 function interrupted(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<Ended> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'smpsim.mjs'), ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'smpsim.mjs'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -36,7 +39,11 @@ function interrupted(args: string[], signal: NodeJS.Signals, afterMs: number): P
 describe('an interrupted run prints what it found', () => {
   it('SIGINT mid-run under --json: valid JSON with interrupted: true and the findings, exit 1', async () => {
     const r = await interrupted(['run', 'exercises/abba.ts', '--trials', '100000000', '--json'], 'SIGINT', 4000);
-    const out = JSON.parse(r.stdout) as { interrupted?: boolean; trials: number; findings: { kind: string; replay: string }[] };
+    const out = JSON.parse(r.stdout) as {
+      interrupted?: boolean;
+      trials: number;
+      findings: { kind: string; replay: string }[];
+    };
     expect(out.interrupted).toBe(true);
     expect(out.trials).toBeGreaterThan(0);
     expect(out.trials).toBeLessThan(100000000);
@@ -49,12 +56,18 @@ describe('an interrupted run prints what it found', () => {
   it('SIGTERM mid-run: the reports so far and a summary that says interrupted, exit 1', async () => {
     const r = await interrupted(['run', 'exercises/abba.ts', '--trials', '100000000'], 'SIGTERM', 4000);
     expect(r.stdout).toContain('replay: smpsim replay exercises/abba.ts v2:');
-    expect(r.stdout).toMatch(/smpsim: exercises\/abba.ts: \d+ trials \(random, seed 1\), interrupted: \d+ findings? \(.*deadlock.*\)\n$/);
+    expect(r.stdout).toMatch(
+      /smpsim: exercises\/abba.ts: \d+ trials \(random, seed 1\), interrupted: \d+ findings? \(.*deadlock.*\)\n$/,
+    );
     expect(r.status).toBe(1);
   });
 
   it('stress: SIGINT prints the findings so far as JSON, exit 1', async () => {
-    const r = await interrupted(['stress', 'exercises/abba.ts', '--seconds', '600', '--lockup-ms', '500', '--json'], 'SIGINT', 5000);
+    const r = await interrupted(
+      ['stress', 'exercises/abba.ts', '--seconds', '600', '--lockup-ms', '500', '--json'],
+      'SIGINT',
+      5000,
+    );
     const out = JSON.parse(r.stdout) as { interrupted?: boolean; findings: { kind: string }[] };
     expect(out.interrupted).toBe(true);
     expect(out.findings.length).toBeGreaterThan(0);

@@ -15,7 +15,9 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
     const r = cli(['run', p, '--trials', '1', '--hang-ms', '100000', '--json'], 110_000);
     expect(r.stderr).not.toContain('FATAL ERROR');
     const out = JSON.parse(r.stdout) as { findings: { kind: string; title: string }[] };
-    expect(out.findings.map((f) => f.title)).toEqual(["BUG: CPU 0 worker crashed: out of memory: the task's heap passed the 512 MB a CPU worker may use"]);
+    expect(out.findings.map((f) => f.title)).toEqual([
+      "BUG: CPU 0 worker crashed: out of memory: the task's heap passed the 512 MB a CPU worker may use",
+    ]);
     expect(r.status).toBe(1);
   }, 120_000);
 });

@@ -11,7 +11,9 @@ export default scenario({ cpus: 1, state: { xs: shareds(10_000_000) }, tasks: [{
     );
     const t0 = Date.now();
     const r = cli(['run', p], 30_000);
-    expect(r.stderr).toBe(`smpsim: scenario ${p} declares 10000000 state objects; the limit is 100000 (README, "Limits")\n`);
+    expect(r.stderr).toBe(
+      `smpsim: scenario ${p} declares 10000000 state objects; the limit is 100000 (README, "Limits")\n`,
+    );
     expect(r.status).toBe(2);
     expect(Date.now() - t0).toBeLessThan(20_000);
   });

@@ -15,7 +15,9 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
     const t0 = Date.now();
     const r = cli(['stress', p, '--seconds', '2', '--lockup-ms', '500', '--reproduce-trials', '0', '--json'], 60_000);
     const out = JSON.parse(r.stdout) as { findings: { kind: string; title: string }[] };
-    expect(out.findings.map((f) => f.title)).toContain('BUG: CPU 0: closing the trial (check() or a detector) did not return within 500 ms');
+    expect(out.findings.map((f) => f.title)).toContain(
+      'BUG: CPU 0: closing the trial (check() or a detector) did not return within 500 ms',
+    );
     expect(r.status).toBe(1);
     expect(Date.now() - t0).toBeLessThan(30_000);
   });

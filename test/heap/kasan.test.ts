@@ -74,11 +74,17 @@ export default scenario({
 `,
     );
     const r = await explore(p, { trials: 2 });
-    expect(r.findings.map((f) => [f.kind, f.title])).toEqual([['slab-out-of-bounds', 'BUG: KASAN: slab-out-of-bounds in fill']]);
+    expect(r.findings.map((f) => [f.kind, f.title])).toEqual([
+      ['slab-out-of-bounds', 'BUG: KASAN: slab-out-of-bounds in fill'],
+    ]);
     const rep = r.findings[0]!.report;
     expect(rep).toContain('Write of size 4 at addr ffff888100000088 by task cpu0/1001');
-    expect(rep).toContain('The buggy address belongs to the object at ffff888100000080\n which belongs to the cache kmalloc-8 of size 8');
-    expect(rep).toContain('The buggy address is located 0 bytes to the right of\n allocated 8-byte region [ffff888100000080, ffff888100000088)');
+    expect(rep).toContain(
+      'The buggy address belongs to the object at ffff888100000080\n which belongs to the cache kmalloc-8 of size 8',
+    );
+    expect(rep).toContain(
+      'The buggy address is located 0 bytes to the right of\n allocated 8-byte region [ffff888100000080, ffff888100000088)',
+    );
   });
 
   it('a reader that follows a pointer to an object another CPU freed: slab-use-after-free', async () => {

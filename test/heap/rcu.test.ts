@@ -51,7 +51,9 @@ describe('RCU', () => {
   it('a reader vs kfree without a grace period: slab-use-after-free in the reader', async () => {
     const p = readerVsFree('rcu-no-grace', '');
     const r = await explore(p, { trials: 1000, seed: 1 });
-    expect(r.findings.map((f) => [f.kind, f.title])).toEqual([['use-after-free', 'BUG: KASAN: slab-use-after-free in reader']]);
+    expect(r.findings.map((f) => [f.kind, f.title])).toEqual([
+      ['use-after-free', 'BUG: KASAN: slab-use-after-free in reader'],
+    ]);
     expect(r.findings[0]!.report).toContain(`Freed by task 1001:\n kfree+0x0/0x0 at ${at(p, 'kfree(old)')}`);
   });
 
@@ -119,10 +121,18 @@ export default scenario({
     expect(kinds).toEqual(['deadlock', 'scheduling-while-atomic', 'sleep-in-atomic', 'suspicious-rcu-usage']);
     const f = r.findings.find((x) => x.kind === 'suspicious-rcu-usage')!;
     expect(f.report).toContain(
-      ['=============================', 'WARNING: suspicious RCU usage', '-----------------------------',
-        `${at(p, 'synchronize_rcu();')} Illegal synchronize_rcu() in RCU read-side critical section!`, '',
-        'other info that might help us debug this:', '', 'rcu_scheduler_active = 2, debug_locks = 1',
-        '1 lock held by cpu0/1001:', ` #0: (rcu_read_lock){....}, at: ${at(p, 'rcu_read_lock();')}`].join('\n'),
+      [
+        '=============================',
+        'WARNING: suspicious RCU usage',
+        '-----------------------------',
+        `${at(p, 'synchronize_rcu();')} Illegal synchronize_rcu() in RCU read-side critical section!`,
+        '',
+        'other info that might help us debug this:',
+        '',
+        'rcu_scheduler_active = 2, debug_locks = 1',
+        '1 lock held by cpu0/1001:',
+        ` #0: (rcu_read_lock){....}, at: ${at(p, 'rcu_read_lock();')}`,
+      ].join('\n'),
     );
   });
 
@@ -143,8 +153,12 @@ export default scenario({
 `,
     );
     const r = await explore(p, { trials: 2 });
-    expect(r.findings.map((f) => [f.kind, f.title])).toEqual([['suspicious-rcu-usage', 'WARNING: suspicious RCU usage']]);
-    expect(r.findings[0]!.report).toContain(`${at(p, 'rcu_dereference(s.gp);')} suspicious rcu_dereference_check() usage!`);
+    expect(r.findings.map((f) => [f.kind, f.title])).toEqual([
+      ['suspicious-rcu-usage', 'WARNING: suspicious RCU usage'],
+    ]);
+    expect(r.findings[0]!.report).toContain(
+      `${at(p, 'rcu_dereference(s.gp);')} suspicious rcu_dereference_check() usage!`,
+    );
     expect(r.findings[0]!.report).toContain('no locks held by cpu0/1001.');
   });
 });
@@ -157,7 +171,10 @@ describe("the README's RCU example", () => {
     expect(source).toContain('synchronize_rcu(); kfree(c);');
     const fixed = await explore(scenarioFile('readme-rcu', source), { trials: 1000 });
     expect(fixed.findings).toEqual([]);
-    const buggy = await explore(scenarioFile('readme-rcu-buggy', source.replace('synchronize_rcu(); kfree(c);', 'kfree(c);')), { trials: 1000 });
+    const buggy = await explore(
+      scenarioFile('readme-rcu-buggy', source.replace('synchronize_rcu(); kfree(c);', 'kfree(c);')),
+      { trials: 1000 },
+    );
     expect(buggy.findings.map((f) => f.kind)).toEqual(['use-after-free']);
   });
 });

@@ -27,24 +27,35 @@ ${body}
 
 describe('refcount_t', () => {
   it('refcount_inc on 0: "refcount_t: addition on 0; use-after-free." as lib/refcount.c WARNs it', async () => {
-    const p = oneTask('refcount-add-on-0', `    refcount_set(s.r, 0);
-    refcount_inc(s.r);`);
+    const p = oneTask(
+      'refcount-add-on-0',
+      `    refcount_set(s.r, 0);
+    refcount_inc(s.r);`,
+    );
     const r = await explore(p, { trials: 2 });
-    expect(r.findings.map((f) => [f.kind, f.title])).toEqual([['refcount-warning', 'refcount_t: addition on 0; use-after-free.']]);
+    expect(r.findings.map((f) => [f.kind, f.title])).toEqual([
+      ['refcount-warning', 'refcount_t: addition on 0; use-after-free.'],
+    ]);
     expect(r.findings[0]!.report).toContain(
-      ['------------[ cut here ]------------', 'refcount_t: addition on 0; use-after-free.',
-        `WARNING: CPU: 0 PID: 1001 at ${at(p, 'refcount_inc(s.r)')} refcount_warn_saturate`].join('\n'),
+      [
+        '------------[ cut here ]------------',
+        'refcount_t: addition on 0; use-after-free.',
+        `WARNING: CPU: 0 PID: 1001 at ${at(p, 'refcount_inc(s.r)')} refcount_warn_saturate`,
+      ].join('\n'),
     );
     expect(r.findings[0]!.report).toContain(` refcount_inc(r) at ${at(p, 'refcount_inc(s.r)')}`);
   });
 
   it('underflow, saturation and a refcount_dec that hits 0 each WARN with the kernel text', async () => {
-    const p = oneTask('refcount-misuse', `    refcount_dec_and_test(s.r);
+    const p = oneTask(
+      'refcount-misuse',
+      `    refcount_dec_and_test(s.r);
     refcount_dec_and_test(s.r);
     refcount_set(s.r, REFCOUNT_MAX);
     refcount_add(2, s.r);
     refcount_set(s.r, 1);
-    refcount_dec(s.r);`);
+    refcount_dec(s.r);`,
+    );
     const r = await explore(p, { trials: 2 });
     expect(r.findings.map((f) => f.title)).toEqual([
       'refcount_t: underflow; use-after-free.',
@@ -55,13 +66,19 @@ describe('refcount_t', () => {
   });
 
   it('a saturated count stays saturated: no wrap to a small value that could be freed', async () => {
-    const p = oneTask('refcount-saturated', `    refcount_set(s.r, 0);
+    const p = oneTask(
+      'refcount-saturated',
+      `    refcount_set(s.r, 0);
     refcount_inc(s.r);
     for (let i = 0; i < 3; i++) refcount_dec_and_test(s.r);
-    if (refcount_read(s.r) >= 0) throw new Error('the count wrapped');`);
+    if (refcount_read(s.r) >= 0) throw new Error('the count wrapped');`,
+    );
     const r = await explore(p, { trials: 1 });
     // no exception: the count read back is still REFCOUNT_SATURATED
-    expect(r.findings.map((f) => f.title).sort()).toEqual(['refcount_t: addition on 0; use-after-free.', 'refcount_t: underflow; use-after-free.']);
+    expect(r.findings.map((f) => f.title).sort()).toEqual([
+      'refcount_t: addition on 0; use-after-free.',
+      'refcount_t: underflow; use-after-free.',
+    ]);
   });
 
   it('the classic use, get and put on two CPUs with the last put releasing, is clean over 1,000 trials', async () => {
@@ -89,7 +106,9 @@ describe('kref', () => {
   it('kref_put racing with a lookup that takes its reference with kref_get: use-after-free; kref_get_unless_zero: clean', () => {
     const buggy = cli(['run', 'exercises/kref-release/buggy.ts', '--trials', '1000', '--json']);
     expect(buggy.status).toBe(1);
-    const kinds = (JSON.parse(buggy.stdout) as { findings: { kind: string; title: string }[] }).findings.map((f) => `${f.kind}: ${f.title}`);
+    const kinds = (JSON.parse(buggy.stdout) as { findings: { kind: string; title: string }[] }).findings.map(
+      (f) => `${f.kind}: ${f.title}`,
+    );
     expect(kinds).toContain('use-after-free: BUG: KASAN: slab-use-after-free in run');
     const fixed = cli(['run', 'exercises/kref-release/fixed.ts', '--trials', '1000']);
     expect(fixed.stdout + fixed.stderr).toContain('no findings');

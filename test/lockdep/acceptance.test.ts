@@ -161,9 +161,13 @@ export default scenario({
       expect(lines.slice(0, 3)).toEqual([
         'WARNING: inconsistent lock state',
         '================================',
-        irqSecond ? 'inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage.' : 'inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage.',
+        irqSecond
+          ? 'inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage.'
+          : 'inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage.',
       ]);
-      expect(lines[3]).toMatch(irqSecond ? /^\S+ \[HC1\[1\]:SC0\[0\]:HE0:SE1\] takes:$/ : /^cpu0\/1001 \[HC0\[0\]:SC0\[0\]:HE1:SE1\] takes:$/);
+      expect(lines[3]).toMatch(
+        irqSecond ? /^\S+ \[HC1\[1\]:SC0\[0\]:HE0:SE1\] takes:$/ : /^cpu0\/1001 \[HC0\[0\]:SC0\[0\]:HE1:SE1\] takes:$/,
+      );
       // usage as it stands when the check fails: when the task's use comes second, its
       // HARDIRQ-ON-W is what conflicts, before SOFTIRQ-ON-W is marked (as the kernel's mark_usage)
       expect(lines.slice(4, 7)).toEqual([

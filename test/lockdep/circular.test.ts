@@ -8,7 +8,11 @@ const abc = () => layoutOf({ a: decl('spinlock'), b: decl('spinlock'), c: decl('
 describe('circular dependency', () => {
   test('A->B in one trial and B->A in a later one is reported, with the kernel report', () => {
     const run = new LockdepRun(abc());
-    expect(run.trial((b) => b.on(0).spin_lock('a', 'abba.ts:10').spin_lock('b', 'abba.ts:11').spin_unlock('b').spin_unlock('a'))).toEqual([]);
+    expect(
+      run.trial((b) =>
+        b.on(0).spin_lock('a', 'abba.ts:10').spin_lock('b', 'abba.ts:11').spin_unlock('b').spin_unlock('a'),
+      ),
+    ).toEqual([]);
     run.trial((b) => b.on(0).spin_lock('a', 'abba.ts:10').spin_unlock('a'));
     const [f, ...more] = run.trial((b) =>
       b.on(1).spin_lock('b', 'abba.ts:20').spin_lock('a', 'abba.ts:21').spin_unlock('a').spin_unlock('b'),
@@ -123,7 +127,13 @@ describe('circular dependency', () => {
     const run = new LockdepRun(abc());
     for (let t = 0; t < 20; t++) {
       run.trial((b) => {
-        b.on(t % 2).spin_lock('a').spin_lock('b').spin_lock('c').spin_unlock('c').spin_unlock('b').spin_unlock('a');
+        b.on(t % 2)
+          .spin_lock('a')
+          .spin_lock('b')
+          .spin_lock('c')
+          .spin_unlock('c')
+          .spin_unlock('b')
+          .spin_unlock('a');
       });
     }
     expect(run.findings).toEqual([]);
@@ -181,15 +191,19 @@ describe('circular dependency', () => {
 
   test('locks of an interrupt handler do not depend on the locks it interrupted', () => {
     const run = new LockdepRun(abc());
-    run.trial((b) => b.on(0).spin_lock('a').irq(0, () => b.spin_lock('b').spin_unlock('b')).spin_unlock('a'));
+    run.trial((b) =>
+      b
+        .on(0)
+        .spin_lock('a')
+        .irq(0, () => b.spin_lock('b').spin_unlock('b'))
+        .spin_unlock('a'),
+    );
     run.trial((b) => b.on(1).spin_lock_irqsave('b').spin_lock('a'));
     expect(run.findings.filter((f) => f.kind === 'circular-dependency')).toEqual([]);
   });
 
   test('sleeping locks take part like spinlocks; semaphores are not validated', () => {
-    const run = new LockdepRun(
-      layoutOf({ m: decl('mutex'), s: decl('spinlock'), sem: decl('semaphore', 1, 1) }),
-    );
+    const run = new LockdepRun(layoutOf({ m: decl('mutex'), s: decl('spinlock'), sem: decl('semaphore', 1, 1) }));
     run.trial((b) => b.on(0).mutex_lock('m').spin_lock('s').spin_unlock('s').mutex_unlock('m'));
     const [f] = run.trial((b) => b.on(1).spin_lock('s').mutex_lock('m'));
     expect(f!.signature).toBe('circular-dependency:m -> s');

@@ -43,7 +43,10 @@ interface Outcome {
  * the lockdep findings on its locks.
  */
 async function runFamily(title: string, cases: Case[]): Promise<{ outcomes: Outcome[]; stray: string[] }> {
-  const path = scenarioFile(`selftest-${cases.length > 1 ? cases[0]!.family.name : cases[0]!.id}`, scenarioSource(title, cases));
+  const path = scenarioFile(
+    `selftest-${cases.length > 1 ? cases[0]!.family.name : cases[0]!.id}`,
+    scenarioSource(title, cases),
+  );
   const r = await explore(path, { trials: 20, seed: 1, reports: false });
   const kinds = cases.map(() => new Set<FindingKind>());
   const stray: string[] = [];
@@ -51,7 +54,12 @@ async function runFamily(title: string, cases: Case[]): Promise<{ outcomes: Outc
     // every event of every case ran to its end (the scenario's check), in every trial
     if (f.kind === 'assertion' || f.kind === 'exception') stray.push(`${title}: ${f.title}`);
     if (!LOCKDEP_KINDS.has(f.kind)) continue;
-    const owners = new Set(f.locks.map((l) => /^c(\d+)_/.exec(l)?.[1]).filter((x) => x !== undefined).map(Number));
+    const owners = new Set(
+      f.locks
+        .map((l) => /^c(\d+)_/.exec(l)?.[1])
+        .filter((x) => x !== undefined)
+        .map(Number),
+    );
     if (owners.size !== 1) stray.push(`${title}: ${f.kind} on [${f.locks.join(', ')}]`);
     for (const i of owners) kinds[i]?.add(f.kind);
   }
@@ -76,7 +84,8 @@ function table(outcomes: Outcome[]): string[] {
     rows.get(name)!.set(o.c.flavour, o.ok ? '  ok  |' : 'FAILED|');
   }
   const out = [`${''.padStart(33)} | spin |wlock |rlock |mutex |`, `  ${'-'.repeat(66)}`];
-  for (const [name, cells] of rows) out.push(`${name.padStart(33)}:${FLAVOURS.map((f) => cells.get(f) ?? '      |').join('')}`);
+  for (const [name, cells] of rows)
+    out.push(`${name.padStart(33)}:${FLAVOURS.map((f) => cells.get(f) ?? '      |').join('')}`);
   return out;
 }
 
@@ -101,11 +110,17 @@ test('lib/locking-selftest.c families on the real machine', async () => {
   const failed = outcomes.filter((o) => !o.ok);
   const lines = table(outcomes);
   lines.push('-'.repeat(65));
-  if (failed.length) lines.push(`BUG: ${String(failed.length).padStart(3)} unexpected failures (out of ${String(outcomes.length).padStart(3)}) - debugging disabled! |`);
+  if (failed.length)
+    lines.push(
+      `BUG: ${String(failed.length).padStart(3)} unexpected failures (out of ${String(outcomes.length).padStart(3)}) - debugging disabled! |`,
+    );
   else lines.push(`Good, all ${String(outcomes.length).padStart(3)} testcases passed! |`);
   lines.push('-'.repeat(65));
   const notes = outcomes.filter((o) => o.c.note);
-  if (notes.length) lines.push(`${notes.length} read-lock cases judged by the queued-rwlock rule (${notes[0]!.c.note}): ${notes.map((o) => o.c.id).join(' ')}`);
+  if (notes.length)
+    lines.push(
+      `${notes.length} read-lock cases judged by the queued-rwlock rule (${notes[0]!.c.note}): ${notes.map((o) => o.c.id).join(' ')}`,
+    );
   for (const p of pending) lines.push(`pending (not counted): ${p}`);
   console.log(lines.join('\n'));
 

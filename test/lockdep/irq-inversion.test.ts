@@ -156,11 +156,15 @@ describe('irq lock inversion', () => {
 
   test('softirq-safe -> softirq-unsafe, through the lock held', () => {
     const run = new LockdepRun(ab());
-    run.trial((b) => b.on(0).spin_lock_bh('a', 'sf.ts:3').spin_lock('c', 'sf.ts:4').spin_unlock('c').spin_unlock_bh('a'));
+    run.trial((b) =>
+      b.on(0).spin_lock_bh('a', 'sf.ts:3').spin_lock('c', 'sf.ts:4').spin_unlock('c').spin_unlock_bh('a'),
+    );
     run.trial((b) => b.on(1).softirq(0, () => b.spin_lock('a', 'sf.ts:10').spin_unlock('a')));
     run.trial((b) => b.on(1).spin_lock('b', 'sf.ts:20').spin_unlock('b'));
     expect(run.findings).toEqual([]);
-    const [f, ...more] = run.trial((b) => b.on(0).local_bh_disable().spin_lock('c', 'sf.ts:30').spin_lock('b', 'sf.ts:31'));
+    const [f, ...more] = run.trial((b) =>
+      b.on(0).local_bh_disable().spin_lock('c', 'sf.ts:30').spin_lock('b', 'sf.ts:31'),
+    );
     expect(more).toEqual([]);
     expect(f!.signature).toBe('irq-lock-inversion:SOFTIRQ:a->b');
     expect(f!.title).toBe('WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected');

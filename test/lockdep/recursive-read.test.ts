@@ -29,31 +29,72 @@ function circular(edges: [string, Kind, string][]): string[] {
 
 describe('recursive reads and strong paths', () => {
   test('X -(ER)-> Y -(ER)-> Z -(ER)-> X is a deadlock', () => {
-    expect(circular([['X', 'ER', 'Y'], ['Y', 'ER', 'Z'], ['Z', 'ER', 'X']])).toEqual(['circular-dependency:X -> Y -> Z']);
+    expect(
+      circular([
+        ['X', 'ER', 'Y'],
+        ['Y', 'ER', 'Z'],
+        ['Z', 'ER', 'X'],
+      ]),
+    ).toEqual(['circular-dependency:X -> Y -> Z']);
   });
 
   test('X -(EN)-> Y -(SR)-> Z -(ER)-> X is a deadlock', () => {
-    expect(circular([['X', 'EN', 'Y'], ['Y', 'SR', 'Z'], ['Z', 'ER', 'X']])).toHaveLength(1);
+    expect(
+      circular([
+        ['X', 'EN', 'Y'],
+        ['Y', 'SR', 'Z'],
+        ['Z', 'ER', 'X'],
+      ]),
+    ).toHaveLength(1);
   });
 
   test('X -(EN)-> Y -(SR)-> Z -(SN)-> X is not', () => {
-    expect(circular([['X', 'EN', 'Y'], ['Y', 'SR', 'Z'], ['Z', 'SN', 'X']])).toEqual([]);
+    expect(
+      circular([
+        ['X', 'EN', 'Y'],
+        ['Y', 'SR', 'Z'],
+        ['Z', 'SN', 'X'],
+      ]),
+    ).toEqual([]);
   });
 
   test('X -(ER)-> Y -(SR)-> Z -(EN)-> X is not', () => {
-    expect(circular([['X', 'ER', 'Y'], ['Y', 'SR', 'Z'], ['Z', 'EN', 'X']])).toEqual([]);
+    expect(
+      circular([
+        ['X', 'ER', 'Y'],
+        ['Y', 'SR', 'Z'],
+        ['Z', 'EN', 'X'],
+      ]),
+    ).toEqual([]);
   });
 
   test('the closing edge matters: a recursive read closing onto a shared start is not a cycle', () => {
     // X -(SR)-> Y, then Y -(ER)-> X: the cycle has -(*R)-> X -(S*)->
-    expect(circular([['X', 'SR', 'Y'], ['Y', 'ER', 'X']])).toEqual([]);
+    expect(
+      circular([
+        ['X', 'SR', 'Y'],
+        ['Y', 'ER', 'X'],
+      ]),
+    ).toEqual([]);
     // X -(EN)-> Y, then Y -(SR)-> X: -(*N)-> Y -(S*)-> is strong, and so is -(*R)-> X -(E*)->
-    expect(circular([['X', 'EN', 'Y'], ['Y', 'SR', 'X']])).toHaveLength(1);
+    expect(
+      circular([
+        ['X', 'EN', 'Y'],
+        ['Y', 'SR', 'X'],
+      ]),
+    ).toHaveLength(1);
   });
 
   test('a weaker kind first does not hide a stronger one recorded later', () => {
     // Y -(SR)-> Z is not strong after X -(ER)-> Y; Y -(EN)-> Z later is
-    expect(circular([['X', 'ER', 'Y'], ['Y', 'SR', 'Z'], ['Y', 'EN', 'Z'], ['Z', 'EN', 'X']])).toHaveLength(1);
+    expect(
+      circular([
+        ['X', 'ER', 'Y'],
+        ['Y', 'SR', 'Z'],
+        ['Y', 'EN', 'Z'],
+        ['Z', 'EN', 'X'],
+      ]),
+    ).toHaveLength(1);
   });
 
   test('write/read ABBA in task context (non-recursive reads) is a deadlock', () => {

@@ -56,7 +56,12 @@ describe('recursive locking', () => {
 
   test('the same lock in the task and in an interrupt on its CPU is a usage bug, not recursion', () => {
     const run = new LockdepRun(layoutOf({ a: decl('spinlock') }));
-    const found = run.trial((b) => b.on(0).spin_lock('a').irq(0, () => b.spin_lock('a')));
+    const found = run.trial((b) =>
+      b
+        .on(0)
+        .spin_lock('a')
+        .irq(0, () => b.spin_lock('a')),
+    );
     expect(found.map((f) => f.kind)).toEqual(['inconsistent-lock-state']);
   });
 });

@@ -37,7 +37,12 @@ describe('bad unlock balance', () => {
 
   test('an interrupt handler releasing the lock its task holds', () => {
     const run = new LockdepRun(layoutOf({ a: decl('spinlock') }));
-    const found = run.trial((b) => b.on(0).spin_lock_irqsave('a').irq(0, () => b.spin_unlock('a')));
+    const found = run.trial((b) =>
+      b
+        .on(0)
+        .spin_lock_irqsave('a')
+        .irq(0, () => b.spin_unlock('a')),
+    );
     expect(found.map((f) => f.kind)).toEqual(['bad-unlock-balance']);
   });
 

@@ -100,9 +100,7 @@ describe('inconsistent lock state', () => {
   test('re-enabling softirqs with a lock held marks it softirq-unsafe', () => {
     const run = new LockdepRun(one());
     run.trial((b) => b.on(1).softirq(0, () => b.spin_lock('a', 'bh.ts:20').spin_unlock('a')));
-    const [f] = run.trial((b) =>
-      b.on(0).local_bh_disable().spin_lock('a', 'bh.ts:30').local_bh_enable('bh.ts:31'),
-    );
+    const [f] = run.trial((b) => b.on(0).local_bh_disable().spin_lock('a', 'bh.ts:30').local_bh_enable('bh.ts:31'));
     expect(f!.refs[0]).toEqual({ trial: 1, seq: 2 });
     expect(lines(run.render(f!)).slice(2, 5)).toEqual([
       'inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage.',

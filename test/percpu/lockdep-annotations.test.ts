@@ -17,7 +17,9 @@ const IMPORTS = `import {
 
 /** Two tasks calling `update(s)`; `locked` says whether the second takes the lock first. */
 function stats(name: string, second: string): string {
-  return scenarioFile(name, `${IMPORTS}
+  return scenarioFile(
+    name,
+    `${IMPORTS}
 function add_stat(s: any) {
   lockdep_assert_held(s.stats_lock);
   s.total.value = s.total.value + 1;
@@ -30,7 +32,8 @@ export default scenario({
     { cpu: 1, run: (s) => { ${second} } },
   ],
 });
-`);
+`,
+  );
 }
 
 describe('lockdep_assert_held', () => {
@@ -54,7 +57,9 @@ describe('lockdep_assert_held', () => {
   }, 120_000);
 
   it('holds for a mutex too, and a lock held by another CPU does not count', async () => {
-    const p = scenarioFile('assert-held-mutex', `${IMPORTS}
+    const p = scenarioFile(
+      'assert-held-mutex',
+      `${IMPORTS}
 export default scenario({
   cpus: 2,
   state: { m: mutex() },
@@ -63,7 +68,8 @@ export default scenario({
     { cpu: 1, run: (s) => { lockdep_assert_held(s.m); } },
   ],
 });
-`);
+`,
+    );
     const r = await explore(p, { trials: 100, seed: 2 });
     expect(r.findings.map((x) => x.kind)).toEqual(['lockdep-assert']);
     expect(r.findings[0]!.title).toContain(`at ${siteOf(p, '{ lockdep_assert_held(s.m); }')}`);
@@ -71,13 +77,17 @@ export default scenario({
 });
 
 describe('lockdep_assert_irqs_disabled', () => {
-  const scenarioOf = (name: string, body: string) => scenarioFile(name, `${IMPORTS}
+  const scenarioOf = (name: string, body: string) =>
+    scenarioFile(
+      name,
+      `${IMPORTS}
 export default scenario({
   cpus: 1,
   state: { n: shared(0) },
   tasks: [{ cpu: 0, run: (s) => { ${body} } }],
 });
-`);
+`,
+    );
 
   it('called with irqs on is a lockdep-assert WARNING', async () => {
     const p = scenarioOf('irqs-on', 'lockdep_assert_irqs_disabled(); s.n.value = 1;');
@@ -87,7 +97,10 @@ export default scenario({
   }, 60_000);
 
   it('inside local_irq_save is clean', async () => {
-    const p = scenarioOf('irqs-off', 'const f = local_irq_save(); lockdep_assert_irqs_disabled(); s.n.value = 1; local_irq_restore(f);');
+    const p = scenarioOf(
+      'irqs-off',
+      'const f = local_irq_save(); lockdep_assert_irqs_disabled(); s.n.value = 1; local_irq_restore(f);',
+    );
     const r = await explore(p, { trials: 1000 });
     expect(r.findings).toEqual([]);
   }, 60_000);
@@ -95,7 +108,9 @@ export default scenario({
 
 describe('raw spinlocks and SINGLE_DEPTH_NESTING', () => {
   it('raw_spin_lock_irqsave around a counter shared with an irq handler is clean over 1,000 trials', async () => {
-    const p = scenarioFile('raw-ok', `${IMPORTS}
+    const p = scenarioFile(
+      'raw-ok',
+      `${IMPORTS}
 export default scenario({
   cpus: 2,
   state: { lock: raw_spinlock(), n: shared(0) },
@@ -105,32 +120,40 @@ export default scenario({
   ],
   irqs: [{ irq: 5, cpus: [0, 1], handler: (s) => { raw_spin_lock(s.lock); s.n.value = s.n.value + 1; raw_spin_unlock(s.lock); return IRQ_HANDLED; } }],
 });
-`);
+`,
+    );
     const r = await explore(p, { trials: 1000, seed: 3 });
     expect(r.findings).toEqual([]);
   }, 120_000);
 
   it("raw_spin_lock in process context and in an irq handler without irqs off is lockdep's inconsistent lock state", async () => {
-    const p = scenarioFile('raw-bug', `${IMPORTS}
+    const p = scenarioFile(
+      'raw-bug',
+      `${IMPORTS}
 export default scenario({
   cpus: 1,
   state: { lock: raw_spinlock(), n: shared(0) },
   tasks: [{ cpu: 0, run: (s) => { raw_spin_lock(s.lock); s.n.value = 1; raw_spin_unlock(s.lock); } }],
   irqs: [{ irq: 5, cpus: [0], handler: (s) => { raw_spin_lock(s.lock); raw_spin_unlock(s.lock); return IRQ_HANDLED; } }],
 });
-`);
+`,
+    );
     const r = await explore(p, { trials: 200, seed: 1 });
     expect(r.findings.map((x) => x.kind)).toContain('inconsistent-lock-state');
   }, 120_000);
 
   it('two locks of one class taken with SINGLE_DEPTH_NESTING are not recursive locking', async () => {
-    const body = (inner: string) => scenarioFile('nesting', `${IMPORTS}
+    const body = (inner: string) =>
+      scenarioFile(
+        'nesting',
+        `${IMPORTS}
 export default scenario({
   cpus: 1,
   state: { node: spinlocks(2) },
   tasks: [{ cpu: 0, run: (s) => { spin_lock(s.node[0]); ${inner}; spin_unlock(s.node[1]); spin_unlock(s.node[0]); } }],
 });
-`);
+`,
+      );
     const ok = await explore(body('spin_lock_nested(s.node[1], SINGLE_DEPTH_NESTING)'), { trials: 100 });
     expect(ok.findings).toEqual([]);
     const bad = await explore(body('spin_lock(s.node[1])'), { trials: 100 });

@@ -10,17 +10,20 @@ import { scenarioFile, siteOf } from '../helpers.ts';
 afterAll(() => shutdown());
 
 function task(name: string, affinity: string, body: string): string {
-  return scenarioFile(name, `import { scenario, shareds, smp_processor_id, get_cpu, put_cpu, local_irq_save, local_irq_restore } from 'smpsim';
+  return scenarioFile(
+    name,
+    `import { scenario, shareds, smp_processor_id, get_cpu, put_cpu, local_irq_save, local_irq_restore } from 'smpsim';
 export default scenario({
   cpus: 2,
   state: { slots: shareds(2) },
   tasks: [{ name: 'netd', ${affinity} run: (s) => { ${body} } }],
 });
-`);
+`,
+  );
 }
 
 describe('preemptible-cpu-access', () => {
-  it('smp_processor_id() with preemption on, in a task allowed on CPUs 0 and 1, is the kernel\'s BUG', async () => {
+  it("smp_processor_id() with preemption on, in a task allowed on CPUs 0 and 1, is the kernel's BUG", async () => {
     const p = task('spid-bug', 'cpus: [0, 1],', 'const c = smp_processor_id(); s.slots[c]!.value = 1;');
     const r = await explore(p, { trials: 50 });
     expect(r.findings.map((f) => f.kind)).toEqual(['preemptible-cpu-access']);
@@ -38,7 +41,11 @@ describe('preemptible-cpu-access', () => {
   it('the same inside get_cpu()/put_cpu(), under local_irq_save, or pinned to one CPU is clean over 1,000 trials', async () => {
     const cases = [
       task('spid-get-cpu', 'cpus: [0, 1],', 'const c = get_cpu(); s.slots[c]!.value = 1; put_cpu();'),
-      task('spid-irqs-off', 'cpus: [0, 1],', 'const f = local_irq_save(); const c = smp_processor_id(); s.slots[c]!.value = 1; local_irq_restore(f);'),
+      task(
+        'spid-irqs-off',
+        'cpus: [0, 1],',
+        'const f = local_irq_save(); const c = smp_processor_id(); s.slots[c]!.value = 1; local_irq_restore(f);',
+      ),
       task('spid-pinned', 'cpu: 1,', 'const c = smp_processor_id(); s.slots[c]!.value = 1;'),
     ];
     for (const p of cases) {

@@ -9,7 +9,13 @@ import { irqOption } from '../../src/sched/strategy.ts';
 
 /** Steps as [option, object, access, cpu]. */
 function trace(steps: [number, number, number, number][]): Trace {
-  return { length: steps.length, proc: (k) => steps[k]![0], obj: (k) => steps[k]![1], access: (k) => steps[k]![2], cpu: (k) => steps[k]![3] };
+  return {
+    length: steps.length,
+    proc: (k) => steps[k]![0],
+    obj: (k) => steps[k]![1],
+    access: (k) => steps[k]![2],
+    cpu: (k) => steps[k]![3],
+  };
 }
 
 function races(t: Trace, fromJ = 0): [number, number[]][] {

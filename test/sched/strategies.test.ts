@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { STRATEGIES, STRATEGY_NAMES, makeStrategy, strategyStateWords, type StrategySpec } from '../../src/sched/strategies.ts';
+import {
+  STRATEGIES,
+  STRATEGY_NAMES,
+  makeStrategy,
+  strategyStateWords,
+  type StrategySpec,
+} from '../../src/sched/strategies.ts';
 import { END_OPTION, irqOption, type Decision, type StrategyShape } from '../../src/sched/strategy.ts';
 
 const shape: StrategyShape = { agents: 4, fires: [2, 1] };
 
 function decision(options: number[], step: number, current = 0): Decision {
   const none = new Int32Array(options.length);
-  return { current, options: Int32Array.from(options), n: options.length, step, events: 0, objs: none, access: none, cpus: none };
+  return {
+    current,
+    options: Int32Array.from(options),
+    n: options.length,
+    step,
+    events: 0,
+    objs: none,
+    access: none,
+    cpus: none,
+  };
 }
 
 function build(spec: Partial<StrategySpec> & Pick<StrategySpec, 'name'>, s: StrategyShape = shape) {
@@ -17,11 +32,14 @@ function build(spec: Partial<StrategySpec> & Pick<StrategySpec, 'name'>, s: Stra
 describe('the strategy table', () => {
   it('names every strategy, and the region fits the largest', () => {
     expect(STRATEGY_NAMES).toEqual(['random', 'pct', 'replay', 'dpor', 'dfs', 'probe']);
-    for (const name of STRATEGY_NAMES) expect(STRATEGIES[name].words(shape)).toBeLessThanOrEqual(strategyStateWords(shape));
+    for (const name of STRATEGY_NAMES)
+      expect(STRATEGIES[name].words(shape)).toBeLessThanOrEqual(strategyStateWords(shape));
   });
 
   it('refuses a state slice smaller than the strategy asks for', () => {
-    expect(() => makeStrategy({ name: 'pct', seed: 1, depth: 2 }, new Int32Array(3), shape)).toThrow(/pct needs \d+ state words, the machine gave 3/);
+    expect(() => makeStrategy({ name: 'pct', seed: 1, depth: 2 }, new Int32Array(3), shape)).toThrow(
+      /pct needs \d+ state words, the machine gave 3/,
+    );
   });
 });
 
@@ -70,7 +88,8 @@ describe('PCT', () => {
     strategy.beginTrial(0, 0);
     const irq = irqOption(0, 1);
     let delivered = -1;
-    for (let step = 1; step <= 64 && delivered < 0; step++) if (strategy.choose(decision([0, 1, irq], step)) === 2) delivered = step;
+    for (let step = 1; step <= 64 && delivered < 0; step++)
+      if (strategy.choose(decision([0, 1, irq], step)) === 2) delivered = step;
     expect(delivered).toBeGreaterThan(0);
     // its one firing is spent: later steps never pick it again
     for (let step = delivered + 1; step <= 80; step++) expect(strategy.choose(decision([0, 1, irq], step))).not.toBe(2);

@@ -14,9 +14,15 @@ describe('schedule tokens', () => {
     fc.constantFrom('random', 'pct'),
     fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
     fc.integer({ min: 1, max: 64 }),
-    fc.array(fc.record({ trial: fc.nat(10_000), choices: fc.array(fc.nat(300), { maxLength: 40 }) }), { minLength: 1, maxLength: 4 }),
+    fc.array(fc.record({ trial: fc.nat(10_000), choices: fc.array(fc.nat(300), { maxLength: 40 }) }), {
+      minLength: 1,
+      maxLength: 4,
+    }),
   ])('a token decodes to the strategy, seed, cpus and trials it was made from', (strategy, seed, cpus, trials) => {
-    const token = encodeToken({ strategy, seed, cpus }, trials.map((t) => segment(t.trial, t.choices)));
+    const token = encodeToken(
+      { strategy, seed, cpus },
+      trials.map((t) => segment(t.trial, t.choices)),
+    );
     expect(token).toMatch(/^[0-9A-Za-z:+-]+$/);
     expect(decodeToken(token)).toEqual({ strategy, seed, cpus, trials });
   });

@@ -34,13 +34,17 @@ describe('free_irq waits for a handler running on any CPU', () => {
   });
 
   it('kfree, then free_irq: the handler touches freed data (and races with the free)', async () => {
-    const r = await explore(teardown('s.freed.value = 1; kfree(s.priv.value); free_irq(11, s.priv);'), { trials: 1000 });
+    const r = await explore(teardown('s.freed.value = 1; kfree(s.priv.value); free_irq(11, s.priv);'), {
+      trials: 1000,
+    });
     expect(kinds(r)).toEqual(['assertion', 'data-race']);
     expect(r.findings.find((f) => f.kind === 'assertion')!.report).toContain('handler touched freed priv');
   });
 
   it('synchronize_irq orders the handlers that ran before it', async () => {
-    const p = teardown('s.freed.value = 2; synchronize_irq(11); free_irq(11, s.priv); s.freed.value = 1; kfree(s.priv.value);');
+    const p = teardown(
+      's.freed.value = 2; synchronize_irq(11); free_irq(11, s.priv); s.freed.value = 1; kfree(s.priv.value);',
+    );
     const r = await explore(p, { trials: 500 });
     // the write of 2 races with a handler (nothing orders them); after synchronize_irq nothing does
     expect(kinds(r)).toEqual(['data-race']);

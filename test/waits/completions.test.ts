@@ -25,16 +25,21 @@ describe('completions', () => {
     const p = 'exercises/completion-in-irq/buggy.ts';
     const r = await explore(p, { trials: 200 });
     const f = r.findings.find((x) => x.kind === 'sleep-in-atomic');
-    expect(f?.title).toBe(`BUG: sleeping function called from invalid context at ${siteOf(p, 'wait_for_completion(s.xfer_done)')}`);
+    expect(f?.title).toBe(
+      `BUG: sleeping function called from invalid context at ${siteOf(p, 'wait_for_completion(s.xfer_done)')}`,
+    );
     expect(f?.report).toContain('in_atomic(): 1, irqs_disabled(): 1');
     expect(f?.report).toContain('wait_for_completion() may sleep');
   });
 
   it('a wait that no complete() follows is a hung task, named by its completion', async () => {
-    const p = file('never-completed', `{
+    const p = file(
+      'never-completed',
+      `{
       cpus: 1, state: { c: completion() },
       tasks: [{ cpu: 0, name: 'probe', run: (s) => { wait_for_completion(s.c); } }],
-    }`);
+    }`,
+    );
     const r = await explore(p, { trials: 5 });
     expect(r.findings.map((f) => f.kind)).toEqual(['hung-task']);
     expect(r.findings[0]!.report).toContain(' wait_for_completion(c)');
@@ -56,7 +61,9 @@ describe('completions', () => {
   });
 
   it('try_wait_for_completion, completion_done, reinit_completion and the timeout/interruptible returns', async () => {
-    const p = file('calls', `{
+    const p = file(
+      'calls',
+      `{
       cpus: 2, faults: { signals: true },
       state: { c: completion(), d: completion(), t: atomic(-1), i: atomic(-1), bad: atomic(0) },
       tasks: [
@@ -73,7 +80,8 @@ describe('completions', () => {
       ],
       check: (s) => atomic_read(s.bad) === 0 && [0, 50].includes(atomic_read(s.t)) && [0, -ERESTARTSYS].includes(atomic_read(s.i))
         || \`bad=\${atomic_read(s.bad)} t=\${atomic_read(s.t)} i=\${atomic_read(s.i)}\`,
-    }`);
+    }`,
+    );
     const r = await explore(p, { trials: 500 });
     expect(r.findings).toEqual([]);
   });

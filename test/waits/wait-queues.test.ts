@@ -30,14 +30,22 @@ export default scenario({
 
 describe('wait queues', () => {
   it('wait_event with the condition set before wake_up: clean over 1,000 trials', async () => {
-    const p = pair('wq-ok', 'wait_event(s.wq, () => atomic_read(s.done) === 1);', 'atomic_set(s.done, 1); wake_up(s.wq);');
+    const p = pair(
+      'wq-ok',
+      'wait_event(s.wq, () => atomic_read(s.done) === 1);',
+      'atomic_set(s.done, 1); wake_up(s.wq);',
+    );
     const r = await explore(p, { trials: 1000 });
     expect(r.trials).toBe(1000);
     expect(r.findings).toEqual([]);
   });
 
   it('wake_up before the condition is set: hung-task in khungtaskd words, at the wait', async () => {
-    const p = pair('wq-early', 'wait_event(s.wq, () => atomic_read(s.done) === 1);', 'wake_up(s.wq); atomic_set(s.done, 1);');
+    const p = pair(
+      'wq-early',
+      'wait_event(s.wq, () => atomic_read(s.done) === 1);',
+      'wake_up(s.wq); atomic_set(s.done, 1);',
+    );
     const r = await explore(p, { trials: 300 });
     expect(r.findings.map((f) => f.kind)).toEqual(['hung-task']);
     const f = r.findings[0]!;
@@ -50,7 +58,11 @@ describe('wait queues', () => {
   });
 
   it('the held locks of every task are shown', async () => {
-    const p = pair('wq-held', 'spin_lock(s.lock); spin_unlock(s.lock); wait_event(s.wq, () => atomic_read(s.done) === 1);', 'spin_lock(s.lock); wake_up(s.wq); atomic_set(s.done, 1); spin_unlock(s.lock);');
+    const p = pair(
+      'wq-held',
+      'spin_lock(s.lock); spin_unlock(s.lock); wait_event(s.wq, () => atomic_read(s.done) === 1);',
+      'spin_lock(s.lock); wake_up(s.wq); atomic_set(s.done, 1); spin_unlock(s.lock);',
+    );
     const r = await explore(p, { trials: 300 });
     const f = r.findings.find((x) => x.kind === 'hung-task');
     expect(f).toBeDefined();
@@ -64,7 +76,11 @@ describe('wait queues', () => {
       'atomic_set(s.done, 1); wake_up(s.wq);',
     );
     expect((await explore(ok, { trials: 1000 })).findings).toEqual([]);
-    const wrongWake = pair('wq-intr', 'wait_event(s.wq, () => atomic_read(s.done) === 1);', 'atomic_set(s.done, 1); wake_up_interruptible(s.wq);');
+    const wrongWake = pair(
+      'wq-intr',
+      'wait_event(s.wq, () => atomic_read(s.done) === 1);',
+      'atomic_set(s.done, 1); wake_up_interruptible(s.wq);',
+    );
     expect((await explore(wrongWake, { trials: 300 })).findings.map((f) => f.kind)).toEqual(['hung-task']);
   });
 
@@ -91,7 +107,11 @@ describe('wait queues', () => {
   });
 
   it('wait_event under a spinlock is sleep-in-atomic', async () => {
-    const p = pair('wq-atomic', 'spin_lock(s.lock); wait_event(s.wq, () => atomic_read(s.done) === 1); spin_unlock(s.lock);', 'atomic_set(s.done, 1); wake_up(s.wq);');
+    const p = pair(
+      'wq-atomic',
+      'spin_lock(s.lock); wait_event(s.wq, () => atomic_read(s.done) === 1); spin_unlock(s.lock);',
+      'atomic_set(s.done, 1); wake_up(s.wq);',
+    );
     const r = await explore(p, { trials: 50 });
     const f = r.findings.find((x) => x.kind === 'sleep-in-atomic');
     expect(f?.title).toBe(`BUG: sleeping function called from invalid context at ${siteOf(p, 'wait_event(s.wq')}`);

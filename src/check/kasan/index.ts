@@ -79,9 +79,20 @@ export function createKasan(): Detector<KasanData, KasanKind> {
       const sizes = new Map<number, number>();
       const frees = new Map<number, HeapEvent>();
       const here = (at: number, seq: number): HeapEvent => ({
-        ref: { trial: t.index, seq }, pid: w[at + F_TID]!, cpu: w[at + F_CPU]!, fn: KFN_NAMES[w[at + F_FN]!] ?? '?',
+        ref: { trial: t.index, seq },
+        pid: w[at + F_TID]!,
+        cpu: w[at + F_CPU]!,
+        fn: KFN_NAMES[w[at + F_FN]!] ?? '?',
       });
-      const bad = (at: number, seq: number, bug: KasanData['bug'], access: KasanData['access'], handle: number, field: number, siteId: number): void => {
+      const bad = (
+        at: number,
+        seq: number,
+        bug: KasanData['bug'],
+        access: KasanData['access'],
+        handle: number,
+        field: number,
+        siteId: number,
+      ): void => {
         const s = siteText(t.text(siteId));
         const alloc = allocs.get(handle);
         const free = frees.get(handle);
@@ -94,8 +105,18 @@ export function createKasan(): Detector<KasanData, KasanKind> {
           refs: [{ trial: t.index, seq }, ...(alloc ? [alloc.ref] : []), ...(free ? [free.ref] : [])],
           detector: KASAN,
           data: {
-            bug, access, handle, field, nfields: sizes.get(handle) ?? 0,
-            cpu: w[at + F_CPU]!, pid: w[at + F_TID]!, ctx: w[at + F_CTX]!, site: s.where, fn: s.fn, alloc, free,
+            bug,
+            access,
+            handle,
+            field,
+            nfields: sizes.get(handle) ?? 0,
+            cpu: w[at + F_CPU]!,
+            pid: w[at + F_TID]!,
+            ctx: w[at + F_CTX]!,
+            site: s.where,
+            fn: s.fn,
+            alloc,
+            free,
           },
         });
       };
@@ -111,12 +132,29 @@ export function createKasan(): Detector<KasanData, KasanKind> {
           const h = w[at + F_A]!;
           const status = w[at + F_B]! & KfreeStatus.MASK;
           if (status === KfreeStatus.OK) frees.set(h, here(at, i));
-          else bad(at, i, status === KfreeStatus.DOUBLE ? 'double-free' : 'invalid-free', 'free', h, 0, w[at + F_B]! >>> KFREE_SITE_SHIFT);
+          else
+            bad(
+              at,
+              i,
+              status === KfreeStatus.DOUBLE ? 'double-free' : 'invalid-free',
+              'free',
+              h,
+              0,
+              w[at + F_B]! >>> KFREE_SITE_SHIFT,
+            );
         } else if (op === Op.KASAN) {
           const a = w[at + F_A]!;
           const addr = w[at + F_B]!;
           const bug = (a & KasanBug.MASK) === KasanBug.USE_AFTER_FREE ? 'slab-use-after-free' : 'slab-out-of-bounds';
-          bad(at, i, bug, a & KASAN_WRITE ? 'write' : 'read', kobjHandle(addr), kobjField(addr), a >>> KASAN_SITE_SHIFT);
+          bad(
+            at,
+            i,
+            bug,
+            a & KASAN_WRITE ? 'write' : 'read',
+            kobjHandle(addr),
+            kobjField(addr),
+            a >>> KASAN_SITE_SHIFT,
+          );
         }
       }
     },

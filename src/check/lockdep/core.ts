@@ -20,7 +20,16 @@ import {
 } from '../../machine/events.ts';
 import { LockClasses } from './classes.ts';
 import { DepGraph } from './dep-graph.ts';
-import { LOCKDEP, type ClassLine, type DependencyStep, type LockdepData, type LockdepFinding, type LockdepKind, type LockLine, type UsageTrace } from './finding-data.ts';
+import {
+  LOCKDEP,
+  type ClassLine,
+  type DependencyStep,
+  type LockdepData,
+  type LockdepFinding,
+  type LockdepKind,
+  type LockLine,
+  type UsageTrace,
+} from './finding-data.ts';
 import { Contexts } from '../held-locks.ts';
 import { Provenance } from './provenance.ts';
 import { USAGE_STATES, USAGE_STR } from './usage-bits.ts';

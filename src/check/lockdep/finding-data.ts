@@ -19,7 +19,11 @@ export type LockdepKind = (typeof LOCKDEP_KINDS)[number];
  * Kinds found from what the graph and usage bits keep across a run's trials: once the
  * dependency or usage is recorded it is not reported again, so each is made once per graph.
  */
-export const LOCKDEP_GRAPH_KINDS: readonly LockdepKind[] = ['circular-dependency', 'inconsistent-lock-state', 'irq-lock-inversion'];
+export const LOCKDEP_GRAPH_KINDS: readonly LockdepKind[] = [
+  'circular-dependency',
+  'inconsistent-lock-state',
+  'irq-lock-inversion',
+];
 
 /** A lock as print_lock() shows it: `(name){usage}, at: site`. */
 export interface LockLine {

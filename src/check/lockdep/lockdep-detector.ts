@@ -52,8 +52,7 @@ export class LockdepDetector implements Detector<LockdepData, LockdepKind> {
           const cls = core.classOf(obj, lockSubclass(flags));
           if (cls < 0) break;
           const stack = contexts.current(w[o + F_CPU]!, w[o + F_CTX]!, w[o + F_TID]!);
-          const read =
-            flags & LockFlag.READ && classes.hasReaders(obj) ? (flags & LockFlag.RECURSIVE ? 2 : 1) : 0;
+          const read = flags & LockFlag.READ && classes.hasReaders(obj) ? (flags & LockFlag.RECURSIVE ? 2 : 1) : 0;
           const trylock = flags & LockFlag.TRY ? 1 : 0;
           if (w[o + F_OP] === Op.LOCK_CONTENDED) {
             core.load(w, o);

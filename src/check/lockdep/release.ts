@@ -24,7 +24,13 @@ export function releaseLock(core: LockdepCore, stack: HeldStack, obj: number): v
     locks: [name],
     refs: [core.ref(core.seq)],
     trials: new Set<number>(),
-    data: { shape: 'unlock-imbalance', pid: core.pid,
-      cpu: core.cpu, held: core.heldLines(), name, at: core.ref(core.seq) },
+    data: {
+      shape: 'unlock-imbalance',
+      pid: core.pid,
+      cpu: core.cpu,
+      held: core.heldLines(),
+      name,
+      at: core.ref(core.seq),
+    },
   });
 }

@@ -130,8 +130,11 @@ function checkUsageInGraph(
   const usage = core.classes.usage;
   const mask = (1 << excl) | (1 << (excl + USAGE_READ_MASK));
   // Along a path that ends in a recursive read only the exclusive usages can conflict.
-  const found = core.graph.bfs(cls, forwards ? read === 2 : read !== 0, forwards, (c, onlyXr) =>
-    ((onlyXr ? usage[c]! & LOCKF_IRQ : usage[c]!) & mask) !== 0,
+  const found = core.graph.bfs(
+    cls,
+    forwards ? read === 2 : read !== 0,
+    forwards,
+    (c, onlyXr) => ((onlyXr ? usage[c]! & LOCKF_IRQ : usage[c]!) & mask) !== 0,
   );
   if (found < 0) return;
   const other = stateClass(found);
@@ -162,9 +165,7 @@ function reportInversion(
 
   // The lock next to the root on the path (the other one itself when they are adjacent).
   const near = classes.length > 1 ? classes[1]! : root;
-  const scenario = forwards
-    ? irqScenario(core, root, other, near, other)
-    : irqScenario(core, other, root, near, root);
+  const scenario = forwards ? irqScenario(core, root, other, near, other) : irqScenario(core, other, root, near, root);
 
   const trials = new Set<number>();
   core.addClassTrials(trials, classes);

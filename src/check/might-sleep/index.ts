@@ -13,7 +13,14 @@ import { EV_WORDS, F_OP } from '../../machine/events.ts';
 import type { Detector } from '../detector.ts';
 import { HeldLocks } from '../held-locks.ts';
 import { MUTEX_OWNER } from './mutex-owner.ts';
-import { MIGHT_SLEEP, TrialScan, type AtomicRule, type AtomicRuleType, type MightSleepData, type MightSleepKind } from './rule.ts';
+import {
+  MIGHT_SLEEP,
+  TrialScan,
+  type AtomicRule,
+  type AtomicRuleType,
+  type MightSleepData,
+  type MightSleepKind,
+} from './rule.ts';
 import { SCHEDULING_WHILE_ATOMIC } from './scheduling-while-atomic.ts';
 import { SLEEP_IN_ATOMIC } from './sleep-in-atomic.ts';
 import { SPURIOUS_IRQ } from './spurious-irq.ts';

@@ -18,7 +18,15 @@ export const MUTEX_OWNER: AtomicRuleType = {
       const warning = info && objectKind(info.kind).ownerWarning;
       if (!info || !warning || (w[at + F_A]! & LockFlag.NOT_HELD) === 0) return;
       const x = s.where(at, 0);
-      s.report(finding('bad-unlock-balance', `${info.kind}-not-owner:${info.key}`, warning, { ...x, type: 'mutex-owner', lock: obj }, { ...s.shown(seq, x), locks: [info.name] }));
+      s.report(
+        finding(
+          'bad-unlock-balance',
+          `${info.kind}-not-owner:${info.key}`,
+          warning,
+          { ...x, type: 'mutex-owner', lock: obj },
+          { ...s.shown(seq, x), locks: [info.name] },
+        ),
+      );
     },
   }),
 };

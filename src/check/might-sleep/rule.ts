@@ -10,7 +10,12 @@ import type { HeldLock, HeldLocks } from '../held-locks.ts';
 import { findingKinds, type RawFinding, type TrialInfo } from '../detector.ts';
 
 export const MIGHT_SLEEP = 'might-sleep';
-export const MIGHT_SLEEP_KINDS = findingKinds(['sleep-in-atomic', 'scheduling-while-atomic', 'bad-unlock-balance', 'spurious-irq']);
+export const MIGHT_SLEEP_KINDS = findingKinds([
+  'sleep-in-atomic',
+  'scheduling-while-atomic',
+  'bad-unlock-balance',
+  'spurious-irq',
+]);
 export type MightSleepKind = (typeof MIGHT_SLEEP_KINDS)[number];
 
 export interface Where {
@@ -48,7 +53,13 @@ export class TrialScan {
     const w = this.w;
     const cpu = w[at + F_CPU]!;
     const pid = w[at + F_TID]!;
-    return { cpu, pid, ctx: w[at + F_CTX]!, site: siteText(this.t.text(siteId)).where, held: this.held.heldBy(cpu, pid) };
+    return {
+      cpu,
+      pid,
+      ctx: w[at + F_CTX]!,
+      site: siteText(this.t.text(siteId)).where,
+      held: this.held.heldBy(cpu, pid),
+    };
   }
 
   /** The CPU, locks and events a finding at event `seq` shows. */
@@ -61,7 +72,13 @@ export class TrialScan {
   }
 }
 
-export function finding(kind: MightSleepKind, signature: string, title: string, data: MightSleepData, extra: Partial<MightSleepFinding>): MightSleepFinding {
+export function finding(
+  kind: MightSleepKind,
+  signature: string,
+  title: string,
+  data: MightSleepData,
+  extra: Partial<MightSleepFinding>,
+): MightSleepFinding {
   return { kind, signature, title, cpus: [], locks: [], refs: [], detector: MIGHT_SLEEP, data, ...extra };
 }
 

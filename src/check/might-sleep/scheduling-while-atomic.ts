@@ -14,10 +14,20 @@ export const SCHEDULING_WHILE_ATOMIC: AtomicRuleType = {
       if (pcount === 0) return;
       const x = s.where(at, w[at + F_A]!);
       const comm = x.pid === 0 ? `swapper/${x.cpu}` : s.t.layout.taskName(x.pid);
-      s.report(finding('scheduling-while-atomic', `scheduling-while-atomic:${s.t.text(w[at + F_A]!)}:${pcount}`,
-        `BUG: scheduling while atomic: ${comm}/${x.pid}/0x${pcount.toString(16).padStart(8, '0')}`, {
-          ...x, type: 'schedule', fn: KFN_NAMES[w[at + F_FN]!] ?? '?', pcount,
-        }, s.shown(seq, x)));
+      s.report(
+        finding(
+          'scheduling-while-atomic',
+          `scheduling-while-atomic:${s.t.text(w[at + F_A]!)}:${pcount}`,
+          `BUG: scheduling while atomic: ${comm}/${x.pid}/0x${pcount.toString(16).padStart(8, '0')}`,
+          {
+            ...x,
+            type: 'schedule',
+            fn: KFN_NAMES[w[at + F_FN]!] ?? '?',
+            pcount,
+          },
+          s.shown(seq, x),
+        ),
+      );
     },
   }),
 };

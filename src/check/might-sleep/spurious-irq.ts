@@ -26,9 +26,21 @@ export const SPURIOUS_IRQ: AtomicRuleType = {
           if (l.deliveries === 0 || l.handled > 0) return;
           const line = s.t.layout.lines[idx]!;
           const cpus = [...l.cpus].sort((a, b) => a - b);
-          s.report(finding('spurious-irq', `spurious-irq:${line.irq}`, `irq ${line.irq}: nobody cared (try booting with the "irqpoll" option)`, {
-            type: 'spurious', irq: line.irq, name: line.name, deliveries: l.deliveries, cpus,
-          }, { cpus: [...cpus] }));
+          s.report(
+            finding(
+              'spurious-irq',
+              `spurious-irq:${line.irq}`,
+              `irq ${line.irq}: nobody cared (try booting with the "irqpoll" option)`,
+              {
+                type: 'spurious',
+                irq: line.irq,
+                name: line.name,
+                deliveries: l.deliveries,
+                cpus,
+              },
+              { cpus: [...cpus] },
+            ),
+          );
         });
       },
     };

@@ -171,7 +171,14 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
         case Op.MARK: {
           const fn = w[at + F_FN];
           // raise_softirq(nr) / tasklet_schedule → the softirq run they cause
-          const nr = fn === FN_RAISE_SOFTIRQ ? w[at + F_A]! : fn === FN_TASKLET_SCHEDULE ? TASKLET_SOFTIRQ : fn === FN_SCHEDULE_WORK ? workKey(o) : -1;
+          const nr =
+            fn === FN_RAISE_SOFTIRQ
+              ? w[at + F_A]!
+              : fn === FN_TASKLET_SCHEDULE
+                ? TASKLET_SOFTIRQ
+                : fn === FN_SCHEDULE_WORK
+                  ? workKey(o)
+                  : -1;
           if (nr >= 0) {
             join(s.soft, nr % SOFT_KEYS, s.C, u);
             s.C.v[u * T + u]!++;
@@ -275,7 +282,15 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
     }
   }
 
-  private checkReads(s: RaceState, slot: number, marked: boolean, i: number, u: number, ord: number, cls: number): void {
+  private checkReads(
+    s: RaceState,
+    slot: number,
+    marked: boolean,
+    i: number,
+    u: number,
+    ord: number,
+    cls: number,
+  ): void {
     const rt = s.rT[slot]!;
     if (rt === EMPTY) return;
     if (rt !== SHARED) {
@@ -326,7 +341,16 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
     return higher === Ctx.SOFTIRQ && (w[lower + F_PCOUNT]! & SOFTIRQ_MASK) !== 0;
   }
 
-  private raceFound(pseq: number, pord: number, pwrite: boolean, pmarked: boolean, i: number, ord: number, write: boolean, marked: boolean): void {
+  private raceFound(
+    pseq: number,
+    pord: number,
+    pwrite: boolean,
+    pmarked: boolean,
+    i: number,
+    ord: number,
+    write: boolean,
+    marked: boolean,
+  ): void {
     const t = this.t;
     const L: Layout = t.layout;
     const o = this.w[i * EV_WORDS + F_OBJ]!;
@@ -364,7 +388,13 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
 
   private sideKey(seq: number, write: boolean, marked: boolean, ordinal: number): number {
     const at = seq * EV_WORDS;
-    return ((ordinal & 0xfff) << 10) | ((this.w[at + F_CPU]! & 63) << 4) | ((this.w[at + F_CTX]! & 3) << 2) | (write ? 2 : 0) | (marked ? 1 : 0);
+    return (
+      ((ordinal & 0xfff) << 10) |
+      ((this.w[at + F_CPU]! & 63) << 4) |
+      ((this.w[at + F_CTX]! & 3) << 2) |
+      (write ? 2 : 0) |
+      (marked ? 1 : 0)
+    );
   }
 
   private accessAt(seq: number, write: boolean, marked: boolean, ordinal: number): RaceAccess {

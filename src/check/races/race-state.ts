@@ -109,7 +109,20 @@ export class RaceState {
 
   /** A new trial: every thread at its own clock 1, nothing synchronised, no access recorded. */
   reset(): void {
-    for (const t of [this.C, this.lockW, this.lockR, this.lines, this.exits, this.soft, this.done, this.fenceRel, this.pendAcq, this.wFence, this.rvC]) t.clear();
+    for (const t of [
+      this.C,
+      this.lockW,
+      this.lockR,
+      this.lines,
+      this.exits,
+      this.soft,
+      this.done,
+      this.fenceRel,
+      this.pendAcq,
+      this.wFence,
+      this.rvC,
+    ])
+      t.clear();
     for (let t = 0; t < this.T; t++) this.C.v[t * this.T + t] = 1;
     this.hasFence.fill(0);
     this.hasWFence.fill(0);

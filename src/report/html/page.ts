@@ -31,7 +31,9 @@ export function htmlView(src: ViewSource, names: TimelineNames): HtmlView {
     report: src.report,
     token: src.token,
     timeline: buildTimeline(src.trial, names),
-    highlights: [...new Set(src.refs.filter((r) => r.trial === src.trial.trial).map((r) => r.seq))].sort((a, b) => a - b),
+    highlights: [...new Set(src.refs.filter((r) => r.trial === src.trial.trial).map((r) => r.seq))].sort(
+      (a, b) => a - b,
+    ),
   };
 }
 
@@ -67,7 +69,10 @@ function escapeHtml(s: string): string {
 
 /** JSON that is safe inside a <script> element. */
 function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export function htmlPage(scenario: string, views: HtmlView[]): string {

@@ -6,7 +6,21 @@
  * sequence number: the interleaving is what matters, not the wall clock.
  */
 import {
-  Ctx, CTX_NAMES, EvFlag, F_A, F_CPU, F_CTX, F_FLAGS, F_FN, F_OBJ, F_PCOUNT, F_SITE, F_TID, KFN_NAMES, Op, OP_NAMES,
+  Ctx,
+  CTX_NAMES,
+  EvFlag,
+  F_A,
+  F_CPU,
+  F_CTX,
+  F_FLAGS,
+  F_FN,
+  F_OBJ,
+  F_PCOUNT,
+  F_SITE,
+  F_TID,
+  KFN_NAMES,
+  Op,
+  OP_NAMES,
   type EventLog,
 } from '../../machine/events.ts';
 import { siteText } from '../../machine/call-site.ts';
@@ -133,7 +147,15 @@ export function buildTimeline(t: TrialEvents, names: TimelineNames): Timeline {
       depth: stack.length,
       ctx: CTX_NAMES[ev.field(i, F_CTX)] ?? '?',
       op: OP_NAMES[op] ?? `op${op}`,
-      text: describeEvent(ev, i, names) ?? (op === Op.TASK_START ? 'task starts' : op === Op.IRQ_EXIT || op === Op.SOFTIRQ_EXIT ? `${fnName} returns` : op === Op.TASK_END ? 'task returns' : fnName),
+      text:
+        describeEvent(ev, i, names) ??
+        (op === Op.TASK_START
+          ? 'task starts'
+          : op === Op.IRQ_EXIT || op === Op.SOFTIRQ_EXIT
+            ? `${fnName} returns`
+            : op === Op.TASK_END
+              ? 'task returns'
+              : fnName),
       site: site.where,
       fn: site.fn,
       pcount: ev.field(i, F_PCOUNT),
@@ -145,7 +167,15 @@ export function buildTimeline(t: TrialEvents, names: TimelineNames): Timeline {
         const o = names.objects[obj];
         const cls = o?.key ?? names.objName(obj);
         if (!classes.includes(cls)) classes.push(cls);
-        const bar = { lane, lock: names.objName(obj), cls, start: i, end: ev.length, slot: open.length, read: /read_|down_read/.test(fnName) };
+        const bar = {
+          lane,
+          lock: names.objName(obj),
+          cls,
+          start: i,
+          end: ev.length,
+          slot: open.length,
+          read: /read_|down_read/.test(fnName),
+        };
         bars.push(bar);
         open.push(bar);
         break;
@@ -168,14 +198,28 @@ export function buildTimeline(t: TrialEvents, names: TimelineNames): Timeline {
       }
       case Op.LOCK_CONTENDED:
       case Op.BLOCK: {
-        const s: Span = { lane, kind: op === Op.BLOCK ? 'sleep' : 'wait', label: `waits for ${names.objName(obj)}`, start: i, end: ev.length, depth: stack.length };
+        const s: Span = {
+          lane,
+          kind: op === Op.BLOCK ? 'sleep' : 'wait',
+          label: `waits for ${names.objName(obj)}`,
+          start: i,
+          end: ev.length,
+          depth: stack.length,
+        };
         spans.push(s);
         waiting.set(lane, s);
         break;
       }
       case Op.IRQ_ENTER:
       case Op.SOFTIRQ_ENTER: {
-        const s: Span = { lane, kind: op === Op.IRQ_ENTER ? 'hardirq' : 'softirq', label: describeEvent(ev, i, names) ?? fnName, start: i, end: ev.length, depth: stack.length + 1 };
+        const s: Span = {
+          lane,
+          kind: op === Op.IRQ_ENTER ? 'hardirq' : 'softirq',
+          label: describeEvent(ev, i, names) ?? fnName,
+          start: i,
+          end: ev.length,
+          depth: stack.length + 1,
+        };
         spans.push(s);
         stack.push(s);
         break;
@@ -188,7 +232,14 @@ export function buildTimeline(t: TrialEvents, names: TimelineNames): Timeline {
       }
       case Op.SLEEP:
         if (ev.field(i, F_CTX) === Ctx.TASK && /sleep|schedule|delay/.test(fnName)) {
-          spans.push({ lane, kind: 'sleep', label: `${fnName}(${ev.field(i, F_A)})`, start: i, end: i + 1, depth: stack.length });
+          spans.push({
+            lane,
+            kind: 'sleep',
+            label: `${fnName}(${ev.field(i, F_A)})`,
+            start: i,
+            end: i + 1,
+            depth: stack.length,
+          });
         }
         break;
     }
@@ -219,8 +270,9 @@ function waitEdges(events: TimelineEvent[], bars: LockBar[], spans: Span[]): Wai
   for (const s of spans) {
     if (s.kind !== 'wait' || s.end !== last) continue;
     const lock = s.label.replace(/^waits for /, '');
-    const holder = bars.find((b) => b.lock === lock && b.end === last && b.lane !== s.lane)
-      ?? bars.find((b) => b.lock === lock && b.end === last);
+    const holder =
+      bars.find((b) => b.lock === lock && b.end === last && b.lane !== s.lane) ??
+      bars.find((b) => b.lock === lock && b.end === last);
     if (holder) out.push({ from: s.start, to: holder.start });
   }
   return out;

@@ -24,20 +24,26 @@ export function mergeFindings(lists: Finding[][]): Finding[] {
     }
     const count = have.count + f.count;
     const keep = earlier(f, have) ? { ...f } : have;
-    if (!keep.report) keep.report = (keep === have ? f : have).replay === keep.replay ? (keep === have ? f : have).report : '';
+    if (!keep.report)
+      keep.report = (keep === have ? f : have).replay === keep.replay ? (keep === have ? f : have).report : '';
     keep.count = count;
     by.set(f.signature, keep);
   }
-  return [...by.values()].sort((a, b) => a.firstTrial - b.firstTrial || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
+  return [...by.values()].sort(
+    (a, b) => a.firstTrial - b.firstTrial || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0),
+  );
 }
 
 export function mergeRuns(runs: RunJson[]): RunJson {
   const [head] = runs;
   if (!head) throw new UsageError('nothing to merge');
   for (const r of runs) {
-    if (r.scenario !== head.scenario) throw new UsageError(`cannot merge runs of different scenarios: ${head.scenario} and ${r.scenario}`);
+    if (r.scenario !== head.scenario)
+      throw new UsageError(`cannot merge runs of different scenarios: ${head.scenario} and ${r.scenario}`);
     if (r.strategy !== head.strategy || r.seed !== head.seed) {
-      throw new UsageError(`cannot merge runs of ${head.scenario} made with different strategies or seeds (${head.strategy} seed ${head.seed}, ${r.strategy} seed ${r.seed})`);
+      throw new UsageError(
+        `cannot merge runs of ${head.scenario} made with different strategies or seeds (${head.strategy} seed ${head.seed}, ${r.strategy} seed ${r.seed})`,
+      );
     }
   }
   const firsts = runs.map((r) => r.firstTrial ?? 0);

@@ -7,7 +7,17 @@
  *
  * `--resume DIR` reads campaign.json and findings.jsonl and carries on from the next trial.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../options.ts';
 import type { Finding } from '../result.ts';
@@ -61,7 +71,10 @@ export class CampaignDir {
   }
 
   static create(dir: string, settings: CampaignSettings): CampaignDir {
-    if (existsSync(join(dir, CAMPAIGN_FILE))) throw new UsageError(`${dir} already holds a campaign: continue it with --resume ${dir}, or choose another --out`);
+    if (existsSync(join(dir, CAMPAIGN_FILE)))
+      throw new UsageError(
+        `${dir} already holds a campaign: continue it with --resume ${dir}, or choose another --out`,
+      );
     mkdirSync(dir, { recursive: true });
     return new CampaignDir(dir, { ...settings, next: settings.first, elapsedMsBefore: 0 }, []);
   }

@@ -47,17 +47,27 @@ function settingsOf(path: string, req: CampaignRequest): CampaignSettings {
  * reports, and before data races were merged by call site (which needs the sites the report's
  * replay captures). Give them both, as a finished run would have.
  */
-export async function reportRecorded(path: string, recorded: Finding[], hangMs = resolveOptions().hangMs): Promise<Finding[]> {
+export async function reportRecorded(
+  path: string,
+  recorded: Finding[],
+  hangMs = resolveOptions().hangMs,
+): Promise<Finding[]> {
   for (const f of recorded) if (!f.report) await attachReport(path, f, hangMs, resolveOptions().limits.maxEvents);
   return mergeFindings([mergeRacesByCallSite(recorded)]);
 }
 
 export async function runCampaign(path: string, req: CampaignRequest): Promise<CampaignResult> {
-  if (req.out && req.resume) throw new UsageError('use --out to start a campaign or --resume to continue one, not both');
+  if (req.out && req.resume)
+    throw new UsageError('use --out to start a campaign or --resume to continue one, not both');
   const timeBudgetMs = req.timeBudget === undefined ? undefined : parseDuration(req.timeBudget);
-  const dir = req.resume ? CampaignDir.resume(req.resume) : req.out ? CampaignDir.create(req.out, settingsOf(path, req)) : undefined;
+  const dir = req.resume
+    ? CampaignDir.resume(req.resume)
+    : req.out
+      ? CampaignDir.create(req.out, settingsOf(path, req))
+      : undefined;
   const s = dir?.state ?? { ...settingsOf(path, req), next: settingsOf(path, req).first };
-  if (req.resume && resolve(s.scenario) !== resolve(path)) throw new UsageError(`${req.resume} is a campaign of ${s.scenario}, not of ${path}`);
+  if (req.resume && resolve(s.scenario) !== resolve(path))
+    throw new UsageError(`${req.resume} is a campaign of ${s.scenario}, not of ${path}`);
   const first = dir?.state.next ?? s.first;
   const trials = s.end === null ? UNBOUNDED_TRIALS - first : s.end - first;
   let r: ExploreResult | undefined;

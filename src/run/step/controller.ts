@@ -81,15 +81,20 @@ export class MachineController {
     if (usage !== undefined) throw new Error(usage);
     const messages = posts.filter((p): p is FindingMessage => p.type === 'finding');
     const kept = out.result?.kept[0];
-    if (!kept || out.hang || out.crash) throw new Error(`the trial did not finish: ${out.crash?.message ?? (out.hang ? `no scheduling point on CPU${out.hang.cpu}` : 'no result')}`);
-    if (kept.endState === TrialState.MISMATCH) throw new Error(`the choices ${this.prefix.join(',')} do not fit ${this.path}`);
+    if (!kept || out.hang || out.crash)
+      throw new Error(
+        `the trial did not finish: ${out.crash?.message ?? (out.hang ? `no scheduling point on CPU${out.hang.cpu}` : 'no result')}`,
+      );
+    if (kept.endState === TrialState.MISMATCH)
+      throw new Error(`the choices ${this.prefix.join(',')} do not fit ${this.path}`);
     const region = out.memory!.subarray(L.strategyBase, L.strategyBase + L.strategyWords);
     const found = region[PROBE.FOUND] === 1;
     const at = found ? region[PROBE.EVENTS]! : kept.length;
     const events = new EventLog(kept.words, kept.length);
     const options: OptionView[] = [];
     if (found) {
-      for (let i = 0; i < region[PROBE.N]!; i++) options.push(describeOption(L, i, region[PROBE.OPTIONS + i]!, region[PROBE.CURRENT]!));
+      for (let i = 0; i < region[PROBE.N]!; i++)
+        options.push(describeOption(L, i, region[PROBE.OPTIONS + i]!, region[PROBE.CURRENT]!));
     }
     const snapshot = machineSnapshot(L, { events, strings: kept.strings }, at, {
       step: this.prefix.length,
@@ -98,14 +103,18 @@ export class MachineController {
       ended: found ? undefined : endText(kept.endState, kept.message),
     });
     // a finding that refers to no event (the scenario's check()) can only be known at the end
-    const happened = messages.filter((msg) => !found || (msg.finding.refs.length > 0 && msg.finding.refs.every((r) => r.seq < at)));
+    const happened = messages.filter(
+      (msg) => !found || (msg.finding.refs.length > 0 && msg.finding.refs.every((r) => r.seq < at)),
+    );
     return { snapshot, happened };
   }
 
   private async state(): Promise<StepState> {
     this.current = await this.probe();
     // races are one finding per pair of call sites, as `run` reports them
-    const fresh = mergeRacesByCallSite(this.current.happened.map(findingFrom)).filter((f) => !this.reported.has(f.signature));
+    const fresh = mergeRacesByCallSite(this.current.happened.map(findingFrom)).filter(
+      (f) => !this.reported.has(f.signature),
+    );
     fresh.forEach((f) => this.reported.add(f.signature));
     return { snapshot: this.current.snapshot, findings: fresh };
   }
@@ -172,6 +181,9 @@ export class MachineController {
 }
 
 function endText(state: number, message: string): string {
-  const name = Object.entries(TrialState).find(([, v]) => v === state)?.[0]?.toLowerCase() ?? String(state);
+  const name =
+    Object.entries(TrialState)
+      .find(([, v]) => v === state)?.[0]
+      ?.toLowerCase() ?? String(state);
   return message ? `${name}: ${message}` : name;
 }

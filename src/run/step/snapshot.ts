@@ -8,7 +8,16 @@
 import { EventLog, F_CPU, F_SITE, F_TID, Op } from '../../machine/events.ts';
 import { siteText } from '../../machine/call-site.ts';
 import type { Layout } from '../../machine/layout.ts';
-import { END_OPTION, SOFTIRQ_LINE, TIMER_LINE, isIrqOption, isWakeOption, optionCpu, optionLine, wakeOptionAgent } from '../../sched/strategy.ts';
+import {
+  END_OPTION,
+  SOFTIRQ_LINE,
+  TIMER_LINE,
+  isIrqOption,
+  isWakeOption,
+  optionCpu,
+  optionLine,
+  wakeOptionAgent,
+} from '../../sched/strategy.ts';
 import { describeEvent } from '../../report/interleaving.ts';
 import { buildTimeline } from '../../report/html/timeline.ts';
 
@@ -60,7 +69,11 @@ function agentName(L: Layout, a: number): string {
  * before it, so the values seen in the probe's continuation are left out.
  */
 function pending(text: string): string {
-  return text.replace(/ \(read -?\d+\)$/, ' (read)').replace(/ = -?\d+$/, ' = …').replace(/ \.\.\. waits$/, '').replace(/ fails \(.*\)$/, '');
+  return text
+    .replace(/ \(read -?\d+\)$/, ' (read)')
+    .replace(/ = -?\d+$/, ' = …')
+    .replace(/ \.\.\. waits$/, '')
+    .replace(/ fails \(.*\)$/, '');
 }
 
 export function describeOption(L: Layout, index: number, o: number, current: number): OptionView {
@@ -69,11 +82,12 @@ export function describeOption(L: Layout, index: number, o: number, current: num
   else if (isWakeOption(o)) text = `end the wait on CPU${wakeOptionAgent(o)} early (timeout or signal)`;
   else if (isIrqOption(o)) {
     const line = L.lines[optionLine(o)];
-    text = optionLine(o) === TIMER_LINE
-      ? `the timer tick on CPU${optionCpu(o)} (timers due there expire)`
-      : optionLine(o) === SOFTIRQ_LINE || !line
-        ? `run the pending softirqs on CPU${optionCpu(o)}`
-        : `deliver irq ${line.irq} (${line.name}) on CPU${optionCpu(o)}`;
+    text =
+      optionLine(o) === TIMER_LINE
+        ? `the timer tick on CPU${optionCpu(o)} (timers due there expire)`
+        : optionLine(o) === SOFTIRQ_LINE || !line
+          ? `run the pending softirqs on CPU${optionCpu(o)}`
+          : `deliver irq ${line.irq} (${line.name}) on CPU${optionCpu(o)}`;
   } else {
     const a = L.agents[o];
     text = a ? `run CPU${a.cpu} ${agentName(L, o)}${o === current ? ' (goes on)' : ''}` : `option ${o}`;

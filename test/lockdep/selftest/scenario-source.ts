@@ -202,9 +202,15 @@ export function scenarioSource(title: string, cases: Case[]): string {
     );
   }
   if (src.soft.length) {
-    ['atomic', 'atomic_read', 'atomic_set', 'local_bh_disable', 'local_bh_enable', 'raise_softirq', 'NET_RX_SOFTIRQ'].forEach((f) =>
-      src.imports.add(f),
-    );
+    [
+      'atomic',
+      'atomic_read',
+      'atomic_set',
+      'local_bh_disable',
+      'local_bh_enable',
+      'raise_softirq',
+      'NET_RX_SOFTIRQ',
+    ].forEach((f) => src.imports.add(f));
     state.push('softirq_event: atomic(0)');
     extra.push(
       `  softirqs: [{ nr: NET_RX_SOFTIRQ, name: 'selftest', handler: (s) => {
