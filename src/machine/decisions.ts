@@ -12,9 +12,15 @@ import { lockWords } from './object-kinds.ts';
 import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { fillFootprints } from './footprints.ts';
+import type { WeakMemory } from './weak-memory.ts';
 import {
   END_OPTION,
   SOFTIRQ_LINE,
+  flushOption,
+  flushSeq,
+  isFlushOption,
+  optionCpu,
+  valueOption,
   TIMER_LINE,
   irqOption,
   isWakeOption,
@@ -42,7 +48,9 @@ export class Decisions {
     this.L = rt.L;
     this.agent = rt.agent;
     this.timers = timerObjects(rt.L);
-    let maxOpts = 2 * rt.L.nagents + 2 * rt.L.ncpus + 1; // agents, early wake-ups, timer ticks, softirq runs, end
+    const shape = rt.L.strategyShape;
+    // agents, early wake-ups, timer ticks, softirq runs, end, buffered stores, a read's values
+    let maxOpts = 2 * rt.L.nagents + 2 * rt.L.ncpus + 1 + (shape.flushes ?? 0) + (shape.values ?? 0);
     for (const line of rt.L.lines) maxOpts += line.cpus.length;
     this.opts = new Int32Array(maxOpts);
     const fp = (): Int32Array => new Int32Array(maxOpts);
@@ -57,10 +65,26 @@ export class Decisions {
       cpus: fp(),
     };
     this.footprints = strategy.footprints === true;
+    this.memory = rt.memory;
   }
 
-  /** List the options, ask the strategy, record the choice; returns the option taken. */
+  /** the store buffers of a weak memory model, or undefined under 'sc' */
+  private readonly memory: WeakMemory | undefined;
+
+  /**
+   * List the options, ask the strategy, record the choice; returns the option taken. A
+   * buffered store chosen to drain drains here, and the decision is made again.
+   */
   decide(): number {
+    for (;;) {
+      const o = this.decideOnce();
+      if (!isFlushOption(o)) return o;
+      const c = optionCpu(o);
+      this.memory!.drain(c, this.memory!.entryOf(c, flushSeq(o)));
+    }
+  }
+
+  private decideOnce(): number {
     const m = this.m;
     const opts = this.opts;
     const L = this.L;
@@ -69,7 +93,7 @@ export class Decisions {
     if (this.enabled(this.agent)) opts[n++] = this.agent;
     for (let a = 0; a < L.nagents; a++) if (a !== this.agent && this.enabled(a)) opts[n++] = a;
     // the end: every task done, no handler still running anywhere, no softirq left to run
-    if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0) opts[n++] = END_OPTION;
+    if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0 && !this.memory?.anyBuffered()) opts[n++] = END_OPTION;
     if (m[H.WAKEABLE] !== 0) n = this.listWakeups(n);
     for (let l = 0; l < L.lines.length; l++) {
       const lb = L.line(l);
@@ -78,6 +102,7 @@ export class Decisions {
     }
     if (this.timers.length > 0) n = this.listTimerTicks(n);
     if (m[H.SOFTIRQ_CPUS] !== 0) n = this.listSoftirqRuns(n);
+    if (this.memory) n = this.listFlushes(n);
     if (n === 0) this.rt.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
     const o = opts[n > 1 ? this.pick(n, step) : n === 1 && this.footprints ? this.observe(step) : 0]!;
     if (o === END_OPTION) this.rt.endTrial(TrialState.DONE);
@@ -125,6 +150,26 @@ export class Decisions {
     this.opts[0] = this.agent;
     this.opts[1] = wakeOption(this.agent);
     return this.pick(2, step) === 1;
+  }
+
+  /**
+   * A read with `n` stores it may return (a weak memory model): a data choice in the same
+   * stream, index 0 being the newest. Returns how many places older than the newest it reads.
+   */
+  chooseValue(n: number): number {
+    const step = (this.m[H.DECISIONS] = this.m[H.DECISIONS]! + 1);
+    for (let i = 0; i < n; i++) this.opts[i] = valueOption(i);
+    return this.pick(n, step);
+  }
+
+  /** Buffered stores that may drain now, every CPU's. */
+  private listFlushes(n: number): number {
+    const mem = this.memory!;
+    for (let c = 0; c < this.L.ncpus; c++) {
+      const k = mem.buffered(c);
+      for (let i = 0; i < k; i++) if (mem.drainable(c, i)) this.opts[n++] = flushOption(mem.entrySeq(c, i), c);
+    }
+    return n;
   }
 
   /** Waits a timeout or a signal may end, of contexts that cannot go on by themselves. */

@@ -25,6 +25,7 @@ import {
 } from './capacities.ts';
 import { strategyStateWords } from '../sched/strategies.ts';
 import type { StrategyShape } from '../sched/strategy.ts';
+import { HISTORY, MemoryRegion, SB_CAP, type MemoryModelName } from './memory-region.ts';
 
 /** Header words: global machine and trial state. */
 export const H = words(
@@ -151,6 +152,8 @@ export interface Limits {
   maxChoices: number;
   stringBytes: number;
   stringCount: number;
+  /** the memory model, when the run overrides the scenario's (--memory) */
+  memory?: MemoryModelName;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -194,6 +197,10 @@ export class Layout {
   readonly agentBase: number;
   /** what the strategy may size its state by, and the words it gets */
   readonly strategyShape: StrategyShape;
+  /** the memory model's region (memory-region.ts): no words when it is 'sc' */
+  readonly memory: MemoryRegion;
+  /** per location (declared object), its value word, or -1 (a lock) */
+  readonly memoryCells: Int32Array;
   readonly strategyBase: number;
   readonly strategyWords: number;
   readonly linesBase: number;
@@ -254,7 +261,13 @@ export class Layout {
       });
     });
     checkCapacity('irq lines', this.lines.length, MAX_LINES, 'MAX_LINES');
-    this.strategyShape = { agents: this.nagents, fires: this.lines.map((l) => l.fires) };
+    const model = limits.memory ?? def.memory ?? 'sc';
+    this.strategyShape = {
+      agents: this.nagents,
+      fires: this.lines.map((l) => l.fires),
+      flushes: model === 'weak' ? this.ncpus * SB_CAP : model === 'tso' ? this.ncpus : 0,
+      values: model === 'weak' ? HISTORY : 0,
+    };
 
     let w = 0;
     const take = (name: string, words: number): number => {
@@ -273,6 +286,10 @@ export class Layout {
     this.actionBase = take('irq-actions', this.lines.length * ACTION_MAX * AC.WORDS);
     // word 0: the last handle given, then per handle its state, its field count and its fields
     this.heapBase = take('heap', 1 + HEAP_MAX * (2 + KOBJ_FIELDS_MAX));
+    const nlocs = Object.values(def.state ?? {}).reduce<number>((n, v) => n + (isObjectDecl(v) ? v.count : 0), 0);
+    this.memory = new MemoryRegion(w, this.ncpus, nlocs, model);
+    take('memory-model', this.memory.words);
+    this.memoryCells = new Int32Array(nlocs).fill(-1);
     this.objBase = w;
     for (const [key, value] of Object.entries(def.state ?? {})) {
       if (!isObjectDecl(value)) continue;
@@ -291,6 +308,7 @@ export class Layout {
           words,
         };
         w += words;
+        if (value.kind === 'shared' || value.kind === 'atomic') this.memoryCells[info.id] = info.offset;
         this.objects.push(info);
         infos.push(info);
       }
@@ -434,6 +452,10 @@ export class Layout {
   /** Footprint id of jiffies (virtual time: sleeps advance it, timeouts read it). */
   get jiffiesObject(): number {
     return this.objects.length + this.lines.length;
+  }
+  /** Footprint id of the global view smp_mb() joins and publishes (weak-memory.ts). */
+  get memoryViewObject(): number {
+    return this.objects.length + this.lines.length + 1;
   }
   /** the agent a kworker's pid runs on, or undefined */
   agentOfPid(pid: number): number | undefined {
