@@ -11,7 +11,7 @@ import { maybeCpu, thisCpu } from './cpu.ts';
 import type { Atomic } from './objects.ts';
 import { checkKind } from './objects.ts';
 import type { Cells } from '../machine/cells.ts';
-import { load, rmwBegin, rmwEnd, rmwPoint, store, storePoint } from './memory-access.ts';
+import { lastReadFrom, load, rmwBegin, rmwEnd, rmwPoint, store, storePoint } from './memory-access.ts';
 
 /** The RMW's scheduling point (memory-access.ts: a weak model drains first); [rt, value word]. */
 function enter(name: string, v: Atomic, ordered: boolean): [CpuRuntime, number] {
@@ -38,8 +38,8 @@ export function atomic_read(v: Atomic): number {
   if (!rt) return cellsOf(v).load(v.__at);
   checkKind(rt, v, 'atomic_read');
   rt.point(v.__id, Access.READ);
-  const [now, from] = load(rt, v.__id, v.__at, false);
-  rt.emit(Op.ATOMIC_READ, v.__id, now, from, kfn('atomic_read'));
+  const now = load(rt, v.__id, v.__at, false);
+  rt.emit(Op.ATOMIC_READ, v.__id, now, lastReadFrom, kfn('atomic_read'));
   return now;
 }
 

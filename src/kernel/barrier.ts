@@ -16,7 +16,7 @@ import type { WeakMemory } from '../machine/weak-memory.ts';
 import { fencePoint } from '../machine/memory-steps.ts';
 import { thisCpu } from './cpu.ts';
 import { checkKind, type Atomic, type Shared } from './objects.ts';
-import { load, store, storePoint } from './memory-access.ts';
+import { lastReadFrom, load, store, storePoint } from './memory-access.ts';
 
 const FN = {
   release: kfn('smp_store_release'),
@@ -42,8 +42,8 @@ export function smp_load_acquire(p: Shared | Atomic): number {
   const rt = thisCpu('smp_load_acquire');
   checkKind(rt, p, 'smp_load_acquire');
   rt.point(p.__id, Access.READ);
-  const [v, from] = load(rt, p.__id, p.__at, true);
-  rt.emit(isAtomic(p) ? Op.ATOMIC_READ : Op.MEM_READ_ONCE, p.__id, v, from, FN.acquire);
+  const v = load(rt, p.__id, p.__at, true);
+  rt.emit(isAtomic(p) ? Op.ATOMIC_READ : Op.MEM_READ_ONCE, p.__id, v, lastReadFrom, FN.acquire);
   return v;
 }
 

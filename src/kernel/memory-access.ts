@@ -20,22 +20,30 @@ export function readFrom(kind: number, cpu: number): number {
   return kind | ((cpu + 1) << 2);
 }
 
+/** Where the last load() got its value (readFrom()), for its event's B word; 0 under 'sc'. */
+export let lastReadFrom = 0;
+
 /**
- * [value, where it came from] of a load of object `id` (value word `at`) whose point was made;
- * `acquire`: smp_load_acquire, rcu_dereference.
+ * The value of a load of object `id` (value word `at`) whose point was made; `acquire`:
+ * smp_load_acquire, rcu_dereference. Under 'sc' one Atomics load, nothing allocated.
  */
-export function load(rt: CpuRuntime, id: number, at: number, acquire: boolean): [number, number] {
+export function load(rt: CpuRuntime, id: number, at: number, acquire: boolean): number {
   const mem = rt.memory;
-  if (!mem) return [rt.cells.load(at), 0];
+  lastReadFrom = 0;
+  if (!mem) return rt.cells.load(at);
   const c = rt.cpu;
   const i = mem.forwarded(c, id);
-  if (i >= 0) return [mem.entryValue(c, i), readFrom(ReadFrom.OWN_BUFFER, c)];
+  if (i >= 0) {
+    lastReadFrom = readFrom(ReadFrom.OWN_BUFFER, c);
+    return mem.entryValue(c, i);
+  }
   const k = mem.choices(c, id);
   const back = k > 1 ? rt.chooseValue(k) : 0;
   const g = mem.read(c, id, back, acquire);
-  if (back > 0) return [mem.msgValue(g), readFrom(ReadFrom.STALE, mem.msgWriter(g))];
-  const pending = bufferedElsewhere(mem, c, id);
-  return [mem.msgValue(g), pending >= 0 ? readFrom(ReadFrom.PENDING, pending) : 0];
+  const pending = back > 0 ? -1 : bufferedElsewhere(mem, c, id);
+  if (back > 0) lastReadFrom = readFrom(ReadFrom.STALE, mem.newestWriter(id));
+  else if (pending >= 0) lastReadFrom = readFrom(ReadFrom.PENDING, pending);
+  return mem.msgValue(g);
 }
 
 /** The scheduling point of a store to `id`. */

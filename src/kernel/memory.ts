@@ -3,14 +3,14 @@ import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
 import { checkKind, type Shared } from './objects.ts';
-import { load, store, storePoint } from './memory-access.ts';
+import { lastReadFrom, load, store, storePoint } from './memory-access.ts';
 
 export function READ_ONCE(x: Shared): number {
   const rt = thisCpu('READ_ONCE');
   checkKind(rt, x, 'READ_ONCE');
   rt.point(x.__id, Access.READ);
-  const [v, from] = load(rt, x.__id, x.__at, false);
-  rt.emit(Op.MEM_READ_ONCE, x.__id, v, from, kfn('READ_ONCE'));
+  const v = load(rt, x.__id, x.__at, false);
+  rt.emit(Op.MEM_READ_ONCE, x.__id, v, lastReadFrom, kfn('READ_ONCE'));
   return v;
 }
 

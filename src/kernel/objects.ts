@@ -12,7 +12,7 @@ import type { CpuRuntime } from '../machine/runtime.ts';
 import { accepts, kindsAccepting, type ObjectKind } from '../machine/object-kinds.ts';
 import { KernelUsageError } from '../machine/usage-error.ts';
 import { maybeCpu } from './cpu.ts';
-import { load, store, storePoint } from './memory-access.ts';
+import { lastReadFrom, load, store, storePoint } from './memory-access.ts';
 
 export interface KObject {
   /** object id in the layout */
@@ -45,8 +45,13 @@ export class Shared implements KObject {
     const rt = maybeCpu();
     if (!rt) return this.mem.load(this.__at);
     rt.point(this.__id, Access.READ);
-    const [v, from] = rt.memory ? load(rt, this.__id, this.__at, false) : [rt.cells.read(this.__at), 0];
-    rt.emit(Op.MEM_READ, this.__id, v, from, FN_READ);
+    if (!rt.memory) {
+      const v = rt.cells.read(this.__at);
+      rt.emit(Op.MEM_READ, this.__id, v, 0, FN_READ);
+      return v;
+    }
+    const v = load(rt, this.__id, this.__at, false);
+    rt.emit(Op.MEM_READ, this.__id, v, lastReadFrom, FN_READ);
     return v;
   }
   set value(v: number) {

@@ -17,7 +17,7 @@ import { thisCpu } from './cpu.ts';
 import { bhDisable, bhEnable } from './irqflags.ts';
 import { mightSleep } from './sleep.ts';
 import { checkKind, type Shared } from './objects.ts';
-import { load as loadWord, store } from './memory-access.ts';
+import { lastReadFrom, load as loadWord, store } from './memory-access.ts';
 
 type Flavour = 'preempt' | 'bh';
 
@@ -91,8 +91,8 @@ function load(name: string, p: Shared, check: (rt: CpuRuntime) => number): numbe
   const warn = check(rt);
   if (warn) rcuWarn(rt, warn, fn);
   // the dependency ordering of rcu_dereference is modelled as an acquire (a stronger order)
-  const [v, from] = loadWord(rt, p.__id, p.__at, name !== 'rcu_access_pointer');
-  rt.emit(Op.MEM_READ_ONCE, p.__id, v, from, fn);
+  const v = loadWord(rt, p.__id, p.__at, name !== 'rcu_access_pointer');
+  rt.emit(Op.MEM_READ_ONCE, p.__id, v, lastReadFrom, fn);
   return v;
 }
 

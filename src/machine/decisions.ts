@@ -5,7 +5,7 @@
  * the choice in the trial's schedule. An agent waiting for a lock it cannot take is not enabled,
  * so a deadlock is exact: some task unfinished and no option left.
  */
-import { HARDIRQ_MASK, SOFTIRQ_MASK } from './events.ts';
+import { HARDIRQ_MASK, Op, SOFTIRQ_MASK, kfn } from './events.ts';
 import { C, CX, H, LN, TrialState, type Layout, type ObjectInfo } from './layout.ts';
 import { timerArmedOn, timerObjects } from './timers.ts';
 import { lockWords } from './object-kinds.ts';
@@ -29,6 +29,8 @@ import {
   type Decision,
   type Strategy,
 } from '../sched/strategy.ts';
+
+const FN_VISIBLE = kfn('store_visible');
 
 export class Decisions {
   private readonly m: Int32Array;
@@ -80,7 +82,11 @@ export class Decisions {
       const o = this.decideOnce();
       if (!isFlushOption(o)) return o;
       const c = optionCpu(o);
-      this.memory!.drain(c, this.memory!.entryOf(c, flushSeq(o)));
+      const mem = this.memory!;
+      const i = mem.entryOf(c, flushSeq(o));
+      // the event says when the store became visible, in the column of the CPU it left
+      this.rt.emit(Op.STORE_VISIBLE, mem.entryLoc(c, i), mem.entryValue(c, i), c, FN_VISIBLE);
+      mem.drain(c, i);
     }
   }
 

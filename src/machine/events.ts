@@ -102,6 +102,7 @@ export const Op = {
   RCU_READ_LOCK: 37, //  a read-side critical section begins or nests (F_A the agent's new depth)
   RCU_READ_UNLOCK: 38, // it ends or unnests (F_A the new depth)
   RCU_WARN: 39, //       lockdep_rcu_suspicious() (F_A RcuWarning, F_B site id)
+  STORE_VISIBLE: 40, //  a weak memory model's buffered store drained (F_OBJ location, F_A value, F_B its CPU)
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 export const OP_NAMES: Record<number, string> = Object.fromEntries(
@@ -341,6 +342,8 @@ export const KFN_NAMES = [
   'raw_spin_lock_nested',
   'raw_spin_is_locked',
   'smp_processor_id',
+  // weak memory models: a buffered store becoming visible
+  'store_visible',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

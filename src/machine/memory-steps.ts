@@ -6,6 +6,9 @@
  */
 import { Access } from '../sched/footprint.ts';
 import type { CpuRuntime } from './runtime.ts';
+import { Op, kfn } from './events.ts';
+
+const FN_VISIBLE = kfn('store_visible');
 
 /** Drain this CPU's buffer, oldest first, one scheduling point per store. */
 export function drainInSteps(rt: CpuRuntime): void {
@@ -26,7 +29,9 @@ function drainOldest(rt: CpuRuntime): void {
   const seq = mem.entrySeq(c, 0) & 0xff;
   rt.point(mem.entryLoc(c, 0), Access.WRITE);
   // a decision at that point may have drained it already
-  if (mem.entryOf(c, seq) === 0) mem.drain(c, 0);
+  if (mem.entryOf(c, seq) !== 0) return;
+  rt.emit(Op.STORE_VISIBLE, mem.entryLoc(c, 0), mem.entryValue(c, 0), c, FN_VISIBLE);
+  mem.drain(c, 0);
 }
 
 /** The point of smp_mb()'s own step: it reads and publishes the global view. */

@@ -208,8 +208,9 @@ export class WeakMemory {
   msgValue(g: number): number {
     return this.m[g + MSG.VAL]!;
   }
-  msgWriter(g: number): number {
-    return this.m[g + MSG.WRITER]!;
+  /** The CPU whose store is l's newest (-1: the initial value). */
+  newestWriter(l: number): number {
+    return this.m[this.R.msg(l, this.m[this.R.latest(l)]!) + MSG.WRITER]!;
   }
 
   /**
