@@ -86,6 +86,7 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
         seed: t.seed,
         depth: 1,
         schedules: t.trials.map((x) => x.choices),
+        regenerated: t.trials.map((x) => (x.regenerated ? { trial: x.trial, ...x.regenerated } : null)),
         strict: !opts.lenient,
       },
       tokenHead: { strategy: t.strategy, seed: t.seed, cpus: t.cpus },
