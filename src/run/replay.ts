@@ -107,9 +107,14 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
     throw new TokenError(`replay token does not match ${path}: the scenario does not offer the recorded choices`);
   }
   const findings = messages.map(findingFrom);
-  if (out.hang) findings.push(stuckFinding(path, token, out.hang.trial, { cpu: out.hang.cpu, hangMs: o.hangMs }));
-  if (out.crash)
-    findings.push(stuckFinding(path, token, out.crash.trial, { cpu: out.crash.cpu, crash: out.crash.message }));
+  if (out.hang) {
+    const { cpu, last } = out.hang;
+    findings.push(stuckFinding(path, token, out.hang.trial, { cpu, hangMs: o.hangMs, last }));
+  }
+  if (out.crash) {
+    const { cpu, last } = out.crash;
+    findings.push(stuckFinding(path, token, out.crash.trial, { cpu, crash: out.crash.message, last }));
+  }
   return {
     scenario: path,
     token,
