@@ -48,8 +48,10 @@ export function load(rt: CpuRuntime, id: number, at: number, acquire: boolean): 
 
 /** The scheduling point of a store to `id`. */
 export function storePoint(rt: CpuRuntime, id: number): void {
-  const mem = rt.memory;
-  if (!mem) return rt.point(id, Access.WRITE);
+  if (!rt.memory) {
+    rt.point(id, Access.WRITE);
+    return;
+  }
   // a store into a full buffer drains its oldest first; the store itself touches only its CPU
   makeRoom(rt, SB_CAP);
   rt.point(id, Access.NONE);
@@ -69,8 +71,10 @@ export function store(rt: CpuRuntime, id: number, at: number, v: number, release
  * and a fully ordered one is an smp_mb() on each side.
  */
 export function rmwPoint(rt: CpuRuntime, id: number, ordered: boolean, access: number = Access.WRITE): void {
-  const mem = rt.memory;
-  if (!mem) return rt.point(id, access);
+  if (!rt.memory) {
+    rt.point(id, access);
+    return;
+  }
   drainInSteps(rt);
   // an ordered one also reads and publishes the global view: two objects
   if (ordered) rt.point(-1, Access.ANY);

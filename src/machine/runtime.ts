@@ -19,7 +19,8 @@
  * The jobs around it each have a module that owns its state: decisions.ts (the options and the
  * strategy's pick), baton.ts (hand-offs, stop), locks.ts (acquire/release and the held stack),
  * agent-run.ts (tasks and interrupts), event-record.ts (the event writer), cells.ts and heap.ts
- * (the doors to object words and kmalloc), control-flow.ts (the unwinding exceptions).
+ * (the doors to object words and kmalloc), control-flow.ts (the unwinding exceptions),
+ * weak-memory.ts (store buffers and views, under a 'tso' or 'weak' memory model).
  */
 import { isKernelUsageError } from './usage-error.ts';
 import { Ctx, F_A, Op } from './events.ts';
