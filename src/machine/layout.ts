@@ -265,8 +265,9 @@ export class Layout {
     this.strategyShape = {
       agents: this.nagents,
       fires: this.lines.map((l) => l.fires),
-      flushes: model === 'weak' ? this.ncpus * SB_CAP : model === 'tso' ? this.ncpus : 0,
-      values: model === 'weak' ? HISTORY : 0,
+      // a weak memory model's choices: buffered stores that may drain, values a read may return
+      ...(model === 'sc' ? {} : { flushes: this.ncpus * (model === 'weak' ? SB_CAP : 1) }),
+      ...(model === 'weak' ? { values: HISTORY } : {}),
     };
 
     let w = 0;
