@@ -40,6 +40,7 @@ import {
   SOFTIRQ_MASK,
   SOFTIRQ_NR,
   kfn,
+  kobjField,
 } from '../../machine/events.ts';
 import type { Layout } from '../../machine/layout.ts';
 import { siteText } from '../../machine/call-site.ts';
@@ -110,38 +111,51 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       const o = w[at + F_OBJ]!;
       switch (op) {
         case Op.MEM_READ:
-          this.noteRead(s, u, o, false);
-          this.access(s, i, u, o, false, PLAIN);
+          this.noteRead(s, u, cellOf(s, o), false);
+          this.access(s, i, u, cellOf(s, o), false, PLAIN);
           break;
         case Op.MEM_WRITE:
-          this.access(s, i, u, o, true, PLAIN);
-          this.noteWrite(s, u, o, false, false);
+          this.access(s, i, u, cellOf(s, o), true, PLAIN);
+          this.noteWrite(s, u, cellOf(s, o), false, false);
           break;
+        case Op.KOBJ_READ: {
+          // a field of a kmalloc object: a plain access, like a shared cell's
+          const c = s.heapCell(w[at + F_B]!);
+          this.noteRead(s, u, c, false);
+          this.access(s, i, u, c, false, PLAIN);
+          break;
+        }
+        case Op.KOBJ_WRITE: {
+          const c = s.heapCell(w[at + F_B]!);
+          this.access(s, i, u, c, true, PLAIN);
+          this.noteWrite(s, u, c, false, false);
+          break;
+        }
         case Op.MEM_READ_ONCE:
-          this.noteRead(s, u, o, isAcquire(w[at + F_FN]));
-          this.access(s, i, u, o, false, MARKED);
+          this.noteRead(s, u, cellOf(s, o), isAcquire(w[at + F_FN]));
+          this.access(s, i, u, cellOf(s, o), false, MARKED);
           break;
         case Op.MEM_WRITE_ONCE:
-          this.access(s, i, u, o, true, MARKED);
-          this.noteWrite(s, u, o, false, isRelease(w[at + F_FN]));
+          this.access(s, i, u, cellOf(s, o), true, MARKED);
+          this.noteWrite(s, u, cellOf(s, o), false, isRelease(w[at + F_FN]));
           break;
         case Op.ATOMIC_READ:
-          this.noteRead(s, u, o, w[at + F_FN] === FN_ACQUIRE);
+          this.noteRead(s, u, cellOf(s, o), w[at + F_FN] === FN_ACQUIRE);
           break;
         case Op.ATOMIC_SET:
-          this.noteWrite(s, u, o, false, w[at + F_FN] === FN_RELEASE);
+          this.noteWrite(s, u, cellOf(s, o), false, w[at + F_FN] === FN_RELEASE);
           break;
         case Op.ATOMIC_RMW:
-          this.noteRead(s, u, o, false);
-          this.noteWrite(s, u, o, true, false);
+          this.noteRead(s, u, cellOf(s, o), false);
+          this.noteWrite(s, u, cellOf(s, o), true, false);
           break;
         case Op.ATOMIC_RMW_ORDERED:
           // smp_mb(); rmw acquiring what the atomic carries; smp_mb()
-          this.noteRead(s, u, o, true);
+          this.noteRead(s, u, cellOf(s, o), true);
           join(s.C, u, s.pendAcq, u);
           copy(s.fenceRel, u, s.C, u);
           s.hasFence[u] = 1;
-          this.noteWrite(s, u, o, true, false);
+          this.noteWrite(s, u, cellOf(s, o), true, false);
           s.C.v[u * T + u]!++;
           break;
         case Op.LOCK_ACQUIRE:
@@ -206,17 +220,15 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
     }
   }
 
-  /** A read of object o: remember the release it may pair with; acquire it at once if asked. */
-  private noteRead(s: RaceState, u: number, obj: number, acquire: boolean): void {
-    const o = s.cellOf[obj] ?? -1;
+  /** A read of cell o: remember the release it may pair with; acquire it at once if asked. */
+  private noteRead(s: RaceState, u: number, o: number, acquire: boolean): void {
     if (o < 0 || !s.hasWFence[o]) return;
     join(s.pendAcq, u, s.wFence, o);
     if (acquire) join(s.C, u, s.wFence, o);
   }
 
-  /** A write of object o: the release clock it carries (a read-modify-write keeps the old one). */
-  private noteWrite(s: RaceState, u: number, obj: number, rmw: boolean, release: boolean): void {
-    const o = s.cellOf[obj] ?? -1;
+  /** A write of cell o: the release clock it carries (a read-modify-write keeps the old one). */
+  private noteWrite(s: RaceState, u: number, o: number, rmw: boolean, release: boolean): void {
     if (o < 0) return;
     if (release) {
       copy(s.wFence, o, s.C, u);
@@ -232,8 +244,7 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   }
 
   /** FastTrack's read and write rules, plain and marked. */
-  private access(s: RaceState, i: number, u: number, obj: number, write: boolean, cls: number): void {
-    const o = s.cellOf[obj] ?? -1;
+  private access(s: RaceState, i: number, u: number, o: number, write: boolean, cls: number): void {
     if (o < 0) return;
     const T = s.T;
     const cu = s.C.v[u * T + u]!;
@@ -353,12 +364,17 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   ): void {
     const t = this.t;
     const L: Layout = t.layout;
-    const o = this.w[i * EV_WORDS + F_OBJ]!;
-    // the pair as one number (object, and each side's cpu, context, kind and ordinal), so that
-    // the common case, a race already reported, costs no allocation
+    const at = i * EV_WORDS;
+    const o = this.w[at + F_OBJ]!;
+    // a kmalloc object's field is known across trials by its field, not its handle
+    const op = this.w[at + F_OP]!;
+    const heap = op === Op.KOBJ_READ || op === Op.KOBJ_WRITE ? this.w[at + F_B]! : -1;
+    // the pair as one number (object or field, and each side's cpu, context, kind and ordinal),
+    // so that the common case, a race already reported, costs no allocation
     const ka = this.sideKey(pseq, pwrite, pmarked, pord);
     const kb = this.sideKey(i, write, marked, ord);
-    const key = (o % 512) * 2 ** 44 + Math.min(ka, kb) * 2 ** 22 + Math.max(ka, kb);
+    const pair = Math.min(ka, kb) * 2 ** 22 + Math.max(ka, kb);
+    const key = heap >= 0 ? -(kobjField(heap) + 1) * 2 ** 44 - pair : (o % 512) * 2 ** 44 + pair;
     if (this.inTrial.has(key)) return;
     this.inTrial.add(key);
     const prev = this.known.get(key);
@@ -370,8 +386,9 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
     const b = this.accessAt(i, write, marked, ord);
     const halves = [position(a), position(b)].sort();
     const obj = L.objects[o];
-    const signature = `data-race:${obj?.key ?? o}:${halves.join('|')}`;
-    const data: RaceData = { obj: o, accesses: [a, b] };
+    const what = heap >= 0 ? `kobj+${kobjField(heap) * 4}` : (obj?.key ?? o);
+    const signature = `data-race:${what}:${halves.join('|')}`;
+    const data: RaceData = { obj: o, accesses: [a, b], ...(heap >= 0 ? { heap } : {}) };
     const finding: RaceFinding = {
       kind: 'data-race',
       signature,
@@ -419,6 +436,11 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
 /** How an access is named across trials: context, kind and per-context ordinal. */
 export function position(a: RaceAccess): string {
   return `${CTX_NAMES[a.ctx]}${a.cpu}:${a.marked ? 'marked-' : ''}${a.write ? 'write' : 'read'}#${a.ordinal}`;
+}
+
+/** The shadow cell of declared object `obj`, -1 when it is not memory. */
+function cellOf(s: RaceState, obj: number): number {
+  return s.cellOf[obj] ?? -1;
 }
 
 export function createRaceDetector(): Detector<RaceData, 'data-race'> {
