@@ -30,6 +30,7 @@ import {
 import { completionWords, taskStateWords } from './lock-words.ts';
 import { O } from './object-words.ts';
 import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
+import { WIDE_WORDS, resetWide } from './cells.ts';
 
 /** What an instance's size may depend on. */
 export interface KindShape {
@@ -143,7 +144,16 @@ export const OBJECT_KINDS = {
     sleeps: false,
     memory: true,
     accepts:
-      /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer)$/,
+      /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer|xchg|cmpxchg|(__)?(set|clear|change)_bit|test_bit|test_and_(set|clear|change)_bit(_lock)?|clear_bit_unlock)$/,
+  },
+  /** atomic64_t and atomic_long_t (a long is 64 bits, as on a 64-bit kernel): cells.ts WIDE_WORDS */
+  atomic64: {
+    words: () => O.WORDS + WIDE_WORDS,
+    reset: (m, o) => resetWide(m, o.offset, o.words, o.init),
+    owned: false,
+    sleeps: false,
+    memory: true,
+    accepts: /^atomic(64|_long)_\w+$/,
   },
   percpu: {
     // one word per CPU

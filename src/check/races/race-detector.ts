@@ -58,6 +58,8 @@ const FN_RCU_ASSIGN = kfn('rcu_assign_pointer');
 const FN_RCU_DEREF = kfn('rcu_dereference');
 const isAcquire = (fn: number | undefined): boolean => fn === FN_ACQUIRE || fn === FN_RCU_DEREF;
 const isRelease = (fn: number | undefined): boolean => fn === FN_RELEASE || fn === FN_RCU_ASSIGN;
+const FN_BIT_LOCK = kfn('test_and_set_bit_lock');
+const FN_BIT_UNLOCK = kfn('clear_bit_unlock');
 const FN_MB = kfn('smp_mb');
 const FN_WMB = kfn('smp_wmb');
 const FN_RMB = kfn('smp_rmb');
@@ -139,15 +141,21 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           this.access(s, i, u, cellOf(s, o), true, MARKED);
           this.noteWrite(s, u, cellOf(s, o), false, isRelease(w[at + F_FN]));
           break;
+        // atomics are marked accesses: they race only with a plain access to the same cell
+        // (a plain store to a `shared` word that xchg or set_bit also updates)
         case Op.ATOMIC_READ:
           this.noteRead(s, u, cellOf(s, o), w[at + F_FN] === FN_ACQUIRE);
+          this.access(s, i, u, cellOf(s, o), false, MARKED);
           break;
         case Op.ATOMIC_SET:
+          this.access(s, i, u, cellOf(s, o), true, MARKED);
           this.noteWrite(s, u, cellOf(s, o), false, w[at + F_FN] === FN_RELEASE);
           break;
         case Op.ATOMIC_RMW:
-          this.noteRead(s, u, cellOf(s, o), false);
-          this.noteWrite(s, u, cellOf(s, o), true, false);
+          // a bit lock: test_and_set_bit_lock acquires, clear_bit_unlock releases
+          this.noteRead(s, u, cellOf(s, o), w[at + F_FN] === FN_BIT_LOCK);
+          this.access(s, i, u, cellOf(s, o), true, MARKED);
+          this.noteWrite(s, u, cellOf(s, o), true, w[at + F_FN] === FN_BIT_UNLOCK);
           break;
         case Op.ATOMIC_RMW_ORDERED:
           // smp_mb(); rmw acquiring what the atomic carries; smp_mb()
@@ -155,6 +163,7 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           join(s.C, u, s.pendAcq, u);
           copy(s.fenceRel, u, s.C, u);
           s.hasFence[u] = 1;
+          this.access(s, i, u, cellOf(s, o), true, MARKED);
           this.noteWrite(s, u, cellOf(s, o), true, false);
           s.C.v[u * T + u]!++;
           break;
