@@ -60,6 +60,10 @@ const isAcquire = (fn: number | undefined): boolean => fn === FN_ACQUIRE || fn =
 const isRelease = (fn: number | undefined): boolean => fn === FN_RELEASE || fn === FN_RCU_ASSIGN;
 const FN_BIT_LOCK = kfn('test_and_set_bit_lock');
 const FN_BIT_UNLOCK = kfn('clear_bit_unlock');
+// call_rcu/kfree_rcu → the callback's run in RCU_SOFTIRQ, and (the grace period) the end of
+// every reader → the callbacks run after it
+const FN_CALL_RCU = kfn('call_rcu');
+const FN_KFREE_RCU = kfn('kfree_rcu');
 const FN_MB = kfn('smp_mb');
 const FN_WMB = kfn('smp_wmb');
 const FN_RMB = kfn('smp_rmb');
@@ -187,6 +191,12 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           join(s.C, u, s.soft, (w[at + F_A]! >>> 0) % SOFT_KEYS);
           join(s.C, u, s.exits, w[at + F_CPU]!);
           break;
+        case Op.RCU_READ_UNLOCK:
+          if (w[at + F_A] === 0) {
+            join(s.soft, SOFTIRQ_NR.RCU_SOFTIRQ, s.C, u);
+            s.C.v[u * T + u]!++;
+          }
+          break;
         case Op.TASK_END:
           join(s.exits, w[at + F_CPU]!, s.C, u);
           s.C.v[u * T + u]!++;
@@ -195,7 +205,7 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           const fn = w[at + F_FN];
           // raise_softirq(nr) / tasklet_schedule → the softirq run they cause
           const nr =
-            fn === FN_RAISE_SOFTIRQ
+            fn === FN_RAISE_SOFTIRQ || fn === FN_CALL_RCU || fn === FN_KFREE_RCU
               ? w[at + F_A]!
               : fn === FN_TASKLET_SCHEDULE
                 ? TASKLET_SOFTIRQ
