@@ -33,3 +33,4 @@ export * from './debug-preempt.ts';
 export * from './bitops.ts';
 export * from './cmpxchg.ts';
 export * from './atomic64.ts';
+export * from './seqlock.ts';

@@ -28,6 +28,7 @@ import {
   type LockWordOps,
 } from './lock-words.ts';
 import { completionWords, taskStateWords } from './lock-words.ts';
+import { seqcountWords, seqlockWords } from './lock-words.ts';
 import { O } from './object-words.ts';
 import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
 import { WIDE_WORDS, resetWide } from './cells.ts';
@@ -145,6 +146,27 @@ export const OBJECT_KINDS = {
     memory: true,
     accepts:
       /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer|xchg|cmpxchg|(__)?(set|clear|change)_bit|test_bit|test_and_(set|clear|change)_bit(_lock)?|clear_bit_unlock)$/,
+  },
+  /** seqlock_t: a spinlock for its writers (lockdep sees that), and a sequence count (AUX) */
+  seqlock: {
+    words: common,
+    reset: zero,
+    lock: seqlockWords,
+    owned: true,
+    lockdep: { readers: false },
+    sleeps: false,
+    memory: false,
+    accepts: /^(write_seq(un)?lock\w*|read_seq(begin|retry))$/,
+  },
+  /** seqcount_t: the sequence count alone; its writers serialise themselves */
+  seqcount: {
+    words: common,
+    reset: zero,
+    lock: seqcountWords,
+    owned: false,
+    sleeps: false,
+    memory: false,
+    accepts: /^(write|read)_seqcount_\w+$/,
   },
   /** atomic64_t and atomic_long_t (a long is 64 bits, as on a 64-bit kernel): cells.ts WIDE_WORDS */
   atomic64: {

@@ -64,6 +64,27 @@ const FN_BIT_UNLOCK = kfn('clear_bit_unlock');
 // every reader → the callbacks run after it
 const FN_CALL_RCU = kfn('call_rcu');
 const FN_KFREE_RCU = kfn('kfree_rcu');
+// seqlock sections: a reader's reads and a writer's writes are marked (kcsan_atomic_next,
+// kcsan_nestable_atomic_begin/end), as the sequence count is what makes them safe
+const fnSet = (...names: string[]): Set<number> => new Set(names.map(kfn));
+const SEQ_READ_BEGIN = fnSet('read_seqbegin', 'read_seqcount_begin');
+const SEQ_READ_END = fnSet('read_seqretry', 'read_seqcount_retry');
+const SEQ_WRITE_BEGIN = fnSet(
+  'write_seqlock',
+  'write_seqlock_irq',
+  'write_seqlock_irqsave',
+  'write_seqlock_bh',
+  'write_seqcount_begin',
+);
+const SEQ_WRITE_END = fnSet(
+  'write_sequnlock',
+  'write_sequnlock_irq',
+  'write_sequnlock_irqrestore',
+  'write_sequnlock_bh',
+  'write_seqcount_end',
+);
+/** KCSAN_SEQLOCK_REGION_MAX: the accesses after read_seqbegin that count as marked */
+const SEQLOCK_REGION_MAX = 1000;
 const FN_MB = kfn('smp_mb');
 const FN_WMB = kfn('smp_wmb');
 const FN_RMB = kfn('smp_rmb');
@@ -118,22 +139,22 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       switch (op) {
         case Op.MEM_READ:
           this.noteRead(s, u, cellOf(s, o), false);
-          this.access(s, i, u, cellOf(s, o), false, PLAIN);
+          this.access(s, i, u, cellOf(s, o), false, this.plain(s, u));
           break;
         case Op.MEM_WRITE:
-          this.access(s, i, u, cellOf(s, o), true, PLAIN);
+          this.access(s, i, u, cellOf(s, o), true, this.plain(s, u));
           this.noteWrite(s, u, cellOf(s, o), false, false);
           break;
         case Op.KOBJ_READ: {
           // a field of a kmalloc object: a plain access, like a shared cell's
           const c = s.heapCell(w[at + F_B]!);
           this.noteRead(s, u, c, false);
-          this.access(s, i, u, c, false, PLAIN);
+          this.access(s, i, u, c, false, this.plain(s, u));
           break;
         }
         case Op.KOBJ_WRITE: {
           const c = s.heapCell(w[at + F_B]!);
-          this.access(s, i, u, c, true, PLAIN);
+          this.access(s, i, u, c, true, this.plain(s, u));
           this.noteWrite(s, u, c, false, false);
           break;
         }
@@ -226,6 +247,10 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           // synchronize_irq (free_irq, disable_irq): the line's handlers so far → what follows
           if (fn === FN_SYNCHRONIZE_IRQ) join(s.C, u, s.lines, w[at + F_A]!);
           if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);
+          if (SEQ_READ_BEGIN.has(fn!) && w[at + F_B] === 0) s.seqRead[u] = SEQLOCK_REGION_MAX;
+          else if (SEQ_READ_END.has(fn!)) s.seqRead[u] = 0;
+          else if (SEQ_WRITE_BEGIN.has(fn!)) s.seqWrite[u]!++;
+          else if (SEQ_WRITE_END.has(fn!) && s.seqWrite[u]! > 0) s.seqWrite[u]!--;
           if (fn === FN_WMB || fn === FN_MB) {
             copy(s.fenceRel, u, s.C, u);
             s.hasFence[u] = 1;
@@ -237,6 +262,16 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           break;
       }
     }
+  }
+
+  /** The class of a plain access by thread u: marked inside a seqlock section (KCSAN's atomic region). */
+  private plain(s: RaceState, u: number): number {
+    if (s.seqWrite[u]! > 0) return MARKED;
+    if (s.seqRead[u]! > 0) {
+      s.seqRead[u]!--;
+      return MARKED;
+    }
+    return PLAIN;
   }
 
   /** A read of cell o: remember the release it may pair with; acquire it at once if asked. */

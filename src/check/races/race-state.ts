@@ -77,6 +77,9 @@ export class RaceState {
   readonly rvOrd: ClockTable;
   /** per (thread, cell, write?, class): accesses so far this trial */
   readonly ord: Int32Array;
+  /** per thread: accesses left in its seqlock read section, and its write sections' nesting */
+  readonly seqRead: Int32Array;
+  readonly seqWrite: Int32Array;
 
   constructor(readonly L: Layout) {
     // one thread per agent context: a kworker and a task sharing a CPU are distinct threads
@@ -116,6 +119,8 @@ export class RaceState {
     this.rvSeq = new ClockTable(slots, T);
     this.rvOrd = new ClockTable(slots, T);
     this.ord = new Int32Array(T * M * 4);
+    this.seqRead = new Int32Array(T);
+    this.seqWrite = new Int32Array(T);
   }
 
   /** A new trial: every thread at its own clock 1, nothing synchronised, no access recorded. */
@@ -141,6 +146,8 @@ export class RaceState {
     this.rT.fill(EMPTY);
     this.ord.fill(0);
     this.heapCells.clear();
+    this.seqRead.fill(0);
+    this.seqWrite.fill(0);
   }
 
   /** The cell of a kmalloc object's field (kobjAddr), given on first use; -1 once all are taken. */
