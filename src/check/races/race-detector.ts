@@ -20,7 +20,6 @@
  */
 import {
   Ctx,
-  CTX_NAMES,
   EV_WORDS,
   EvFlag,
   F_A,
@@ -32,9 +31,7 @@ import {
   F_OBJ,
   F_OP,
   F_PCOUNT,
-  F_SITE,
   F_TID,
-  KFN_NAMES,
   LockFlag,
   Op,
   SOFTIRQ_MASK,
@@ -43,14 +40,14 @@ import {
   kobjField,
 } from '../../machine/events.ts';
 import type { Layout } from '../../machine/layout.ts';
-import { siteText } from '../../machine/call-site.ts';
 import type { Detector, RawFinding, TrialInfo } from '../detector.ts';
 import { copy, join } from './clocks.ts';
 import { EMPTY, MARKED, NCTX, PLAIN, RaceState, SHARED, SOFT_KEYS } from './race-state.ts';
-import { RACES, type RaceAccess, type RaceData } from './finding-data.ts';
+import { RACES, type RaceData } from './finding-data.ts';
+import { markSync } from './sync-marks.ts';
+import { accessAt, position } from './race-access.ts';
 
 const FN_RELEASE = kfn('smp_store_release');
-const FN_SYNCHRONIZE_IRQ = kfn('synchronize_irq');
 const FN_ACQUIRE = kfn('smp_load_acquire');
 // rcu_assign_pointer publishes like smp_store_release; rcu_dereference's address dependency
 // orders what the reader reads through the pointer, as an acquire would
@@ -60,44 +57,6 @@ const isAcquire = (fn: number | undefined): boolean => fn === FN_ACQUIRE || fn =
 const isRelease = (fn: number | undefined): boolean => fn === FN_RELEASE || fn === FN_RCU_ASSIGN;
 const FN_BIT_LOCK = kfn('test_and_set_bit_lock');
 const FN_BIT_UNLOCK = kfn('clear_bit_unlock');
-// call_rcu/kfree_rcu → the callback's run in RCU_SOFTIRQ, and (the grace period) the end of
-// every reader → the callbacks run after it
-const FN_CALL_RCU = kfn('call_rcu');
-const FN_KFREE_RCU = kfn('kfree_rcu');
-// seqlock sections: a reader's reads and a writer's writes are marked (kcsan_atomic_next,
-// kcsan_nestable_atomic_begin/end), as the sequence count is what makes them safe
-const fnSet = (...names: string[]): Set<number> => new Set(names.map(kfn));
-const SEQ_READ_BEGIN = fnSet('read_seqbegin', 'read_seqcount_begin');
-const SEQ_READ_END = fnSet('read_seqretry', 'read_seqcount_retry');
-const SEQ_WRITE_BEGIN = fnSet(
-  'write_seqlock',
-  'write_seqlock_irq',
-  'write_seqlock_irqsave',
-  'write_seqlock_bh',
-  'write_seqcount_begin',
-);
-const SEQ_WRITE_END = fnSet(
-  'write_sequnlock',
-  'write_sequnlock_irq',
-  'write_sequnlock_irqrestore',
-  'write_sequnlock_bh',
-  'write_seqcount_end',
-);
-/** KCSAN_SEQLOCK_REGION_MAX: the accesses after read_seqbegin that count as marked */
-const SEQLOCK_REGION_MAX = 1000;
-const FN_MB = kfn('smp_mb');
-const FN_WMB = kfn('smp_wmb');
-const FN_RMB = kfn('smp_rmb');
-const FN_RAISE_SOFTIRQ = kfn('raise_softirq');
-const FN_TASKLET_SCHEDULE = kfn('tasklet_schedule');
-const FN_SCHEDULE_WORK = kfn('schedule_work');
-const FN_WORK_RUN = kfn('process_one_work');
-const FN_FLUSH_WORK = kfn('flush_work');
-/** work items' clocks sit above the softirq numbers' */
-const workKey = (obj: number): number => 16 + (obj % (SOFT_KEYS - 16));
-/** the softirq tasklets run from */
-const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
-
 /** the innermost-context priority: who can interrupt whom on one CPU */
 const PRIO = [0, 2, 1]; // task, hardirq, softirq
 
@@ -139,22 +98,22 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       switch (op) {
         case Op.MEM_READ:
           this.noteRead(s, u, cellOf(s, o), false);
-          this.access(s, i, u, cellOf(s, o), false, this.plain(s, u));
+          this.access(s, i, u, cellOf(s, o), false, s.plainClass(u));
           break;
         case Op.MEM_WRITE:
-          this.access(s, i, u, cellOf(s, o), true, this.plain(s, u));
+          this.access(s, i, u, cellOf(s, o), true, s.plainClass(u));
           this.noteWrite(s, u, cellOf(s, o), false, false);
           break;
         case Op.KOBJ_READ: {
           // a field of a kmalloc object: a plain access, like a shared cell's
           const c = s.heapCell(w[at + F_B]!);
           this.noteRead(s, u, c, false);
-          this.access(s, i, u, c, false, this.plain(s, u));
+          this.access(s, i, u, c, false, s.plainClass(u));
           break;
         }
         case Op.KOBJ_WRITE: {
           const c = s.heapCell(w[at + F_B]!);
-          this.access(s, i, u, c, true, this.plain(s, u));
+          this.access(s, i, u, c, true, s.plainClass(u));
           this.noteWrite(s, u, c, false, false);
           break;
         }
@@ -222,56 +181,13 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           join(s.exits, w[at + F_CPU]!, s.C, u);
           s.C.v[u * T + u]!++;
           break;
-        case Op.MARK: {
-          const fn = w[at + F_FN];
-          // raise_softirq(nr) / tasklet_schedule → the softirq run they cause
-          const nr =
-            fn === FN_RAISE_SOFTIRQ || fn === FN_CALL_RCU || fn === FN_KFREE_RCU
-              ? w[at + F_A]!
-              : fn === FN_TASKLET_SCHEDULE
-                ? TASKLET_SOFTIRQ
-                : fn === FN_SCHEDULE_WORK
-                  ? workKey(o)
-                  : -1;
-          if (nr >= 0) {
-            join(s.soft, nr % SOFT_KEYS, s.C, u);
-            s.C.v[u * T + u]!++;
-          }
-          // schedule_work → the run of that work item; the end of a run → flush_work
-          if (fn === FN_WORK_RUN && w[at + F_A] === 0) join(s.C, u, s.soft, workKey(o));
-          if (fn === FN_WORK_RUN && w[at + F_A] === 1) {
-            join(s.done, workKey(o), s.C, u);
-            s.C.v[u * T + u]!++;
-          }
-          if (fn === FN_FLUSH_WORK) join(s.C, u, s.done, workKey(o));
-          // synchronize_irq (free_irq, disable_irq): the line's handlers so far → what follows
-          if (fn === FN_SYNCHRONIZE_IRQ) join(s.C, u, s.lines, w[at + F_A]!);
-          if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);
-          if (SEQ_READ_BEGIN.has(fn!) && w[at + F_B] === 0) s.seqRead[u] = SEQLOCK_REGION_MAX;
-          else if (SEQ_READ_END.has(fn!)) s.seqRead[u] = 0;
-          else if (SEQ_WRITE_BEGIN.has(fn!)) s.seqWrite[u]!++;
-          else if (SEQ_WRITE_END.has(fn!) && s.seqWrite[u]! > 0) s.seqWrite[u]!--;
-          if (fn === FN_WMB || fn === FN_MB) {
-            copy(s.fenceRel, u, s.C, u);
-            s.hasFence[u] = 1;
-            s.C.v[u * T + u]!++;
-          }
+        case Op.MARK:
+          markSync(s, w, at, u, o);
           break;
-        }
         default:
           break;
       }
     }
-  }
-
-  /** The class of a plain access by thread u: marked inside a seqlock section (KCSAN's atomic region). */
-  private plain(s: RaceState, u: number): number {
-    if (s.seqWrite[u]! > 0) return MARKED;
-    if (s.seqRead[u]! > 0) {
-      s.seqRead[u]!--;
-      return MARKED;
-    }
-    return PLAIN;
   }
 
   /** A read of cell o: remember the release it may pair with; acquire it at once if asked. */
@@ -436,8 +352,8 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       this.report(prev);
       return;
     }
-    const a = this.accessAt(pseq, pwrite, pmarked, pord);
-    const b = this.accessAt(i, write, marked, ord);
+    const a = accessAt(this.t, pseq, pwrite, pmarked, pord);
+    const b = accessAt(this.t, i, write, marked, ord);
     const halves = [position(a), position(b)].sort();
     const obj = L.objects[o];
     const what = heap >= 0 ? `kobj+${kobjField(heap) * 4}` : (obj?.key ?? o);
@@ -467,29 +383,6 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       (marked ? 1 : 0)
     );
   }
-
-  private accessAt(seq: number, write: boolean, marked: boolean, ordinal: number): RaceAccess {
-    const w = this.w;
-    const at = seq * EV_WORDS;
-    const site = w[at + F_SITE]!;
-    return {
-      ref: { trial: this.t.index, seq },
-      cpu: w[at + F_CPU]!,
-      ctx: w[at + F_CTX]!,
-      pid: w[at + F_TID]!,
-      write,
-      marked,
-      value: w[at + F_A]!,
-      old: w[at + F_B]!,
-      fn: site ? siteText(this.t.text(site)).fn : (KFN_NAMES[w[at + F_FN]!] ?? '?'),
-      ordinal,
-    };
-  }
-}
-
-/** How an access is named across trials: context, kind and per-context ordinal. */
-export function position(a: RaceAccess): string {
-  return `${CTX_NAMES[a.ctx]}${a.cpu}:${a.marked ? 'marked-' : ''}${a.write ? 'write' : 'read'}#${a.ordinal}`;
 }
 
 /** The shadow cell of declared object `obj`, -1 when it is not memory. */

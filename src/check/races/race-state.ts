@@ -150,6 +150,16 @@ export class RaceState {
     this.seqWrite.fill(0);
   }
 
+  /** The class of a plain access by thread u: marked inside a seqlock section (KCSAN's atomic region). */
+  plainClass(u: number): number {
+    if (this.seqWrite[u]! > 0) return MARKED;
+    if (this.seqRead[u]! > 0) {
+      this.seqRead[u]!--;
+      return MARKED;
+    }
+    return PLAIN;
+  }
+
   /** The cell of a kmalloc object's field (kobjAddr), given on first use; -1 once all are taken. */
   heapCell(addr: number): number {
     let c = this.heapCells.get(addr);
