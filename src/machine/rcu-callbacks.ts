@@ -68,6 +68,8 @@ export function rcuCore(rt: CpuRuntime): void {
   }
   ready.sort((a, b) => m[a + CB.SEQ]! - m[b + CB.SEQ]!);
   for (const s of ready) {
+    // each invocation is a step of its own, touching the heap and rcu_state (DPOR: dependent with all)
+    rt.point();
     const fn = m[s + CB.FN]!;
     const arg = m[s + CB.ARG]!;
     m.fill(0, s, s + CB.WORDS);

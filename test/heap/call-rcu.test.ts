@@ -3,7 +3,7 @@
  * calling CPU, with softirq rules.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { explore, shutdown } from '../../src/index.ts';
+import { explore, shutdown, verifyScenario } from '../../src/index.ts';
 import { scenarioFile, siteOf as at } from '../helpers.ts';
 
 afterAll(() => shutdown());
@@ -89,6 +89,38 @@ describe('call_rcu / kfree_rcu', () => {
     // a write of the object in the callback is ordered after every reader's read of it
     const r = await explore(p, { trials: 1000, seed: 2 });
     expect(r.findings).toEqual([]);
+  });
+
+  it('DPOR explores the grace period and the callback run: kfree_rcu verified clean, kfree found', async () => {
+    const two = (name: string, free: string): string =>
+      scenarioFile(
+        name,
+        `${IMPORTS}
+export default scenario({
+  cpus: 2,
+  state: { conf: shared(0) },
+  tasks: [
+    { cpu: 0, run: function updater(s) {
+      const c = kzalloc(Conf, GFP_KERNEL);
+      rcu_assign_pointer(s.conf, c);
+      rcu_assign_pointer(s.conf, 0);
+      ${free}
+    } },
+    { cpu: 1, run: function reader(s) {
+      rcu_read_lock();
+      const c = rcu_dereference(s.conf);
+      if (c) deref(c, Conf).limit;
+      rcu_read_unlock();
+    } },
+  ],
+});
+`,
+      );
+    const good = await verifyScenario(two('dpor-kfree-rcu', 'kfree_rcu(c, "rcu");'));
+    expect([good.complete, good.findings]).toEqual([true, []]);
+    expect(good.executions).toBeGreaterThan(1);
+    const bad = await verifyScenario(two('dpor-kfree', 'kfree(c);'));
+    expect(bad.findings.map((f) => f.kind)).toEqual(['use-after-free']);
   });
 
   it('a call_rcu callback that sleeps: sleep-in-atomic, in softirq context', async () => {
