@@ -136,7 +136,8 @@ export const OBJECT_KINDS = {
     owned: false,
     sleeps: false,
     memory: true,
-    accepts: /^(atomic_\w+|smp_store_release|smp_load_acquire)$/,
+    // not the atomic_long_* family: a long is 64 bits (atomic64 below)
+    accepts: /^(atomic_(?!long_)\w+|smp_store_release|smp_load_acquire)$/,
   },
   shared: {
     words: common,

@@ -148,6 +148,7 @@ export default scenario({ cpus: 1, state: { ${state} }, tasks: [{ cpu: 0, run: (
     for (const [state, call, line] of [
       ['v: atomic(0)', 'atomic64_inc(s.v)', '"v" is an atomic, expected an atomic64'],
       ['v: atomic(0)', 'set_bit(1, s.v)', '"v" is an atomic, expected a shared'],
+      ['v: atomic(0)', 'atomic_long_inc(s.v)', '"v" is an atomic, expected an atomic64'],
       ['v: atomic64(0)', 'xchg(s.v, 1)', '"v" is an atomic64, expected a shared'],
     ] as const) {
       const r = usage('bits-usage', state, call);
