@@ -341,6 +341,23 @@ export const KFN_NAMES = [
   'raw_spin_lock_nested',
   'raw_spin_is_locked',
   'smp_processor_id',
+  // per-CPU data (the __this_cpu_ names also stand for the op check_preemption_disabled() prints)
+  'this_cpu_read',
+  'this_cpu_write',
+  'this_cpu_add',
+  'this_cpu_sub',
+  'this_cpu_inc',
+  'this_cpu_dec',
+  'this_cpu_add_return',
+  'this_cpu_inc_return',
+  '__this_cpu_read',
+  '__this_cpu_write',
+  '__this_cpu_add',
+  '__this_cpu_sub',
+  '__this_cpu_inc',
+  '__this_cpu_dec',
+  '__this_cpu_add_return',
+  '__this_cpu_inc_return',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

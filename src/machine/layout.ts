@@ -9,7 +9,7 @@
  * bytes, which follow the words.
  */
 import { EV_WORDS } from './events.ts';
-import { isObjectDecl, taskCpus, type ScenarioDef } from './declarations.ts';
+import { isObjectDecl, taskCpus, taskMigrations, type ScenarioDef } from './declarations.ts';
 import { objectKind, type ObjectKind } from './object-kinds.ts';
 import { fields, words } from './fields.ts';
 import {
@@ -78,6 +78,8 @@ export const C = fields({
   READY: 1, //           1 once this agent's worker has started the batch (kept across trials)
   NEXT_OBJ: 1, //        footprint of the operation the agent is about to do at its scheduling
   NEXT_ACCESS: 1, //     point: object id and Access (sched/footprint.ts), for DPOR
+  CPU: 1, //             the CPU it is on now (an unpinned task's changes when it migrates)
+  MIGRATIONS: 1, //      migrations it may still make this trial
   CTX_BASE: CTX_MAX * CX.WORDS, //    context stack
   HELD_BASE: HELD_MAX * HL.WORDS, //  held-lock stack
 });
@@ -124,11 +126,19 @@ export interface LineInfo {
  * scenario has work items, are agents of their own on that CPU: they share it, running only
  * while every other agent of the CPU could be preempted (no lock held with preemption off, irqs
  * on) or has nothing to run — which is what a context switch on one CPU allows.
+ *
+ * A task allowed on several CPUs is always an agent of its own, never a CPU's primary one, so
+ * that every CPU keeps an agent to take its interrupts when the task migrates away. `cpu` is
+ * where it starts; where it is now is its block's C.CPU word (agentCpu()).
  */
 export interface AgentInfo {
   index: number;
   cpu: number;
   kind: 'cpu' | 'task' | 'kworker';
+  /** the CPUs it may run on: [cpu] unless it is an unpinned task */
+  allowed: readonly number[];
+  /** migrations it may make in one trial (0 for a pinned one) */
+  migrations: number;
 }
 
 export interface TaskInfo {
@@ -181,7 +191,7 @@ export class Layout {
   readonly lines: LineInfo[] = [];
   readonly tasks: TaskInfo[] = [];
   readonly agents: AgentInfo[] = [];
-  /** agents of each CPU, primary first */
+  /** agents that may be on each CPU, primary first (an unpinned task is listed on each of its CPUs) */
   readonly cpuAgents: number[][] = [];
   readonly nagents: number;
   /** pid of CPU c's kworker is kworkerPid + c (when the scenario has work items) */
@@ -216,21 +226,24 @@ export class Layout {
     this.ncpus = def.cpus;
     checkCapacity('cpus', def.cpus, MAX_CPUS, 'MAX_CPUS');
     for (let c = 0; c < def.cpus; c++) {
-      this.agents.push({ index: c, cpu: c, kind: 'cpu' });
+      this.agents.push({ index: c, cpu: c, kind: 'cpu', allowed: [c], migrations: 0 });
       this.cpuAgents.push([c]);
     }
     const perCpu = new Array<number>(def.cpus).fill(0);
+    const primaryTaken = new Array<boolean>(def.cpus).fill(false);
     def.tasks.forEach((t, index) => {
       const allowed = taskCpus(t, def.cpus);
       const cpu = allowed[0]!;
       const k = perCpu[cpu]!++;
       const name = t.name ?? (k === 0 ? `cpu${cpu}` : `cpu${cpu}.${k}`);
+      const pinned = allowed.length === 1;
       let agent = cpu;
-      if (k > 0) {
+      if (!pinned || primaryTaken[cpu]) {
         agent = this.agents.length;
-        this.agents.push({ index: agent, cpu, kind: 'task' });
-        this.cpuAgents[cpu]!.push(agent);
-      }
+        const migrations = pinned ? 0 : taskMigrations(t);
+        this.agents.push({ index: agent, cpu, kind: 'task', allowed: pinned ? [cpu] : allowed, migrations });
+        for (const c of pinned ? [cpu] : allowed) this.cpuAgents[c]!.push(agent);
+      } else primaryTaken[cpu] = true;
       this.tasks.push({ index, agent, cpu, allowed: allowed.length, name, pid: FIRST_PID + index });
     });
     this.kworkerPid = FIRST_PID + def.tasks.length;
@@ -238,7 +251,7 @@ export class Layout {
     if (hasWork) {
       for (let c = 0; c < def.cpus; c++) {
         const agent = this.agents.length;
-        this.agents.push({ index: agent, cpu: c, kind: 'kworker' });
+        this.agents.push({ index: agent, cpu: c, kind: 'kworker', allowed: [c], migrations: 0 });
         this.cpuAgents[c]!.push(agent);
       }
     }
@@ -254,7 +267,16 @@ export class Layout {
       });
     });
     checkCapacity('irq lines', this.lines.length, MAX_LINES, 'MAX_LINES');
-    this.strategyShape = { agents: this.nagents, fires: this.lines.map((l) => l.fires) };
+    const fires = this.lines.map((l) => l.fires);
+    // a machine whose tasks are all pinned has no migrations for a strategy to plan
+    this.strategyShape = this.agents.some((a) => a.migrations > 0)
+      ? {
+          agents: this.nagents,
+          fires,
+          migrations: this.agents.map((a) => a.migrations),
+          moveTargets: this.agents.map((a) => (a.migrations > 0 ? a.allowed.length - 1 : 0)),
+        }
+      : { agents: this.nagents, fires };
 
     let w = 0;
     const take = (name: string, words: number): number => {
@@ -277,8 +299,10 @@ export class Layout {
     for (const [key, value] of Object.entries(def.state ?? {})) {
       if (!isObjectDecl(value)) continue;
       const infos: ObjectInfo[] = [];
-      for (let index = 0; index < value.count; index++) {
-        const name = value.array ? `${key}[${index}]` : key;
+      // a per-CPU variable is one instance per CPU, each named as per_cpu() names it
+      const perCpu = objectKind(value.kind).perCpu === true;
+      for (let index = 0; index < value.count * (perCpu ? this.ncpus : 1); index++) {
+        const name = perCpu ? `per_cpu(${key}, ${index})` : value.array ? `${key}[${index}]` : key;
         const words = objectKind(value.kind).words(this);
         const info: ObjectInfo = {
           id: this.objects.length,
@@ -395,6 +419,10 @@ export class Layout {
   /** block of agent a (agent c < ncpus is CPU c's primary agent) */
   agentBlock(a: number): number {
     return this.agentBase + a * C.WORDS;
+  }
+  /** the CPU agent a is on now, in buffer `m` (set at trial start, moved by a migration) */
+  agentCpu(m: Int32Array, a: number): number {
+    return m[this.agentBase + a * C.WORDS + C.CPU]!;
   }
   /** word holding the agent last run on CPU c */
   cpuCurrent(c: number): number {

@@ -31,7 +31,14 @@
  */
 import { findRaces, type Trace } from './dpor-races.ts';
 import { dependent } from './footprint.ts';
-import { isIrqOption, wakeOption, type Decision, type Strategy, type StrategyShape } from './strategy.ts';
+import {
+  isIrqOption,
+  maxMigrateOptions,
+  wakeOption,
+  type Decision,
+  type Strategy,
+  type StrategyShape,
+} from './strategy.ts';
 
 /** Header words of the region. */
 export const DPOR = {
@@ -74,7 +81,7 @@ export const DPOR_MAX_OPTIONS = 31;
 
 /** Options at one decision, at most: as probe.ts counts them. */
 export function maxOptions(shape: StrategyShape): number {
-  return 3 * shape.agents + 1 + shape.fires.length * shape.agents;
+  return 3 * shape.agents + 1 + shape.fires.length * shape.agents + maxMigrateOptions(shape);
 }
 
 const bit = (i: number): number => 1 << i;
@@ -227,7 +234,10 @@ export class DporStrategy implements Strategy {
     return out;
   }
 
-  /** Taking option c at decision k switches away from an agent that could go on. */
+  /**
+   * Taking option c at decision k switches away from an agent that could go on (a migration
+   * preempts the task it moves, so it counts as one too).
+   */
   private preempts(k: number, c: number): boolean {
     const st = this.st;
     if (c === 0 || st[this.node(k) + FAULT]) return false;
