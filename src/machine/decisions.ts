@@ -109,7 +109,7 @@ export class Decisions {
 
   /**
    * Unpinned tasks that could be preempted here, each to every other CPU of its affinity: it
-   * could go on (enabled), in task context with preempt_count() 0 (no lock with preemption
+   * is runnable (waiting on its CPU's runqueue counts: another CPU may pull it), in task context with preempt_count() 0 (no lock with preemption
    * off, no softirq, no bh-disabled section) and irqs on, with migrations left.
    */
   private listMigrations(n: number): number {
@@ -118,7 +118,7 @@ export class Decisions {
       const b = this.L.agentBlock(a);
       if (m[b + C.MIGRATIONS]! <= 0 || m[b + C.NCTX] !== 1 || m[b + C.PCOUNT] !== 0 || m[b + C.IRQS_OFF] !== 0)
         continue;
-      if (!this.enabled(a)) continue;
+      if (!this.canGoOn(a)) continue;
       const here = m[b + C.CPU]!;
       for (const c of this.L.agents[a]!.allowed) if (c !== here) this.opts[n++] = migrateOption(a, c);
     }
@@ -231,8 +231,20 @@ export class Decisions {
     return c;
   }
 
-  /** Can agent c's innermost context go on? */
+  /** Can agent c's innermost context go on, and may its CPU switch to it? */
   private enabled(c: number): boolean {
+    if (!this.canGoOn(c)) return false;
+    const m = this.m;
+    const cpu = m[this.L.agentBlock(c) + C.CPU]!;
+    const mates = this.L.cpuAgents[cpu]!;
+    return mates.length === 1 || this.othersPreemptible(c, cpu, mates);
+  }
+
+  /**
+   * Agent c's innermost context is runnable: it waits for nothing, or what it waits for can be
+   * taken now (whether its CPU may switch to it is enabled()'s business).
+   */
+  private canGoOn(c: number): boolean {
     const m = this.m;
     const d = m[this.L.agentBlock(c) + C.NCTX]!;
     if (d === 0) return false;
@@ -242,9 +254,7 @@ export class Decisions {
       const info = this.L.objects[w]!;
       if (!lockWords(info.kind).canTake(m, info.offset, m[e + CX.WAIT_FLAGS]!)) return false;
     }
-    const cpu = m[this.L.agentBlock(c) + C.CPU]!;
-    const mates = this.L.cpuAgents[cpu]!;
-    return mates.length === 1 || this.othersPreemptible(c, cpu, mates);
+    return true;
   }
 
   /**

@@ -13,6 +13,9 @@ import {
   SOFTIRQ_LINE,
   TIMER_LINE,
   isIrqOption,
+  isMigrateOption,
+  migrateAgent,
+  migrateCpu,
   isWakeOption,
   optionCpu,
   optionLine,
@@ -88,6 +91,8 @@ export function describeOption(L: Layout, index: number, o: number, current: num
         : optionLine(o) === SOFTIRQ_LINE || !line
           ? `run the pending softirqs on CPU${optionCpu(o)}`
           : `deliver irq ${line.irq} (${line.name}) on CPU${optionCpu(o)}`;
+  } else if (isMigrateOption(o)) {
+    text = `preempt ${agentName(L, migrateAgent(o))} and move it to CPU${migrateCpu(o)}`;
   } else {
     const a = L.agents[o];
     text = a ? `run CPU${a.cpu} ${agentName(L, o)}${o === current ? ' (goes on)' : ''}` : `option ${o}`;
