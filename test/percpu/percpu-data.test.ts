@@ -5,9 +5,12 @@
  * that migrates races with the interrupt handler of the CPU it left; a lost update shows in a
  * check() that sums the copies.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore, shutdown } from '../../src/index.ts';
-import { cli, scenarioFile, siteOf } from '../helpers.ts';
+import { ROOT, cli, scenarioFile, siteOf } from '../helpers.ts';
 
 afterAll(() => shutdown());
 
@@ -108,4 +111,43 @@ export default scenario({
     expect(r2.status).toBe(2);
     expect(r2.stderr).toMatch(/this_cpu_inc\(s\.n\): "n" is a shared, expected a percpu/);
   }, 60_000);
+});
+
+describe("the README's per-CPU example", () => {
+  const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
+  const start = readme.indexOf('```ts\nimport { scenario, percpu');
+  const source = readme.slice(start + 6, readme.indexOf('```', start + 6));
+
+  it('type-checks', () => {
+    const dir = mkdtempSync(join(import.meta.dirname, '.typecheck-'));
+    try {
+      const file = join(dir, 'readme-percpu.ts');
+      writeFileSync(file, source.replace("from 'smpsim'", "from '../../../src/kernel/index.ts'"));
+      const program = ts.createProgram([file], {
+        strict: true,
+        noEmit: true,
+        allowImportingTsExtensions: true,
+        skipLibCheck: true,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        types: ['node'],
+      });
+      const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
+      expect(errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('is clean over 1,000 trials as written, and miscounts with a split __this_cpu_* update', async () => {
+    expect(source).toContain('this_cpu_inc(s.packets);');
+    const fixed = await explore(scenarioFile('readme-percpu', source), { trials: 1000 });
+    expect(fixed.findings).toEqual([]);
+    const buggy = source
+      .replace('this_cpu_inc, type', '__this_cpu_read, __this_cpu_write, type')
+      .replace('this_cpu_inc(s.packets);', '__this_cpu_write(s.packets, __this_cpu_read(s.packets) + 1);');
+    const r = await explore(scenarioFile('readme-percpu-buggy', buggy), { trials: 1000 });
+    expect(r.findings.map((f) => f.kind)).toEqual(expect.arrayContaining(['preemptible-cpu-access', 'assertion']));
+  }, 120_000);
 });
