@@ -5,12 +5,11 @@
  * that migrates races with the interrupt handler of the CPU it left; a lost update shows in a
  * check() that sums the copies.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import ts from 'typescript';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore, shutdown } from '../../src/index.ts';
 import { ROOT, cli, scenarioFile, siteOf } from '../helpers.ts';
+import { typeErrors } from '../support/typecheck.ts';
 
 afterAll(() => shutdown());
 
@@ -119,25 +118,7 @@ describe("the README's per-CPU example", () => {
   const source = readme.slice(start + 6, readme.indexOf('```', start + 6));
 
   it('type-checks', () => {
-    const dir = mkdtempSync(join(import.meta.dirname, '.typecheck-'));
-    try {
-      const file = join(dir, 'readme-percpu.ts');
-      writeFileSync(file, source.replace("from 'smpsim'", "from '../../../src/kernel/index.ts'"));
-      const program = ts.createProgram([file], {
-        strict: true,
-        noEmit: true,
-        allowImportingTsExtensions: true,
-        skipLibCheck: true,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        target: ts.ScriptTarget.ES2022,
-        types: ['node'],
-      });
-      const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
-      expect(errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(typeErrors(source)).toEqual([]);
   }, 60_000);
 
   it('is clean over 1,000 trials as written, and miscounts with a split __this_cpu_* update', async () => {
