@@ -9,7 +9,10 @@
  * bytes, which follow the words.
  */
 import { EV_WORDS } from './events.ts';
-import { isObjectDecl, taskCpus, taskMigrations, type ScenarioDef } from './declarations.ts';
+import { isObjectDecl, type ScenarioDef } from './declarations.ts';
+import { FIRST_PID, placeAgents, strategyShape, type AgentInfo, type TaskInfo } from './agents.ts';
+
+export { FIRST_PID, type AgentInfo, type TaskInfo };
 import { objectKind, type ObjectKind } from './object-kinds.ts';
 import { fields, words } from './fields.ts';
 import {
@@ -118,44 +121,6 @@ export interface LineInfo {
   fires: number;
 }
 
-/**
- * An agent is one thread of execution the baton can be handed to, with a block of its own in
- * the buffer. Agent c (c < ncpus) is CPU c's primary agent: it runs the CPU's first task, or
- * idles, and takes the CPU's interrupts; so a scenario with one task per CPU has exactly one
- * agent (one worker thread) per CPU. Further tasks on a CPU, and the CPU's kworker when the
- * scenario has work items, are agents of their own on that CPU: they share it, running only
- * while every other agent of the CPU could be preempted (no lock held with preemption off, irqs
- * on) or has nothing to run — which is what a context switch on one CPU allows.
- *
- * A task allowed on several CPUs is always an agent of its own, never a CPU's primary one, so
- * that every CPU keeps an agent to take its interrupts when the task migrates away. `cpu` is
- * where it starts; where it is now is its block's C.CPU word (agentCpu()).
- */
-export interface AgentInfo {
-  index: number;
-  cpu: number;
-  kind: 'cpu' | 'task' | 'kworker';
-  /** the CPUs it may run on: [cpu] unless it is an unpinned task */
-  allowed: readonly number[];
-  /** migrations it may make in one trial (0 for a pinned one) */
-  migrations: number;
-}
-
-export interface TaskInfo {
-  index: number;
-  /** the agent that runs it */
-  agent: number;
-  cpu: number;
-  /** how many CPUs it may run on (nr_cpus_allowed): more than 1 means it is not pinned */
-  allowed: number;
-  /** comm, as the kernel prints it: the task's name, or cpuN */
-  name: string;
-  pid: number;
-}
-
-/** pid of the scenario's first task; task i gets FIRST_PID + i. */
-export const FIRST_PID = 1001;
-
 export interface Limits {
   maxEvents: number;
   maxChoices: number;
@@ -225,36 +190,9 @@ export class Layout {
   ) {
     this.ncpus = def.cpus;
     checkCapacity('cpus', def.cpus, MAX_CPUS, 'MAX_CPUS');
-    for (let c = 0; c < def.cpus; c++) {
-      this.agents.push({ index: c, cpu: c, kind: 'cpu', allowed: [c], migrations: 0 });
-      this.cpuAgents.push([c]);
-    }
-    const perCpu = new Array<number>(def.cpus).fill(0);
-    const primaryTaken = new Array<boolean>(def.cpus).fill(false);
-    def.tasks.forEach((t, index) => {
-      const allowed = taskCpus(t, def.cpus);
-      const cpu = allowed[0]!;
-      const k = perCpu[cpu]!++;
-      const name = t.name ?? (k === 0 ? `cpu${cpu}` : `cpu${cpu}.${k}`);
-      const pinned = allowed.length === 1;
-      let agent = cpu;
-      if (!pinned || primaryTaken[cpu]) {
-        agent = this.agents.length;
-        const migrations = pinned ? 0 : taskMigrations(t);
-        this.agents.push({ index: agent, cpu, kind: 'task', allowed: pinned ? [cpu] : allowed, migrations });
-        for (const c of pinned ? [cpu] : allowed) this.cpuAgents[c]!.push(agent);
-      } else primaryTaken[cpu] = true;
-      this.tasks.push({ index, agent, cpu, allowed: allowed.length, name, pid: FIRST_PID + index });
-    });
-    this.kworkerPid = FIRST_PID + def.tasks.length;
     const hasWork = Object.values(def.state ?? {}).some((v) => isObjectDecl(v) && v.kind === 'work');
-    if (hasWork) {
-      for (let c = 0; c < def.cpus; c++) {
-        const agent = this.agents.length;
-        this.agents.push({ index: agent, cpu: c, kind: 'kworker', allowed: [c], migrations: 0 });
-        this.cpuAgents[c]!.push(agent);
-      }
-    }
+    placeAgents(def, hasWork, this.agents, this.cpuAgents, this.tasks);
+    this.kworkerPid = FIRST_PID + def.tasks.length;
     this.nagents = this.agents.length;
     checkCapacity('agents (tasks, and kworkers when there is work)', this.nagents, MAX_AGENTS, 'MAX_AGENTS');
     (def.irqs ?? []).forEach((d, index) => {
@@ -267,16 +205,10 @@ export class Layout {
       });
     });
     checkCapacity('irq lines', this.lines.length, MAX_LINES, 'MAX_LINES');
-    const fires = this.lines.map((l) => l.fires);
-    // a machine whose tasks are all pinned has no migrations for a strategy to plan
-    this.strategyShape = this.agents.some((a) => a.migrations > 0)
-      ? {
-          agents: this.nagents,
-          fires,
-          migrations: this.agents.map((a) => a.migrations),
-          moveTargets: this.agents.map((a) => (a.migrations > 0 ? a.allowed.length - 1 : 0)),
-        }
-      : { agents: this.nagents, fires };
+    this.strategyShape = strategyShape(
+      this.agents,
+      this.lines.map((l) => l.fires),
+    );
 
     let w = 0;
     const take = (name: string, words: number): number => {
