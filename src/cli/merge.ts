@@ -8,7 +8,7 @@ import { addFlags } from './flags.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeFindings, mergeRuns, type RunJson } from '../run/campaign/merge.ts';
-import { lockdepAcrossShards } from '../run/campaign/lockdep-across-shards.ts';
+import { lockdepAcrossBlocks } from '../run/lockdep-across-blocks.ts';
 import { readFindings, SUMMARY_FILE, CAMPAIGN_FILE } from '../run/campaign/out-dir.ts';
 import { UsageError } from '../run/options.ts';
 import { reportRecorded } from '../run/campaign/run.ts';
@@ -77,7 +77,7 @@ export function registerMerge(program: Command, out: (s: string) => void, done: 
     // a killed campaign's findings were recorded before their reports were made
     if (r.findings.some((f) => !f.report)) r.findings = await reportRecorded(r.scenario, r.findings);
     // what no shard's lockdep could see alone
-    if (paths.length > 1) r.findings = mergeFindings([r.findings, await lockdepAcrossShards(r)]);
+    if (paths.length > 1) r.findings = mergeFindings([r.findings, await lockdepAcrossBlocks(r)]);
     if (o.sarif)
       await writeSarif(o.sarif, [
         {

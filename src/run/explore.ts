@@ -25,6 +25,7 @@ import {
   type Finding,
 } from './result.ts';
 import { replayTrials } from './replay.ts';
+import { lockdepAcrossBlocks } from './lockdep-across-blocks.ts';
 import { replayCommand } from '../report/index.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
@@ -70,6 +71,15 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   o.onProgress?.(trials, [...kinds]);
   const interrupted = o.signal?.aborted === true;
   const findings = inTrialOrder(parts.map((p) => p.findings));
+  const lockdepHistory = inHistoryOrder(parts.flatMap((p) => p.history));
+  // machines run apart: what their lockdep graphs together would have seen
+  if (parts.length > 1 && o.detectors && !interrupted) {
+    const across = { scenario: path, strategy: o.strategy, seed: o.seed, findings, lockdepHistory };
+    const more = await lockdepAcrossBlocks(across);
+    // in trial order, as one machine would have found them (a stable sort keeps each trial's order)
+    if (more.length)
+      findings.splice(0, findings.length, ...[...findings, ...more].sort((a, b) => a.firstTrial - b.firstTrial));
+  }
   for (const f of findings) {
     if (f.report || !o.reports) continue;
     // interrupted: the user wants out now, and the token says how to get the full report
@@ -93,7 +103,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     ...(parts[0]?.exhaustive
       ? { exhaustive: interrupted ? { ...parts[0].exhaustive, complete: false, stopped: true } : parts[0].exhaustive }
       : {}),
-    lockdepHistory: inHistoryOrder(parts.flatMap((p) => p.history)),
+    lockdepHistory,
   };
 }
 
