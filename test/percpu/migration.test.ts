@@ -93,5 +93,5 @@ describe('migration of unpinned tasks', () => {
         expect(L.strategyShape.migrations === undefined, path).toBe(!unpinned);
       }
     }
-  }, 120_000);
+  }, 300_000);
 });
