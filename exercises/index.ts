@@ -258,6 +258,14 @@ export const EXERCISES: Exercise[] = [
     fix: 'get_cpu() before reading the CPU number, put_cpu() after its last use.',
     expect: ['preemptible-cpu-access'],
   }),
+  ex('percpu-counter', {
+    title: 'a per-CPU counter updated with preemption on',
+    rule: 'A per-CPU variable belongs to the CPU the task is on only while it cannot be preempted: update it with one this_cpu_*() operation, or between get_cpu_var()/put_cpu_var().',
+    wrong:
+      'Between __this_cpu_read() and __this_cpu_write() a task is preempted by the other on its CPU, or moved to the other CPU: an increment is lost or lands on the wrong copy, and __this_cpu_*() in preemptible code is "BUG: using __this_cpu_read() in preemptible [00000000] code".',
+    fix: 'this_cpu_inc(): one operation, safe against preemption and interrupts.',
+    expect: ['preemptible-cpu-access', 'assertion', 'data-race'],
+  }),
   // memory ordering (memory: 'weak': store buffers and reads of older stores)
   ex('mp-flag-release-acquire', {
     title: 'a flag published without a barrier',

@@ -18,7 +18,7 @@ export const FINDING_KINDS = [
   'hung-task',
   /** lockdep_assert_held() and friends: the code's own locking assertion failed */
   'lockdep-assert',
-  /** CONFIG_DEBUG_PREEMPT: smp_processor_id() in preemptible code by a task that can migrate */
+  /** CONFIG_DEBUG_PREEMPT: smp_processor_id() or __this_cpu_*() in preemptible code by a task that can migrate */
   'preemptible-cpu-access',
   /** a warning about the run, not the code: a trial longer than --max-events was cut short */
   'trial-too-long',

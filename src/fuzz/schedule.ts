@@ -8,7 +8,8 @@
  *  - removing an element (fast-check's first shrink of an array) removes one context switch
  *    or one interrupt: a shrunk schedule has as few of them as still fail;
  *  - `pick` shrinks toward 0, i.e. option 1: the first other CPU rather than a later CPU or an
- *    interrupt (interrupt options come after every CPU in the option list);
+ *    interrupt (interrupt options come after every CPU in the option list, and the migrations
+ *    of unpinned tasks after them: a shrunk schedule migrates only if it must);
  *  - `at` shrinks toward 0: the switch moves as early as it can.
  * Choices are taken modulo the options there are (lenient replay), so every value is valid.
  * Under a weak memory model a buffered store draining is an option too, after every CPU and
@@ -16,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { encodeToken, segment } from '../sched/token.ts';
-import { isObjectDecl, type ScenarioDef } from '../machine/declarations.ts';
+import { isObjectDecl, taskCpus, taskMigrations, type ScenarioDef } from '../machine/declarations.ts';
 import { SB_CAP } from '../machine/memory-region.ts';
 
 /** How big the schedules of a scenario should be. */
@@ -57,6 +58,11 @@ export function shapeOf(def: ScenarioDef, decisionsSeen: number, maxSwitches?: n
   // each line on each CPU of its affinity; with timers declared, each CPU's timer tick too
   const timerTicks = Object.values(def.state ?? {}).some((v) => isObjectDecl(v) && v.kind === 'timer') ? def.cpus : 0;
   const irqOptions = (def.irqs ?? []).reduce((n, l) => n + (l.cpus?.length ?? def.cpus), 0) + timerTicks;
+  // each unpinned task to each other CPU of its affinity
+  const moves = def.tasks.reduce((n, t) => {
+    const allowed = taskCpus(t, def.cpus).length;
+    return n + (allowed > 1 && taskMigrations(t) > 0 ? allowed - 1 : 0);
+  }, 0);
   // under a weak memory model, each CPU's buffered stores that may drain (after every other option)
   const flushes = def.memory === 'weak' ? def.cpus * SB_CAP : def.memory === 'tso' ? def.cpus : 0;
   // preemptions make trials longer (spinning, interrupts): leave room past the plain run
@@ -64,7 +70,7 @@ export function shapeOf(def: ScenarioDef, decisionsSeen: number, maxSwitches?: n
   return {
     cpus: def.cpus,
     decisions,
-    options: def.cpus + irqOptions + flushes,
+    options: def.cpus + irqOptions + moves + flushes,
     maxSwitches: maxSwitches ?? Math.min(8, decisions),
   };
 }

@@ -73,6 +73,8 @@ export function scenario<S extends Record<string, unknown> = Record<string, unkn
         throw new Error(`scenario: task cpu ${c} is not a CPU of this machine`);
     }
     if (typeof t.run !== 'function') throw new Error('scenario: every task needs a run(state) function');
+    if (t.migrations !== undefined && (!Number.isInteger(t.migrations) || t.migrations < 0 || t.migrations > 8))
+      throw new Error('scenario: task migrations must be an integer from 0 to 8');
   }
   for (const i of def.irqs ?? []) {
     for (const c of i.cpus ?? [])

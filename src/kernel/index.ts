@@ -34,3 +34,5 @@ export * from './bitops.ts';
 export * from './cmpxchg.ts';
 export * from './atomic64.ts';
 export * from './seqlock.ts';
+export * from './percpu.ts';
+export type { PerCpu } from './objects.ts';

@@ -9,7 +9,7 @@ import type { Layout, ObjectInfo } from '../machine/layout.ts';
 import { Op, kfn } from '../machine/events.ts';
 import type { Cells } from '../machine/cells.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
-import { accepts, kindsAccepting, type ObjectKind } from '../machine/object-kinds.ts';
+import { accepts, kindsAccepting, objectKind, type ObjectKind } from '../machine/object-kinds.ts';
 import { KernelUsageError } from '../machine/usage-error.ts';
 import { maybeCpu } from './cpu.ts';
 import { lastReadFrom, load, store, storePoint } from './memory-access.ts';
@@ -27,7 +27,8 @@ export type Spinlock = KObject & { readonly __kind: 'spinlock'; readonly __raw?:
 export type RawSpinlock = KObject & { readonly __kind: 'spinlock'; readonly __raw?: true };
 export type RwLock = KObject & { readonly __kind: 'rwlock' };
 export type Atomic = KObject & { readonly __kind: 'atomic' };
-export type PerCpu = KObject & { readonly __kind: 'percpu' };
+/** DEFINE_PER_CPU(int, v): `__cells[c]` is CPU c's copy, what per_cpu(v, c) names. */
+export type PerCpu = KObject & { readonly __kind: 'percpu'; readonly __cells: readonly Shared[] };
 
 const FN_READ = kfn('read');
 const FN_WRITE = kfn('write');
@@ -72,6 +73,13 @@ function handle(info: ObjectInfo, mem: Cells): KObject {
   return Object.freeze({ __id: info.id, __at: info.offset, name: info.name, __kind: info.kind, __mem: mem });
 }
 
+/** A per-CPU variable: named by its first CPU's instance, each CPU's copy a cell of its own. */
+function perCpuHandle(infos: ObjectInfo[], mem: Cells): PerCpu {
+  const first = infos[0]!;
+  const cells = Object.freeze(infos.map((i) => new Shared(i.id, i.offset, i.name, mem)));
+  return Object.freeze({ __id: first.id, __at: first.offset, name: first.key, __kind: 'percpu', __cells: cells });
+}
+
 /** What a state key the scenario did not declare reads as: any kernel call given it is a usage error. */
 interface Undeclared {
   readonly __undeclared: string;
@@ -105,6 +113,10 @@ export function bindState(def: ScenarioDef, L: Layout, mem: Cells): Record<strin
       continue;
     }
     const infos = L.objectsByKey.get(key)!;
+    if (objectKind(value.kind).perCpu) {
+      out[key] = perCpuHandle(infos, mem);
+      continue;
+    }
     const handles = infos.map((i) => handle(i, mem));
     out[key] = value.array ? handles : handles[0];
   }

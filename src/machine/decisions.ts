@@ -1,9 +1,16 @@
 /**
  * Who runs next. At every scheduling point the agent holding the baton lists its options (in
  * the order sched/strategy.ts encodes: itself first, the other enabled agents, the end, early
- * wake-ups, interrupts, timer ticks, softirq runs), asks the strategy when there are two or more, and records
- * the choice in the trial's schedule. An agent waiting for a lock it cannot take is not enabled,
- * so a deadlock is exact: some task unfinished and no option left.
+ * wake-ups, interrupts, timer ticks, softirq runs, migrations), asks the strategy when there are
+ * two or more, and records the choice in the trial's schedule. An agent waiting for a lock it
+ * cannot take is not enabled, so a deadlock is exact: some task unfinished and no option left.
+ *
+ * Preemption and migration: agents sharing a CPU already take turns wherever each could be
+ * preempted (enabled()). An unpinned task can also be preempted where it is preemptible and
+ * moved to another CPU of its affinity: the option changes its C.CPU word (what
+ * smp_processor_id() and its events say from then on), and the decision is made again. Only a
+ * machine with unpinned tasks lists these options, so a pinned machine's schedules are what
+ * they always were.
  */
 import { HARDIRQ_MASK, Op, SOFTIRQ_MASK, kfn } from './events.ts';
 import { C, CX, H, LN, TrialState, type Layout, type ObjectInfo } from './layout.ts';
@@ -11,8 +18,9 @@ import { timerArmedOn, timerObjects } from './timers.ts';
 import { lockWords } from './object-kinds.ts';
 import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
 import type { CpuRuntime } from './runtime.ts';
-import { fillFootprints } from './footprints.ts';
+import { fillFootprints, publishFootprint } from './footprints.ts';
 import type { WeakMemory } from './weak-memory.ts';
+import { Access } from '../sched/footprint.ts';
 import {
   END_OPTION,
   SOFTIRQ_LINE,
@@ -23,7 +31,11 @@ import {
   valueOption,
   TIMER_LINE,
   irqOption,
+  isMigrateOption,
   isWakeOption,
+  migrateAgent,
+  migrateCpu,
+  migrateOption,
   wakeOption,
   wakeOptionAgent,
   type Decision,
@@ -41,6 +53,8 @@ export class Decisions {
   private readonly decision: { -readonly [K in keyof Decision]: Decision[K] };
   /** the strategy wants every decision, with footprints (a partial-order strategy) */
   private readonly footprints: boolean;
+  /** unpinned tasks' agents: the ones a migration option can name */
+  private readonly migrants: number[];
 
   constructor(
     private readonly rt: CpuRuntime,
@@ -54,6 +68,8 @@ export class Decisions {
     // agents, early wake-ups, timer ticks, softirq runs, end, buffered stores, a read's values
     let maxOpts = 2 * rt.L.nagents + 2 * rt.L.ncpus + 1 + (shape.flushes ?? 0) + (shape.values ?? 0);
     for (const line of rt.L.lines) maxOpts += line.cpus.length;
+    this.migrants = rt.L.agents.filter((a) => a.migrations > 0).map((a) => a.index);
+    for (const a of this.migrants) maxOpts += rt.L.agents[a]!.allowed.length - 1;
     this.opts = new Int32Array(maxOpts);
     const fp = (): Int32Array => new Int32Array(maxOpts);
     this.decision = {
@@ -108,12 +124,52 @@ export class Decisions {
     }
     if (this.timers.length > 0) n = this.listTimerTicks(n);
     if (m[H.SOFTIRQ_CPUS] !== 0) n = this.listSoftirqRuns(n);
+    // only when something else could happen: a migration alone never keeps a trial going
+    if (this.migrants.length > 0 && n > 0) n = this.listMigrations(n);
+    // buffered stores draining come after every other option
     if (this.memory) n = this.listFlushes(n);
     if (n === 0) this.rt.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
     const o = opts[n > 1 ? this.pick(n, step) : n === 1 && this.footprints ? this.observe(step) : 0]!;
     if (o === END_OPTION) this.rt.endTrial(TrialState.DONE);
     if (isWakeOption(o)) return this.wakeEarly(wakeOptionAgent(o));
+    if (isMigrateOption(o)) {
+      this.migrate(migrateAgent(o), migrateCpu(o));
+      return this.decide();
+    }
     return o;
+  }
+
+  /**
+   * Unpinned tasks that could be preempted here, each to every other CPU of its affinity: it
+   * is runnable (waiting on its CPU's runqueue counts: another CPU may pull it), in task context with preempt_count() 0 (no lock with preemption
+   * off, no softirq, no bh-disabled section) and irqs on, with migrations left.
+   */
+  private listMigrations(n: number): number {
+    const m = this.m;
+    for (const a of this.migrants) {
+      const b = this.L.agentBlock(a);
+      if (m[b + C.MIGRATIONS]! <= 0 || m[b + C.NCTX] !== 1 || m[b + C.PCOUNT] !== 0 || m[b + C.IRQS_OFF] !== 0)
+        continue;
+      if (!this.canGoOn(a)) continue;
+      const here = m[b + C.CPU]!;
+      for (const c of this.L.agents[a]!.allowed) if (c !== here) this.opts[n++] = migrateOption(a, c);
+    }
+    return n;
+  }
+
+  /**
+   * Move agent a to CPU c. The CPU it leaves takes its interrupts on its primary agent from now
+   * on; what a published as its next step may have named its old CPU's per-CPU data, so it is
+   * dependent with everything until its next scheduling point says again.
+   */
+  private migrate(a: number, c: number): void {
+    const m = this.m;
+    const b = this.L.agentBlock(a);
+    const from = m[b + C.CPU]!;
+    m[b + C.CPU] = c;
+    m[b + C.MIGRATIONS] = m[b + C.MIGRATIONS]! - 1;
+    if (m[this.L.cpuCurrent(from)] === a) m[this.L.cpuCurrent(from)] = from;
+    publishFootprint(m, b, -1, Access.ANY);
   }
 
   /** Ask the strategy among the first n options and record the choice in the trial's schedule. */
@@ -227,8 +283,20 @@ export class Decisions {
     return c;
   }
 
-  /** Can agent c's innermost context go on? */
+  /** Can agent c's innermost context go on, and may its CPU switch to it? */
   private enabled(c: number): boolean {
+    if (!this.canGoOn(c)) return false;
+    const m = this.m;
+    const cpu = m[this.L.agentBlock(c) + C.CPU]!;
+    const mates = this.L.cpuAgents[cpu]!;
+    return mates.length === 1 || this.othersPreemptible(c, cpu, mates);
+  }
+
+  /**
+   * Agent c's innermost context is runnable: it waits for nothing, or what it waits for can be
+   * taken now (whether its CPU may switch to it is enabled()'s business).
+   */
+  private canGoOn(c: number): boolean {
     const m = this.m;
     const d = m[this.L.agentBlock(c) + C.NCTX]!;
     if (d === 0) return false;
@@ -238,30 +306,33 @@ export class Decisions {
       const info = this.L.objects[w]!;
       if (!lockWords(info.kind).canTake(m, info.offset, m[e + CX.WAIT_FLAGS]!)) return false;
     }
-    const mates = this.L.cpuAgents[this.L.agents[c]!.cpu]!;
-    return mates.length === 1 || this.othersPreemptible(c, mates);
+    return true;
   }
 
   /**
    * Agents sharing one CPU take turns only where a context switch could happen: every other
-   * agent of the CPU has nothing to run, or could be preempted (no preempt_count, irqs on).
+   * agent on the CPU now has nothing to run, or could be preempted (no preempt_count, irqs on).
    */
-  private othersPreemptible(c: number, mates: number[]): boolean {
+  private othersPreemptible(c: number, cpu: number, mates: number[]): boolean {
     const m = this.m;
     for (const b of mates) {
       if (b === c) continue;
       const base = this.L.agentBlock(b);
+      if (m[base + C.CPU] !== cpu) continue;
       if (m[base + C.NCTX] !== 0 && (m[base + C.PCOUNT] !== 0 || m[base + C.IRQS_OFF] !== 0)) return false;
     }
     return true;
   }
 
-  /** Interrupts can be delivered to CPU c: none of its agents has them disabled. */
+  /** Interrupts can be delivered to CPU c: none of the agents on it has them disabled. */
   private irqsOnCpu(c: number): boolean {
     const m = this.m;
     const mates = this.L.cpuAgents[c]!;
     if (mates.length === 1) return m[this.L.agentBlock(c) + C.IRQS_OFF] === 0;
-    for (const b of mates) if (m[this.L.agentBlock(b) + C.IRQS_OFF] !== 0) return false;
+    for (const b of mates) {
+      const base = this.L.agentBlock(b);
+      if (m[base + C.CPU] === c && m[base + C.IRQS_OFF] !== 0) return false;
+    }
     return true;
   }
 }

@@ -7,6 +7,7 @@
 
 import type { ObjectKind } from './object-kinds.ts';
 import type { MemoryModelName } from './memory-region.ts';
+import { DEFAULT_MIGRATIONS } from '../sched/strategy.ts';
 
 /** The kind of a declared object (object-kinds.ts has one entry per kind). */
 export type { ObjectKind };
@@ -44,6 +45,11 @@ export interface TaskDecl<St = any> {
   /** its CPU affinity: it runs on the first; not pinned when more than one */
   cpus?: number[];
   name?: string;
+  /**
+   * an unpinned task: how many times in one trial it may be preempted and moved to another CPU
+   * of its affinity (default DEFAULT_MIGRATIONS); each is a scheduler choice
+   */
+  migrations?: number;
   run: (state: St) => unknown;
 }
 
@@ -51,6 +57,11 @@ export interface TaskDecl<St = any> {
 export function taskCpus(t: TaskDecl, ncpus: number): number[] {
   if (t.cpu !== undefined) return [t.cpu];
   return t.cpus ?? Array.from({ length: ncpus }, (_, c) => c);
+}
+
+/** Migrations a task may make in one trial: none when pinned. */
+export function taskMigrations(t: TaskDecl): number {
+  return t.migrations ?? DEFAULT_MIGRATIONS;
 }
 
 /** An interrupt line the scenario's hardware raises. */

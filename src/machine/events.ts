@@ -336,17 +336,10 @@ export const KFN_NAMES = [
   'lockdep_assert_not_held',
   'lockdep_assert_irqs_disabled',
   'lockdep_assert_irqs_enabled',
-  'raw_spin_lock',
-  'raw_spin_unlock',
-  'raw_spin_trylock',
-  'raw_spin_lock_irq',
-  'raw_spin_unlock_irq',
-  'raw_spin_lock_irqsave',
-  'raw_spin_unlock_irqrestore',
-  'raw_spin_lock_bh',
-  'raw_spin_unlock_bh',
-  'raw_spin_lock_nested',
-  'raw_spin_is_locked',
+  ...(
+    'raw_spin_lock raw_spin_unlock raw_spin_trylock raw_spin_lock_irq raw_spin_unlock_irq raw_spin_lock_irqsave ' +
+    'raw_spin_unlock_irqrestore raw_spin_lock_bh raw_spin_unlock_bh raw_spin_lock_nested raw_spin_is_locked'
+  ).split(' '),
   'smp_processor_id',
   // bit operations, xchg/cmpxchg, wide atomics, call_rcu, seqlocks
   // bitops.ts, cmpxchg.ts
@@ -367,6 +360,10 @@ export const KFN_NAMES = [
   ).split(' '),
   // weak memory models: a buffered store becoming visible
   'store_visible',
+  // per-CPU data (the __this_cpu_ names also stand for the op check_preemption_disabled() prints)
+  ...['this_cpu', '__this_cpu'].flatMap((form) =>
+    'read write add sub inc dec add_return inc_return'.split(' ').map((op) => `${form}_${op}`),
+  ),
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

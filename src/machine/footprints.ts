@@ -2,10 +2,11 @@
  * Footprints of the options at a decision (sched/footprint.ts says what they mean): for an
  * agent, what its scheduling point published in its block (C.NEXT_OBJ, C.NEXT_ACCESS); for an
  * interrupt, its line's pseudo object on the CPU it lands on; for a softirq run, that CPU;
- * for an early wake-up or a fault, everything (rare, and always sound); for a buffered store
- * draining, a write of its location on its CPU (dependent with every access to that location,
- * and with its own CPU's steps, which read and fill that buffer); for a read's data choice,
- * the read's own footprint.
+ * for an early wake-up, a fault or a migration, everything (rare, and always sound: a
+ * migration changes which CPU's per-CPU data and smp_processor_id() the task sees, what runs
+ * on both CPUs and where their interrupts land); for a buffered store draining, a write of its
+ * location on its CPU (dependent with every access to that location, and with its own CPU's
+ * steps, which read and fill that buffer); for a read's data choice, the read's own footprint.
  *
  * Only a partial-order strategy asks for them, so random and PCT never pay for this.
  */
@@ -36,7 +37,7 @@ export function fillFootprints(rt: CpuRuntime, d: Filled): void {
       const b = L.agentBlock(o);
       d.objs[i] = m[b + C.NEXT_OBJ]!;
       d.access[i] = m[b + C.NEXT_ACCESS]!;
-      d.cpus[i] = L.agents[o]!.cpu;
+      d.cpus[i] = m[b + C.CPU]!;
     } else if (isIrqOption(o)) {
       const line = optionLine(o);
       // a timer tick moves jiffies, which every timer and timeout reads: dependent with everything

@@ -9,7 +9,10 @@
  * bytes, which follow the words.
  */
 import { EV_WORDS } from './events.ts';
-import { isObjectDecl, taskCpus, type ScenarioDef } from './declarations.ts';
+import { isObjectDecl, type ScenarioDef } from './declarations.ts';
+import { FIRST_PID, placeAgents, strategyShape, type AgentInfo, type TaskInfo } from './agents.ts';
+
+export { FIRST_PID, type AgentInfo, type TaskInfo };
 import { objectKind, type ObjectKind } from './object-kinds.ts';
 import { fields, words } from './fields.ts';
 import {
@@ -79,6 +82,8 @@ export const C = fields({
   READY: 1, //           1 once this agent's worker has started the batch (kept across trials)
   NEXT_OBJ: 1, //        footprint of the operation the agent is about to do at its scheduling
   NEXT_ACCESS: 1, //     point: object id and Access (sched/footprint.ts), for DPOR
+  CPU: 1, //             the CPU it is on now (an unpinned task's changes when it migrates)
+  MIGRATIONS: 1, //      migrations it may still make this trial
   CTX_BASE: CTX_MAX * CX.WORDS, //    context stack
   HELD_BASE: HELD_MAX * HL.WORDS, //  held-lock stack
 });
@@ -117,36 +122,6 @@ export interface LineInfo {
   fires: number;
 }
 
-/**
- * An agent is one thread of execution the baton can be handed to, with a block of its own in
- * the buffer. Agent c (c < ncpus) is CPU c's primary agent: it runs the CPU's first task, or
- * idles, and takes the CPU's interrupts; so a scenario with one task per CPU has exactly one
- * agent (one worker thread) per CPU. Further tasks on a CPU, and the CPU's kworker when the
- * scenario has work items, are agents of their own on that CPU: they share it, running only
- * while every other agent of the CPU could be preempted (no lock held with preemption off, irqs
- * on) or has nothing to run — which is what a context switch on one CPU allows.
- */
-export interface AgentInfo {
-  index: number;
-  cpu: number;
-  kind: 'cpu' | 'task' | 'kworker';
-}
-
-export interface TaskInfo {
-  index: number;
-  /** the agent that runs it */
-  agent: number;
-  cpu: number;
-  /** how many CPUs it may run on (nr_cpus_allowed): more than 1 means it is not pinned */
-  allowed: number;
-  /** comm, as the kernel prints it: the task's name, or cpuN */
-  name: string;
-  pid: number;
-}
-
-/** pid of the scenario's first task; task i gets FIRST_PID + i. */
-export const FIRST_PID = 1001;
-
 export interface Limits {
   maxEvents: number;
   maxChoices: number;
@@ -184,7 +159,7 @@ export class Layout {
   readonly lines: LineInfo[] = [];
   readonly tasks: TaskInfo[] = [];
   readonly agents: AgentInfo[] = [];
-  /** agents of each CPU, primary first */
+  /** agents that may be on each CPU, primary first (an unpinned task is listed on each of its CPUs) */
   readonly cpuAgents: number[][] = [];
   readonly nagents: number;
   /** pid of CPU c's kworker is kworkerPid + c (when the scenario has work items) */
@@ -222,33 +197,9 @@ export class Layout {
   ) {
     this.ncpus = def.cpus;
     checkCapacity('cpus', def.cpus, MAX_CPUS, 'MAX_CPUS');
-    for (let c = 0; c < def.cpus; c++) {
-      this.agents.push({ index: c, cpu: c, kind: 'cpu' });
-      this.cpuAgents.push([c]);
-    }
-    const perCpu = new Array<number>(def.cpus).fill(0);
-    def.tasks.forEach((t, index) => {
-      const allowed = taskCpus(t, def.cpus);
-      const cpu = allowed[0]!;
-      const k = perCpu[cpu]!++;
-      const name = t.name ?? (k === 0 ? `cpu${cpu}` : `cpu${cpu}.${k}`);
-      let agent = cpu;
-      if (k > 0) {
-        agent = this.agents.length;
-        this.agents.push({ index: agent, cpu, kind: 'task' });
-        this.cpuAgents[cpu]!.push(agent);
-      }
-      this.tasks.push({ index, agent, cpu, allowed: allowed.length, name, pid: FIRST_PID + index });
-    });
-    this.kworkerPid = FIRST_PID + def.tasks.length;
     const hasWork = Object.values(def.state ?? {}).some((v) => isObjectDecl(v) && v.kind === 'work');
-    if (hasWork) {
-      for (let c = 0; c < def.cpus; c++) {
-        const agent = this.agents.length;
-        this.agents.push({ index: agent, cpu: c, kind: 'kworker' });
-        this.cpuAgents[c]!.push(agent);
-      }
-    }
+    placeAgents(def, hasWork, this.agents, this.cpuAgents, this.tasks);
+    this.kworkerPid = FIRST_PID + def.tasks.length;
     this.nagents = this.agents.length;
     checkCapacity('agents (tasks, and kworkers when there is work)', this.nagents, MAX_AGENTS, 'MAX_AGENTS');
     (def.irqs ?? []).forEach((d, index) => {
@@ -263,8 +214,10 @@ export class Layout {
     checkCapacity('irq lines', this.lines.length, MAX_LINES, 'MAX_LINES');
     const model = limits.memory ?? def.memory ?? 'sc';
     this.strategyShape = {
-      agents: this.nagents,
-      fires: this.lines.map((l) => l.fires),
+      ...strategyShape(
+        this.agents,
+        this.lines.map((l) => l.fires),
+      ),
       // a weak memory model's choices: buffered stores that may drain, values a read may return
       ...(model === 'sc' ? {} : { flushes: this.ncpus * (model === 'weak' ? SB_CAP : 1) }),
       ...(model === 'weak' ? { values: HISTORY } : {}),
@@ -307,11 +260,13 @@ export class Layout {
     };
     for (const [key, value] of Object.entries(def.state ?? {})) {
       if (!isObjectDecl(value)) continue;
+      // a per-CPU variable is one instance per CPU, each named as per_cpu() names it
+      const perCpu = objectKind(value.kind).perCpu === true;
       place(
         key,
         value.kind,
-        Array.from({ length: value.count }, (_, index) => ({
-          name: value.array ? `${key}[${index}]` : key,
+        Array.from({ length: value.count * (perCpu ? this.ncpus : 1) }, (_, index) => ({
+          name: perCpu ? `per_cpu(${key}, ${index})` : value.array ? `${key}[${index}]` : key,
           index,
           init: value.init,
         })),
@@ -361,6 +316,10 @@ export class Layout {
   /** block of agent a (agent c < ncpus is CPU c's primary agent) */
   agentBlock(a: number): number {
     return this.agentBase + a * C.WORDS;
+  }
+  /** the CPU agent a is on now, in buffer `m` (set at trial start, moved by a migration) */
+  agentCpu(m: Int32Array, a: number): number {
+    return m[this.agentBase + a * C.WORDS + C.CPU]!;
   }
   /** word holding the agent last run on CPU c */
   cpuCurrent(c: number): number {

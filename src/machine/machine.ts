@@ -270,7 +270,7 @@ async function runBatch<T, M extends CloserMessage, R>(
     }
     if (now - lastChange < req.hangMs || outcome.hang) return;
     const agent = Atomics.load(m, H.BATON);
-    outcome.hang = { cpu: L.agents[agent]!.cpu, last: lastCallOf(m, L, agent), ...currentTrial() };
+    outcome.hang = { cpu: L.agentCpu(m, agent), last: lastCallOf(m, L, agent), ...currentTrial() };
     stopAgents(m, L);
     aborts[agent]!.abort(new Error(`no scheduling point for ${req.hangMs} ms`));
   }, WATCHDOG_TICK_MS);

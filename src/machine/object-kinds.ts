@@ -79,6 +79,8 @@ export interface ObjectKindEntry {
   readonly memory: boolean;
   /** The kernel calls that accept it: any other call given it is a usage error. */
   readonly accepts: RegExp;
+  /** Each declared instance is one per CPU (a per-CPU variable): the layout makes ncpus of them. */
+  readonly perCpu?: boolean;
 }
 
 const zero = (m: Int32Array, o: KindInstance): void => void m.fill(0, o.offset, o.offset + o.words);
@@ -178,14 +180,18 @@ export const OBJECT_KINDS = {
     memory: true,
     accepts: /^atomic(64|_long)_\w+$/,
   },
+  /**
+   * DEFINE_PER_CPU: one instance per CPU (perCpu), each a plain int cell of its own, so the race
+   * detector and DPOR tell CPU 0's copy from CPU 1's
+   */
   percpu: {
-    // one word per CPU
-    words: (s) => Math.max(O.WORDS, s.ncpus),
-    reset: (m, o) => void m.fill(o.init, o.offset, o.offset + o.words),
+    words: common,
+    reset: initWord,
     owned: false,
     sleeps: false,
     memory: true,
-    accepts: /^(this_cpu_|per_cpu)/,
+    perCpu: true,
+    accepts: /^((__)?this_cpu_\w+|per_cpu|get_cpu_var|put_cpu_var|READ_ONCE|WRITE_ONCE)$/,
   },
   tasklet: {
     words: common,

@@ -84,12 +84,10 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   /** the stamp of this agent's next event (reused: no allocation per event) */
   private readonly stamp: EventStamp;
 
-  /** the CPU this agent runs on (what smp_processor_id() says, and events record) */
-  readonly cpu: number;
+  /** the CPU this agent starts each trial on (an unpinned task may migrate from it: `cpu`) */
+  readonly homeCpu: number;
   /** this agent is its CPU's kworker (runs work items) */
   readonly kworker: boolean;
-  /** local_softirq_pending() of this CPU: softirqs are per CPU, kept in its primary block */
-  readonly softirqPending: number;
 
   /**
    * @param agent the thread of execution this worker is: agent c < ncpus is CPU c's primary
@@ -105,16 +103,15 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
     this.m = new Int32Array(sab, 0, L.totalWords);
     this.strings = new StringTable(this.m, new Uint8Array(sab), L);
     this.me = L.agentBlock(agent);
-    this.cpu = L.agents[agent]!.cpu;
+    this.homeCpu = L.agents[agent]!.cpu;
     this.kworker = L.agents[agent]!.kind === 'kworker';
-    this.softirqPending = L.agentBlock(this.cpu) + C.SOFTIRQ_PENDING;
     this.taskIndex = L.tasks.findIndex((t) => t.agent === agent);
     this.task = this.taskIndex >= 0 ? def.tasks[this.taskIndex] : undefined;
     this.handlers = (def.irqs ?? []).map((d) => (d.handler ? [d.handler as IrqHandler] : []));
     this.actions = new IrqActions(this);
     this.cells = new Cells(this.m);
     this.heap = new Heap(this.m, L.heapBase);
-    this.stamp = { cpu: this.cpu, ctx: 0, pcount: 0, irqsOff: false, tid: 0, agent };
+    this.stamp = { cpu: this.homeCpu, ctx: 0, pcount: 0, irqsOff: false, tid: 0, agent };
     this.locks = new Locks(this);
     this.memory = L.memory.words > 0 ? new WeakMemory(this.m, L.memory, L.memoryCells) : undefined;
     this.policy = makePolicy(this);
@@ -182,6 +179,18 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   }
 
   // ---------------------------------------------------------------- context state
+
+  /**
+   * The CPU this agent runs on now (what smp_processor_id() says, and events record): its home
+   * CPU, unless it is an unpinned task that migrated (decisions.ts) during this trial.
+   */
+  get cpu(): number {
+    return this.m[this.me + C.CPU]!;
+  }
+  /** local_softirq_pending()'s word for this agent's CPU: softirqs are per CPU, kept in its primary block */
+  get softirqPending(): number {
+    return this.L.agentBlock(this.cpu) + C.SOFTIRQ_PENDING;
+  }
 
   /** depth of the context stack (0: idle) */
   depth(): number {
@@ -253,6 +262,7 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   /** Fill event record `seq`, stamped with this agent's context and irq/preempt state. */
   private writeEvent(seq: number, op: number, obj: number, a: number, b: number, fn: number, site: number): void {
     const s = this.stamp;
+    s.cpu = this.m[this.me + C.CPU]!;
     s.ctx = this.ctxKind();
     s.pcount = this.m[this.me + C.PCOUNT]!;
     s.irqsOff = this.m[this.me + C.IRQS_OFF] !== 0;

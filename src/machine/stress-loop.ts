@@ -19,7 +19,7 @@ export function runStressBatch(
   deadline: number,
   observer: TrialObserver | undefined,
 ): BatchSummary | null {
-  const closer = rt.cpu === CLOSER;
+  const closer = rt.homeCpu === CLOSER;
   const m = rt.m;
   const ctl = rt.policy.ctl;
   const L = rt.L;

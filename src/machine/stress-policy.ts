@@ -43,7 +43,7 @@ export class StressPolicy implements RunPolicy {
     ctl: SharedArrayBuffer,
     seed: number,
   ) {
-    const cpu = rt.cpu;
+    const cpu = rt.homeCpu; // stress mode never migrates a task
     this.m = rt.m;
     this.ctl = new Int32Array(ctl);
     this.rng = (Math.imul(seed | 0, 0x9e3779b1) ^ ((cpu + 1) * 0x85ebca6b)) | 1;

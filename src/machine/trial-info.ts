@@ -84,5 +84,5 @@ export function snapshotAgent(m: Int32Array, L: Layout, a: number): CpuSnapshot 
     const e = L.heldEntry(a, i);
     held.push({ obj: m[e + HL.OBJ]!, flags: m[e + HL.FLAGS]!, seq: m[e + HL.SEQ]!, ctx: m[e + HL.CTXI]! });
   }
-  return { cpu: L.agents[a]!.cpu, irqsOff: m[b + C.IRQS_OFF] !== 0, pcount: m[b + C.PCOUNT]!, contexts, held };
+  return { cpu: L.agentCpu(m, a), irqsOff: m[b + C.IRQS_OFF] !== 0, pcount: m[b + C.PCOUNT]!, contexts, held };
 }

@@ -130,6 +130,8 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
     m[b + C.NCTX] = 0;
     m[b + C.HELD_N] = 0;
     m[b + C.SOFTIRQ_PENDING] = 0;
+    m[b + C.CPU] = L.agents[c]!.cpu;
+    m[b + C.MIGRATIONS] = L.agents[c]!.migrations;
     // a task's first step runs up to its first kernel call: its own code only
     publishFootprint(m, b, -1, Access.NONE);
   }

@@ -103,10 +103,10 @@ export const RULE_HELP: Record<FindingKind, RuleHelp> = {
   },
   'preemptible-cpu-access': {
     name: 'BUG: using smp_processor_id() in preemptible code',
-    rule: 'The CPU number is used only while the task cannot migrate: with preemption or irqs off, or pinned to one CPU.',
+    rule: 'The CPU number, and __this_cpu_*() on per-CPU data, are used only while the task cannot migrate: with preemption or irqs off, or pinned to one CPU.',
     wrong:
-      'A task allowed on several CPUs read its CPU number with preemption on: it may run on another CPU by the time it uses it.',
-    fix: 'Use get_cpu()/put_cpu() (or preempt_disable()) around the use, or this_cpu_*() for a single per-CPU update.',
+      'A task allowed on several CPUs read its CPU number, or used __this_cpu_*(), with preemption on: it may run on another CPU by the time it uses it.',
+    fix: 'Use get_cpu()/put_cpu() or get_cpu_var()/put_cpu_var() (or preempt_disable()) around the use, or this_cpu_*() for a single per-CPU update.',
   },
   'soft-lockup': {
     name: 'watchdog: BUG: soft lockup',

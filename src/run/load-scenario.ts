@@ -18,6 +18,7 @@ import { CODE_ROOT, FROM_SOURCES } from '../machine/package-root.ts';
 import { CACHE_DIR, readCached, writeCached } from '../machine/cache-file.ts';
 import { isObjectDecl, isScenario, type ScenarioDef } from '../machine/declarations.ts';
 import { MAX_STATE_OBJECTS, type Layout } from '../machine/layout.ts';
+import { objectKind } from '../machine/object-kinds.ts';
 import { cachedBundle, rememberBundle } from './scenario-bundle-cache.ts';
 
 /** A scenario that cannot be used: the CLI prints the message as one line and exits 2. */
@@ -234,7 +235,9 @@ function restore(b: LoadedScenario['bundle']): void {
 
 function checkStateSize(def: ScenarioDef, path: string): void {
   let objects = 0;
-  for (const v of Object.values(def.state ?? {})) if (isObjectDecl(v)) objects += v.count;
+  // a per-CPU variable is one object per CPU
+  for (const v of Object.values(def.state ?? {}))
+    if (isObjectDecl(v)) objects += v.count * (objectKind(v.kind).perCpu ? def.cpus : 1);
   if (objects > MAX_STATE_OBJECTS) {
     throw new ScenarioError(
       `scenario ${path} declares ${objects} state objects; the limit is ${MAX_STATE_OBJECTS} (README, "Limits")`,

@@ -35,6 +35,7 @@ import {
   isFlushOption,
   isIrqOption,
   isValueOption,
+  maxMigrateOptions,
   wakeOption,
   type Decision,
   type Strategy,
@@ -83,7 +84,8 @@ export const DPOR_MAX_OPTIONS = 31;
 /** Options at one decision, at most: as probe.ts counts them. */
 export function maxOptions(shape: StrategyShape): number {
   const values = shape.values ?? 0;
-  return Math.max(3 * shape.agents + 1 + shape.fires.length * shape.agents + (shape.flushes ?? 0), values);
+  const others = 3 * shape.agents + 1 + shape.fires.length * shape.agents + maxMigrateOptions(shape);
+  return Math.max(others + (shape.flushes ?? 0), values);
 }
 
 const bit = (i: number): number => 1 << i;
@@ -239,7 +241,10 @@ export class DporStrategy implements Strategy {
     return out;
   }
 
-  /** Taking option c at decision k switches away from an agent that could go on. */
+  /**
+   * Taking option c at decision k switches away from an agent that could go on (a migration
+   * preempts the task it moves, so it counts as one too).
+   */
   private preempts(k: number, c: number): boolean {
     const st = this.st;
     if (c === 0 || st[this.node(k) + FAULT]) return false;

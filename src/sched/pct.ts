@@ -8,6 +8,10 @@
  * Interrupts are placed the same way: each possible firing of a line gets a random step in
  * [1, k]; from that step on it is delivered at the first point where it can be.
  *
+ * Migrations of unpinned tasks too: each migration a task may make gets a random step in
+ * [1, k]; from that step on it moves at the first point where it is preemptible, to one of its
+ * other CPUs at random (nothing is drawn for a machine whose tasks are all pinned).
+ *
  * k is learned: the largest number of steps seen in the trials so far (the agent that opens trials keeps it).
  */
 import { below, trialSeed } from './prng.ts';
@@ -16,7 +20,9 @@ import {
   IRQ_OPTION,
   isFlushOption,
   isIrqOption,
+  isMigrateOption,
   isSoftirqOption,
+  migrateAgent,
   isTimerOption,
   optionLine,
   type Decision,
@@ -28,6 +34,7 @@ const S_RNG = 0;
 const S_CHANGE = 8; //  d-1 change points (steps)
 const MAX_DEPTH = 16;
 const MAX_FIRES_PER_LINE = 8;
+const MAX_MIGRATIONS_PER_AGENT = 8;
 const NEVER = 0x7fffffff;
 const EXTRA_ONE_IN = 8;
 /**
@@ -44,6 +51,8 @@ export class PctStrategy implements Strategy {
   private readonly fireBase: number;
   private readonly nagents: number;
   private readonly fires: readonly number[];
+  private readonly migrateBase: number;
+  private readonly migrations: readonly number[];
 
   constructor(
     private readonly state: Int32Array,
@@ -55,10 +64,18 @@ export class PctStrategy implements Strategy {
     this.fires = shape.fires;
     this.prioBase = S_CHANGE + MAX_DEPTH;
     this.fireBase = this.prioBase + this.nagents;
+    this.migrations = shape.migrations ?? [];
+    this.migrateBase = this.fireBase + shape.fires.length * MAX_FIRES_PER_LINE;
   }
 
   static wordsNeeded(shape: StrategyShape): number {
-    return S_CHANGE + MAX_DEPTH + shape.agents + shape.fires.length * MAX_FIRES_PER_LINE;
+    return (
+      S_CHANGE +
+      MAX_DEPTH +
+      shape.agents +
+      shape.fires.length * MAX_FIRES_PER_LINE +
+      shape.agents * MAX_MIGRATIONS_PER_AGENT
+    );
   }
 
   beginTrial(trial: number): boolean {
@@ -77,6 +94,13 @@ export class PctStrategy implements Strategy {
     this.fires.forEach((n, line) => {
       for (let f = 0; f < MAX_FIRES_PER_LINE; f++) {
         st[this.fireBase + line * MAX_FIRES_PER_LINE + f] = f < n ? 1 + below(st, S_RNG, this.k) : NEVER;
+      }
+    });
+    // drawn last, and only for unpinned tasks: a pinned machine's draws stay what they were
+    this.migrations.forEach((n, a) => {
+      if (n === 0) return;
+      for (let f = 0; f < MAX_MIGRATIONS_PER_AGENT; f++) {
+        st[this.migrateBase + a * MAX_MIGRATIONS_PER_AGENT + f] = f < n ? 1 + below(st, S_RNG, this.k) : NEVER;
       }
     });
     return true;
@@ -113,11 +137,23 @@ export class PctStrategy implements Strategy {
       st[slot] = NEVER;
       return i + below(st, S_RNG, count);
     }
+    // a task whose migration is due, where it can be preempted: to one of its CPUs at random
+    for (let i = 0; i < d.n; i++) {
+      const o = d.options[i]!;
+      if (!isMigrateOption(o)) continue;
+      const a = migrateAgent(o);
+      const slot = this.dueSlot(this.migrateBase + a * MAX_MIGRATIONS_PER_AGENT, MAX_MIGRATIONS_PER_AGENT, d.step);
+      if (slot < 0) continue;
+      let count = 0;
+      for (let j = i; j < d.n && isMigrateOption(d.options[j]!) && migrateAgent(d.options[j]!) === a; j++) count++;
+      st[slot] = NEVER;
+      return i + below(st, S_RNG, count);
+    }
     let best = -1;
     let bestPrio = -1;
     for (let i = 0; i < d.n; i++) {
       const o = d.options[i]!;
-      if (o >= IRQ_OPTION) break; // agents come first; then interrupts, flushes, a read's values
+      if (o >= IRQ_OPTION) break; // agents come first; then interrupts, migrations, flushes, a read's values
       const p = o < 0 ? 0 : st[this.prioBase + o]!; // END ranks below every agent
       if (p > bestPrio) {
         bestPrio = p;
@@ -128,8 +164,12 @@ export class PctStrategy implements Strategy {
   }
 
   private dueFiring(line: number, step: number): number {
-    const base = this.fireBase + line * MAX_FIRES_PER_LINE;
-    for (let f = 0; f < MAX_FIRES_PER_LINE; f++) {
+    return this.dueSlot(this.fireBase + line * MAX_FIRES_PER_LINE, MAX_FIRES_PER_LINE, step);
+  }
+
+  /** The first of `n` slots from `base` whose step has come, or -1. */
+  private dueSlot(base: number, n: number, step: number): number {
+    for (let f = 0; f < n; f++) {
       if (this.state[base + f]! <= step) return base + f;
     }
     return -1;

@@ -7,17 +7,17 @@
  *
  * Its words: [POS, MISMATCH, FOUND, N, CURRENT, EVENTS, STEP, options…].
  */
-import type { Decision, Strategy, StrategyShape } from './strategy.ts';
+import { maxMigrateOptions, type Decision, type Strategy, type StrategyShape } from './strategy.ts';
 
 export const PROBE = { POS: 0, MISMATCH: 1, FOUND: 2, N: 3, CURRENT: 4, EVENTS: 5, STEP: 6, OPTIONS: 7 } as const;
 
 export class ProbeStrategy implements Strategy {
   /**
    * Options at one decision are at most: every agent, an early wake-up per agent, a softirq run
-   * per CPU (no more CPUs than agents), the end, and each line on each CPU.
+   * per CPU (no more CPUs than agents), the end, each line on each CPU, and each migration.
    */
   static wordsNeeded(shape: StrategyShape): number {
-    return PROBE.OPTIONS + 3 * shape.agents + 1 + shape.fires.length * shape.agents;
+    return PROBE.OPTIONS + 3 * shape.agents + 1 + shape.fires.length * shape.agents + maxMigrateOptions(shape);
   }
 
   /**

@@ -1,10 +1,11 @@
 /**
  * Random walk: at each point, an agent uniformly among those that can run; an interrupt with
  * probability 1/8 when one can be delivered (so a line with budget does not always fire at
- * the first chance, and late interrupts get explored too).
+ * the first chance, and late interrupts get explored too). A migration of an unpinned task
+ * is drawn the same way as an interrupt: both are listed after every agent.
  */
 import { below, trialSeed } from './prng.ts';
-import { isIrqOption, type Decision, type Strategy } from './strategy.ts';
+import { isIrqOrMigrateOption, type Decision, type Strategy } from './strategy.ts';
 
 const S_RNG = 0;
 const IRQ_ONE_IN = 8;
@@ -26,7 +27,7 @@ export class RandomStrategy implements Strategy {
   choose(d: Decision): number {
     let firstIrq = d.n;
     for (let i = 0; i < d.n; i++) {
-      if (isIrqOption(d.options[i]!)) {
+      if (isIrqOrMigrateOption(d.options[i]!)) {
         firstIrq = i;
         break;
       }

@@ -7,6 +7,8 @@
  *                          SOFTIRQ_LINE means "run that CPU's pending softirqs" (ksoftirqd);
  *                          TIMER_LINE means "the timer tick on that CPU": jiffies reach the
  *                          earliest expiry of a timer armed there, and what is due expires
+ *   MIGRATE_OPTION | agent<<8 | cpu   preempt that agent (an unpinned task at a point where it
+ *                          is preemptible) and move it to that CPU of its affinity
  *   END_OPTION (-1)        every task has finished: end the trial
  *   wakeOption(a) (<= -2)  end agent a's wait early (a timeout, a signal), or, offered to the
  *                          asking agent itself, "the fault happens" (an allocation fails)
@@ -44,7 +46,7 @@ export function irqOption(line: number, cpu: number): number {
   return IRQ_OPTION | (line << 8) | cpu;
 }
 export function isIrqOption(o: number): boolean {
-  return o >= IRQ_OPTION && o < FLUSH_OPTION;
+  return o >= IRQ_OPTION && o < MIGRATE_OPTION;
 }
 export function optionLine(o: number): number {
   return (o >> 8) & 0xff;
@@ -57,6 +59,29 @@ export function isSoftirqOption(o: number): boolean {
 }
 export function isTimerOption(o: number): boolean {
   return isIrqOption(o) && optionLine(o) === TIMER_LINE;
+}
+
+// ---- migration of unpinned tasks (their preemption at a point, then a move to another CPU)
+
+/** Options MIGRATE_OPTION | agent<<8 | cpu: above every irq option, agents and CPUs 8 bits each. */
+export const MIGRATE_OPTION = 0x20000;
+/** Migrations one unpinned task may make in a trial unless its declaration says otherwise. */
+export const DEFAULT_MIGRATIONS = 1;
+export function migrateOption(agent: number, cpu: number): number {
+  return MIGRATE_OPTION | (agent << 8) | cpu;
+}
+export function isMigrateOption(o: number): boolean {
+  return o >= MIGRATE_OPTION && o < MIGRATE_OPTION + 0x10000;
+}
+/** An irq delivery or a migration: the options a strategy ranks apart from agents. */
+export function isIrqOrMigrateOption(o: number): boolean {
+  return o >= IRQ_OPTION && o < FLUSH_OPTION;
+}
+export function migrateAgent(o: number): number {
+  return (o >> 8) & 0xff;
+}
+export function migrateCpu(o: number): number {
+  return o & 0xff;
 }
 
 /** Option "end the wait of agent a's innermost context" (or "the fault happens"): -2 - a. */
@@ -73,9 +98,9 @@ export function wakeOptionAgent(o: number): number {
 
 // ---------------------------------------------------------------- memory model choices
 /** Option "CPU cpu's buffered store number seq drains": it becomes visible to every CPU. */
-export const FLUSH_OPTION = 0x20000;
+export const FLUSH_OPTION = 0x30000;
 /** Option i of a read's data choice: the store i places older than the newest it may see. */
-export const VALUE_OPTION = 0x30000;
+export const VALUE_OPTION = 0x40000;
 export function flushOption(seq: number, cpu: number): number {
   return FLUSH_OPTION | ((seq & 0xff) << 8) | cpu;
 }
@@ -104,6 +129,17 @@ export interface StrategyShape {
   readonly flushes?: number;
   /** values one read may choose among (a data choice): 0 under 'sc' and 'tso' */
   readonly values?: number;
+  /**
+   * per agent, the migrations it may make in one trial and the CPUs it may move to (both 0
+   * for a pinned one, and when absent): migration options exist only with unpinned tasks
+   */
+  readonly migrations?: readonly number[];
+  readonly moveTargets?: readonly number[];
+}
+
+/** Migration options one decision may list at most: one per unpinned agent and other CPU. */
+export function maxMigrateOptions(shape: StrategyShape): number {
+  return (shape.moveTargets ?? []).reduce((a, b) => a + b, 0);
 }
 
 export interface Decision {

@@ -2,10 +2,8 @@
  * The typed scenario API: scenario() infers the state's type from `state`, so tasks, handlers
  * and check() receive typed handles, and a kernel call on the wrong kind does not compile.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { typeErrors } from '../support/typecheck.ts';
 import {
   atomic,
   atomic_inc,
@@ -89,33 +87,13 @@ describe('typed scenario state', () => {
   });
 
   it('tsc rejects a scenario that takes a semaphore with spin_lock', () => {
-    const dir = mkdtempSync(join(import.meta.dirname, '.typecheck-'));
-    try {
-      const file = join(dir, 'wrong.ts');
-      writeFileSync(
-        file,
-        [
-          "import { scenario, semaphore, spin_lock } from '../../../src/kernel/index.ts';",
-          'export default scenario({ cpus: 1, state: { sem: semaphore(1) }, tasks: [{ cpu: 0, run: (s) => spin_lock(s.sem) }] });',
-          '',
-        ].join('\n'),
-      );
-      const program = ts.createProgram([file], {
-        strict: true,
-        noEmit: true,
-        allowImportingTsExtensions: true,
-        skipLibCheck: true,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        target: ts.ScriptTarget.ES2022,
-        types: ['node'],
-      });
-      const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
-      expect(errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n')).toMatch(
-        /Argument of type 'Semaphore' is not assignable to parameter of type 'Spinlock'/,
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const errors = typeErrors(
+      [
+        "import { scenario, semaphore, spin_lock } from 'smpsim';",
+        'export default scenario({ cpus: 1, state: { sem: semaphore(1) }, tasks: [{ cpu: 0, run: (s) => spin_lock(s.sem) }] });',
+        '',
+      ].join('\n'),
+    );
+    expect(errors.join('\n')).toMatch(/Argument of type 'Semaphore' is not assignable to parameter of type 'Spinlock'/);
   }, 60_000);
 });

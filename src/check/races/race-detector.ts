@@ -12,6 +12,7 @@
  * what its CPU runs afterwards; raise_softirq/tasklet_schedule/schedule_work → the run.
  * Plain atomic_set/atomic_read/atomic_inc order nothing.
  *
+ * Two tasks on one CPU are concurrent unless both accesses were made with preemption or irqs off.
  * An interrupt handler and the code it interrupted on the same CPU are concurrent, except for
  * accesses the interrupted code made with irqs (for a softirq: bottom halves) disabled.
  *
@@ -57,6 +58,11 @@ const isAcquire = (fn: number | undefined): boolean => fn === FN_ACQUIRE || fn =
 const isRelease = (fn: number | undefined): boolean => fn === FN_RELEASE || fn === FN_RCU_ASSIGN;
 const FN_BIT_LOCK = kfn('test_and_set_bit_lock');
 const FN_BIT_UNLOCK = kfn('clear_bit_unlock');
+
+/** The event at word `at` was made with preemption (or irqs) off: no other task could run on its CPU. */
+function nonPreemptible(w: Int32Array, at: number): boolean {
+  return w[at + F_PCOUNT] !== 0 || (w[at + F_FLAGS]! & EvFlag.IRQS_DISABLED) !== 0;
+}
 /** the innermost-context priority: who can interrupt whom on one CPU */
 const PRIO = [0, 2, 1]; // task, hardirq, softirq
 
@@ -316,6 +322,9 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
     if (w[aa + F_CPU] !== w[bb + F_CPU]) return false;
     const ka = w[aa + F_CTX]!;
     const kb = w[bb + F_CTX]!;
+    // two tasks' accesses, each in a section its CPU cannot be switched away from (preemption
+    // or irqs off): one CPU runs such sections one at a time, as if under a lock of its own
+    if (ka === Ctx.TASK && kb === Ctx.TASK && nonPreemptible(w, aa) && nonPreemptible(w, bb)) return true;
     const lower = PRIO[ka]! < PRIO[kb]! ? aa : bb;
     const higher = lower === aa ? kb : ka;
     if (w[lower + F_FLAGS]! & EvFlag.IRQS_DISABLED) return true;

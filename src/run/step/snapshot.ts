@@ -17,6 +17,9 @@ import {
   isValueOption,
   valueOption,
   isIrqOption,
+  isMigrateOption,
+  migrateAgent,
+  migrateCpu,
   isWakeOption,
   optionCpu,
   optionLine,
@@ -92,6 +95,8 @@ export function describeOption(L: Layout, index: number, o: number, current: num
         : optionLine(o) === SOFTIRQ_LINE || !line
           ? `run the pending softirqs on CPU${optionCpu(o)}`
           : `deliver irq ${line.irq} (${line.name}) on CPU${optionCpu(o)}`;
+  } else if (isMigrateOption(o)) {
+    text = `preempt ${agentName(L, migrateAgent(o))} and move it to CPU${migrateCpu(o)}`;
   } else if (isFlushOption(o)) text = `make a store buffered on CPU${optionCpu(o)} visible (store #${flushSeq(o)})`;
   else if (isValueOption(o))
     text =
