@@ -29,3 +29,5 @@ export * from './raw-spinlock.ts';
 export type { RawSpinlock } from './objects.ts';
 // per-CPU access rules
 export * from './debug-preempt.ts';
+// rw_semaphores
+export * from './rwsem.ts';

@@ -341,6 +341,28 @@ export const KFN_NAMES = [
   'raw_spin_lock_nested',
   'raw_spin_is_locked',
   'smp_processor_id',
+  // rw_semaphores, work and tasklet waits, exclusive waiters
+  'init_rwsem',
+  'down_read',
+  'down_read_interruptible',
+  'down_read_killable',
+  'down_read_trylock',
+  'up_read',
+  'down_write',
+  'down_write_killable',
+  'down_write_trylock',
+  'up_write',
+  'downgrade_write',
+  'rwsem_is_locked',
+  'queue_work',
+  'cancel_work_sync',
+  'cancel_work',
+  'tasklet_kill',
+  'tasklet_disable',
+  'tasklet_enable',
+  'prepare_to_wait_exclusive',
+  'wait_event_interruptible_exclusive',
+  'wait_event_exclusive',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

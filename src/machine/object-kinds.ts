@@ -28,6 +28,7 @@ import {
   type LockWordOps,
 } from './lock-words.ts';
 import { completionWords, taskStateWords } from './lock-words.ts';
+import { rwsemWords } from './lock-words.ts';
 import { O } from './object-words.ts';
 import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
 
@@ -262,6 +263,22 @@ export const OBJECT_KINDS = {
     memory: false,
     accepts:
       /^(timer_setup|mod_timer|add_timer|del_timer|del_timer_sync|timer_delete|timer_delete_sync|timer_pending)$/,
+  },
+  /**
+   * rw_semaphore: a sleeping reader-writer lock with FIFO waiters, a reader queued behind a
+   * waiting writer. Lockdep sees its read holds as non-recursive readers, as the kernel does.
+   */
+  rw_semaphore: {
+    // + its FIFO of waiters, one per context that could wait
+    words: (s) => O.WORDS + s.nagents * CTX_MAX,
+    reset: zero,
+    lock: rwsemWords,
+    owned: true,
+    lockdep: { readers: true },
+    sleeps: true,
+    memory: false,
+    accepts:
+      /^(init_rwsem|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked|lockdep_assert_(not_)?held)$/,
   },
 } as const satisfies Record<string, ObjectKindEntry>;
 
