@@ -28,7 +28,7 @@ import {
   type LockWordOps,
 } from './lock-words.ts';
 import { completionWords, taskStateWords } from './lock-words.ts';
-import { rwsemWords } from './lock-words.ts';
+import { rwsemWords, taskletWords } from './lock-words.ts';
 import { O } from './object-words.ts';
 import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
 
@@ -50,6 +50,8 @@ export interface KindInstance {
 export interface LockdepType {
   /** Can be taken shared (read_lock): LockFlag.READ / RECURSIVE mean something for it. */
   readonly readers: boolean;
+  /** Its class name, when not its state key (the kernel names a work's map after INIT_WORK's argument). */
+  className?(key: string): string;
 }
 
 export interface ObjectKindEntry {
@@ -156,21 +158,29 @@ export const OBJECT_KINDS = {
     accepts: /^(this_cpu_|per_cpu)/,
   },
   tasklet: {
-    words: common,
+    // + TASKLET_COUNT, its disable depth
+    words: () => O.WORDS + 1,
     reset: zero,
+    lock: taskletWords,
     owned: false,
     sleeps: false,
     memory: false,
     accepts: /^tasklet_/,
   },
+  /**
+   * work_struct: queued on a CPU's kworker. Lockdep sees it as a map, as the kernel's
+   * work->lockdep_map "(work_completion)(&w)": held around the work function by
+   * process_one_work(), taken and dropped by flush_work() and cancel_work_sync().
+   */
   work: {
     words: common,
     reset: zero,
     lock: workWords,
-    owned: false,
+    owned: true,
+    lockdep: { readers: false, className: (key) => `(work_completion)(&${key})` },
     sleeps: true,
     memory: false,
-    accepts: /^(schedule_work|flush_work)$/,
+    accepts: /^(schedule_work|queue_work|queue_work_on|flush_work|cancel_work|cancel_work_sync|work_pending)$/,
   },
   // reference counts: an atomic word that saturates (the count is O.WORD)
   refcount: {
