@@ -13,7 +13,7 @@
  * bits plus its waiter key), plain LockFlag bits otherwise.
  */
 import { LockFlag } from './events.ts';
-import { O, TIMER_RUNNING, WORK_BUSY } from './object-words.ts';
+import { O, TASKLET_STATE_RUN, TASKLET_STATE_SCHED, TIMER_RUNNING, WORK_BUSY } from './object-words.ts';
 import { waitKeyOf } from './wait.ts';
 
 export interface LockWordOps {
@@ -159,9 +159,9 @@ export const rwsemWords: LockWordOps = {
 
 /**
  * Things one only waits for (never takes): a work item until it is neither pending nor running
- * (flush_work), a kworker's queue until it holds work.
+ * (flush_work), a kworker's queue until it holds work, a tasklet out of the states in `flags`.
  */
-const waitOnly = (canTake: (m: Int32Array, at: number) => boolean): LockWordOps => ({
+const waitOnly = (canTake: (m: Int32Array, at: number, flags: number) => boolean): LockWordOps => ({
   canTake,
   take() {},
   release: () => false,
@@ -170,6 +170,13 @@ export const workWords = waitOnly((m, at) => (m[at + O.WORD]! & WORK_BUSY) === 0
 export const workqueueWords = waitOnly((m, at) => m[at + O.WORD]! > 0);
 /** synchronize_irq() waits while a handler of the line runs: WORD is the address of its ACTIVE word. */
 export const irqDescWords = waitOnly((m, at) => m[m[at + O.WORD]!] === 0);
+/**
+ * tasklet_kill() and tasklet_disable() wait while the tasklet is in the states `flags` names
+ * (TASKLET_STATE_SCHED and/or TASKLET_STATE_RUN: queued, running).
+ */
+export const taskletWords = waitOnly(
+  (m, at, flags) => (m[at + O.WORD]! & flags & (TASKLET_STATE_SCHED | TASKLET_STATE_RUN)) === 0,
+);
 /** del_timer_sync() waits while the timer's callback runs (on another CPU). */
 export const timerWords = waitOnly((m, at) => (m[at + O.WORD]! & TIMER_RUNNING) === 0);
 
