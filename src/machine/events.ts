@@ -365,7 +365,6 @@ export const KFN_NAMES = [
   'tasklet_enable',
   'prepare_to_wait_exclusive',
   'wait_event_interruptible_exclusive',
-  'wait_event_exclusive',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));
