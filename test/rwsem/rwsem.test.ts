@@ -3,8 +3,9 @@
  * down_read twice with a writer in between deadlocks), sleeping in atomic context is found, and
  * lockdep validates the read side as a non-recursive reader.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { explore, shutdown } from '../../src/index.ts';
+import { mutex_lock, rw_semaphore, scenario, type RwSemaphore } from '../../src/kernel/index.ts';
 import { cli, scenarioFile, siteOf } from '../helpers.ts';
 
 afterAll(() => shutdown());
@@ -168,6 +169,26 @@ describe('rw_semaphore', () => {
     const r = await explore(p, { trials: 300 });
     expect(r.findings).toEqual([]);
   }, 120_000);
+
+  it('rw_semaphore() is typed: its handle is an RwSemaphore, and a mutex call on it does not compile', () => {
+    scenario({
+      cpus: 1,
+      state: { sem: rw_semaphore() },
+      tasks: [
+        {
+          cpu: 0,
+          run: (s) => {
+            expectTypeOf(s.sem).toEqualTypeOf<RwSemaphore>();
+            const wrong = (): void => {
+              // @ts-expect-error a mutex call does not take an rw_semaphore
+              mutex_lock(s.sem);
+            };
+            void wrong;
+          },
+        },
+      ],
+    });
+  });
 
   it('a mutex call on an rw_semaphore is a usage error (exit 2, one line)', () => {
     const p = file(
