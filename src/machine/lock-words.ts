@@ -35,6 +35,16 @@ export const spinlockWords: LockWordOps = {
   release: (m, at) => Atomics.exchange(m, at + O.WORD, 0) !== 0,
 };
 
+/** Release of a reader-writer lock (rwlock, rwsem): WORD counts readers, OWNER is the writer. */
+function readerWriterRelease(m: Int32Array, at: number, flags: number): boolean {
+  if (flags & LockFlag.READ) {
+    if (Atomics.load(m, at + O.WORD) <= 0) return false;
+    Atomics.sub(m, at + O.WORD, 1);
+    return true;
+  }
+  return Atomics.exchange(m, at + O.OWNER, 0) !== 0;
+}
+
 /**
  * Queued rwlock: a reader in process context queues behind a waiting writer (so read_lock
  * recursion in process context can deadlock); a reader in interrupt context (RECURSIVE) only
@@ -52,14 +62,7 @@ export const rwlockWords: LockWordOps = {
     if (flags & LockFlag.READ) Atomics.add(m, at + O.WORD, 1);
     else Atomics.store(m, at + O.OWNER, cpu + 1);
   },
-  release(m, at, flags) {
-    if (flags & LockFlag.READ) {
-      if (Atomics.load(m, at + O.WORD) <= 0) return false;
-      Atomics.sub(m, at + O.WORD, 1);
-      return true;
-    }
-    return Atomics.exchange(m, at + O.OWNER, 0) !== 0;
-  },
+  release: readerWriterRelease,
   waitBegin(m, at, flags) {
     if (!(flags & LockFlag.READ)) Atomics.add(m, at + O.AUX, 1);
   },
@@ -140,14 +143,7 @@ export const rwsemWords: LockWordOps = {
     if (flags & LockFlag.READ) Atomics.add(m, at + O.WORD, 1);
     else Atomics.store(m, at + O.OWNER, pid || -1);
   },
-  release(m, at, flags) {
-    if (flags & LockFlag.READ) {
-      if (Atomics.load(m, at + O.WORD) <= 0) return false;
-      Atomics.sub(m, at + O.WORD, 1);
-      return true;
-    }
-    return Atomics.exchange(m, at + O.OWNER, 0) !== 0;
-  },
+  release: readerWriterRelease,
   waitBegin: (m, at, flags) => enqueue(m, at, rwsemEntry(flags)),
   waitEnd: (m, at, flags) => dequeue(m, at, rwsemEntry(flags)),
   downgrade(m, at) {
