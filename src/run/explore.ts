@@ -10,7 +10,7 @@ import { Layout } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
 import type { BatchTask, CloserPost, CloserResult } from './batch-task.ts';
 import { encodeToken } from '../sched/token.ts';
-import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
+import { LOAD_FAILURE, loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
 import { UsageError, isSystematic, resolveOptions, type ExploreOptions, type ResolvedOptions } from './options.ts';
 import { DPOR_MAX_OPTIONS, exhaustiveOf, maxOptions, type Exhaustive } from '../sched/dpor.ts';
 import { defaultJobs, jobRanges } from './jobs.ts';
@@ -106,6 +106,9 @@ interface RangeResult {
   exhaustive?: Exhaustive;
 }
 
+/** A bundle that keeps going away under the workers is reported after this many tries in a row. */
+const MAX_RELOADS = 3;
+
 /**
  * Trials [first, end) on one machine, batch after batch: a trial that hangs or kills its
  * worker is reported and the next batch starts after it.
@@ -135,6 +138,8 @@ async function exploreRange(
   let next = range.first;
   let switches = 0;
   let exhaustive: Exhaustive | undefined;
+  /** batches in a row whose workers could not import the scenario */
+  let reloads = 0;
   // the first batch always starts: a budget spent warming the CPUs up still runs one trial
   while (next < end && (next === range.first || !outOfTime())) {
     const first = next;
@@ -178,6 +183,12 @@ async function exploreRange(
     if (o.signal?.aborted) break;
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
+    // workers that could not import the bundle this process loaded: it went away under them
+    // (another process pruned the cache); the next batch writes it again and reruns the trial
+    if (out.crash?.message.startsWith(LOAD_FAILURE) && reloads < MAX_RELOADS) {
+      reloads = out.trialsDone > 0 ? 1 : reloads + 1;
+      continue;
+    }
     const token = encodeToken(tokenHead, [stuck.segment]);
     const { cpu, last } = stuck;
     const f = stuckFinding(
