@@ -342,7 +342,6 @@ export const KFN_NAMES = [
   'raw_spin_is_locked',
   'smp_processor_id',
   // rw_semaphores, work and tasklet waits, exclusive waiters
-  'init_rwsem',
   'down_read',
   'down_read_interruptible',
   'down_read_killable',
@@ -353,10 +352,8 @@ export const KFN_NAMES = [
   'down_write_trylock',
   'up_write',
   'downgrade_write',
-  'rwsem_is_locked',
   'queue_work',
   'queue_work_on',
-  'work_pending',
   'cancel_work_sync',
   'cancel_work',
   'tasklet_kill',
