@@ -274,109 +274,55 @@ export class Layout {
     // word 0: the last handle given, then per handle its state, its field count and its fields
     this.heapBase = take('heap', 1 + HEAP_MAX * (2 + KOBJ_FIELDS_MAX));
     this.objBase = w;
+    /** Instances of one state key (or machine-owned kind), laid out after those before them. */
+    const place = (key: string, kind: ObjectKind, items: { name: string; index: number; init: number }[]): void => {
+      const infos = items.map(({ name, index, init }): ObjectInfo => {
+        const words = objectKind(kind).words(this);
+        const info: ObjectInfo = { id: this.objects.length, name, key, index, kind, init, offset: w, words };
+        w += words;
+        this.objects.push(info);
+        return info;
+      });
+      this.objectsByKey.set(key, infos);
+    };
     for (const [key, value] of Object.entries(def.state ?? {})) {
       if (!isObjectDecl(value)) continue;
-      const infos: ObjectInfo[] = [];
-      for (let index = 0; index < value.count; index++) {
-        const name = value.array ? `${key}[${index}]` : key;
-        const words = objectKind(value.kind).words(this);
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name,
-          key,
+      place(
+        key,
+        value.kind,
+        Array.from({ length: value.count }, (_, index) => ({
+          name: value.array ? `${key}[${index}]` : key,
           index,
-          kind: value.kind,
           init: value.init,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        infos.push(info);
-      }
-      this.objectsByKey.set(key, infos);
+        })),
+      );
     }
+    // the machine's own objects come after every declared one, so that declared ids never move
+    // each kworker's queue: WORD counts the work items pending on that CPU
     if (hasWork) {
-      // each kworker's queue: WORD counts the work items pending on that CPU
-      const infos: ObjectInfo[] = [];
-      for (let c = 0; c < def.cpus; c++) {
-        const words = objectKind('workqueue').words(this);
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name: `kworker/${c}`,
-          key: 'workqueue',
-          index: c,
-          kind: 'workqueue',
-          init: 0,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        infos.push(info);
-      }
-      this.objectsByKey.set('workqueue', infos);
+      const kworkers = Array.from({ length: def.cpus }, (_, c) => ({ name: `kworker/${c}`, index: c, init: 0 }));
+      place('workqueue', 'workqueue', kworkers);
     }
-    {
-      // each agent's task state: what set_current_state() writes and schedule() waits on
-      const infos: ObjectInfo[] = [];
-      for (const a of this.agents) {
-        const words = objectKind('task_state').words(this);
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name: `task_state/${a.index}`,
-          key: 'task_state',
-          index: a.index,
-          kind: 'task_state',
-          init: 0,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        infos.push(info);
-      }
-      this.objectsByKey.set('task_state', infos);
-      {
-        // RCU's state: one per machine, after every declared object so their ids do not move
-        const words = objectKind('rcu_state').words(this);
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name: 'rcu_state',
-          key: 'rcu_state',
-          index: 0,
-          kind: 'rcu_state',
-          init: 0,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        this.objectsByKey.set('rcu_state', [info]);
-      }
-    }
+    // each agent's task state: what set_current_state() writes and schedule() waits on
+    place(
+      'task_state',
+      'task_state',
+      this.agents.map((a) => ({ name: `task_state/${a.index}`, index: a.index, init: 0 })),
+    );
+    // RCU's state: one per machine
+    place('rcu_state', 'rcu_state', [{ name: 'rcu_state', index: 0, init: 0 }]);
+    // each line's descriptor, what synchronize_irq() waits on: its WORD holds the address of the
+    // line's ACTIVE word (a handler of it runs somewhere)
     if (this.lines.length > 0) {
-      // each line's descriptor, what synchronize_irq() waits on: its WORD holds the address of
-      // the line's ACTIVE word (a handler of it runs somewhere)
-      const infos: ObjectInfo[] = [];
-      for (const line of this.lines) {
-        const words = objectKind('irq_desc').words(this);
-        const init = this.linesBase + LN.WORDS * line.index + LN.ACTIVE;
-        const info: ObjectInfo = {
-          id: this.objects.length,
+      place(
+        'irq_desc',
+        'irq_desc',
+        this.lines.map((line) => ({
           name: `irq/${line.irq}`,
-          key: 'irq_desc',
           index: line.index,
-          kind: 'irq_desc',
-          init,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        infos.push(info);
-      }
-      this.objectsByKey.set('irq_desc', infos);
+          init: this.linesBase + LN.WORDS * line.index + LN.ACTIVE,
+        })),
+      );
     }
     this.regions.push({ name: 'objects', base: this.objBase, words: w - this.objBase });
     this.choiceBase = take('choices', limits.maxChoices);
