@@ -298,4 +298,21 @@ export const EXERCISES: Exercise[] = [
     fix: 'rcu_assign_pointer(gp, …): everything written before it is visible to a reader that sees the pointer.',
     expect: ['assertion'],
   }),
+  // rw_semaphores and waiting for work
+  ex('rwsem-read-twice', {
+    title: 'down_read() twice, with a writer in between',
+    rule: 'rwsem readers are fair to writers: a reader arriving while a writer waits queues behind it. So a task must not take the read side of an rwsem it already holds (lockdep treats rwsem readers as non-recursive).',
+    wrong:
+      'The reader holds config_rwsem, the writer queues, and the reader\'s helper calls down_read() again: it queues behind the writer, which waits for the reader. Lockdep reports "possible recursive locking" on any run.',
+    fix: "One down_read() per read-side section: the helper runs under its caller's hold.",
+    expect: ['deadlock', 'recursive-locking'],
+  }),
+  ex('flush-work-under-mutex', {
+    title: 'flush_work() under a mutex the work takes',
+    rule: 'flush_work() and cancel_work_sync() wait for the work function, so they must not be called holding a lock the work function takes.',
+    wrong:
+      'remove holds dev_mutex and waits for the refresh work, which waits for dev_mutex. Lockdep reports the cycle through ((work_completion)(&refresh)) on the first run, deadlock or not.',
+    fix: 'Flush the work before taking dev_mutex.',
+    expect: ['circular-dependency', 'deadlock'],
+  }),
 ];

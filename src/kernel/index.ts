@@ -36,3 +36,5 @@ export * from './atomic64.ts';
 export * from './seqlock.ts';
 export * from './percpu.ts';
 export type { PerCpu } from './objects.ts';
+// rw_semaphores
+export * from './rwsem.ts';

@@ -9,12 +9,13 @@ import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
 import { checkKind, type RawSpinlock, type RwLock, type Spinlock } from './objects.ts';
 import type { Mutex } from './mutex.ts';
+import type { RwSemaphore } from './rwsem.ts';
 
 /** The subclass of the inner lock of a two-deep nesting of one class (spin_lock_nested). */
 export const SINGLE_DEPTH_NESTING = 1;
 
 /** A lock lockdep tracks with an owner. */
-export type OwnedLock = Spinlock | RawSpinlock | RwLock | Mutex;
+export type OwnedLock = Spinlock | RawSpinlock | RwLock | Mutex | RwSemaphore;
 
 /** WARN at the caller's line with the lockdep assertion `fn` as its reason. */
 function assertFailed(rt: CpuRuntime, obj: number, fn: string): void {

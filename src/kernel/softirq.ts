@@ -1,11 +1,22 @@
 /**
  * Softirqs and tasklets (include/linux/interrupt.h). Handlers run in softirq context on irq exit,
  * at local_bh_enable, or whenever the strategy lets that CPU's ksoftirqd run them; a softirq
- * may run on several CPUs at once, a tasklet never does.
+ * may run on several CPUs at once, a tasklet never does. tasklet_disable() keeps a queued
+ * tasklet from running until tasklet_enable(); tasklet_kill() waits until it is neither queued
+ * nor running. Both wait (wait_var_event()), so they may sleep.
  */
 import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
-import { raiseSoftirq, scheduleTasklet } from '../machine/bottom-halves.ts';
+import {
+  claimTasklet,
+  disableTasklet,
+  enableTasklet,
+  raiseSoftirq,
+  scheduleTasklet,
+} from '../machine/bottom-halves.ts';
+import { TASKLET_STATE_RUN, TASKLET_STATE_SCHED } from '../machine/object-words.ts';
+import type { CpuRuntime } from '../machine/runtime.ts';
+import { enterOn, enterSleepingOn } from './sleep.ts';
 import { NR_SOFTIRQS, SOFTIRQ_NR } from '../machine/events.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 import { thisCpu } from './cpu.ts';
@@ -41,6 +52,47 @@ export function tasklet_schedule(t: Tasklet): void {
   rt.point();
   const queued = scheduleTasklet(rt, id, rt.cpu);
   rt.emit(Op.MARK, id, queued ? 1 : 0, 0, kfn('tasklet_schedule'));
+}
+
+/** Wait, not enabled, while tasklet `id` is in one of the `states`. */
+function waitOut(rt: CpuRuntime, id: number, states: number, fn: number): void {
+  rt.waitUntil(id, states, rt.emit(Op.BLOCK, id, states, 0, fn));
+}
+
+/** One more level of disable: a queued tasklet stays queued and does not run until enabled. Never waits. */
+export function tasklet_disable_nosync(t: Tasklet): void {
+  const [rt, id] = enterOn('tasklet_disable_nosync', t, Access.ANY);
+  rt.emit(Op.MARK, id, disableTasklet(rt, id), 0, kfn('tasklet_disable_nosync'));
+}
+
+/** Disable, then wait for a run in progress on another CPU to end (it may sleep). */
+export function tasklet_disable(t: Tasklet): void {
+  const [rt, id] = enterSleepingOn('tasklet_disable', t, Access.ANY);
+  const fn = kfn('tasklet_disable');
+  rt.emit(Op.MARK, id, disableTasklet(rt, id), 0, fn);
+  waitOut(rt, id, TASKLET_STATE_RUN, fn);
+}
+
+/** One level of disable less; at depth 0 a tasklet still queued runs at its CPU's next softirq. */
+export function tasklet_enable(t: Tasklet): void {
+  const [rt, id] = enterOn('tasklet_enable', t, Access.ANY);
+  enableTasklet(rt, id);
+  rt.emit(Op.MARK, id, 0, 0, kfn('tasklet_enable'));
+}
+
+/**
+ * Wait until the tasklet has run if queued and is not running, and leave it unqueued (it may
+ * sleep; a disabled, queued tasklet is never killed). For teardown, before freeing its data.
+ */
+export function tasklet_kill(t: Tasklet): void {
+  const [rt, id] = enterSleepingOn('tasklet_kill', t, Access.ANY);
+  const fn = kfn('tasklet_kill');
+  waitOut(rt, id, TASKLET_STATE_SCHED, fn);
+  claimTasklet(rt, id, true);
+  waitOut(rt, id, TASKLET_STATE_RUN, fn);
+  claimTasklet(rt, id, false);
+  // its last run is over: what it did is ordered before what follows
+  rt.emit(Op.MARK, id, 0, 0, fn);
 }
 
 /** Mark softirq `nr` pending on this CPU; its handler comes from the scenario's `softirqs`. */

@@ -5,10 +5,15 @@
  * whose state matches back to running and take it off the queue (autoremove_wake_function):
  * a wake_up() that comes before a task is queued wakes nobody, which is why the condition
  * must be tested after prepare_to_wait().
+ *
+ * Exclusive waiters (prepare_to_wait_exclusive(), wait_event_interruptible_exclusive()) queue
+ * at the tail: wake_up() wakes every non-exclusive waiter and one exclusive one, so N waiters
+ * for one resource do not all wake to find one of them got it (no thundering herd), and a
+ * wake_up() that makes two of them able to go on still wakes only one.
  */
 import { kfn } from '../machine/events.ts';
 import { WAIT_SIGNAL, WAIT_TIMEOUT } from '../machine/wait.ts';
-import { setTaskState, taskState, waitQueueAdd, waitQueueAgents, waitQueueRemove } from '../machine/wait-queue.ts';
+import { setTaskState, taskState, waitQueueAdd, waitQueueEntries, waitQueueRemove } from '../machine/wait-queue.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { decl } from './declare.ts';
 import { ERESTARTSYS } from './errno.ts';
@@ -28,8 +33,8 @@ export function init_waitqueue_head(wq: WaitQueueHead): void {
   enterOn('init_waitqueue_head', wq);
 }
 
-function prepare(rt: CpuRuntime, wq: number, state: number, fn: number): void {
-  waitQueueAdd(rt, wq);
+function prepare(rt: CpuRuntime, wq: number, state: number, fn: number, exclusive = false): void {
+  waitQueueAdd(rt, wq, exclusive);
   setTaskState(rt, state, fn);
 }
 
@@ -43,6 +48,14 @@ export function prepare_to_wait(wq: WaitQueueHead, _wait: unknown, state: number
   if (state !== TASK_INTERRUPTIBLE && state !== TASK_UNINTERRUPTIBLE)
     throw new Error('prepare_to_wait(): state must be TASK_INTERRUPTIBLE or TASK_UNINTERRUPTIBLE');
   prepare(rt, id, state, kfn('prepare_to_wait'));
+}
+
+/** prepare_to_wait() as an exclusive waiter: a wake_up() wakes only one of those. */
+export function prepare_to_wait_exclusive(wq: WaitQueueHead, _wait: unknown, state: number): void {
+  const [rt, id] = enterOn('prepare_to_wait_exclusive', wq);
+  if (state !== TASK_INTERRUPTIBLE && state !== TASK_UNINTERRUPTIBLE)
+    throw new Error('prepare_to_wait_exclusive(): state must be TASK_INTERRUPTIBLE or TASK_UNINTERRUPTIBLE');
+  prepare(rt, id, state, kfn('prepare_to_wait_exclusive'), true);
 }
 
 export function finish_wait(wq: WaitQueueHead, _wait?: unknown): void {
@@ -61,12 +74,13 @@ function waitEvent(
   state: number,
   waitMode: number,
   left: { j: number },
+  exclusive = false,
 ): boolean {
   const [rt, id] = enterSleepingOn(name, wq);
   const fn = kfn(name);
   if (cond()) return true;
   for (;;) {
-    prepare(rt, id, state, fn);
+    prepare(rt, id, state, fn, exclusive);
     if (cond()) break;
     if (!sleepOnTaskState(rt, fn, waitMode, left.j)) {
       finish(rt, id, fn);
@@ -88,6 +102,13 @@ export function wait_event_interruptible(wq: WaitQueueHead, cond: () => unknown)
   return waitEvent('wait_event_interruptible', wq, cond, TASK_INTERRUPTIBLE, WAIT_SIGNAL, { j: 0 }) ? 0 : -ERESTARTSYS;
 }
 
+/** As wait_event_interruptible(), queued as an exclusive waiter. */
+export function wait_event_interruptible_exclusive(wq: WaitQueueHead, cond: () => unknown): number {
+  return waitEvent('wait_event_interruptible_exclusive', wq, cond, TASK_INTERRUPTIBLE, WAIT_SIGNAL, { j: 0 }, true)
+    ? 0
+    : -ERESTARTSYS;
+}
+
 /**
  * The jiffies left (at least 1) when cond() became true, 0 when the timeout elapsed with it
  * still false; whether the timeout fires first is a scheduler choice.
@@ -98,33 +119,40 @@ export function wait_event_timeout(wq: WaitQueueHead, cond: () => unknown, timeo
   return cond() ? 1 : 0;
 }
 
-/** Wake the tasks queued on wq whose state is in `states`; legal in any context. */
-function wakeUp(name: string, wq: WaitQueueHead, states: number[]): void {
+/**
+ * Wake the tasks queued on wq whose state is in `states`, but no more than `nrExclusive`
+ * exclusive waiters (0: all of them), as __wake_up_common(); legal in any context.
+ */
+function wakeUp(name: string, wq: WaitQueueHead, states: number[], nrExclusive: number): void {
   const [rt, id] = enterOn(name, wq);
   const fn = kfn(name);
-  for (const a of waitQueueAgents(rt, id)) {
-    if (!states.includes(taskState(rt, a))) continue;
-    wakeTask(rt, a, fn);
-    waitQueueRemove(rt, id, a);
+  let budget = nrExclusive;
+  for (const { agent, exclusive } of waitQueueEntries(rt, id)) {
+    if (exclusive && nrExclusive > 0 && budget === 0) continue;
+    if (!states.includes(taskState(rt, agent))) continue;
+    wakeTask(rt, agent, fn);
+    waitQueueRemove(rt, id, agent);
+    if (exclusive) budget--;
   }
 }
 
-/** Wakes every waiter (this machine has no exclusive waiters, so wake_up is wake_up_all). */
+/** Wakes every non-exclusive waiter and one exclusive waiter. */
 export function wake_up(wq: WaitQueueHead): void {
-  wakeUp('wake_up', wq, [TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE]);
+  wakeUp('wake_up', wq, [TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE], 1);
 }
 
+/** Wakes every waiter, exclusive or not. */
 export function wake_up_all(wq: WaitQueueHead): void {
-  wakeUp('wake_up_all', wq, [TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE]);
+  wakeUp('wake_up_all', wq, [TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE], 0);
 }
 
-/** Wakes only TASK_INTERRUPTIBLE sleepers. */
+/** Wakes only TASK_INTERRUPTIBLE sleepers (one of the exclusive ones). */
 export function wake_up_interruptible(wq: WaitQueueHead): void {
-  wakeUp('wake_up_interruptible', wq, [TASK_INTERRUPTIBLE]);
+  wakeUp('wake_up_interruptible', wq, [TASK_INTERRUPTIBLE], 1);
 }
 
 /** Is anyone queued on wq? (no barrier, as in the kernel) */
 export function waitqueue_active(wq: WaitQueueHead): boolean {
   const [rt, id] = enterOn('waitqueue_active', wq);
-  return waitQueueAgents(rt, id).length > 0;
+  return waitQueueEntries(rt, id).length > 0;
 }

@@ -5,13 +5,14 @@
  * machine's own TASKLET_SOFTIRQ (timers its TIMER_SOFTIRQ, timers.ts; call_rcu callbacks its
  * RCU_SOFTIRQ, rcu-callbacks.ts): queued per CPU, and one tasklet never runs on two CPUs at once.
  *
- * Tasklet words (O in layout.ts): WORD = TASKLET_STATE_SCHED | TASKLET_STATE_RUN, OWNER = cpu+1
- * whose list it is queued on, AUX = when it was queued (list order).
+ * Tasklet words (object-words.ts): WORD = TASKLET_STATE_SCHED | TASKLET_STATE_RUN, OWNER = cpu+1
+ * whose list it is queued on, AUX = when it was queued (list order), TASKLET_COUNT its disable
+ * depth: a disabled tasklet stays queued and does not run until tasklet_enable().
  */
 import { callHandler } from './agent-run.ts';
 import { Ctx, Op, SOFTIRQ_NR, SOFTIRQ_OFFSET, kfn } from './events.ts';
 import { C, CX, H } from './layout.ts';
-import { O } from './object-words.ts';
+import { O, TASKLET_COUNT, TASKLET_STATE_RUN, TASKLET_STATE_SCHED } from './object-words.ts';
 import { declaredFunctions, type DeclaredFunction } from './declared-functions.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { runTimerSoftirq } from './timers.ts';
@@ -26,9 +27,6 @@ const TIMER_SOFTIRQ = SOFTIRQ_NR.TIMER_SOFTIRQ;
 const RCU_SOFTIRQ = SOFTIRQ_NR.RCU_SOFTIRQ;
 /** __do_softirq() restarts at most this many times before leaving the rest to ksoftirqd. */
 const MAX_SOFTIRQ_RESTART = 10;
-
-export const TASKLET_STATE_SCHED = 1;
-export const TASKLET_STATE_RUN = 2;
 
 const FN_SOFTIRQ = kfn('softirq');
 
@@ -45,6 +43,32 @@ export function scheduleTasklet(rt: CpuRuntime, obj: number, cpu: number): boole
   m[at + O.AUX] = m[H.NEV]!;
   raiseSoftirq(rt, cpu, TASKLET_SOFTIRQ);
   return true;
+}
+
+/** tasklet_enable() to depth 0: a tasklet still queued runs at that CPU's next softirq. */
+export function enableTasklet(rt: CpuRuntime, obj: number): void {
+  const m = rt.m;
+  const at = rt.L.objects[obj]!.offset;
+  if (m[at + TASKLET_COUNT]! > 0) m[at + TASKLET_COUNT] = m[at + TASKLET_COUNT]! - 1;
+  const owner = m[at + O.OWNER]!;
+  if (m[at + TASKLET_COUNT] === 0 && m[at + O.WORD]! & TASKLET_STATE_SCHED && owner > 0)
+    raiseSoftirq(rt, owner - 1, TASKLET_SOFTIRQ);
+}
+
+/** tasklet_disable_nosync(): one more level of disable; returns the depth. */
+export function disableTasklet(rt: CpuRuntime, obj: number): number {
+  const at = rt.L.objects[obj]!.offset + TASKLET_COUNT;
+  rt.m[at] = rt.m[at]! + 1;
+  return rt.m[at]!;
+}
+
+/**
+ * tasklet_kill()'s claim once the tasklet is no longer queued: set SCHED so that nobody queues
+ * it meanwhile (true), or clear it again once a running instance is over (false).
+ */
+export function claimTasklet(rt: CpuRuntime, obj: number, claim: boolean): void {
+  const at = rt.L.objects[obj]!.offset + O.WORD;
+  rt.m[at] = claim ? rt.m[at]! | TASKLET_STATE_SCHED : rt.m[at]! & ~TASKLET_STATE_SCHED;
 }
 
 /** __do_softirq(): run what is pending on rt's CPU, nested on its stack. */
@@ -92,6 +116,8 @@ function taskletAction(rt: CpuRuntime): void {
     .sort((a, b) => m[a.info.offset + O.AUX]! - m[b.info.offset + O.AUX]!);
   for (const t of queued) {
     const at = t.info.offset;
+    // disabled: it stays queued here, and tasklet_enable() raises the softirq again
+    if (m[at + TASKLET_COUNT]! > 0) continue;
     const w = m[at + O.WORD]!;
     if (w & TASKLET_STATE_RUN) {
       // running on another CPU: it stays queued here and runs once that one is done

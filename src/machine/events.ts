@@ -297,40 +297,20 @@ export const KFN_NAMES = [
   'kobj_read',
   'kobj_write',
   'refcount_set',
-  'refcount_read',
-  'refcount_inc',
-  'refcount_dec',
-  'refcount_inc_not_zero',
-  'refcount_dec_and_test',
-  'refcount_add',
-  'kref_init',
-  'kref_read',
-  'kref_get',
-  'kref_put',
-  'kref_get_unless_zero',
+  ...(
+    'refcount_read refcount_inc refcount_dec refcount_inc_not_zero refcount_dec_and_test refcount_add ' +
+    'kref_init kref_read kref_get kref_put kref_get_unless_zero'
+  ).split(' '),
   // RCU
-  'rcu_read_lock',
-  'rcu_read_unlock',
-  'rcu_read_lock_bh',
-  'rcu_read_unlock_bh',
-  'rcu_read_lock_sched',
-  'rcu_read_unlock_sched',
-  'synchronize_rcu',
-  'rcu_assign_pointer',
-  'rcu_dereference',
-  'rcu_dereference_protected',
-  'rcu_access_pointer',
+  ...(
+    'rcu_read_lock rcu_read_unlock rcu_read_lock_bh rcu_read_unlock_bh rcu_read_lock_sched rcu_read_unlock_sched ' +
+    'synchronize_rcu rcu_assign_pointer rcu_dereference rcu_dereference_protected rcu_access_pointer'
+  ).split(' '),
   // timers and irq lines
-  'timer_setup',
-  'mod_timer',
-  'add_timer',
-  'del_timer',
-  'del_timer_sync',
-  'timer_delete',
-  'timer_delete_sync',
-  'timer_pending',
-  'call_timer_fn',
-  'synchronize_irq',
+  ...(
+    'timer_setup mod_timer add_timer del_timer del_timer_sync timer_delete timer_delete_sync timer_pending ' +
+    'call_timer_fn synchronize_irq'
+  ).split(' '),
   // lockdep annotations and raw spinlocks
   'lockdep_assert_held',
   'lockdep_assert_not_held',
@@ -364,6 +344,11 @@ export const KFN_NAMES = [
   ...['this_cpu', '__this_cpu'].flatMap((form) =>
     'read write add sub inc dec add_return inc_return'.split(' ').map((op) => `${form}_${op}`),
   ),
+  // rwsem.ts, workqueue.ts, softirq.ts tasklets, wait.ts exclusive waiters
+  ...(
+    'down_read down_read_interruptible down_read_killable down_read_trylock up_read down_write down_write_killable down_write_trylock up_write downgrade_write ' +
+    'queue_work queue_work_on cancel_work_sync cancel_work tasklet_kill tasklet_disable tasklet_disable_nosync tasklet_enable prepare_to_wait_exclusive wait_event_interruptible_exclusive'
+  ).split(' '),
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

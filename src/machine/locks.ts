@@ -93,6 +93,25 @@ export class Locks {
     this.rt.emit(Op.LOCK_RELEASE, obj, held >= 0 || !owned ? flags : flags | LockFlag.NOT_HELD, held + 1, fn);
   }
 
+  /**
+   * downgrade_write(): the caller's write hold of `obj` becomes a read hold with nobody let in
+   * between. Lockdep sees the write released and the read taken (the kernel's lock_downgrade()
+   * rewrites the held entry in place). Not write-held: a release flagged NOT_HELD.
+   */
+  downgrade(obj: number, flags: number, fn: number): void {
+    const info = this.L.objects[obj]!;
+    const held = this.findHeld(obj);
+    const m = this.m;
+    const writeHeld = held >= 0 && (m[this.L.heldEntry(this.agent, held) + HL.FLAGS]! & LockFlag.READ) === 0;
+    if (!writeHeld || !lockWords(info.kind).downgrade?.(m, info.offset)) {
+      this.rt.emit(Op.LOCK_RELEASE, obj, flags | LockFlag.NOT_HELD, 0, fn);
+      return;
+    }
+    this.removeHeld(held);
+    this.rt.emit(Op.LOCK_RELEASE, obj, 0, held + 1, fn);
+    this.acquired(obj, flags | LockFlag.READ, fn, true);
+  }
+
   /** The LOCK_ACQUIRE of a lock just taken, and its held-stack entry when it has an owner. */
   acquired(obj: number, flags: number, fn: number, owned: boolean): void {
     const slot = owned ? this.heldCount() + 1 : 0;

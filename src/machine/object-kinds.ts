@@ -29,6 +29,7 @@ import {
 } from './lock-words.ts';
 import { completionWords, taskStateWords } from './lock-words.ts';
 import { seqcountWords, seqlockWords } from './lock-words.ts';
+import { rwsemWords, taskletWords } from './lock-words.ts';
 import { O } from './object-words.ts';
 import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
 import { WIDE_WORDS, resetWide } from './cells.ts';
@@ -51,6 +52,8 @@ export interface KindInstance {
 export interface LockdepType {
   /** Can be taken shared (read_lock): LockFlag.READ / RECURSIVE mean something for it. */
   readonly readers: boolean;
+  /** Its class name, when not its state key (the kernel names a work's map after INIT_WORK's argument). */
+  className?(key: string): string;
 }
 
 export interface ObjectKindEntry {
@@ -194,21 +197,29 @@ export const OBJECT_KINDS = {
     accepts: /^((__)?this_cpu_\w+|per_cpu|get_cpu_var|put_cpu_var|READ_ONCE|WRITE_ONCE)$/,
   },
   tasklet: {
-    words: common,
+    // + TASKLET_COUNT, its disable depth
+    words: () => O.WORDS + 1,
     reset: zero,
+    lock: taskletWords,
     owned: false,
     sleeps: false,
     memory: false,
     accepts: /^tasklet_/,
   },
+  /**
+   * work_struct: queued on a CPU's kworker. Lockdep sees it as a map, as the kernel's
+   * work->lockdep_map "(work_completion)(&w)": held around the work function by
+   * process_one_work(), taken and dropped by flush_work() and cancel_work_sync().
+   */
   work: {
     words: common,
     reset: zero,
     lock: workWords,
-    owned: false,
+    owned: true,
+    lockdep: { readers: false, className: (key) => `(work_completion)(&${key})` },
     sleeps: true,
     memory: false,
-    accepts: /^(schedule_work|flush_work)$/,
+    accepts: /^(schedule_work|queue_work|queue_work_on|flush_work|cancel_work|cancel_work_sync|work_pending)$/,
   },
   // reference counts: an atomic word that saturates (the count is O.WORD)
   refcount: {
@@ -301,6 +312,22 @@ export const OBJECT_KINDS = {
     memory: false,
     accepts:
       /^(timer_setup|mod_timer|add_timer|del_timer|del_timer_sync|timer_delete|timer_delete_sync|timer_pending)$/,
+  },
+  /**
+   * rw_semaphore: a sleeping reader-writer lock with FIFO waiters, a reader queued behind a
+   * waiting writer. Lockdep sees its read holds as non-recursive readers, as the kernel does.
+   */
+  rw_semaphore: {
+    // + its FIFO of waiters, one per context that could wait
+    words: (s) => O.WORDS + s.nagents * CTX_MAX,
+    reset: zero,
+    lock: rwsemWords,
+    owned: true,
+    lockdep: { readers: true },
+    sleeps: true,
+    memory: false,
+    accepts:
+      /^(init_rwsem|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked|lockdep_assert_(not_)?held)$/,
   },
 } as const satisfies Record<string, ObjectKindEntry>;
 

@@ -17,3 +17,11 @@ export const WORK_BUSY = WORK_PENDING | WORK_RUNNING;
 export const TIMER_PENDING = 1;
 export const TIMER_EXPIRED = 2;
 export const TIMER_RUNNING = 4;
+
+/**
+ * A tasklet's WORD: queued on a CPU (OWNER = cpu+1, AUX = when), and its function running.
+ * TASKLET_COUNT, its word after the common ones, is tasklet_disable()'s depth.
+ */
+export const TASKLET_STATE_SCHED = 1;
+export const TASKLET_STATE_RUN = 2;
+export const TASKLET_COUNT = O.WORDS;

@@ -1,7 +1,8 @@
 /**
  * Work items and each CPU's kworker. schedule_work() queues a work item on the calling CPU's
  * queue; that CPU's kworker, an agent of its own on the CPU, takes queued items oldest first
- * and runs them in process context, where they may sleep.
+ * and runs them in process context, where they may sleep, holding the work's lockdep map
+ * ("(work_completion)(&w)") around the function as process_one_work() does.
  *
  * A work item's words: WORD = WORK_PENDING | WORK_RUNNING, OWNER = cpu+1 it is queued on,
  * AUX = the ticket that orders the queue. A queue's WORD counts the items pending on its CPU.
@@ -22,6 +23,11 @@ export function workBusy(rt: CpuRuntime, obj: number): boolean {
   return (rt.m[rt.L.objects[obj]!.offset + O.WORD]! & WORK_BUSY) !== 0;
 }
 
+/** work_pending(): queued and not yet started. */
+export function workPending(rt: CpuRuntime, obj: number): boolean {
+  return (rt.m[rt.L.objects[obj]!.offset + O.WORD]! & WORK_PENDING) !== 0;
+}
+
 /** queue_work_on(): false when the item is pending already. */
 export function queueWork(rt: CpuRuntime, obj: number, cpu: number): boolean {
   const m = rt.m;
@@ -33,6 +39,19 @@ export function queueWork(rt: CpuRuntime, obj: number, cpu: number): boolean {
   m[at + O.AUX] = ticket(rt);
   const q = rt.L.objectsByKey.get('workqueue')![cpu]!.offset;
   m[q + O.WORD] = m[q + O.WORD]! + 1;
+  return true;
+}
+
+/** The pending half of cancel_work(): take the item off its queue; false when it was not pending. */
+export function cancelWork(rt: CpuRuntime, obj: number): boolean {
+  const m = rt.m;
+  const at = rt.L.objects[obj]!.offset;
+  const w = m[at + O.WORD]!;
+  if ((w & WORK_PENDING) === 0) return false;
+  const q = rt.L.objectsByKey.get('workqueue')![m[at + O.OWNER]! - 1]!.offset;
+  m[q + O.WORD] = m[q + O.WORD]! - 1;
+  m[at + O.WORD] = w & ~WORK_PENDING;
+  m[at + O.OWNER] = 0;
   return true;
 }
 
@@ -66,7 +85,9 @@ export function kworkerLoop(rt: CpuRuntime): never {
     m[at + O.OWNER] = 0;
     rt.point();
     rt.emit(Op.MARK, next.info.id, 0, 0, FN_WORK_RUN);
+    rt.locks.acquired(next.info.id, 0, FN_WORK_RUN, true);
     callHandler(rt, () => next.fn(rt.state), `work ${next.info.name}`);
+    rt.release(next.info.id, 0, FN_WORK_RUN);
     m[at + O.WORD] = m[at + O.WORD]! & ~WORK_RUNNING;
     rt.emit(Op.MARK, next.info.id, 1, 0, FN_WORK_RUN); // F_A 1: done (what flush_work waits for)
   }

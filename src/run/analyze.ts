@@ -4,7 +4,7 @@
  * (so a worker that dies later loses nothing). In capture runs (replays of findings) it also
  * renders the report with call sites, and keeps the trials' events for traces.
  */
-import { type EventLog, F_SITE } from '../machine/events.ts';
+import { type EventLog, F_FN, F_SITE, KFN_NAMES } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
 import type { StringTable } from '../machine/strings.ts';
 import type { TrialObserver, BatchSummary } from '../machine/trial-loop.ts';
@@ -73,7 +73,8 @@ export class Analyzer implements TrialObserver {
     if (this.task.capture) {
       const ctx = this.renderContext();
       msg.report = renderReport(render(ctx), ctx, replay);
-      msg.sites = [...new Set(f.refs.map((r) => ctx.site(r)).filter((s) => s !== '?'))];
+      // scenario lines only (file:line), not the kernel functions of the machine's own events
+      msg.sites = [...new Set(f.refs.map((r) => ctx.site(r)).filter((s) => /:\d+$/.test(s)))];
     }
     this.task.port?.postMessage(msg);
   }
@@ -89,7 +90,10 @@ export class Analyzer implements TrialObserver {
         const log = this.trialEvents.get(ref.trial);
         const sites = this.trialSites.get(ref.trial);
         if (!log || !sites || ref.seq < 0 || ref.seq >= log.length) return '?';
-        return siteText(sites[log.field(ref.seq, F_SITE)] ?? '').where;
+        const where = siteText(sites[log.field(ref.seq, F_SITE)] ?? '').where;
+        // an event of the machine's own code, with no scenario frame (process_one_work()
+        // taking a work's map): named by its kernel function, as the kernel's trace would
+        return where === '?' ? (KFN_NAMES[log.field(ref.seq, F_FN)] ?? '?') : where;
       },
     };
   }

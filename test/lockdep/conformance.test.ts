@@ -1,6 +1,6 @@
 /**
  * lockdep conformance: the families of the kernel's lib/locking-selftest.c that apply to
- * spinlocks, rwlocks and mutexes, each case run on the real machine (a 1-CPU scenario, real
+ * spinlocks, rwlocks, mutexes and rw-semaphores, each case run on the real machine (a 1-CPU scenario, real
  * interrupts and softirqs) and held to the kernel's verdict: lockdep must report, or must stay
  * silent. Prints the kernel's table and summary line.
  */
@@ -71,7 +71,7 @@ async function runFamily(title: string, cases: Case[]): Promise<{ outcomes: Outc
   return { outcomes, stray };
 }
 
-const FLAVOURS: Flavour[] = ['spin', 'wlock', 'rlock', 'mutex'];
+const FLAVOURS: Flavour[] = ['spin', 'wlock', 'rlock', 'mutex', 'wsem', 'rsem'];
 
 /** The kernel's table: one row per test name, a column per lock flavour. */
 function table(outcomes: Outcome[]): string[] {
@@ -83,7 +83,7 @@ function table(outcomes: Outcome[]): string[] {
     if (!rows.has(name)) rows.set(name, new Map());
     rows.get(name)!.set(o.c.flavour, o.ok ? '  ok  |' : 'FAILED|');
   }
-  const out = [`${''.padStart(33)} | spin |wlock |rlock |mutex |`, `  ${'-'.repeat(66)}`];
+  const out = [`${''.padStart(33)} | spin |wlock |rlock |mutex | wsem | rsem |`, `  ${'-'.repeat(80)}`];
   for (const [name, cells] of rows)
     out.push(`${name.padStart(33)}:${FLAVOURS.map((f) => cells.get(f) ?? '      |').join('')}`);
   return out;
@@ -124,6 +124,9 @@ test('lib/locking-selftest.c families on the real machine', async () => {
   for (const p of pending) lines.push(`pending (not counted): ${p}`);
   console.log(lines.join('\n'));
 
+  // the rwsem columns: DO_TESTCASE_6R's and double unlock's wsem/rsem (16), and the rsem cases
+  // of the read/write mixing rows (7)
+  expect(outcomes.filter((o) => o.c.flavour === 'wsem' || o.c.flavour === 'rsem')).toHaveLength(23);
   expect(stray).toEqual([]);
   expect(failed.map((o) => `${o.c.id}: expected ${o.c.expect}, lockdep reported [${o.kinds.join(', ')}]`)).toEqual([]);
 }, 120_000);

@@ -45,7 +45,7 @@ export class LockClasses {
       const type = lockTypeOf(o.kind);
       if (!type.validated) continue;
       this.objReaders[o.id] = type.readers ? 1 : 0;
-      const c = this.intern(o.key);
+      const c = this.intern(type.className(o.key));
       this.objClass[o.id] = c;
       this.objSubclass[o.id * MAX_SUBCLASSES] = c;
     }

@@ -14,13 +14,17 @@ export interface LockType {
   readonly validated: boolean;
   /** Can be taken shared (read_lock): LockFlag.READ / RECURSIVE mean something for it. */
   readonly readers: boolean;
+  /** The class name of an instance declared under `key`. */
+  className(key: string): string;
 }
 
-const NOT_A_LOCK: LockType = { validated: false, readers: false };
-const VALIDATED: LockType = { validated: true, readers: false };
-const VALIDATED_READERS: LockType = { validated: true, readers: true };
+const byKey = (key: string): string => key;
+const NOT_A_LOCK: LockType = { validated: false, readers: false, className: byKey };
+const VALIDATED: LockType = { validated: true, readers: false, className: byKey };
+const VALIDATED_READERS: LockType = { validated: true, readers: true, className: byKey };
 
 export function lockTypeOf(kind: ObjectKind): LockType {
   const l = objectKind(kind).lockdep;
+  if (l?.className) return { validated: true, readers: l.readers, className: l.className };
   return !l ? NOT_A_LOCK : l.readers ? VALIDATED_READERS : VALIDATED;
 }

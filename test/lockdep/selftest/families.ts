@@ -1,17 +1,17 @@
 /**
- * The families of the kernel's lib/locking-selftest.c that apply to spinlocks, rwlocks and
- * mutexes, as data: each family is the kernel's events E1..En (blocks of lock operations in one
+ * The families of the kernel's lib/locking-selftest.c that apply to spinlocks, rwlocks, mutexes
+ * and rw-semaphores, as data: each family is the kernel's events E1..En (blocks of lock operations in one
  * context), the lock flavours it is run with and the kernel's expected verdict for each, and
  * whether its events are run in every order (GENERATE_PERMUTATIONS_n_EVENTS).
  *
  * Operations use the selftest's shorthand: LOCK/UNLOCK take the flavour's lock (spin_lock,
- * write_lock, read_lock or mutex_lock), L/U a spinlock, RL/RU and WL/WU an rwlock, ML/MU a
- * mutex; A-D are four classes, X1/X2 (Y1/Y2, Z1/Z2) two instances of one class. IRQ_DISABLE /
+ * write_lock, read_lock, mutex_lock, down_write or down_read), L/U a spinlock, RL/RU and WL/WU
+ * an rwlock, ML/MU a mutex, RSL/RSU and WSL/WSU an rw_semaphore; A-D are four classes, X1/X2 (Y1/Y2, Z1/Z2) two instances of one class. IRQ_DISABLE /
  * IRQ_ENABLE are local_irq_* for the hardirq variant and local_bh_* for the softirq one.
  */
 import type { FindingKind } from '../../../src/check/finding-kinds.ts';
 
-export type Flavour = 'spin' | 'wlock' | 'rlock' | 'mutex';
+export type Flavour = 'spin' | 'wlock' | 'rlock' | 'mutex' | 'wsem' | 'rsem';
 export type IrqKind = 'hard' | 'soft';
 /** where a block runs: process context, the variant's interrupt, or a fixed one */
 export type BlockCtx = 'task' | 'irq' | 'hardirq' | 'softirq';
@@ -67,8 +67,15 @@ const USAGE: FindingKind[] = ['inconsistent-lock-state'];
 /** an irq-safe lock ordered before an irq-unsafe one */
 const INVERSION: FindingKind[] = ['irq-lock-inversion'];
 
-/** DO_TESTCASE_6R: every flavour reports except read locks, which may recurse. */
-const SIX_R: Family['verdicts'] = { spin: 'report', wlock: 'report', rlock: 'silent', mutex: 'report' };
+/** DO_TESTCASE_6R: every flavour reports except rwlock read locks, which may recurse (rwsem readers may not). */
+const SIX_R: Family['verdicts'] = {
+  spin: 'report',
+  wlock: 'report',
+  rlock: 'silent',
+  mutex: 'report',
+  wsem: 'report',
+  rsem: 'report',
+};
 /** DO_TESTCASE_3 / 3RW: spin and write locks report, read locks do not. */
 const THREE: Family['verdicts'] = { spin: 'report', wlock: 'report', rlock: 'silent' };
 /** DO_TESTCASE_2RW: the write lock reports, the read lock does not. */
@@ -92,6 +99,18 @@ const rw = (title: string, name: string, verdict: Verdict, kinds: FindingKind[],
   events: events.map(task),
   permute: events.length > 1,
   verdicts: { rlock: verdict },
+  kinds,
+});
+
+/**
+ * The rw-semaphore twin of a read/write mixing case (the rsem column): its read side is never
+ * recursive, so the kernel expects every one of them to report.
+ */
+const rsem = (title: string, name: string, kinds: FindingKind[], ops: string): Family => ({
+  title,
+  name,
+  events: [task(ops)],
+  verdicts: { rsem: 'report' },
   kinds,
 });
 
@@ -130,21 +149,31 @@ export const FAMILIES: Family[] = [
     title: 'double unlock',
     name: 'double_unlock',
     events: [task('LOCK(A) UNLOCK(A) UNLOCK(A)')],
-    verdicts: { spin: 'report', wlock: 'report', rlock: 'report', mutex: 'report' },
+    verdicts: { spin: 'report', wlock: 'report', rlock: 'report', mutex: 'report', wsem: 'report', rsem: 'report' },
     kinds: ['bad-unlock-balance'],
     alone: true,
   },
 
   rw('recursive read-lock', 'rlock_AA1', 'silent', RECURSIVE, 'RL(X1) RL(X1) RU(X1) RU(X1)'),
+  rsem('recursive read-lock', 'rsem_AA1', RECURSIVE, 'RSL(X1) RSL(X1) RSU(X1) RSU(X1)'),
   rw('recursive read-lock #2', 'rlock_AA1B', 'silent', RECURSIVE, 'RL(X1) RL(X2) RU(X2) RU(X1)'),
+  rsem('recursive read-lock #2', 'rsem_AA1B', RECURSIVE, 'RSL(X1) RSL(X2) RSU(X2) RSU(X1)'),
   rw('mixed read-write-lock', 'rlock_AA2', 'report', RECURSIVE, 'RL(X1) WL(X2) WU(X2) RU(X1)'),
+  rsem('mixed read-write-lock', 'rsem_AA2', RECURSIVE, 'RSL(X1) WSL(X2) WSU(X2) RSU(X1)'),
   rw('mixed write-read-lock', 'rlock_AA3', 'report', RECURSIVE, 'WL(X1) RL(X2) RU(X2) WU(X1)'),
+  rsem('mixed write-read-lock', 'rsem_AA3', RECURSIVE, 'WSL(X1) RSL(X2) RSU(X2) WSU(X1)'),
   rw(
     'mixed read-lock/lock-write ABBA',
     'rlock_ABBA1',
     'report',
     CIRCULAR,
     'RL(X1) L(Y1) U(Y1) RU(X1) L(Y1) WL(X1) WU(X1) U(Y1)',
+  ),
+  rsem(
+    'mixed read-lock/lock-write ABBA',
+    'rwsem_ABBA1',
+    CIRCULAR,
+    'RSL(X1) ML(Y1) MU(Y1) RSU(X1) ML(Y1) WSL(X1) WSU(X1) MU(Y1)',
   ),
   rw(
     'mixed read-lock/lock-read ABBA',
@@ -153,12 +182,24 @@ export const FAMILIES: Family[] = [
     CIRCULAR,
     'RL(X1) L(Y1) U(Y1) RU(X1) L(Y1) RL(X1) RU(X1) U(Y1)',
   ),
+  rsem(
+    'mixed read-lock/lock-read ABBA',
+    'rwsem_ABBA2',
+    CIRCULAR,
+    'RSL(X1) ML(Y1) MU(Y1) RSU(X1) ML(Y1) RSL(X1) RSU(X1) MU(Y1)',
+  ),
   rw(
     'mixed write-lock/lock-write ABBA',
     'rlock_ABBA3',
     'report',
     CIRCULAR,
     'WL(X1) L(Y1) U(Y1) WU(X1) L(Y1) WL(X1) WU(X1) U(Y1)',
+  ),
+  rsem(
+    'mixed write-lock/lock-write ABBA',
+    'rwsem_ABBA3',
+    CIRCULAR,
+    'WSL(X1) ML(Y1) MU(Y1) WSU(X1) ML(Y1) WSL(X1) WSU(X1) MU(Y1)',
   ),
   rw(
     'chain cached mixed R-L/L-W ABBA',

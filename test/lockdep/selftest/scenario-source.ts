@@ -34,13 +34,15 @@ export interface Case {
   note?: string;
 }
 
-type LockKind = 'lock' | 'rwlock' | 'mutex';
+type LockKind = 'lock' | 'rwlock' | 'mutex' | 'rwsem';
 
 const FLAVOUR_OPS: Record<Flavour, [LockKind, string, string]> = {
   spin: ['lock', 'spin_lock', 'spin_unlock'],
   wlock: ['rwlock', 'write_lock', 'write_unlock'],
   rlock: ['rwlock', 'read_lock', 'read_unlock'],
   mutex: ['mutex', 'mutex_lock', 'mutex_unlock'],
+  wsem: ['rwsem', 'down_write', 'up_write'],
+  rsem: ['rwsem', 'down_read', 'up_read'],
 };
 
 const FIXED_OPS: Record<string, [LockKind, string]> = {
@@ -52,12 +54,17 @@ const FIXED_OPS: Record<string, [LockKind, string]> = {
   WU: ['rwlock', 'write_unlock'],
   ML: ['mutex', 'mutex_lock'],
   MU: ['mutex', 'mutex_unlock'],
+  RSL: ['rwsem', 'down_read'],
+  RSU: ['rwsem', 'up_read'],
+  WSL: ['rwsem', 'down_write'],
+  WSU: ['rwsem', 'up_write'],
 };
 
 const DECL: Record<LockKind, [string, string]> = {
   lock: ['spinlock', 'spinlocks'],
   rwlock: ['rwlock', 'rwlocks'],
   mutex: ['mutex', 'mutexes'],
+  rwsem: ['rw_semaphore', 'rw_semaphores'],
 };
 
 /** The prefix of the lock names of case number i of a scenario. */
@@ -254,7 +261,7 @@ function permutations(n: number): number[][] {
   return out.sort((a, b) => a.join('').localeCompare(b.join('')));
 }
 
-const FLAVOUR_ORDER: Flavour[] = ['spin', 'wlock', 'rlock', 'mutex'];
+const FLAVOUR_ORDER: Flavour[] = ['spin', 'wlock', 'rlock', 'mutex', 'wsem', 'rsem'];
 
 /** Every case of a family, in the kernel's order: by permutation, then irq kind, then flavour. */
 export function casesOf(f: Family): Case[] {
