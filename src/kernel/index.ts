@@ -29,3 +29,5 @@ export * from './raw-spinlock.ts';
 export type { RawSpinlock } from './objects.ts';
 // per-CPU access rules
 export * from './debug-preempt.ts';
+// interrupt lines, threaded interrupts and kernel threads
+export * from './kthread.ts';

@@ -8,6 +8,7 @@
 import { HARDIRQ_MASK, SOFTIRQ_MASK } from './events.ts';
 import { C, CX, H, LN, TrialState, type Layout, type ObjectInfo } from './layout.ts';
 import { timerArmedOn, timerObjects } from './timers.ts';
+import { lineMasked } from './irq-lines.ts';
 import { lockWords } from './object-kinds.ts';
 import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
 import type { CpuRuntime } from './runtime.ts';
@@ -73,7 +74,7 @@ export class Decisions {
     if (m[H.WAKEABLE] !== 0) n = this.listWakeups(n);
     for (let l = 0; l < L.lines.length; l++) {
       const lb = L.line(l);
-      if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0 || m[lb + LN.NACTIONS] === 0) continue;
+      if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0 || lineMasked(m, lb)) continue;
       for (const c of L.lines[l]!.cpus) if (this.irqsOnCpu(c)) opts[n++] = irqOption(l, c);
     }
     if (this.timers.length > 0) n = this.listTimerTicks(n);

@@ -341,6 +341,17 @@ export const KFN_NAMES = [
   'raw_spin_lock_nested',
   'raw_spin_is_locked',
   'smp_processor_id',
+  // interrupt lines, threaded interrupts and kernel threads
+  'disable_irq',
+  'disable_irq_nosync',
+  'enable_irq',
+  'request_threaded_irq',
+  'irq_wake_thread',
+  'irq_thread_fn',
+  'kthread_run',
+  'kthread',
+  'kthread_stop',
+  'kthread_should_stop',
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

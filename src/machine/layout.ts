@@ -90,10 +90,15 @@ export const Order = {
   CLOSE: 3, //  the trial is over: close it (the closer agent only)
 } as const;
 
-/** Fields of one IRQ line. NACTIONS: handlers installed (a line with none is masked). */
-export const LN = words('FIRES_LEFT', 'ACTIVE', 'NACTIONS');
-/** Fields of one request_irq() action (see irq-actions.ts). */
-export const AC = words('FN', 'FLAGS', 'DEV', 'NAME');
+/**
+ * Fields of one IRQ line. NACTIONS: handlers installed (a line with none is masked). DEPTH:
+ * disable_irq() nesting (desc->depth; the line does not fire while it is above 0). ONESHOT:
+ * the IRQF_ONESHOT actions whose thread has yet to run, by slot (desc->threads_oneshot): the
+ * line stays masked until it is 0.
+ */
+export const LN = words('FIRES_LEFT', 'ACTIVE', 'NACTIONS', 'DEPTH', 'ONESHOT');
+/** Fields of one request_irq() action (see irq-actions.ts); THREAD_FN: request_threaded_irq's. */
+export const AC = words('FN', 'FLAGS', 'DEV', 'NAME', 'THREAD_FN');
 
 export interface ObjectInfo {
   id: number;
@@ -128,7 +133,13 @@ export interface LineInfo {
 export interface AgentInfo {
   index: number;
   cpu: number;
-  kind: 'cpu' | 'task' | 'kworker';
+  kind: 'cpu' | 'task' | 'kworker' | 'kthread' | 'irq_thread';
+  /** a kernel thread's pid and comm (kworker, kthread, irq thread); tasks have theirs in TaskInfo */
+  pid?: number;
+  comm?: string;
+  /** the irq line an irq thread serves, the kthreads entry a kthread runs */
+  line?: number;
+  kthread?: number;
 }
 
 export interface TaskInfo {
@@ -186,6 +197,8 @@ export class Layout {
   readonly nagents: number;
   /** pid of CPU c's kworker is kworkerPid + c (when the scenario has work items) */
   readonly kworkerPid: number;
+  /** the scenario's kthreads, by their `kthreads` key: the agent that runs each */
+  readonly kthreads: { name: string; agent: number }[] = [];
   /** every region of words, in buffer order (the header first, the event log last) */
   readonly regions: Region[] = [];
   /** the agent last run on each CPU: where its interrupts are taken */
@@ -235,15 +248,15 @@ export class Layout {
     });
     this.kworkerPid = FIRST_PID + def.tasks.length;
     const hasWork = Object.values(def.state ?? {}).some((v) => isObjectDecl(v) && v.kind === 'work');
+    const addKernelThread = (info: Omit<AgentInfo, 'index'>): void => {
+      const agent = this.agents.length;
+      this.agents.push({ index: agent, ...info });
+      this.cpuAgents[info.cpu]!.push(agent);
+    };
     if (hasWork) {
-      for (let c = 0; c < def.cpus; c++) {
-        const agent = this.agents.length;
-        this.agents.push({ index: agent, cpu: c, kind: 'kworker' });
-        this.cpuAgents[c]!.push(agent);
-      }
+      for (let c = 0; c < def.cpus; c++)
+        addKernelThread({ cpu: c, kind: 'kworker', pid: this.kworkerPid + c, comm: `kworker/${c}:1` });
     }
-    this.nagents = this.agents.length;
-    checkCapacity('agents (tasks, and kworkers when there is work)', this.nagents, MAX_AGENTS, 'MAX_AGENTS');
     (def.irqs ?? []).forEach((d, index) => {
       this.lines.push({
         index,
@@ -253,6 +266,20 @@ export class Layout {
         fires: d.fires ?? 1,
       });
     });
+    // kernel threads after the kworkers' pids: a threaded line's irq/<N>-<name> on the line's
+    // first CPU (the kernel makes it follow the line's affinity), then the scenario's kthreads
+    let pid = this.kworkerPid + def.cpus;
+    for (const line of this.lines) {
+      if (def.irqs?.[line.index]?.threaded !== true) continue;
+      const comm = `irq/${line.irq}-${line.name}`;
+      addKernelThread({ cpu: line.cpus[0] ?? 0, kind: 'irq_thread', pid: pid++, comm, line: line.index });
+    }
+    Object.keys(def.kthreads ?? {}).forEach((name, k) => {
+      this.kthreads.push({ name, agent: this.agents.length });
+      addKernelThread({ cpu: k % def.cpus, kind: 'kthread', pid: pid++, comm: name, kthread: k });
+    });
+    this.nagents = this.agents.length;
+    checkCapacity('agents (tasks, kworkers and kernel threads)', this.nagents, MAX_AGENTS, 'MAX_AGENTS');
     checkCapacity('irq lines', this.lines.length, MAX_LINES, 'MAX_LINES');
     this.strategyShape = { agents: this.nagents, fires: this.lines.map((l) => l.fires) };
 
@@ -274,110 +301,35 @@ export class Layout {
     // word 0: the last handle given, then per handle its state, its field count and its fields
     this.heapBase = take('heap', 1 + HEAP_MAX * (2 + KOBJ_FIELDS_MAX));
     this.objBase = w;
+    const place = (name: string, key: string, index: number, kind: ObjectKind, init: number): void => {
+      const words = objectKind(kind).words(this);
+      const info: ObjectInfo = { id: this.objects.length, name, key, index, kind, init, offset: w, words };
+      w += words;
+      this.objects.push(info);
+      const infos = this.objectsByKey.get(key);
+      if (infos) infos.push(info);
+      else this.objectsByKey.set(key, [info]);
+    };
     for (const [key, value] of Object.entries(def.state ?? {})) {
       if (!isObjectDecl(value)) continue;
-      const infos: ObjectInfo[] = [];
-      for (let index = 0; index < value.count; index++) {
-        const name = value.array ? `${key}[${index}]` : key;
-        const words = objectKind(value.kind).words(this);
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name,
-          key,
-          index,
-          kind: value.kind,
-          init: value.init,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        infos.push(info);
-      }
-      this.objectsByKey.set(key, infos);
+      if (value.count === 0) this.objectsByKey.set(key, []);
+      for (let index = 0; index < value.count; index++)
+        place(value.array ? `${key}[${index}]` : key, key, index, value.kind, value.init);
     }
-    if (hasWork) {
-      // each kworker's queue: WORD counts the work items pending on that CPU
-      const infos: ObjectInfo[] = [];
-      for (let c = 0; c < def.cpus; c++) {
-        const words = objectKind('workqueue').words(this);
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name: `kworker/${c}`,
-          key: 'workqueue',
-          index: c,
-          kind: 'workqueue',
-          init: 0,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        infos.push(info);
-      }
-      this.objectsByKey.set('workqueue', infos);
-    }
-    {
-      // each agent's task state: what set_current_state() writes and schedule() waits on
-      const infos: ObjectInfo[] = [];
-      for (const a of this.agents) {
-        const words = objectKind('task_state').words(this);
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name: `task_state/${a.index}`,
-          key: 'task_state',
-          index: a.index,
-          kind: 'task_state',
-          init: 0,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        infos.push(info);
-      }
-      this.objectsByKey.set('task_state', infos);
-      {
-        // RCU's state: one per machine, after every declared object so their ids do not move
-        const words = objectKind('rcu_state').words(this);
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name: 'rcu_state',
-          key: 'rcu_state',
-          index: 0,
-          kind: 'rcu_state',
-          init: 0,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        this.objectsByKey.set('rcu_state', [info]);
-      }
-    }
-    if (this.lines.length > 0) {
-      // each line's descriptor, what synchronize_irq() waits on: its WORD holds the address of
-      // the line's ACTIVE word (a handler of it runs somewhere)
-      const infos: ObjectInfo[] = [];
-      for (const line of this.lines) {
-        const words = objectKind('irq_desc').words(this);
-        const init = this.linesBase + LN.WORDS * line.index + LN.ACTIVE;
-        const info: ObjectInfo = {
-          id: this.objects.length,
-          name: `irq/${line.irq}`,
-          key: 'irq_desc',
-          index: line.index,
-          kind: 'irq_desc',
-          init,
-          offset: w,
-          words,
-        };
-        w += words;
-        this.objects.push(info);
-        infos.push(info);
-      }
-      this.objectsByKey.set('irq_desc', infos);
-    }
+    // the machine's own objects, after every declared one so that declared ids never move;
+    // each kworker's queue: WORD counts the work items pending on that CPU
+    if (hasWork) for (let c = 0; c < def.cpus; c++) place(`kworker/${c}`, 'workqueue', c, 'workqueue', 0);
+    // each agent's task state: what set_current_state() writes and schedule() waits on
+    for (const a of this.agents) place(`task_state/${a.index}`, 'task_state', a.index, 'task_state', 0);
+    place('rcu_state', 'rcu_state', 0, 'rcu_state', 0); // RCU's state: one per machine
+    // each line's descriptor, what synchronize_irq() waits on: its WORD holds the address of
+    // the line's ACTIVE word (a handler of it runs somewhere)
+    for (const line of this.lines)
+      place(`irq/${line.irq}`, 'irq_desc', line.index, 'irq_desc', this.linesBase + LN.WORDS * line.index + LN.ACTIVE);
+    // each kernel thread's own word: an irq thread's wake-up (IRQTF_RUNTHREAD), a kthread's
+    // life (started, should stop, exited) and its exit code
+    for (const a of this.agents) if (a.kind === 'irq_thread') place(a.comm!, 'irq_thread', a.line!, 'irq_thread', 0);
+    for (const a of this.agents) if (a.kind === 'kthread') place(a.comm!, 'kthread', a.kthread!, 'kthread', 0);
     this.regions.push({ name: 'objects', base: this.objBase, words: w - this.objBase });
     this.choiceBase = take('choices', limits.maxChoices);
     this.strIndexBase = take('string-index', 2 + 2 * limits.stringCount); // [count, usedBytes, offset0, len0 …]
@@ -424,8 +376,7 @@ export class Layout {
   taskName(pid: number): string {
     const t = this.tasks[pid - FIRST_PID];
     if (t) return t.name;
-    const kw = pid - this.kworkerPid;
-    return kw >= 0 && kw < this.ncpus ? `kworker/${kw}:1` : `pid${pid}`;
+    return this.agents.find((a) => a.pid === pid)?.comm ?? `pid${pid}`;
   }
   /** Footprint id of irq line l (a pseudo object after the declared ones: its firing budget). */
   lineObject(l: number): number {
@@ -435,12 +386,13 @@ export class Layout {
   get jiffiesObject(): number {
     return this.objects.length + this.lines.length;
   }
-  /** the agent a kworker's pid runs on, or undefined */
+  /** the agent a kernel thread's pid (kworker, kthread, irq thread) runs on, or undefined */
   agentOfPid(pid: number): number | undefined {
-    const kw = pid - this.kworkerPid;
-    return kw >= 0 && kw < this.ncpus
-      ? this.agents.find((a) => a.kind === 'kworker' && a.cpu === kw)?.index
-      : undefined;
+    return this.agents.find((a) => a.pid === pid)?.index;
+  }
+  /** The highest pid anything in this machine has. */
+  get maxPid(): number {
+    return Math.max(this.kworkerPid + this.ncpus, ...this.agents.map((a) => a.pid ?? 0));
   }
   objName(id: number): string {
     return id >= 0 && id < this.objects.length ? this.objects[id]!.name : '?';

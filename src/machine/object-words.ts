@@ -17,3 +17,11 @@ export const WORK_BUSY = WORK_PENDING | WORK_RUNNING;
 export const TIMER_PENDING = 1;
 export const TIMER_EXPIRED = 2;
 export const TIMER_RUNNING = 4;
+
+/**
+ * A kthread's WORD (kthreads.ts): kthread_run() started it, kthread_stop() asked it to stop
+ * (KTHREAD_SHOULD_STOP), its function returned (what kthread_stop waits for).
+ */
+export const KTHREAD_STARTED = 1;
+export const KTHREAD_SHOULD_STOP = 2;
+export const KTHREAD_EXITED = 4;

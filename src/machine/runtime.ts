@@ -83,6 +83,8 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   readonly cpu: number;
   /** this agent is its CPU's kworker (runs work items) */
   readonly kworker: boolean;
+  /** this agent is a kernel thread: a kworker, a kthread or an irq thread */
+  readonly kernelThread: boolean;
   /** local_softirq_pending() of this CPU: softirqs are per CPU, kept in its primary block */
   readonly softirqPending: number;
 
@@ -102,6 +104,7 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
     this.me = L.agentBlock(agent);
     this.cpu = L.agents[agent]!.cpu;
     this.kworker = L.agents[agent]!.kind === 'kworker';
+    this.kernelThread = L.agents[agent]!.pid !== undefined;
     this.softirqPending = L.agentBlock(this.cpu) + C.SOFTIRQ_PENDING;
     this.taskIndex = L.tasks.findIndex((t) => t.agent === agent);
     this.task = this.taskIndex >= 0 ? def.tasks[this.taskIndex] : undefined;
