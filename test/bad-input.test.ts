@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore, replay, shutdown } from '../src/index.ts';
-import { cli, scenarioFile } from './helpers.ts';
+import { cli, scenarioFile, siteOf } from './helpers.ts';
 
 afterAll(() => shutdown());
 
@@ -85,7 +85,10 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
     const r = await explore(p, { trials: 6, hangMs: 300 });
     const hang = r.findings.find((f) => f.signature === 'hang:cpu1');
     expect(hang).toBeDefined();
-    expect(hang!.title).toBe('BUG: no scheduling point for 300 ms on CPU 1');
+    // the task, and the kernel call after which it went on alone
+    expect(hang!.title).toBe(
+      `BUG: no scheduling point for 300 ms on CPU 1 in task cpu1/1002, after atomic_read() at ${siteOf(p, 'while (true)')}`,
+    );
     expect(hang!.report).toContain(`replay: smpsim replay ${p} ${hang!.replay}`);
     expect(r.trials).toBe(6);
     // the machine still works after a worker was replaced

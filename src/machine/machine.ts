@@ -15,21 +15,16 @@ import type { BatchPlan } from './trial-loop.ts';
 import { segment } from '../sched/token.ts';
 import { workerEntry } from './worker-entry.ts';
 import { hostThreads, stopAgents } from './baton.ts';
+import { type LastCall, lastCallOf } from './last-call.ts';
+import { WORKER_HEAP_MB, WORKER_OUT_OF_MEMORY } from './worker-limits.ts';
 
 const WATCHDOG_TICK_MS = 20;
-/**
- * Old-generation heap of each CPU worker. A task that allocates without bound then ends its
- * own worker (a finding: out of memory) instead of taking the whole process down with V8's
- * fatal OOM and a native stack.
- */
-export const WORKER_HEAP_MB = 512;
 /** A CPU worker that has not started a batch after this long never will (its bundle is gone …). */
 const WORKER_START_MS = 60_000;
 
 /** What a worker's death says in its finding. */
 export function deathMessage(e: unknown): string {
-  if ((e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY')
-    return `out of memory: the task's heap passed the ${WORKER_HEAP_MB} MB a CPU worker may use`;
+  if ((e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') return WORKER_OUT_OF_MEMORY;
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -145,9 +140,9 @@ export interface BatchOutcome<R> {
   result: R | null;
   trialsDone: number;
   /** a CPU ran scenario code for hangMs without a scheduling point */
-  hang?: { cpu: number; segment: string; trial: number };
+  hang?: { cpu: number; segment: string; trial: number; last?: LastCall };
   /** a worker died (not by the watchdog) */
-  crash?: { cpu: number; message: string; segment: string; trial: number };
+  crash?: { cpu: number; message: string; segment: string; trial: number; last?: LastCall };
   /** the machine's words as the batch left them (a probe strategy's record is read from here) */
   memory?: Int32Array;
 }
@@ -215,7 +210,12 @@ async function runBatch<T, M extends CloserMessage, R>(
       },
       (e: unknown) => {
         if (!ended && !outcome.hang && !outcome.crash && !terminated) {
-          outcome.crash = { cpu: L.agents[cpu]!.cpu, message: deathMessage(e), ...currentTrial() };
+          outcome.crash = {
+            cpu: L.agents[cpu]!.cpu,
+            message: deathMessage(e),
+            last: lastCallOf(m, L, cpu),
+            ...currentTrial(),
+          };
         }
         stopAgents(m, L); // the others must not wait for a CPU that is gone
       },
@@ -270,7 +270,7 @@ async function runBatch<T, M extends CloserMessage, R>(
     }
     if (now - lastChange < req.hangMs || outcome.hang) return;
     const agent = Atomics.load(m, H.BATON);
-    outcome.hang = { cpu: L.agents[agent]!.cpu, ...currentTrial() };
+    outcome.hang = { cpu: L.agents[agent]!.cpu, last: lastCallOf(m, L, agent), ...currentTrial() };
     stopAgents(m, L);
     aborts[agent]!.abort(new Error(`no scheduling point for ${req.hangMs} ms`));
   }, WATCHDOG_TICK_MS);

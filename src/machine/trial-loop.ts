@@ -208,12 +208,13 @@ export function closeTrial(
   }
   if (!observer) return;
   const nev = m[H.NEV]!;
+  const regenerable = rt.strategy.regenerable;
   const info: TrialInfo = {
     index: indexInBatch,
     layout: L,
     events: new EventLog(m.subarray(L.eventBase), nev),
     end,
-    segment: () => segment(trial, m.subarray(L.choiceBase), m[H.NCHOICE]!),
+    segment: () => segment(trial, m.subarray(L.choiceBase), m[H.NCHOICE]!, regenerable),
     text: (id) => rt.strings.get(id),
   };
   observer.onTrial(info);

@@ -179,12 +179,15 @@ async function exploreRange(
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
     const token = encodeToken(tokenHead, [stuck.segment]);
+    const { cpu, last } = stuck;
     const f = stuckFinding(
       path,
       token,
       stuck.trial,
-      out.hang ? { cpu: stuck.cpu, hangMs: o.hangMs } : { cpu: stuck.cpu, crash: out.crash!.message },
+      out.hang ? { cpu, hangMs: o.hangMs, last } : { cpu, crash: out.crash!.message, last },
     );
+    // its last call site is known only in a replay: the report is taken from one, as for others
+    if (o.reports && last?.fn && !last.site) f.report = '';
     keep(f);
     counts.set(f.signature, (counts.get(f.signature) ?? 0) + 1);
     next++;

@@ -86,6 +86,7 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
         seed: t.seed,
         depth: 1,
         schedules: t.trials.map((x) => x.choices),
+        regenerated: t.trials.map((x) => (x.regenerated ? { trial: x.trial, ...x.regenerated } : null)),
         strict: !opts.lenient,
       },
       tokenHead: { strategy: t.strategy, seed: t.seed, cpus: t.cpus },
@@ -106,9 +107,14 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
     throw new TokenError(`replay token does not match ${path}: the scenario does not offer the recorded choices`);
   }
   const findings = messages.map(findingFrom);
-  if (out.hang) findings.push(stuckFinding(path, token, out.hang.trial, { cpu: out.hang.cpu, hangMs: o.hangMs }));
-  if (out.crash)
-    findings.push(stuckFinding(path, token, out.crash.trial, { cpu: out.crash.cpu, crash: out.crash.message }));
+  if (out.hang) {
+    const { cpu, last } = out.hang;
+    findings.push(stuckFinding(path, token, out.hang.trial, { cpu, hangMs: o.hangMs, last }));
+  }
+  if (out.crash) {
+    const { cpu, last } = out.crash;
+    findings.push(stuckFinding(path, token, out.crash.trial, { cpu, crash: out.crash.message, last }));
+  }
   return {
     scenario: path,
     token,

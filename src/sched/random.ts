@@ -11,6 +11,7 @@ const IRQ_ONE_IN = 8;
 
 export class RandomStrategy implements Strategy {
   static readonly WORDS = 1;
+  readonly regenerable = true;
 
   constructor(
     private readonly state: Int32Array,

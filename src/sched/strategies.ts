@@ -7,7 +7,7 @@ import { DporStrategy } from './dpor.ts';
 import { PctStrategy } from './pct.ts';
 import { ProbeStrategy } from './probe.ts';
 import { RandomStrategy } from './random.ts';
-import { ReplayStrategy } from './replay.ts';
+import { type RegeneratedTrial, ReplayStrategy } from './replay.ts';
 import type { Strategy, StrategyShape } from './strategy.ts';
 
 /** What a batch asks for: a strategy by name, with its parameters. */
@@ -20,6 +20,8 @@ export interface StrategySpec {
   schedules?: number[][];
   /** replay: a choice that does not fit is a mismatch (tokens) rather than taken modulo (fuzzing) */
   strict?: boolean;
+  /** replay: by index in the batch, the trials whose choices are drawn again from `seed` */
+  regenerated?: (RegeneratedTrial | null)[];
   /** dpor: CHESS's preemption bound (absent: unbounded) */
   preemptionBound?: number;
   /** dpor: search with bounds 0, 1 … preemptionBound in turn */
@@ -44,7 +46,8 @@ export const STRATEGIES = {
   },
   replay: {
     words: () => ReplayStrategy.WORDS,
-    create: (state, spec) => new ReplayStrategy(spec.schedules ?? [], spec.strict ?? true, state),
+    create: (state, spec) =>
+      new ReplayStrategy(spec.schedules ?? [], spec.strict ?? true, state, spec.regenerated, spec.seed),
   },
   /** systematic: one execution per class of equivalent interleavings (source-DPOR) */
   dpor: {

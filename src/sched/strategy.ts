@@ -110,4 +110,9 @@ export interface Strategy {
   readonly footprints?: boolean;
   /** Replays: true when the trial just ended did not fit its record (a token mismatch). */
   mismatched?(indexInBatch: number): boolean;
+  /**
+   * A trial's choices follow from the seed and the trial number alone, so a long trial's token
+   * may name them by count and digest (token.ts); the replay draws them again.
+   */
+  readonly regenerable?: boolean;
 }

@@ -9,6 +9,13 @@
  * Choices 0-35 are one character [0-9a-z]; a run of three or more zeros is Z<count base 36>Z;
  * a choice of 36 or more is X<value base 36>X. Only characters a shell leaves alone are used.
  *
+ *   v2:random:1:c2:t0n59798:R0k3f9a:s1x0c2d    a long trial of a strategy whose choices follow
+ *                                              from the seed and the trial number alone
+ *
+ * A random walk's choices are incompressible (about one bit each), so a long trial would make a
+ * token of tens of kilobytes. Its choices are instead named by their count and a digest: the
+ * replay draws them again from the seed and refuses the token if they differ.
+ *
  * A token is pasted from logs and chat, where it gets cut short or mangled. Each trial states
  * how many choices it holds and the token ends with a checksum of everything before it, so a
  * damaged token is refused rather than replayed as some other schedule; the counts also bound
@@ -20,9 +27,26 @@ export const MAX_TOKEN_CHOICES = 10_000_000;
 /** A choice indexes an option list; no decision point offers this many options. */
 const MAX_CHOICE = 36 ** 4;
 
+/** Past this many choices, a trial of a regenerable strategy is named by digest. */
+export const LONG_TRIAL_CHOICES = 4096;
+
 export interface TrialSchedule {
   trial: number;
+  /** the recorded choices (empty when the trial is regenerated) */
   choices: number[];
+  /** the choices are drawn again from the seed: how many there are, and their digest */
+  regenerated?: { count: number; digest: number };
+}
+
+/** One step of the choices' digest (FNV-1a over the choice values). */
+export function digestChoice(h: number, choice: number): number {
+  return Math.imul(h ^ choice, 0x01000193);
+}
+export const DIGEST_START = 0x811c9dc5 | 0;
+const DIGEST_DIGITS = 6;
+/** The digest as a token prints it: six base-36 digits. */
+export function digestText(h: number): string {
+  return ((h >>> 0) % 36 ** DIGEST_DIGITS).toString(36).padStart(DIGEST_DIGITS, '0');
 }
 
 export interface Token {
@@ -90,15 +114,24 @@ function parseBase36(s: string): number {
   return parseInt(s, 36);
 }
 
-export function segment(trial: number, choices: ArrayLike<number>, n = choices.length): string {
+/**
+ * One trial's part of a token. `regenerable`: the strategy that made the choices draws them from
+ * the seed and the trial number alone, so a long trial is named by digest.
+ */
+export function segment(trial: number, choices: ArrayLike<number>, n = choices.length, regenerable = false): string {
+  if (regenerable && n > LONG_TRIAL_CHOICES) {
+    let h = DIGEST_START;
+    for (let i = 0; i < n; i++) h = digestChoice(h, choices[i]!);
+    return `t${trial}n${n}:R${digestText(h)}`;
+  }
   return `t${trial}n${n}:${encodeChoices(choices, n)}`;
 }
 
 /** FNV-1a of the token's text, six base-36 digits. */
 function checksum(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return ((h >>> 0) % 36 ** 6).toString(36).padStart(6, '0');
+  let h = DIGEST_START;
+  for (let i = 0; i < text.length; i++) h = digestChoice(h, text.charCodeAt(i));
+  return digestText(h);
 }
 
 /** A token body (everything before the checksum) made whole. */
@@ -136,11 +169,14 @@ export function decodeToken(token: string): Token {
   const rest = parts.slice(4).join(':');
   let total = 0;
   const trials = rest.split('+').map((seg) => {
-    const m = /^t(\d{1,9})n(\d{1,9}):([0-9a-zXZ]*)$/.exec(seg);
+    const m = /^t(\d{1,9})n(\d{1,9}):(R[0-9a-z]{6}|[0-9a-zXZ]*)$/.exec(seg);
     if (!m) return fail(`bad trial segment "${seg.length > 40 ? `${seg.slice(0, 40)}…` : seg}"`);
     const count = Number(m[2]);
     total += count;
     if (total > MAX_TOKEN_CHOICES) fail(`more than ${MAX_TOKEN_CHOICES} choices`);
+    if (m[3]!.startsWith('R')) {
+      return { trial: Number(m[1]), choices: [], regenerated: { count, digest: parseInt(m[3]!.slice(1), 36) } };
+    }
     let choices: number[] = [];
     try {
       choices = decodeChoices(m[3]!, count);

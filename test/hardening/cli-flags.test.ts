@@ -71,7 +71,7 @@ describe('the README "Limits" section', () => {
     const { MAX_STATE_OBJECTS } = await import('../../src/machine/layout.ts');
     const { MAX_TOKEN_CHOICES } = await import('../../src/sched/token.ts');
     const { MAX_CPUS } = await import('../../src/kernel/declare.ts');
-    const { WORKER_HEAP_MB } = await import('../../src/machine/machine.ts');
+    const { WORKER_HEAP_MB } = await import('../../src/machine/worker-limits.ts');
     const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
     const limits = readme.slice(readme.indexOf('## Limits'), readme.indexOf('\n## ', readme.indexOf('## Limits') + 3));
     expect(limits).toContain(`| CPUs | 1 to ${MAX_CPUS} `);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli, scenarioFile } from '../helpers.ts';
+import { cli, scenarioFile, siteOf } from '../helpers.ts';
 
 describe('a task that exhausts memory', () => {
   it('is a finding, and the process ends cleanly with exit 1 (no V8 fatal OOM)', () => {
@@ -14,10 +14,12 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
     );
     const r = cli(['run', p, '--trials', '1', '--hang-ms', '100000', '--json'], 110_000);
     expect(r.stderr).not.toContain('FATAL ERROR');
-    const out = JSON.parse(r.stdout) as { findings: { kind: string; title: string }[] };
+    const out = JSON.parse(r.stdout) as { findings: { kind: string; title: string; report: string }[] };
+    // the task, and its last kernel call before it ran out, in the user's file
     expect(out.findings.map((f) => f.title)).toEqual([
-      "BUG: CPU 0 worker crashed: out of memory: the task's heap passed the 512 MB a CPU worker may use",
+      `BUG: CPU 0 worker crashed: out of memory in task cpu0/1001, after atomic_inc() at ${siteOf(p, 'hog.push')}`,
     ]);
+    expect(out.findings[0]!.report).toContain("The task's heap passed the 512 MB a CPU worker may use.");
     expect(r.status).toBe(1);
   }, 120_000);
 });
