@@ -177,7 +177,8 @@ export function enable_irq(irq: number): void {
     rt.emit(Op.WARN, desc.id, rt.siteId(), WarnReason.WARN_ON, kfn('enable_irq'));
     return;
   }
-  rt.emit(Op.MARK, -1, irq, 0, kfn('enable_irq'));
+  // under desc->lock, which the line's next handler takes too: what came before happens before it
+  rt.emit(Op.MARK, -1, l, irq, kfn('enable_irq'));
 }
 
 /** Remove the action with this dev_id; returns its devname (null, with a WARNING, if none). */

@@ -65,6 +65,7 @@ const FN_TASKLET_SCHEDULE = kfn('tasklet_schedule');
 const FN_SCHEDULE_WORK = kfn('schedule_work');
 const FN_WORK_RUN = kfn('process_one_work');
 const FN_FLUSH_WORK = kfn('flush_work');
+const FN_ENABLE_IRQ = kfn('enable_irq');
 const FN_IRQ_WAKE_THREAD = kfn('irq_wake_thread');
 const FN_IRQ_THREAD_FN = kfn('irq_thread_fn');
 const FN_KTHREAD_RUN = kfn('kthread_run');
@@ -215,7 +216,7 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   /**
    * Kernel threads: kthread_run → the thread's first step, its exit → kthread_stop's return;
    * a primary handler waking its irq thread → the thread function, whose end is the line's
-   * (synchronize_irq, free_irq and disable_irq wait for it).
+   * (synchronize_irq, free_irq and disable_irq wait for it); enable_irq → the line's next handler.
    */
   private kernelThreadEdges(s: RaceState, u: number, fn: number, o: number, a: number, b: number): void {
     const T = s.T;
@@ -230,6 +231,9 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       s.C.v[u * T + u]!++;
     } else if (fn === FN_IRQ_THREAD_FN && a === 1) {
       join(s.lines, b, s.C, u);
+      s.C.v[u * T + u]!++;
+    } else if (fn === FN_ENABLE_IRQ) {
+      join(s.lines, a, s.C, u);
       s.C.v[u * T + u]!++;
     } else if (fn === FN_KTHREAD_STOP && a === 2) {
       join(s.C, u, s.done, key);
