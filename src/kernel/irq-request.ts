@@ -14,6 +14,7 @@ import { disableLine, enableLine, lineActive } from '../machine/irq-lines.ts';
 import { EBUSY, EINVAL } from './errno.ts';
 import { enterSleeping, mightSleep } from './sleep.ts';
 import { thisCpu } from './cpu.ts';
+import { KernelUsageError } from '../machine/usage-error.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 
 export { IRQF_ONESHOT };
@@ -75,7 +76,7 @@ function setupIrq(
   const fid = handler ? declared(rt, handler, call, irq) : DEFAULT_PRIMARY;
   const tid = thread_fn ? declared(rt, thread_fn, call, irq) : 0;
   if (tid !== 0 && !irqThreadObject(rt, line.index))
-    throw new Error(
+    throw new KernelUsageError(
       `${call}(${irq}): the line has no irq thread; declare it with threaded: true in the scenario's irqs`,
     );
   const shared = (flags & IRQF_SHARED) !== 0;
