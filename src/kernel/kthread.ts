@@ -15,7 +15,7 @@ import { askKthreadToStop, kthreadExitCode, kthreadObject, kthreadWord, startKth
 import { KTHREAD_EXITED, KTHREAD_SHOULD_STOP } from '../machine/object-words.ts';
 import { KernelUsageError } from '../machine/usage-error.ts';
 import { thisCpu } from './cpu.ts';
-import { enterSleeping } from './sleep.ts';
+import { mightSleep } from './sleep.ts';
 import { wakeTask, type TaskStruct } from './task-state.ts';
 
 /**
@@ -23,7 +23,7 @@ import { wakeTask, type TaskStruct } from './task-state.ts';
  * its task, for wake_up_process() and kthread_stop(). May sleep (it waits for kthreadd).
  */
 export function kthread_run(fn: (state: any) => unknown, name: string): TaskStruct {
-  const rt = enterSleeping('kthread_run');
+  const rt = enterAny('kthread_run');
   const k = Object.values(rt.def.kthreads ?? {}).indexOf(fn);
   const entry = rt.L.kthreads[k];
   if (!entry)
@@ -40,6 +40,17 @@ export function kthread_run(fn: (state: any) => unknown, name: string): TaskStru
   rt.emit(Op.MARK, kthreadObject(rt, k).id, 0, 0, kfn('kthread_run'));
   const pid = rt.L.agents[entry.agent]!.pid!;
   return Object.freeze({ pid, comm: entry.name, __agent: entry.agent });
+}
+
+/**
+ * A call that may sleep and changes which agents can run (a thread starts, or is woken to
+ * stop): its scheduling point is dependent with everything, for DPOR.
+ */
+function enterAny(name: string): ReturnType<typeof thisCpu> {
+  const rt = thisCpu(name);
+  rt.point();
+  mightSleep(rt, kfn(name));
+  return rt;
 }
 
 /** The kthreads entry the calling agent runs, or a usage error naming the call. */
@@ -62,7 +73,7 @@ export function kthread_should_stop(): boolean {
  * when it was stopped before it ever ran).
  */
 export function kthread_stop(task: TaskStruct): number {
-  const rt = enterSleeping('kthread_stop');
+  const rt = enterAny('kthread_stop');
   const k = task && typeof task.__agent === 'number' ? rt.L.agents[task.__agent]?.kthread : undefined;
   if (k === undefined)
     throw new KernelUsageError('kthread_stop(): argument is not a kthread (take it from kthread_run())');
