@@ -45,7 +45,8 @@ import type { Layout } from '../../machine/layout.ts';
 import { siteText } from '../../machine/call-site.ts';
 import type { Detector, RawFinding, TrialInfo } from '../detector.ts';
 import { copy, join } from './clocks.ts';
-import { EMPTY, MARKED, NCTX, PLAIN, RaceState, SHARED, SOFT_KEYS } from './race-state.ts';
+import { EMPTY, MARKED, NCTX, PLAIN, RaceState, SHARED, SOFT_KEYS, workKey } from './race-state.ts';
+import { kernelThreadEdges } from './kernel-thread-edges.ts';
 import { RACES, type RaceAccess, type RaceData } from './finding-data.ts';
 
 const FN_RELEASE = kfn('smp_store_release');
@@ -65,14 +66,7 @@ const FN_TASKLET_SCHEDULE = kfn('tasklet_schedule');
 const FN_SCHEDULE_WORK = kfn('schedule_work');
 const FN_WORK_RUN = kfn('process_one_work');
 const FN_FLUSH_WORK = kfn('flush_work');
-const FN_ENABLE_IRQ = kfn('enable_irq');
-const FN_IRQ_WAKE_THREAD = kfn('irq_wake_thread');
-const FN_IRQ_THREAD_FN = kfn('irq_thread_fn');
-const FN_KTHREAD_RUN = kfn('kthread_run');
-const FN_KTHREAD = kfn('kthread');
-const FN_KTHREAD_STOP = kfn('kthread_stop');
 /** work items' clocks sit above the softirq numbers' */
-const workKey = (obj: number): number => 16 + (obj % (SOFT_KEYS - 16));
 /** the softirq tasklets run from */
 const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
 
@@ -196,7 +190,7 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
             s.C.v[u * T + u]!++;
           }
           if (fn === FN_FLUSH_WORK) join(s.C, u, s.done, workKey(o));
-          this.kernelThreadEdges(s, u, fn!, o, w[at + F_A]!, w[at + F_B]!);
+          kernelThreadEdges(s, u, fn!, o, w[at + F_A]!, w[at + F_B]!);
           // synchronize_irq (free_irq, disable_irq): the line's handlers so far → what follows
           if (fn === FN_SYNCHRONIZE_IRQ) join(s.C, u, s.lines, w[at + F_A]!);
           if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);
@@ -210,33 +204,6 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
         default:
           break;
       }
-    }
-  }
-
-  /**
-   * Kernel threads: kthread_run → the thread's first step, its exit → kthread_stop's return;
-   * a primary handler waking its irq thread → the thread function, whose end is the line's
-   * (synchronize_irq, free_irq and disable_irq wait for it); enable_irq → the line's next handler.
-   */
-  private kernelThreadEdges(s: RaceState, u: number, fn: number, o: number, a: number, b: number): void {
-    const T = s.T;
-    const key = workKey(o);
-    if (fn === FN_KTHREAD_RUN || fn === FN_IRQ_WAKE_THREAD) {
-      join(s.soft, key, s.C, u);
-      s.C.v[u * T + u]!++;
-    } else if ((fn === FN_KTHREAD || fn === FN_IRQ_THREAD_FN) && a === 0) {
-      join(s.C, u, s.soft, key);
-    } else if (fn === FN_KTHREAD && a === 1) {
-      join(s.done, key, s.C, u);
-      s.C.v[u * T + u]!++;
-    } else if (fn === FN_IRQ_THREAD_FN && a === 1) {
-      join(s.lines, b, s.C, u);
-      s.C.v[u * T + u]!++;
-    } else if (fn === FN_ENABLE_IRQ) {
-      join(s.lines, a, s.C, u);
-      s.C.v[u * T + u]!++;
-    } else if (fn === FN_KTHREAD_STOP && a === 2) {
-      join(s.C, u, s.done, key);
     }
   }
 

@@ -21,6 +21,8 @@ export const EMPTY = -1;
 export const SHARED = -2;
 /** softirq / tasklet numbers are folded into this many sync clocks */
 export const SOFT_KEYS = 64;
+/** The clock key of a deferred item (a work item, a kthread, an irq thread): past the softirqs'. */
+export const workKey = (obj: number): number => 16 + (obj % (SOFT_KEYS - 16));
 
 export class RaceState {
   /** agent of a task pid (a context on an idle CPU, pid 0, belongs to the CPU's primary agent) */
