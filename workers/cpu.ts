@@ -19,14 +19,22 @@ import { Analyzer } from '../src/run/analyze.ts';
 import { isStressTask, runStressCpu } from './stress.ts';
 
 const scenarios = new Map<string, Promise<ScenarioDef>>();
+const failedImports = new Map<string, number>();
 
 export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null> {
   let loading = scenarios.get(task.scenarioUrl);
-  if (!loading)
-    scenarios.set(
-      task.scenarioUrl,
-      (loading = importScenario(task.scenarioUrl, task.scenarioViaTsx, task.displayPath)),
-    );
+  if (!loading) {
+    // the module loader remembers a failed import by URL: a retry asks under another one
+    const tries = failedImports.get(task.scenarioUrl) ?? 0;
+    const url = tries ? `${task.scenarioUrl}?retry=${tries}` : task.scenarioUrl;
+    loading = importScenario(url, task.scenarioViaTsx, task.displayPath);
+    scenarios.set(task.scenarioUrl, loading);
+    // a failed import (its bundle pruned meanwhile) is tried again by the next batch
+    loading.catch(() => {
+      scenarios.delete(task.scenarioUrl);
+      failedImports.set(task.scenarioUrl, tries + 1);
+    });
+  }
   const def = await loading;
   if (isStressTask(task)) return runStressCpu(task, def);
   const L = new Layout(def, task.limits);

@@ -42,6 +42,12 @@ export interface RawFinding<D = unknown, K extends FindingKind = FindingKind> {
 export interface Detector<D = unknown, K extends FindingKind = FindingKind> {
   readonly name: string;
   onTrial(trial: TrialInfo, report: (f: RawFinding<D, K>) => void): void;
+  /**
+   * The schedule segments of the trials whose facts it carries into later trials (lockdep's
+   * graph), oldest first: replayed in order they rebuild what it knew, so that runs made apart
+   * (shards) can be judged as one.
+   */
+  history?(): string[];
 }
 
 /** The finding kinds a detector reports, checked against the fixed vocabulary. */

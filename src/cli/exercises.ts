@@ -10,7 +10,7 @@ import type { ExploreResult } from '../run/result.ts';
 import { UsageError } from '../run/options.ts';
 import { stepSession } from './step.ts';
 import { claim, verifyScenario } from '../run/verify.ts';
-import { writeSarif } from '../run/sarif-output.ts';
+import { type SarifSource, writeSarif } from '../run/sarif-output.ts';
 import { PACKAGE_ROOT } from '../machine/package-root.ts';
 import { EXIT } from './exit-codes.ts';
 import { DEFAULTS } from '../run/defaults.ts';
@@ -79,8 +79,15 @@ async function runOne(e: Exercise, fixed: boolean, trials: number, out: Out, sar
   return r.findings.length ? EXIT.FINDINGS : EXIT.CLEAN;
 }
 
-/** Check one exercise's verdicts; returns the lines to print and whether both held. */
-export async function verifyExercise(e: Exercise): Promise<{ ok: boolean; lines: string[] }> {
+/** What checking one exercise found: the lines to print, whether both verdicts held, and the runs for SARIF. */
+export interface ExerciseVerdict {
+  ok: boolean;
+  lines: string[];
+  sarif: SarifSource[];
+}
+
+/** Check one exercise's verdicts. */
+export async function verifyExercise(e: Exercise): Promise<ExerciseVerdict> {
   const lines: string[] = [];
   const buggy = [await explore(shown(e.buggy), { trials: DEFAULTS.trials, seed: 1 })];
   if (!e.expect.every((k) => kindsOf(buggy).has(k)))
@@ -108,16 +115,28 @@ export async function verifyExercise(e: Exercise): Promise<{ ok: boolean; lines:
     `${fixedFindings.length ? 'FAIL' : 'ok  '} ${e.name} fixed: ${fixedFindings.length ? fixedFindings.map((f) => `${f.kind}: ${f.title}`).join('; ') : `no findings, ${said}`}`,
   );
   if (fixedFindings.length) lines.push(...fixedFindings.map((f) => f.report));
-  return { ok: missing.length === 0 && fixedFindings.length === 0, lines };
+  const sarif = [
+    { path: e.buggy, variant: 'buggy', findings: buggy.flatMap((r) => r.findings) },
+    { path: e.fixed, variant: 'fixed', findings: fixedFindings },
+  ].map((v) => ({
+    scenario: shown(v.path),
+    findings: v.findings,
+    properties: { exercise: e.name, variant: v.variant },
+  }));
+  return { ok: missing.length === 0 && fixedFindings.length === 0, lines, sarif };
 }
 
-async function verify(out: Out): Promise<number> {
+async function verify(out: Out, sarif?: string): Promise<number> {
   let failed = 0;
+  const runs: SarifSource[] = [];
   for (const e of EXERCISES) {
     const v = await verifyExercise(e);
     v.lines.forEach((l) => out(l));
+    runs.push(...v.sarif);
     if (!v.ok) failed++;
   }
+  // one run per variant: the buggy variants' findings are what the book is for
+  if (sarif) await writeSarif(sarif, runs);
   out(`smpsim exercises --verify: ${EXERCISES.length - failed} of ${EXERCISES.length} exercises as expected`);
   return failed ? EXIT.FINDINGS : EXIT.CLEAN;
 }
@@ -173,7 +192,7 @@ export function registerExercises(program: Command, out: Out, done: (code: numbe
       name: string | undefined,
       o: { fixed?: boolean; verify?: boolean; step?: boolean; trials: number; sarif?: string },
     ) => {
-      if (o.verify) done(await verify(out));
+      if (o.verify) done(await verify(out, o.sarif));
       else if (name && o.step) done(await stepExercise(find(name), !!o.fixed, out));
       else if (name) done(await runOne(find(name), !!o.fixed, o.trials, out, o.sarif));
       else done(list(out));

@@ -231,7 +231,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'exercises',
     args: '[name]',
     flags: ['fixed', 'verify', 'step', 'trials', 'sarif'],
-    help: { sarif: 'write a SARIF 2.1.0 log of the variant run (code scanning)' },
+    help: { sarif: 'write a SARIF 2.1.0 log of the variant run, or with --verify of every variant (code scanning)' },
   },
   { name: 'tour', args: '', flags: [] },
 ];

@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { addFlags } from './flags.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeRuns, type RunJson } from '../run/campaign/merge.ts';
+import { mergeFindings, mergeRuns, type RunJson } from '../run/campaign/merge.ts';
+import { lockdepAcrossBlocks } from '../run/lockdep-across-blocks.ts';
 import { readFindings, SUMMARY_FILE, CAMPAIGN_FILE } from '../run/campaign/out-dir.ts';
 import { UsageError } from '../run/options.ts';
 import { reportRecorded } from '../run/campaign/run.ts';
@@ -75,6 +76,8 @@ export function registerMerge(program: Command, out: (s: string) => void, done: 
     const r = mergeRuns(paths.map(loadRun));
     // a killed campaign's findings were recorded before their reports were made
     if (r.findings.some((f) => !f.report)) r.findings = await reportRecorded(r.scenario, r.findings);
+    // what no shard's lockdep could see alone
+    if (paths.length > 1) r.findings = mergeFindings([r.findings, await lockdepAcrossBlocks(r)]);
     if (o.sarif)
       await writeSarif(o.sarif, [
         {

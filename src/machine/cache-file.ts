@@ -19,16 +19,23 @@ function digest(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
-/** True when `file` is there and whole: its content matches the digest it ends with. */
-export function cachedIntact(file: string): boolean {
+/** The content of `file` as it was written, when it is there and whole (it matches the digest it ends with). */
+export function readCached(file: string): string | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return false;
+    return undefined;
   }
   const at = text.lastIndexOf(SEAL);
-  return at >= 0 && text.slice(at + SEAL.length).trimEnd() === digest(text.slice(0, at));
+  if (at < 0) return undefined;
+  const body = text.slice(0, at);
+  return text.slice(at + SEAL.length).trimEnd() === digest(body) ? body : undefined;
+}
+
+/** True when `file` is there and whole. */
+export function cachedIntact(file: string): boolean {
+  return readCached(file) !== undefined;
 }
 
 /** Write `text` to `file` in the cache unless it is there whole; atomic, so concurrent processes never see half a file. */

@@ -301,35 +301,62 @@ export class Layout {
     // word 0: the last handle given, then per handle its state, its field count and its fields
     this.heapBase = take('heap', 1 + HEAP_MAX * (2 + KOBJ_FIELDS_MAX));
     this.objBase = w;
-    const place = (name: string, key: string, index: number, kind: ObjectKind, init: number): void => {
-      const words = objectKind(kind).words(this);
-      const info: ObjectInfo = { id: this.objects.length, name, key, index, kind, init, offset: w, words };
-      w += words;
-      this.objects.push(info);
-      const infos = this.objectsByKey.get(key);
-      if (infos) infos.push(info);
-      else this.objectsByKey.set(key, [info]);
+    /** Instances of one state key (or machine-owned kind), laid out after those before them. */
+    const place = (key: string, kind: ObjectKind, items: { name: string; index: number; init: number }[]): void => {
+      const infos = items.map(({ name, index, init }): ObjectInfo => {
+        const words = objectKind(kind).words(this);
+        const info: ObjectInfo = { id: this.objects.length, name, key, index, kind, init, offset: w, words };
+        w += words;
+        this.objects.push(info);
+        return info;
+      });
+      this.objectsByKey.set(key, infos);
     };
     for (const [key, value] of Object.entries(def.state ?? {})) {
       if (!isObjectDecl(value)) continue;
-      if (value.count === 0) this.objectsByKey.set(key, []);
-      for (let index = 0; index < value.count; index++)
-        place(value.array ? `${key}[${index}]` : key, key, index, value.kind, value.init);
+      place(
+        key,
+        value.kind,
+        Array.from({ length: value.count }, (_, index) => ({
+          name: value.array ? `${key}[${index}]` : key,
+          index,
+          init: value.init,
+        })),
+      );
     }
-    // the machine's own objects, after every declared one so that declared ids never move;
+    // the machine's own objects come after every declared one, so that declared ids never move
     // each kworker's queue: WORD counts the work items pending on that CPU
-    if (hasWork) for (let c = 0; c < def.cpus; c++) place(`kworker/${c}`, 'workqueue', c, 'workqueue', 0);
+    if (hasWork) {
+      const kworkers = Array.from({ length: def.cpus }, (_, c) => ({ name: `kworker/${c}`, index: c, init: 0 }));
+      place('workqueue', 'workqueue', kworkers);
+    }
     // each agent's task state: what set_current_state() writes and schedule() waits on
-    for (const a of this.agents) place(`task_state/${a.index}`, 'task_state', a.index, 'task_state', 0);
-    place('rcu_state', 'rcu_state', 0, 'rcu_state', 0); // RCU's state: one per machine
-    // each line's descriptor, what synchronize_irq() waits on: its WORD holds the address of
-    // the line's ACTIVE word (a handler of it runs somewhere)
-    for (const line of this.lines)
-      place(`irq/${line.irq}`, 'irq_desc', line.index, 'irq_desc', this.linesBase + LN.WORDS * line.index + LN.ACTIVE);
-    // each kernel thread's own word: an irq thread's wake-up (IRQTF_RUNTHREAD), a kthread's
-    // life (started, should stop, exited) and its exit code
-    for (const a of this.agents) if (a.kind === 'irq_thread') place(a.comm!, 'irq_thread', a.line!, 'irq_thread', 0);
-    for (const a of this.agents) if (a.kind === 'kthread') place(a.comm!, 'kthread', a.kthread!, 'kthread', 0);
+    place(
+      'task_state',
+      'task_state',
+      this.agents.map((a) => ({ name: `task_state/${a.index}`, index: a.index, init: 0 })),
+    );
+    // RCU's state: one per machine
+    place('rcu_state', 'rcu_state', [{ name: 'rcu_state', index: 0, init: 0 }]);
+    // each line's descriptor, what synchronize_irq() waits on: its WORD holds the address of the
+    // line's ACTIVE word (a handler of it runs somewhere)
+    if (this.lines.length > 0) {
+      place(
+        'irq_desc',
+        'irq_desc',
+        this.lines.map((line) => ({
+          name: `irq/${line.irq}`,
+          index: line.index,
+          init: this.linesBase + LN.WORDS * line.index + LN.ACTIVE,
+        })),
+      );
+    }
+    // each kernel thread's own word: an irq thread's wake-up (IRQTF_RUNTHREAD), a kthread's life
+    for (const kind of ['irq_thread', 'kthread'] as const) {
+      const threads = this.agents.filter((a) => a.kind === kind);
+      const items = threads.map((a) => ({ name: a.comm!, index: a.line ?? a.kthread!, init: 0 }));
+      if (items.length > 0) place(kind, kind, items);
+    }
     this.regions.push({ name: 'objects', base: this.objBase, words: w - this.objBase });
     this.choiceBase = take('choices', limits.maxChoices);
     this.strIndexBase = take('string-index', 2 + 2 * limits.stringCount); // [count, usedBytes, offset0, len0 …]

@@ -96,6 +96,7 @@ export class Analyzer implements TrialObserver {
 
   finish(summary: BatchSummary): CloserResult {
     this.task.port?.postMessage({ type: 'end' });
-    return { ...summary, counts: this.counts, kept: this.kept };
+    const history = this.detectors.flatMap((d) => d.history());
+    return { ...summary, counts: this.counts, kept: this.kept, history };
   }
 }

@@ -73,4 +73,6 @@ export interface KeptTrial {
 export interface CloserResult extends BatchSummary {
   counts: Record<string, number>;
   kept: KeptTrial[];
+  /** the segments of the trials that taught the detectors something (lockdep's graph), oldest first */
+  history: string[];
 }

@@ -37,6 +37,8 @@ export interface DetectorEntry<D, K extends FindingKind> {
 export interface RunDetector {
   readonly name: string;
   onTrial(trial: TrialInfo, report: (f: RawFinding, render: (ctx: RenderContext) => string) => void): void;
+  /** see Detector.history */
+  history(): string[];
 }
 
 /** A table row whose data type is known only inside it. */
@@ -55,6 +57,7 @@ function row<D, K extends FindingKind>(e: DetectorEntry<D, K>): DetectorRow {
       return {
         name: e.name,
         onTrial: (t, report) => d.onTrial(t, (f) => report(f, (ctx) => e.render(f, ctx))),
+        history: () => d.history?.() ?? [],
       };
     },
   };

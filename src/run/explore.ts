@@ -9,8 +9,8 @@
 import { Layout } from '../machine/layout.ts';
 import { runBatchOnMachine } from '../machine/machine.ts';
 import type { BatchTask, CloserPost, CloserResult } from './batch-task.ts';
-import { encodeToken } from '../sched/token.ts';
-import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
+import { encodeToken, inHistoryOrder } from '../sched/token.ts';
+import { LOAD_FAILURE, loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
 import { UsageError, isSystematic, resolveOptions, type ExploreOptions, type ResolvedOptions } from './options.ts';
 import { DPOR_MAX_OPTIONS, exhaustiveOf, maxOptions, type Exhaustive } from '../sched/dpor.ts';
 import { defaultJobs, jobRanges } from './jobs.ts';
@@ -25,6 +25,7 @@ import {
   type Finding,
 } from './result.ts';
 import { replayTrials } from './replay.ts';
+import { lockdepAcrossBlocks } from './lockdep-across-blocks.ts';
 import { replayCommand } from '../report/index.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
@@ -70,6 +71,15 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   o.onProgress?.(trials, [...kinds]);
   const interrupted = o.signal?.aborted === true;
   const findings = inTrialOrder(parts.map((p) => p.findings));
+  const lockdepHistory = inHistoryOrder(parts.flatMap((p) => p.history));
+  // machines run apart: what their lockdep graphs together would have seen
+  if (parts.length > 1 && o.detectors && !interrupted) {
+    const across = { scenario: path, strategy: o.strategy, seed: o.seed, findings, lockdepHistory };
+    const more = await lockdepAcrossBlocks(across);
+    // in trial order, as one machine would have found them (a stable sort keeps each trial's order)
+    if (more.length)
+      findings.splice(0, findings.length, ...[...findings, ...more].sort((a, b) => a.firstTrial - b.firstTrial));
+  }
   for (const f of findings) {
     if (f.report || !o.reports) continue;
     // interrupted: the user wants out now, and the token says how to get the full report
@@ -93,6 +103,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     ...(parts[0]?.exhaustive
       ? { exhaustive: interrupted ? { ...parts[0].exhaustive, complete: false, stopped: true } : parts[0].exhaustive }
       : {}),
+    lockdepHistory,
   };
 }
 
@@ -104,7 +115,12 @@ interface RangeResult {
   switches: number;
   /** a systematic search: what it explored */
   exhaustive?: Exhaustive;
+  /** the segments of the trials lockdep learned from (see Detector.history) */
+  history: string[];
 }
+
+/** A bundle that keeps going away under the workers is reported after this many tries in a row. */
+const MAX_RELOADS = 3;
 
 /**
  * Trials [first, end) on one machine, batch after batch: a trial that hangs or kills its
@@ -134,7 +150,10 @@ async function exploreRange(
   const { end } = range;
   let next = range.first;
   let switches = 0;
+  const history: string[] = [];
   let exhaustive: Exhaustive | undefined;
+  /** batches in a row whose workers could not import the scenario */
+  let reloads = 0;
   // the first batch always starts: a budget spent warming the CPUs up still runs one trial
   while (next < end && (next === range.first || !outOfTime())) {
     const first = next;
@@ -173,11 +192,18 @@ async function exploreRange(
     for (const [sig, n] of Object.entries(out.result?.counts ?? {})) counts.set(sig, (counts.get(sig) ?? 0) + n);
     addCounts(irq, out.result?.irqCounts);
     switches += out.result?.switches ?? 0;
+    history.push(...(out.result?.history ?? []));
     next = first + out.trialsDone;
     if (isSystematic(o.strategy) && out.memory) exhaustive = exhaustiveOf(L.strategyState(out.memory));
     if (o.signal?.aborted) break;
     const stuck = out.hang ?? out.crash;
     if (!stuck || out.result?.finished) break;
+    // workers that could not import the bundle this process loaded: it went away under them
+    // (another process pruned the cache); the next batch writes it again and reruns the trial
+    if (out.crash?.message.startsWith(LOAD_FAILURE) && reloads < MAX_RELOADS) {
+      reloads = out.trialsDone > 0 ? 1 : reloads + 1;
+      continue;
+    }
     const token = encodeToken(tokenHead, [stuck.segment]);
     const { cpu, last } = stuck;
     const f = stuckFinding(
@@ -199,7 +225,7 @@ async function exploreRange(
   }
   const findings = [...found.values()];
   for (const f of findings) f.count = Math.max(counts.get(f.signature) ?? 1, 1);
-  return { findings, trials: next - range.first, irq, switches, ...(exhaustive ? { exhaustive } : {}) };
+  return { findings, trials: next - range.first, irq, switches, history, ...(exhaustive ? { exhaustive } : {}) };
 }
 
 const GRAPH_KINDS = new Set<string>(LOCKDEP_GRAPH_KINDS);

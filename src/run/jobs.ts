@@ -2,14 +2,12 @@
  * `--jobs N`: N independent machines run disjoint blocks of a run's trial numbers at once.
  *
  * Under the baton only one thread of a machine runs at a time, so a machine keeps about one
- * core busy whatever its CPU count. The default is one machine: lockdep's graph must span the
- * whole run to find a cycle whose edges are first seen in different trials (as the kernel keeps
- * it across uptime), and on these hosts two machines measured slower than one (spinning is off
- * once threads outnumber cores). A trial's
- * schedule depends only on the seed and its trial number, and findings are merged keeping the
- * lowest first trial (as shards are), so a run gives the same findings, counts and tokens with
- * any number of jobs. As with shards, lockdep's graph spans one machine's block of trials: a
- * cycle whose two edges are first seen in different blocks is found by neither.
+ * core busy whatever its CPU count. The default is one machine: on these hosts two machines
+ * measured slower than one (spinning is off once threads outnumber cores). A trial's schedule
+ * depends only on the seed and its trial number, and findings are merged keeping the lowest
+ * first trial (as shards are), so a run gives the same findings, counts and tokens with any
+ * number of jobs. Each machine's lockdep graph spans its own block; the blocks' lockdep
+ * histories replayed as one run find what they saw only together (lockdep-across-blocks.ts).
  */
 import { availableParallelism } from 'node:os';
 

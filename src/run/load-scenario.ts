@@ -10,18 +10,21 @@
  * Without esbuild, tsx's tsImport() loads the module directly (main thread and workers alike).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CODE_ROOT, FROM_SOURCES } from '../machine/package-root.ts';
-import { CACHE_DIR, writeCached } from '../machine/cache-file.ts';
+import { CACHE_DIR, readCached, writeCached } from '../machine/cache-file.ts';
 import { isObjectDecl, isScenario, type ScenarioDef } from '../machine/declarations.ts';
 import { MAX_STATE_OBJECTS, type Layout } from '../machine/layout.ts';
 import { cachedBundle, rememberBundle } from './scenario-bundle-cache.ts';
 
 /** A scenario that cannot be used: the CLI prints the message as one line and exits 2. */
 export class ScenarioError extends Error {}
+
+/** How a scenario that cannot be imported is reported (also by a worker whose import failed). */
+export const LOAD_FAILURE = 'cannot load scenario';
 
 export interface LoadedScenario {
   def: ScenarioDef;
@@ -30,6 +33,8 @@ export interface LoadedScenario {
   moduleUrl: string;
   /** true when moduleUrl is the user's source and must go through tsx */
   viaTsx: boolean;
+  /** the bundle workers import, and its text: written again if it goes away during the run */
+  bundle?: { file: string; text: string };
 }
 
 /** The kernel API a scenario's `smpsim` import binds to: the sources, or dist/ in the built package. */
@@ -69,7 +74,7 @@ async function esbuildOrNull(): Promise<Esbuild | null> {
   }
 }
 
-async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<string> {
+async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<{ file: string; text: string }> {
   let out;
   try {
     out = await esbuild.build({
@@ -110,7 +115,7 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
   } catch (e) {
     const err = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors?.[0];
     const where = err?.location ? `${err.location.file}:${err.location.line}: ` : '';
-    throw new ScenarioError(`cannot load scenario ${path}: ${err ? `${where}${err.text}` : firstLine(e)}`);
+    throw new ScenarioError(`${LOAD_FAILURE} ${path}: ${err ? `${where}${err.text}` : firstLine(e)}`);
   }
   const text = out.outputFiles[0]!.text;
   const file = join(
@@ -119,7 +124,7 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
   );
   writeCached(file, text);
   rememberBundle(bundleKey(absPath), file, Object.keys(out.metafile?.inputs ?? {}));
-  return pathToFileURL(file).href;
+  return { file, text };
 }
 
 /** Import a scenario module (by bundle URL, or via tsx) and find its scenario({...}). */
@@ -134,7 +139,7 @@ export async function importScenario(url: string, viaTsx: boolean, path = url): 
       mod = (await import(url)) as Record<string, unknown>;
     }
   } catch (e) {
-    throw new ScenarioError(`cannot load scenario ${path}: ${firstLine(e)}`);
+    throw new ScenarioError(`${LOAD_FAILURE} ${path}: ${firstLine(e)}`);
   }
   let s = mod.default;
   if (!isScenario(s) && s && typeof s === 'object' && isScenario((s as Record<string, unknown>).default)) {
@@ -163,24 +168,68 @@ function pruneCache(): void {
 async function load(path: string, absPath: string): Promise<LoadedScenario> {
   if (!existsSync(absPath)) throw new ScenarioError(`cannot open scenario ${path}: no such file`);
   const cached = cachedBundle(bundleKey(absPath));
-  if (cached) return { def: await importScenario(cached, false, path), absPath, moduleUrl: cached, viaTsx: false };
+  const kept = cached && inUse(cached);
+  if (cached && kept) {
+    const def = await importBundle(cached, kept, path);
+    return { def, absPath, moduleUrl: cached, viaTsx: false, bundle: kept };
+  }
   const esbuild = await esbuildOrNull();
   let moduleUrl = pathToFileURL(absPath).href;
   let viaTsx = true;
+  let made: LoadedScenario['bundle'];
   if (esbuild) {
     try {
       mkdirSync(CACHE, { recursive: true });
       pruneCache();
-      moduleUrl = await bundle(esbuild, path, absPath);
+      made = await bundle(esbuild, path, absPath);
+      moduleUrl = pathToFileURL(made.file).href;
       viaTsx = false;
     } catch (e) {
       if (e instanceof ScenarioError) throw e;
       // an unwritable package folder: fall back to tsx
     }
   }
-  const def = await importScenario(moduleUrl, viaTsx, path);
+  const def = made ? await importBundle(moduleUrl, made, path) : await importScenario(moduleUrl, true, path);
   checkStateSize(def, path);
-  return { def, absPath, moduleUrl, viaTsx };
+  return { def, absPath, moduleUrl, viaTsx, bundle: made };
+}
+
+/**
+ * A bundle this process uses: freshly dated, so that another process pruning day-old bundles
+ * leaves it, and kept in memory, so that it can be written again if it goes all the same.
+ */
+function inUse(url: string): LoadedScenario['bundle'] | undefined {
+  const file = fileURLToPath(url);
+  const text = readCached(file);
+  if (text === undefined) return undefined;
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // dated or not, it is still written again before each batch if it goes
+  }
+  return { file, text };
+}
+
+/**
+ * Import our own bundle; if it went away before the import (another process pruned the
+ * cache), write it again and import it under another URL, since the module loader remembers
+ * a failed import by URL.
+ */
+async function importBundle(url: string, b: NonNullable<LoadedScenario['bundle']>, path: string): Promise<ScenarioDef> {
+  try {
+    restore(b);
+    return await importScenario(url, false, path);
+  } catch (e) {
+    if (existsSync(b.file)) throw e;
+    restore(b);
+    return importScenario(`${url}?retry=1`, false, path);
+  }
+}
+
+/** Write the bundle again if it went away (another process pruned the cache). */
+function restore(b: LoadedScenario['bundle']): void {
+  if (b && !existsSync(b.file)) writeCached(b.file, b.text);
 }
 
 function checkStateSize(def: ScenarioDef, path: string): void {
@@ -195,6 +244,8 @@ function checkStateSize(def: ScenarioDef, path: string): void {
 
 /** The scenario's part of every batch request: where workers load it, how reports name it. */
 export function scenarioBatch(path: string, loaded: LoadedScenario, L: Layout) {
+  // another process may have pruned the cache since: workers started for this batch need it
+  restore(loaded.bundle);
   return {
     layout: L,
     scenarioPath: loaded.absPath,

@@ -32,6 +32,12 @@ export interface ExploreResult {
   interrupted?: true;
   /** dpor runs: whether every execution was explored, and how many it took */
   exhaustive?: Exhaustive;
+  /**
+   * The schedule segments of the trials lockdep learned from, oldest first. A shard keeps them
+   * in its JSON so that `smpsim merge` can replay them as one run and find the lock-order
+   * cycles whose halves were seen in different shards.
+   */
+  lockdepHistory?: string[];
 }
 
 export function findingFrom(msg: FindingMessage): Finding {

@@ -127,6 +127,12 @@ export function segment(trial: number, choices: ArrayLike<number>, n = choices.l
   return `t${trial}n${n}:${encodeChoices(choices, n)}`;
 }
 
+/** Segments of several runs as one history: in trial order, each trial once. */
+export function inHistoryOrder(segments: Iterable<string>): string[] {
+  const trialOf = (s: string): number => Number(/^t(\d+)n/.exec(s)?.[1] ?? -1);
+  return [...new Set(segments)].sort((a, b) => trialOf(a) - trialOf(b));
+}
+
 /** FNV-1a of the token's text, six base-36 digits. */
 function checksum(text: string): string {
   let h = DIGEST_START;

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT } from '../helpers.ts';
+import { cli, ROOT, scenarioFile } from '../helpers.ts';
 
 interface JsonFinding {
   kind: string;
@@ -63,6 +63,40 @@ describe('--shard k/n and smpsim merge', () => {
       );
     },
   );
+
+  it('a lock-order cycle whose two halves fell in different shards is found by the merge, as unsharded', () => {
+    // each trial takes the locks in one order only, as CPU 1's flag says: with seed 1, trial 0
+    // takes b then a and trial 1 a then b, so each one-trial shard sees half of the cycle
+    const p = scenarioFile(
+      'halves',
+      `import { scenario, spinlock, spin_lock, spin_unlock, atomic, atomic_read, atomic_set } from 'smpsim';
+export default scenario({
+  cpus: 2,
+  state: { a: spinlock(), b: spinlock(), flag: atomic(0) },
+  tasks: [
+    { cpu: 0, run: (s) => {
+      if (atomic_read(s.flag)) { spin_lock(s.a); spin_lock(s.b); spin_unlock(s.b); spin_unlock(s.a); }
+      else { spin_lock(s.b); spin_lock(s.a); spin_unlock(s.a); spin_unlock(s.b); }
+    } },
+    { cpu: 1, run: (s) => atomic_set(s.flag, 1) },
+  ],
+});
+`,
+    );
+    const whole = runJson(['run', p, '--trials', '2', '--json']);
+    expect(whole.findings.map((f) => f.kind)).toEqual(['circular-dependency']);
+    const dir = tmp();
+    const files = [1, 2].map((k) => {
+      const shard = cli(['run', p, '--trials', '2', '--shard', `${k}/2`, '--json']).stdout;
+      expect((JSON.parse(shard) as JsonRun).findings).toEqual([]);
+      const file = join(dir, `shard-${k}.json`);
+      writeFileSync(file, shard);
+      return file;
+    });
+    const merged = runJson(['merge', ...files, '--json']);
+    expect(bySignature(merged)).toEqual(bySignature(whole));
+    expect(merged.findings[0]!.report).toContain('WARNING: possible circular locking dependency detected');
+  });
 
   it('merge is idempotent: a merged run merges back to itself, and order does not matter', () => {
     const dir = tmp();

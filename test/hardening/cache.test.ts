@@ -34,5 +34,5 @@ export default scenario({ name: '${marker}', cpus: 1, state: { l: spinlock() }, 
     const code = (t: string): string => t.replace(/^\/\/# (sourceMappingURL|smpsim-digest)=.*$/gm, '').trimEnd();
     expect(code(readFileSync(worker, 'utf8'))).toBe(code(whole));
     expect(readFileSync(scenario, 'utf8')).toContain(marker);
-  });
+  }, 120_000);
 });

@@ -10,8 +10,15 @@ interface Ended {
   ms: number;
 }
 
-/** Start the real CLI, send it `signal` after `afterMs`, and collect what it printed. */
-function interrupted(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<Ended> {
+/**
+ * Start the real CLI and send it `signal` once it is under way: when its stderr matches `ready`
+ * (a progress line naming what it found), or else `afterMs` after it started.
+ */
+function interrupted(
+  args: string[],
+  signal: NodeJS.Signals,
+  when: { ready?: RegExp; afterMs?: number },
+): Promise<Ended> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'smpsim.mjs'), ...args], {
       cwd: ROOT,
@@ -19,14 +26,19 @@ function interrupted(args: string[], signal: NodeJS.Signals, afterMs: number): P
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
     const sent = { at: 0 };
-    const timer = setTimeout(() => {
+    const send = (): void => {
+      if (sent.at) return;
       sent.at = Date.now();
       child.kill(signal);
-    }, afterMs);
-    const guard = setTimeout(() => child.kill('SIGKILL'), afterMs + 30_000);
+    };
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      if (when.ready?.test(stderr)) send();
+    });
+    const timer = when.afterMs === undefined ? undefined : setTimeout(send, when.afterMs);
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
@@ -36,9 +48,15 @@ function interrupted(args: string[], signal: NodeJS.Signals, afterMs: number): P
   });
 }
 
+/** A run's progress line once it has found the deadlock (printed every few seconds off a terminal). */
+const FOUND_DEADLOCK = /trials, found so far: .*deadlock/;
+
 describe('an interrupted run prints what it found', () => {
   it('SIGINT mid-run under --json: valid JSON with interrupted: true and the findings, exit 1', async () => {
-    const r = await interrupted(['run', 'exercises/abba.ts', '--trials', '100000000', '--json'], 'SIGINT', 4000);
+    // --json prints no progress: give the run time to find the deadlock
+    const r = await interrupted(['run', 'exercises/abba.ts', '--trials', '100000000', '--json'], 'SIGINT', {
+      afterMs: 8000,
+    });
     const out = JSON.parse(r.stdout) as {
       interrupted?: boolean;
       trials: number;
@@ -54,7 +72,9 @@ describe('an interrupted run prints what it found', () => {
   });
 
   it('SIGTERM mid-run: the reports so far and a summary that says interrupted, exit 1', async () => {
-    const r = await interrupted(['run', 'exercises/abba.ts', '--trials', '100000000'], 'SIGTERM', 4000);
+    const r = await interrupted(['run', 'exercises/abba.ts', '--trials', '100000000'], 'SIGTERM', {
+      ready: FOUND_DEADLOCK,
+    });
     expect(r.stdout).toContain('replay: smpsim replay exercises/abba.ts v2:');
     expect(r.stdout).toMatch(
       /smpsim: exercises\/abba.ts: \d+ trials \(random, seed 1\), interrupted: \d+ findings? \(.*deadlock.*\)\n$/,
@@ -66,7 +86,7 @@ describe('an interrupted run prints what it found', () => {
     const r = await interrupted(
       ['stress', 'exercises/abba.ts', '--seconds', '600', '--lockup-ms', '500', '--json'],
       'SIGINT',
-      5000,
+      { afterMs: 8000 },
     );
     const out = JSON.parse(r.stdout) as { interrupted?: boolean; findings: { kind: string }[] };
     expect(out.interrupted).toBe(true);

@@ -17,7 +17,8 @@ export default scenario({
 `,
     );
     const r = cli(['run', p, '--trials', '5'], 30_000);
-    expect(r.stderr).toBe('');
+    // nothing but progress lines (a slow machine prints one every few seconds)
+    expect(r.stderr.split('\n').filter((l) => l && !/ trials, found so far: /.test(l))).toEqual([]);
     expect(r.stdout.trim()).toBe(`smpsim: ${p}: 5 trials (random, seed 1): no findings`);
     expect(r.status).toBe(0);
   });

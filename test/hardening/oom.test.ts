@@ -12,7 +12,7 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
 ] });
 `,
     );
-    const r = cli(['run', p, '--trials', '1', '--hang-ms', '100000', '--json'], 110_000);
+    const r = cli(['run', p, '--trials', '1', '--hang-ms', '100000', '--json'], 170_000);
     expect(r.stderr).not.toContain('FATAL ERROR');
     const out = JSON.parse(r.stdout) as { findings: { kind: string; title: string; report: string }[] };
     // the task, and its last kernel call before it ran out, in the user's file
@@ -21,5 +21,5 @@ export default scenario({ cpus: 2, state: { v: atomic(0) }, tasks: [
     ]);
     expect(out.findings[0]!.report).toContain("The task's heap passed the 512 MB a CPU worker may use.");
     expect(r.status).toBe(1);
-  }, 120_000);
+  }, 180_000);
 });

@@ -36,6 +36,10 @@ export class LockdepDetector implements Detector<LockdepData, LockdepKind> {
   readonly name = LOCKDEP;
   private readonly core = new LockdepCore();
 
+  history(): string[] {
+    return this.core.prov.recordedSegments();
+  }
+
   onTrial(trial: TrialInfo, report: (f: LockdepFinding) => void): void {
     const core = this.core;
     core.beginTrial(trial, report);

@@ -94,6 +94,11 @@ export class Provenance {
     }
   }
 
+  /** Segments of every trial that recorded a fact, oldest first: the graph's whole history. */
+  recordedSegments(): string[] {
+    return [...this.segments.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
+  }
+
   /** Segments of the given trials other than the current one, oldest first. */
   priorSegments(trials: Set<number>): string[] {
     const current = this.trial!.index;

@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../options.ts';
 import type { ExploreResult, Finding } from '../result.ts';
+import { inHistoryOrder } from '../../sched/token.ts';
 
 /** The JSON of `smpsim run --json`, of `summary.json`, and of `smpsim merge --json`. */
 export type RunJson = Omit<ExploreResult, 'interrupts' | 'switches'>;
@@ -46,6 +47,7 @@ export function mergeRuns(runs: RunJson[]): RunJson {
       );
     }
   }
+  const history = inHistoryOrder(runs.flatMap((r) => r.lockdepHistory ?? []));
   const firsts = runs.map((r) => r.firstTrial ?? 0);
   const first = Math.min(...firsts);
   return {
@@ -56,5 +58,6 @@ export function mergeRuns(runs: RunJson[]): RunJson {
     ...(first ? { firstTrial: first } : {}),
     elapsedMs: runs.reduce((n, r) => n + r.elapsedMs, 0),
     findings: mergeFindings(runs.map((r) => r.findings)),
+    ...(history.length ? { lockdepHistory: history } : {}),
   };
 }

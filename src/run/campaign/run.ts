@@ -105,6 +105,8 @@ export async function runCampaign(path: string, req: CampaignRequest): Promise<C
     elapsedMs: (dir?.state.elapsedMsBefore ?? 0) + (r?.elapsedMs ?? 0),
     findings,
     ...(s.shard ? { shard: s.shard } : {}),
+    // a shard's lockdep history, for `smpsim merge` to judge the shards as one run
+    ...(s.shard && r?.lockdepHistory?.length ? { lockdepHistory: r.lockdepHistory } : {}),
     ...(r?.interrupted ? { interrupted: true as const } : {}),
     ...(r ? { interrupts: r.interrupts, switches: r.switches } : {}),
   };
