@@ -240,6 +240,15 @@ export const EXERCISES: Exercise[] = [
     fix: 'free_irq(), then kfree().',
     expect: ['assertion'],
   }),
+  // seqlocks
+  ex('seqlock-reader-retry', {
+    title: 'a seqlock reader that does not retry',
+    rule: 'A seqlock reader does not block writers: it reads inside do { seq = read_seqbegin(&sl); ... } while (read_seqretry(&sl, seq)), and uses what it read only once the loop ends.',
+    wrong:
+      'The writer updates sec and nsec while the reader reads them; without read_seqretry() the reader keeps the seconds of one update and the nanoseconds of the next.',
+    fix: 'Loop until read_seqretry() returns false.',
+    expect: ['assertion'],
+  }),
   // threaded interrupts
   ex('threaded-irq', {
     title: 'sleeping in an interrupt handler: a threaded irq',

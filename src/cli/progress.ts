@@ -38,7 +38,8 @@ export function progress(total: number, label: string): Progress {
   return {
     update(done, kinds) {
       const now = Date.now();
-      if (now - last < 5000) return;
+      // nothing done yet says nothing (a slow start, or a run about to end in a usage error)
+      if (now - last < 5000 || done === 0) return;
       last = now;
       process.stderr.write(
         `${label}: ${done}/${total} trials, found so far: ${kinds.length ? kinds.join(', ') : 'nothing'}\n`,

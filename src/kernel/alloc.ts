@@ -8,7 +8,8 @@
  * Events: ALLOC (F_A handle or 0 when it failed, F_B gfp | fields << ALLOC_FIELDS_SHIFT); FREE (F_A handle, F_B = KfreeStatus,
  * plus the call site's string id above KFREE_SITE_SHIFT when the status is not OK).
  */
-import { ALLOC_FIELDS_SHIFT, GFP_MASK, KFREE_SITE_SHIFT, KfreeStatus, Op, kfn } from '../machine/events.ts';
+import { ALLOC_FIELDS_SHIFT, GFP_MASK, Op, kfn } from '../machine/events.ts';
+import { freeObject } from '../machine/heap.ts';
 import { thisCpu } from './cpu.ts';
 import { mightSleep } from './sleep.ts';
 import { KOBJ_FIELDS_MAX } from '../machine/capacities.ts';
@@ -72,11 +73,5 @@ export function kfree(p: number | null | undefined): void {
   if (p === null || p === undefined || p === 0) return;
   const rt = thisCpu('kfree');
   rt.point();
-  const status = rt.heap.free(p);
-  if (status === KfreeStatus.OK) {
-    rt.emit(Op.FREE, -1, p, status, kfn('kfree'));
-    return;
-  }
-  const known = status === KfreeStatus.DOUBLE;
-  rt.emit(Op.FREE, -1, known ? p : -1, status | (rt.siteId() << KFREE_SITE_SHIFT), kfn('kfree'));
+  freeObject(rt, p, kfn('kfree'));
 }

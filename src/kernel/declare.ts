@@ -13,6 +13,8 @@ import {
   type ScenarioModule,
 } from '../machine/declarations.ts';
 import type { Atomic, RwLock, Shared, Spinlock } from './objects.ts';
+import type { Atomic64, AtomicLong } from './atomic64.ts';
+import type { Seqcount, Seqlock } from './seqlock.ts';
 
 /** A declaration whose handle type is `H` (the caller names it: the kind decides it). */
 export function decl<H>(kind: ObjectKind, init: number, count: number, array: boolean): ObjectDecl<H> {
@@ -29,6 +31,15 @@ export const atomics = (n: number, v = 0): ObjectDecl<Atomic[]> => decl('atomic'
 /** A plain int in shared memory: `.value` reads and writes are separate scheduling points. */
 export const shared = (v = 0): ObjectDecl<Shared> => decl('shared', v, 1, false);
 export const shareds = (n: number, v = 0): ObjectDecl<Shared[]> => decl('shared', v, n, true);
+
+/** ATOMIC64_INIT(v) / ATOMIC_LONG_INIT(v): a 64-bit atomic, declared with a 32-bit initial value. */
+export const atomic64 = (v = 0): ObjectDecl<Atomic64> => decl('atomic64', v, 1, false);
+export const atomic_long = (v = 0): ObjectDecl<AtomicLong> => decl('atomic64', v, 1, false);
+
+/** DEFINE_SEQLOCK: a sequence count and the spinlock its writers take. */
+export const seqlock = (): ObjectDecl<Seqlock> => decl('seqlock', 0, 1, false);
+/** SEQCNT_ZERO: a sequence count whose writers serialise with a lock of their own. */
+export const seqcount = (): ObjectDecl<Seqcount> => decl('seqcount', 0, 1, false);
 
 export const MAX_CPUS = 64;
 

@@ -29,5 +29,10 @@ export * from './raw-spinlock.ts';
 export type { RawSpinlock } from './objects.ts';
 // per-CPU access rules
 export * from './debug-preempt.ts';
+// bit operations, xchg/cmpxchg, wide atomics, call_rcu, seqlocks
+export * from './bitops.ts';
+export * from './cmpxchg.ts';
+export * from './atomic64.ts';
+export * from './seqlock.ts';
 // interrupt lines, threaded interrupts and kernel threads
 export * from './kthread.ts';

@@ -6,13 +6,19 @@
  * `shared` cells holding kmalloc handles: rcu_assign_pointer publishes with release ordering,
  * rcu_dereference reads with the dependency ordering a reader relies on.
  *
+ * call_rcu(p, fn) and kfree_rcu(p) do not wait: fn(state, p) (or kfree(p)) runs after a grace
+ * period, in RCU_SOFTIRQ on the calling CPU (machine/rcu-callbacks.ts).
+ *
  * CONFIG_PROVE_RCU: rcu_dereference() outside any reader or lock, rcu_dereference_protected()
  * whose condition is false, and synchronize_rcu() inside a reader each leave an RCU_WARN event
  * ("suspicious RCU usage").
  */
-import { Op, PREEMPT_OFFSET, RcuWarning, kfn } from '../machine/events.ts';
+import { Op, PREEMPT_OFFSET, RcuWarning, SOFTIRQ_NR, kfn } from '../machine/events.ts';
+import type { KPtr } from './kobj.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
+import { Access } from '../sched/footprint.ts';
 import { rcuDepth, rcuGpWords, rcuReaderEnter, rcuReaderExit, rcuState, startGracePeriod } from '../machine/rcu.ts';
+import { KFREE_RCU_FN, queueRcuCallback, rcuCallbacksReady } from '../machine/rcu-callbacks.ts';
 import { thisCpu } from './cpu.ts';
 import { bhDisable, bhEnable } from './irqflags.ts';
 import { mightSleep } from './sleep.ts';
@@ -39,6 +45,7 @@ function readUnlock(name: string, flavour: Flavour): void {
   const depth = rcuReaderExit(rt);
   if (depth < 0) throw new Error(`${name}(): not inside an RCU read-side critical section`);
   rt.emit(Op.RCU_READ_UNLOCK, -1, depth, 0, fn);
+  if (depth === 0) rcuCallbacksReady(rt);
   if (flavour === 'bh') bhEnable(rt, fn);
   else {
     rt.preemptAdd(-PREEMPT_OFFSET);
@@ -103,3 +110,32 @@ export const rcu_dereference_protected = (p: Shared, c: boolean): number =>
 
 /** The pointer's value, not to be dereferenced (a NULL test): no protection needed. */
 export const rcu_access_pointer = (p: Shared): number => load('rcu_access_pointer', p, () => 0);
+
+function queue(name: string, p: KPtr, fn: number): void {
+  const rt = thisCpu(name);
+  rt.point(rcuState(rt).id, Access.WRITE);
+  const g = queueRcuCallback(rt, name, fn, p ?? 0);
+  // the MARK a raise_softirq leaves: what was done before happens before the callback's run
+  rt.emit(Op.MARK, -1, SOFTIRQ_NR.RCU_SOFTIRQ, g, kfn(name));
+}
+
+/**
+ * Queue `fn(state, p)` to run after a grace period, in softirq context on this CPU. `fn` must be
+ * declared in the scenario (`handlers: { ... }`, or a function in `state`) so that every CPU can
+ * run it. Never sleeps; any context.
+ */
+export function call_rcu(p: KPtr, fn: (state: any, p: number) => unknown): void {
+  const rt = thisCpu('call_rcu');
+  const id = rt.actions.fnId(fn);
+  if (id === 0)
+    throw new Error(
+      'call_rcu(): the callback must be declared in the scenario (handlers: { ... }) so that every CPU can run it',
+    );
+  queue('call_rcu', p, id);
+}
+
+/** kfree(p) after a grace period (the two-argument kfree_rcu(ptr, rhf): never sleeps). */
+export function kfree_rcu(p: KPtr, _rcu_head?: string): void {
+  if (p === null || p === undefined || p === 0) return;
+  queue('kfree_rcu', p, KFREE_RCU_FN);
+}

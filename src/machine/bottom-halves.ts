@@ -2,7 +2,8 @@
  * Bottom halves on a simulated CPU: pending softirqs run in softirq context (preempt_count
  * SOFTIRQ_OFFSET, Ctx.SOFTIRQ, irqs on) on irq exit, at local_bh_enable, and as a strategy
  * choice wherever that CPU has softirqs and irqs enabled (what ksoftirqd does). Tasklets are the
- * machine's own TASKLET_SOFTIRQ (and timers its TIMER_SOFTIRQ, timers.ts): queued per CPU, and one tasklet never runs on two CPUs at once.
+ * machine's own TASKLET_SOFTIRQ (timers its TIMER_SOFTIRQ, timers.ts; call_rcu callbacks its
+ * RCU_SOFTIRQ, rcu-callbacks.ts): queued per CPU, and one tasklet never runs on two CPUs at once.
  *
  * Tasklet words (O in layout.ts): WORD = TASKLET_STATE_SCHED | TASKLET_STATE_RUN, OWNER = cpu+1
  * whose list it is queued on, AUX = when it was queued (list order).
@@ -14,10 +15,15 @@ import { O } from './object-words.ts';
 import { declaredFunctions, type DeclaredFunction } from './declared-functions.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { runTimerSoftirq } from './timers.ts';
+import { raiseSoftirq } from './softirq-raise.ts';
+import { rcuCore } from './rcu-callbacks.ts';
+
+export { raiseSoftirq };
 
 /** The kernel's softirq numbers. */
 const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
 const TIMER_SOFTIRQ = SOFTIRQ_NR.TIMER_SOFTIRQ;
+const RCU_SOFTIRQ = SOFTIRQ_NR.RCU_SOFTIRQ;
 /** __do_softirq() restarts at most this many times before leaving the rest to ksoftirqd. */
 const MAX_SOFTIRQ_RESTART = 10;
 
@@ -27,14 +33,6 @@ export const TASKLET_STATE_RUN = 2;
 const FN_SOFTIRQ = kfn('softirq');
 
 const tasklets = (rt: CpuRuntime): DeclaredFunction[] => declaredFunctions(rt, 'tasklet');
-
-/** raise_softirq_irqoff(nr) on `cpu`. */
-export function raiseSoftirq(rt: CpuRuntime, cpu: number, nr: number): void {
-  const m = rt.m;
-  const at = rt.L.agentBlock(cpu) + C.SOFTIRQ_PENDING;
-  if (m[at] === 0) m[H.SOFTIRQ_CPUS] = m[H.SOFTIRQ_CPUS]! + 1;
-  m[at] = m[at]! | (1 << nr);
-}
 
 /** Queue tasklet `obj` on `cpu` unless it is queued already; false when it was. */
 export function scheduleTasklet(rt: CpuRuntime, obj: number, cpu: number): boolean {
@@ -70,6 +68,7 @@ export function doSoftirq(rt: CpuRuntime): void {
       rt.emit(Op.SOFTIRQ_ENTER, -1, nr, 0, FN_SOFTIRQ);
       if (nr === TASKLET_SOFTIRQ) taskletAction(rt);
       else if (nr === TIMER_SOFTIRQ) runTimerSoftirq(rt);
+      else if (nr === RCU_SOFTIRQ) rcuCore(rt);
       else {
         const h = rt.def.softirqs?.find((s) => s.nr === nr);
         if (h) callHandler(rt, () => h.handler(rt.state), `softirq ${h.name ?? nr}`);

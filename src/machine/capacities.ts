@@ -14,6 +14,8 @@ export const HELD_MAX = 48;
 export const ACTION_MAX = 8;
 /** kmalloc() handles per trial. */
 export const HEAP_MAX = 4096;
+/** call_rcu()/kfree_rcu() callbacks waiting for their grace period at once. */
+export const RCU_CB_MAX = 64;
 /** Int fields of one kmalloc object (kmalloc(size) has ceil(size / 4) of them, at most this many). */
 export const KOBJ_FIELDS_MAX = 16;
 /** Width of a waiter key (agent * CTX_MAX + depth + 1) in a waiting context's flags. */

@@ -158,6 +158,12 @@ export const WarnReason = {
   DEBUG_PREEMPT: 2,
 } as const;
 
+/** The operations of the atomic64_t and atomic_long_t families (kernel/atomic64.ts). */
+export const WIDE_ATOMIC_OPS = (
+  'read set add sub inc dec inc_and_test dec_and_test sub_and_test add_return sub_return inc_return dec_return ' +
+  'fetch_add fetch_sub xchg cmpxchg add_unless inc_not_zero'
+).split(' ');
+
 /**
  * Kernel function ids (F_FN). The table is append-only so that ids in recorded events stay
  * stable; reports print `KFN_NAMES[id]`.
@@ -341,6 +347,23 @@ export const KFN_NAMES = [
   'raw_spin_lock_nested',
   'raw_spin_is_locked',
   'smp_processor_id',
+  // bit operations, xchg/cmpxchg, wide atomics, call_rcu, seqlocks
+  // bitops.ts, cmpxchg.ts
+  ...(
+    'set_bit clear_bit change_bit __set_bit __clear_bit test_bit test_and_set_bit test_and_clear_bit ' +
+    'test_and_change_bit test_and_set_bit_lock clear_bit_unlock xchg cmpxchg'
+  ).split(' '),
+  // atomic64_* then atomic_long_*, each in the order of WIDE_ATOMIC_OPS
+  ...['atomic64', 'atomic_long'].flatMap((family) => WIDE_ATOMIC_OPS.map((op) => `${family}_${op}`)),
+  'call_rcu',
+  'kfree_rcu',
+  'rcu_do_batch',
+  // seqlock.ts
+  ...(
+    'write_seqlock write_sequnlock write_seqlock_irq write_sequnlock_irq write_seqlock_irqsave ' +
+    'write_sequnlock_irqrestore write_seqlock_bh write_sequnlock_bh read_seqbegin read_seqretry ' +
+    'write_seqcount_begin write_seqcount_end read_seqcount_begin read_seqcount_retry'
+  ).split(' '),
   // interrupt lines, threaded interrupts and kernel threads
   'disable_irq',
   'disable_irq_nosync',

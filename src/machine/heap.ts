@@ -7,7 +7,8 @@
  * memory in KASAN's quarantine does.
  */
 import { HEAP_MAX, KOBJ_FIELDS_MAX } from './capacities.ts';
-import { KasanBug, KfreeStatus } from './events.ts';
+import { KFREE_SITE_SHIFT, KasanBug, KfreeStatus, Op } from './events.ts';
+import type { CpuRuntime } from './runtime.ts';
 
 const LIVE = 1;
 const FREED = 2;
@@ -84,4 +85,18 @@ export class Heap {
   private fieldAt(p: number, i: number): number {
     return this.fields + (p - 1) * KOBJ_FIELDS_MAX + i;
   }
+}
+
+/**
+ * Free object p on rt's context and emit the FREE event with KASAN's verdict (a double or
+ * invalid free carries its call site): kfree(), and kfree_rcu()'s callback.
+ */
+export function freeObject(rt: CpuRuntime, p: number, fn: number): void {
+  const status = rt.heap.free(p);
+  if (status === KfreeStatus.OK) {
+    rt.emit(Op.FREE, -1, p, status, fn);
+    return;
+  }
+  const known = status === KfreeStatus.DOUBLE;
+  rt.emit(Op.FREE, -1, known ? p : -1, status | (rt.siteId() << KFREE_SITE_SHIFT), fn);
 }

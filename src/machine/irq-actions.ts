@@ -42,6 +42,11 @@ export class IrqActions {
     return this.fns.indexOf(f as Fn) + 1;
   }
 
+  /** The declared function of id `id` (fnId's), if any. */
+  declared(id: number): Fn | undefined {
+    return this.fns[id - 1];
+  }
+
   /** dev_id as a word: 0 (null), a positive integer, a declared object, or a string. */
   encodeDev(dev: unknown): number {
     if (dev === null || dev === undefined) return 0;

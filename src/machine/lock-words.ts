@@ -128,6 +128,19 @@ export const kthreadWords = waitOnly((m, at) => (m[at + O.WORD]! & KTHREAD_EXITE
 export const timerWords = waitOnly((m, at) => (m[at + O.WORD]! & TIMER_RUNNING) === 0);
 
 /**
+ * seqlock_t: WORD is its spinlock (the writers' side), AUX its sequence count. A reader
+ * (LockFlag.READ) waits in read_seqbegin while a writer is inside, the count odd; a writer
+ * takes the spinlock. seqcount_t: WORD is the count, and only readers wait.
+ */
+const seqEven = (m: Int32Array, at: number): boolean => (Atomics.load(m, at) & 1) === 0;
+export const seqlockWords: LockWordOps = {
+  canTake: (m, at, flags) => (flags & LockFlag.READ ? seqEven(m, at + O.AUX) : spinlockWords.canTake(m, at, flags)),
+  take: spinlockWords.take,
+  release: spinlockWords.release,
+};
+export const seqcountWords = waitOnly((m, at) => seqEven(m, at + O.WORD));
+
+/**
  * A completion (include/linux/completion.h): WORD is `done`. A waiter may go on while done > 0
  * and consumes one; complete() adds one; complete_all() sets COMPLETION_ALL, which no waiter
  * consumes (the kernel's UINT_MAX).

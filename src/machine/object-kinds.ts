@@ -30,8 +30,10 @@ import {
   type LockWordOps,
 } from './lock-words.ts';
 import { completionWords, taskStateWords } from './lock-words.ts';
+import { seqcountWords, seqlockWords } from './lock-words.ts';
 import { O } from './object-words.ts';
 import { rcuGpWords, rcuStateWords, resetRcuState } from './rcu.ts';
+import { WIDE_WORDS, resetWide } from './cells.ts';
 
 /** What an instance's size may depend on. */
 export interface KindShape {
@@ -138,7 +140,8 @@ export const OBJECT_KINDS = {
     owned: false,
     sleeps: false,
     memory: true,
-    accepts: /^(atomic_\w+|smp_store_release|smp_load_acquire)$/,
+    // not the atomic_long_* family: a long is 64 bits (atomic64 below)
+    accepts: /^(atomic_(?!long_)\w+|smp_store_release|smp_load_acquire)$/,
   },
   shared: {
     words: common,
@@ -147,7 +150,37 @@ export const OBJECT_KINDS = {
     sleeps: false,
     memory: true,
     accepts:
-      /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer)$/,
+      /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer|xchg|cmpxchg|(__)?(set|clear|change)_bit|test_bit|test_and_(set|clear|change)_bit(_lock)?|clear_bit_unlock)$/,
+  },
+  /** seqlock_t: a spinlock for its writers (lockdep sees that), and a sequence count (AUX) */
+  seqlock: {
+    words: common,
+    reset: zero,
+    lock: seqlockWords,
+    owned: true,
+    lockdep: { readers: false },
+    sleeps: false,
+    memory: false,
+    accepts: /^(write_seq(un)?lock\w*|read_seq(begin|retry))$/,
+  },
+  /** seqcount_t: the sequence count alone; its writers serialise themselves */
+  seqcount: {
+    words: common,
+    reset: zero,
+    lock: seqcountWords,
+    owned: false,
+    sleeps: false,
+    memory: false,
+    accepts: /^(write|read)_seqcount_\w+$/,
+  },
+  /** atomic64_t and atomic_long_t (a long is 64 bits, as on a 64-bit kernel): cells.ts WIDE_WORDS */
+  atomic64: {
+    words: () => O.WORDS + WIDE_WORDS,
+    reset: (m, o) => resetWide(m, o.offset, o.words, o.init),
+    owned: false,
+    sleeps: false,
+    memory: true,
+    accepts: /^atomic(64|_long)_\w+$/,
   },
   percpu: {
     // one word per CPU

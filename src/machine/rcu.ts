@@ -10,9 +10,10 @@
  *
  * synchronize_rcu starts grace period g = ++gp_seq and waits, as a sleeping wait the scheduler
  * sees, until no agent is in a reader that began at or before g: readers that begin later do
- * not hold it up, as in the kernel.
+ * not hold it up, as in the kernel. After the agents' words come the call_rcu callbacks
+ * waiting for their grace period (rcu-callbacks.ts), RCU_CB_MAX slots of CB_WORDS.
  */
-import { CTX_MAX } from './capacities.ts';
+import { CTX_MAX, RCU_CB_MAX } from './capacities.ts';
 import type { KindInstance } from './object-kinds.ts';
 import { O } from './object-words.ts';
 import type { CpuRuntime } from './runtime.ts';
@@ -24,26 +25,37 @@ const START = 0;
 const DEPTH = 1;
 const WAIT_GP = 2;
 
-export const rcuStateWords = (nagents: number): number => O.WORDS + PER_AGENT * nagents;
+/** Words of one waiting callback: its grace period (0: a free slot), cpu + 1, function id, argument, queue order. */
+export const CB = { GP: 0, CPU: 1, FN: 2, ARG: 3, SEQ: 4, WORDS: 5 } as const;
+
+export const rcuStateWords = (nagents: number): number => O.WORDS + PER_AGENT * nagents + RCU_CB_MAX * CB.WORDS;
 
 export function resetRcuState(m: Int32Array, o: KindInstance): void {
   m.fill(0, o.offset, o.offset + o.words);
-  m[o.offset + O.OWNER] = (o.words - O.WORDS) / PER_AGENT;
+  m[o.offset + O.OWNER] = (o.words - O.WORDS - RCU_CB_MAX * CB.WORDS) / PER_AGENT;
 }
 
 const slot = (at: number, agent: number, field: number): number => at + O.WORDS + agent * PER_AGENT + field;
+
+/** Word offset of callback slot k. */
+export const cbSlot = (m: Int32Array, at: number, k: number): number =>
+  at + O.WORDS + PER_AGENT * m[at + O.OWNER]! + k * CB.WORDS;
+
+/** Is grace period g over: no agent in a reader that began at or before it? */
+export function gracePeriodOver(m: Int32Array, at: number, g: number): boolean {
+  const n = m[at + O.OWNER]!;
+  for (let a = 0; a < n; a++) {
+    const s = m[slot(at, a, START)]!;
+    if (s !== 0 && s <= g) return false;
+  }
+  return true;
+}
 
 /** A synchronize_rcu() waiter may go on once every reader older than its grace period is over. */
 export const rcuGpWords: LockWordOps = {
   canTake(m, at, flags) {
     const agent = Math.floor((waitKeyOf(flags) - 1) / CTX_MAX);
-    const g = m[slot(at, agent, WAIT_GP)]!;
-    const n = m[at + O.OWNER]!;
-    for (let a = 0; a < n; a++) {
-      const s = m[slot(at, a, START)]!;
-      if (s !== 0 && s <= g) return false;
-    }
-    return true;
+    return gracePeriodOver(m, at, m[slot(at, agent, WAIT_GP)]!);
   },
   take() {},
   release: () => true,
@@ -87,9 +99,13 @@ export function rcuDepth(rt: CpuRuntime): number {
  */
 export function startGracePeriod(rt: CpuRuntime): number {
   const { at } = rcuState(rt);
-  const m = rt.m;
+  rt.m[slot(at, rt.agent, WAIT_GP)] = newGracePeriod(rt.m, at);
+  return waiterKey(rt.agent, rt.depth() - 1) << WAIT_KEY_SHIFT;
+}
+
+/** gp_seq moves on: the new grace period, which every reader begun so far holds up. */
+export function newGracePeriod(m: Int32Array, at: number): number {
   const g = m[at + O.WORD]! + 1;
   m[at + O.WORD] = g;
-  m[slot(at, rt.agent, WAIT_GP)] = g;
-  return waiterKey(rt.agent, rt.depth() - 1) << WAIT_KEY_SHIFT;
+  return g;
 }

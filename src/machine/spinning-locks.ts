@@ -27,7 +27,7 @@ export class SpinningLocks implements LockPath {
 
   covers(obj: number): boolean {
     const kind = this.rt.L.objects[obj]!.kind;
-    return kind === 'spinlock' || kind === 'rwlock';
+    return kind === 'spinlock' || kind === 'rwlock' || kind === 'seqlock';
   }
 
   acquire(obj: number, flags: number, fn: number): boolean {
@@ -68,7 +68,7 @@ export class SpinningLocks implements LockPath {
     rt.emit(Op.LOCK_RELEASE, obj, held >= 0 ? flags : flags | LockFlag.NOT_HELD, held + 1, fn);
     const m = this.m;
     const at = info.offset;
-    if (info.kind === 'spinlock') Atomics.store(m, at + O.WORD, 0);
+    if (info.kind === 'spinlock' || info.kind === 'seqlock') Atomics.store(m, at + O.WORD, 0);
     else if (flags & LockFlag.READ) {
       if (Atomics.load(m, at + O.WORD) > 0) Atomics.sub(m, at + O.WORD, 1);
     } else Atomics.store(m, at + O.OWNER, 0);
@@ -84,7 +84,9 @@ export class SpinningLocks implements LockPath {
     const m = this.m;
     const at = info.offset;
     const me = this.rt.cpu + 1;
-    if (info.kind === 'spinlock') return Atomics.compareExchange(m, at + O.WORD, 0, me) === 0;
+    // a seqlock's writers take its spinlock, WORD as a spinlock's
+    if (info.kind === 'spinlock' || info.kind === 'seqlock')
+      return Atomics.compareExchange(m, at + O.WORD, 0, me) === 0;
     if (!(flags & LockFlag.READ)) {
       if (Atomics.compareExchange(m, at + O.OWNER, 0, me) !== 0) return false;
       if (Atomics.load(m, at + O.WORD) === 0) return true;

@@ -41,3 +41,7 @@ export function scenarioTable(headers: string[], rows: TableRow[]): string[] {
   for (const r of rows) out.push(''.padEnd(rowAt(r.col)) + r.text);
   return out;
 }
+
+/** The simulated slab: each kmalloc handle has its own 128-byte slot in the direct map. */
+export const slabAddr = (handle: number, byte: number): string =>
+  `ffff8881${(handle * 128 + byte).toString(16).padStart(8, '0')}`;

@@ -3,11 +3,9 @@ import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
 import type { HeapEvent, KasanData } from '../check/kasan/index.ts';
 import type { RenderContext } from './render-context.ts';
-import { taskId } from './format.ts';
+import { slabAddr as addr, taskId } from './format.ts';
 
 const RULE = '='.repeat(66);
-/** the simulated slab: each handle has its own 128-byte slot in the direct map */
-const addr = (handle: number, byte: number): string => `ffff8881${(handle * 128 + byte).toString(16).padStart(8, '0')}`;
 /** kmalloc's size classes a request of `bytes` lands in */
 const cacheSize = (bytes: number): number => [8, 16, 32, 64, 96, 128].find((c) => c >= bytes) ?? 128;
 

@@ -3,7 +3,8 @@
  * (sorted), each access with its kind, object, size and context, its call site standing for
  * the stack trace, and the value change where there was one.
  */
-import { Ctx } from '../machine/events.ts';
+import { Ctx, kobjField, kobjHandle } from '../machine/events.ts';
+import { slabAddr } from './format.ts';
 import type { RawFinding } from '../check/detector.ts';
 import type { RaceAccess, RaceData } from '../check/races/finding-data.ts';
 import type { RenderContext } from './render-context.ts';
@@ -41,7 +42,9 @@ function position(ctx: RenderContext, name: string, a: RaceAccess): string {
 
 export function renderKcsan(f: RawFinding<RaceData>, ctx: RenderContext): string {
   const d = f.data;
-  const name = ctx.layout.objName(d.obj);
+  // a kmalloc object's field is named by its address, as KCSAN names any address
+  const name =
+    d.heap === undefined ? ctx.layout.objName(d.obj) : `0x${slabAddr(kobjHandle(d.heap), kobjField(d.heap) * 4)}`;
   const out = [RULE, f.title, ''];
   for (const a of d.accesses) {
     out.push(`${kind(a)} to ${name} of 4 bytes by ${who(a)} on cpu ${a.cpu}:`, ` ${a.fn} at ${ctx.site(a.ref)}`, '');

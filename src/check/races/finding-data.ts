@@ -20,7 +20,10 @@ export interface RaceAccess {
 }
 
 export interface RaceData {
+  /** the declared object, or -1 for a kmalloc object's field */
   obj: number;
+  /** the field's kobjAddr (handle and field), when the race is on a kmalloc object */
+  heap?: number;
   /** the earlier access in the trial first */
   accesses: [RaceAccess, RaceAccess];
 }

@@ -1,3 +1,4 @@
 /** Happens-before data-race detection (KCSAN's reports, FastTrack's algorithm). */
-export { createRaceDetector, position, RaceDetector } from './race-detector.ts';
+export { createRaceDetector, RaceDetector } from './race-detector.ts';
+export { position } from './race-access.ts';
 export { RACES, type RaceData, type RaceAccess } from './finding-data.ts';

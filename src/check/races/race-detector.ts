@@ -20,7 +20,6 @@
  */
 import {
   Ctx,
-  CTX_NAMES,
   EV_WORDS,
   EvFlag,
   F_A,
@@ -32,25 +31,23 @@ import {
   F_OBJ,
   F_OP,
   F_PCOUNT,
-  F_SITE,
   F_TID,
-  KFN_NAMES,
   LockFlag,
   Op,
   SOFTIRQ_MASK,
   SOFTIRQ_NR,
   kfn,
+  kobjField,
 } from '../../machine/events.ts';
 import type { Layout } from '../../machine/layout.ts';
-import { siteText } from '../../machine/call-site.ts';
 import type { Detector, RawFinding, TrialInfo } from '../detector.ts';
 import { copy, join } from './clocks.ts';
-import { EMPTY, MARKED, NCTX, PLAIN, RaceState, SHARED, SOFT_KEYS, workKey } from './race-state.ts';
-import { kernelThreadEdges } from './kernel-thread-edges.ts';
-import { RACES, type RaceAccess, type RaceData } from './finding-data.ts';
+import { EMPTY, MARKED, NCTX, PLAIN, RaceState, SHARED, SOFT_KEYS } from './race-state.ts';
+import { RACES, type RaceData } from './finding-data.ts';
+import { markSync } from './sync-marks.ts';
+import { accessAt, position } from './race-access.ts';
 
 const FN_RELEASE = kfn('smp_store_release');
-const FN_SYNCHRONIZE_IRQ = kfn('synchronize_irq');
 const FN_ACQUIRE = kfn('smp_load_acquire');
 // rcu_assign_pointer publishes like smp_store_release; rcu_dereference's address dependency
 // orders what the reader reads through the pointer, as an acquire would
@@ -58,18 +55,8 @@ const FN_RCU_ASSIGN = kfn('rcu_assign_pointer');
 const FN_RCU_DEREF = kfn('rcu_dereference');
 const isAcquire = (fn: number | undefined): boolean => fn === FN_ACQUIRE || fn === FN_RCU_DEREF;
 const isRelease = (fn: number | undefined): boolean => fn === FN_RELEASE || fn === FN_RCU_ASSIGN;
-const FN_MB = kfn('smp_mb');
-const FN_WMB = kfn('smp_wmb');
-const FN_RMB = kfn('smp_rmb');
-const FN_RAISE_SOFTIRQ = kfn('raise_softirq');
-const FN_TASKLET_SCHEDULE = kfn('tasklet_schedule');
-const FN_SCHEDULE_WORK = kfn('schedule_work');
-const FN_WORK_RUN = kfn('process_one_work');
-const FN_FLUSH_WORK = kfn('flush_work');
-/** work items' clocks sit above the softirq numbers' */
-/** the softirq tasklets run from */
-const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
-
+const FN_BIT_LOCK = kfn('test_and_set_bit_lock');
+const FN_BIT_UNLOCK = kfn('clear_bit_unlock');
 /** the innermost-context priority: who can interrupt whom on one CPU */
 const PRIO = [0, 2, 1]; // task, hardirq, softirq
 
@@ -110,38 +97,58 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       const o = w[at + F_OBJ]!;
       switch (op) {
         case Op.MEM_READ:
-          this.noteRead(s, u, o, false);
-          this.access(s, i, u, o, false, PLAIN);
+          this.noteRead(s, u, cellOf(s, o), false);
+          this.access(s, i, u, cellOf(s, o), false, s.plainClass(u));
           break;
         case Op.MEM_WRITE:
-          this.access(s, i, u, o, true, PLAIN);
-          this.noteWrite(s, u, o, false, false);
+          this.access(s, i, u, cellOf(s, o), true, s.plainClass(u));
+          this.noteWrite(s, u, cellOf(s, o), false, false);
           break;
+        case Op.KOBJ_READ: {
+          // a field of a kmalloc object: a plain access, like a shared cell's
+          const c = s.heapCell(w[at + F_B]!);
+          this.noteRead(s, u, c, false);
+          this.access(s, i, u, c, false, s.plainClass(u));
+          break;
+        }
+        case Op.KOBJ_WRITE: {
+          const c = s.heapCell(w[at + F_B]!);
+          this.access(s, i, u, c, true, s.plainClass(u));
+          this.noteWrite(s, u, c, false, false);
+          break;
+        }
         case Op.MEM_READ_ONCE:
-          this.noteRead(s, u, o, isAcquire(w[at + F_FN]));
-          this.access(s, i, u, o, false, MARKED);
+          this.noteRead(s, u, cellOf(s, o), isAcquire(w[at + F_FN]));
+          this.access(s, i, u, cellOf(s, o), false, MARKED);
           break;
         case Op.MEM_WRITE_ONCE:
-          this.access(s, i, u, o, true, MARKED);
-          this.noteWrite(s, u, o, false, isRelease(w[at + F_FN]));
+          this.access(s, i, u, cellOf(s, o), true, MARKED);
+          this.noteWrite(s, u, cellOf(s, o), false, isRelease(w[at + F_FN]));
           break;
+        // atomics are marked accesses: they race only with a plain access to the same cell
+        // (a plain store to a `shared` word that xchg or set_bit also updates)
         case Op.ATOMIC_READ:
-          this.noteRead(s, u, o, w[at + F_FN] === FN_ACQUIRE);
+          this.noteRead(s, u, cellOf(s, o), w[at + F_FN] === FN_ACQUIRE);
+          this.access(s, i, u, cellOf(s, o), false, MARKED);
           break;
         case Op.ATOMIC_SET:
-          this.noteWrite(s, u, o, false, w[at + F_FN] === FN_RELEASE);
+          this.access(s, i, u, cellOf(s, o), true, MARKED);
+          this.noteWrite(s, u, cellOf(s, o), false, w[at + F_FN] === FN_RELEASE);
           break;
         case Op.ATOMIC_RMW:
-          this.noteRead(s, u, o, false);
-          this.noteWrite(s, u, o, true, false);
+          // a bit lock: test_and_set_bit_lock acquires, clear_bit_unlock releases
+          this.noteRead(s, u, cellOf(s, o), w[at + F_FN] === FN_BIT_LOCK);
+          this.access(s, i, u, cellOf(s, o), true, MARKED);
+          this.noteWrite(s, u, cellOf(s, o), true, w[at + F_FN] === FN_BIT_UNLOCK);
           break;
         case Op.ATOMIC_RMW_ORDERED:
           // smp_mb(); rmw acquiring what the atomic carries; smp_mb()
-          this.noteRead(s, u, o, true);
+          this.noteRead(s, u, cellOf(s, o), true);
           join(s.C, u, s.pendAcq, u);
           copy(s.fenceRel, u, s.C, u);
           s.hasFence[u] = 1;
-          this.noteWrite(s, u, o, true, false);
+          this.access(s, i, u, cellOf(s, o), true, MARKED);
+          this.noteWrite(s, u, cellOf(s, o), true, false);
           s.C.v[u * T + u]!++;
           break;
         case Op.LOCK_ACQUIRE:
@@ -164,60 +171,34 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
           join(s.C, u, s.soft, (w[at + F_A]! >>> 0) % SOFT_KEYS);
           join(s.C, u, s.exits, w[at + F_CPU]!);
           break;
+        case Op.RCU_READ_UNLOCK:
+          if (w[at + F_A] === 0) {
+            join(s.soft, SOFTIRQ_NR.RCU_SOFTIRQ, s.C, u);
+            s.C.v[u * T + u]!++;
+          }
+          break;
         case Op.TASK_END:
           join(s.exits, w[at + F_CPU]!, s.C, u);
           s.C.v[u * T + u]!++;
           break;
-        case Op.MARK: {
-          const fn = w[at + F_FN];
-          // raise_softirq(nr) / tasklet_schedule → the softirq run they cause
-          const nr =
-            fn === FN_RAISE_SOFTIRQ
-              ? w[at + F_A]!
-              : fn === FN_TASKLET_SCHEDULE
-                ? TASKLET_SOFTIRQ
-                : fn === FN_SCHEDULE_WORK
-                  ? workKey(o)
-                  : -1;
-          if (nr >= 0) {
-            join(s.soft, nr % SOFT_KEYS, s.C, u);
-            s.C.v[u * T + u]!++;
-          }
-          // schedule_work → the run of that work item; the end of a run → flush_work
-          if (fn === FN_WORK_RUN && w[at + F_A] === 0) join(s.C, u, s.soft, workKey(o));
-          if (fn === FN_WORK_RUN && w[at + F_A] === 1) {
-            join(s.done, workKey(o), s.C, u);
-            s.C.v[u * T + u]!++;
-          }
-          if (fn === FN_FLUSH_WORK) join(s.C, u, s.done, workKey(o));
-          kernelThreadEdges(s, u, fn!, o, w[at + F_A]!, w[at + F_B]!);
-          // synchronize_irq (free_irq, disable_irq): the line's handlers so far → what follows
-          if (fn === FN_SYNCHRONIZE_IRQ) join(s.C, u, s.lines, w[at + F_A]!);
-          if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);
-          if (fn === FN_WMB || fn === FN_MB) {
-            copy(s.fenceRel, u, s.C, u);
-            s.hasFence[u] = 1;
-            s.C.v[u * T + u]!++;
-          }
+        case Op.MARK:
+          markSync(s, w, at, u, o);
           break;
-        }
         default:
           break;
       }
     }
   }
 
-  /** A read of object o: remember the release it may pair with; acquire it at once if asked. */
-  private noteRead(s: RaceState, u: number, obj: number, acquire: boolean): void {
-    const o = s.cellOf[obj] ?? -1;
+  /** A read of cell o: remember the release it may pair with; acquire it at once if asked. */
+  private noteRead(s: RaceState, u: number, o: number, acquire: boolean): void {
     if (o < 0 || !s.hasWFence[o]) return;
     join(s.pendAcq, u, s.wFence, o);
     if (acquire) join(s.C, u, s.wFence, o);
   }
 
-  /** A write of object o: the release clock it carries (a read-modify-write keeps the old one). */
-  private noteWrite(s: RaceState, u: number, obj: number, rmw: boolean, release: boolean): void {
-    const o = s.cellOf[obj] ?? -1;
+  /** A write of cell o: the release clock it carries (a read-modify-write keeps the old one). */
+  private noteWrite(s: RaceState, u: number, o: number, rmw: boolean, release: boolean): void {
     if (o < 0) return;
     if (release) {
       copy(s.wFence, o, s.C, u);
@@ -233,8 +214,7 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   }
 
   /** FastTrack's read and write rules, plain and marked. */
-  private access(s: RaceState, i: number, u: number, obj: number, write: boolean, cls: number): void {
-    const o = s.cellOf[obj] ?? -1;
+  private access(s: RaceState, i: number, u: number, o: number, write: boolean, cls: number): void {
     if (o < 0) return;
     const T = s.T;
     const cu = s.C.v[u * T + u]!;
@@ -354,12 +334,17 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   ): void {
     const t = this.t;
     const L: Layout = t.layout;
-    const o = this.w[i * EV_WORDS + F_OBJ]!;
-    // the pair as one number (object, and each side's cpu, context, kind and ordinal), so that
-    // the common case, a race already reported, costs no allocation
+    const at = i * EV_WORDS;
+    const o = this.w[at + F_OBJ]!;
+    // a kmalloc object's field is known across trials by its field, not its handle
+    const op = this.w[at + F_OP]!;
+    const heap = op === Op.KOBJ_READ || op === Op.KOBJ_WRITE ? this.w[at + F_B]! : -1;
+    // the pair as one number (object or field, and each side's cpu, context, kind and ordinal),
+    // so that the common case, a race already reported, costs no allocation
     const ka = this.sideKey(pseq, pwrite, pmarked, pord);
     const kb = this.sideKey(i, write, marked, ord);
-    const key = (o % 512) * 2 ** 44 + Math.min(ka, kb) * 2 ** 22 + Math.max(ka, kb);
+    const pair = Math.min(ka, kb) * 2 ** 22 + Math.max(ka, kb);
+    const key = heap >= 0 ? -(kobjField(heap) + 1) * 2 ** 44 - pair : (o % 512) * 2 ** 44 + pair;
     if (this.inTrial.has(key)) return;
     this.inTrial.add(key);
     const prev = this.known.get(key);
@@ -367,12 +352,13 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       this.report(prev);
       return;
     }
-    const a = this.accessAt(pseq, pwrite, pmarked, pord);
-    const b = this.accessAt(i, write, marked, ord);
+    const a = accessAt(this.t, pseq, pwrite, pmarked, pord);
+    const b = accessAt(this.t, i, write, marked, ord);
     const halves = [position(a), position(b)].sort();
     const obj = L.objects[o];
-    const signature = `data-race:${obj?.key ?? o}:${halves.join('|')}`;
-    const data: RaceData = { obj: o, accesses: [a, b] };
+    const what = heap >= 0 ? `kobj+${kobjField(heap) * 4}` : (obj?.key ?? o);
+    const signature = `data-race:${what}:${halves.join('|')}`;
+    const data: RaceData = { obj: o, accesses: [a, b], ...(heap >= 0 ? { heap } : {}) };
     const finding: RaceFinding = {
       kind: 'data-race',
       signature,
@@ -397,29 +383,11 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       (marked ? 1 : 0)
     );
   }
-
-  private accessAt(seq: number, write: boolean, marked: boolean, ordinal: number): RaceAccess {
-    const w = this.w;
-    const at = seq * EV_WORDS;
-    const site = w[at + F_SITE]!;
-    return {
-      ref: { trial: this.t.index, seq },
-      cpu: w[at + F_CPU]!,
-      ctx: w[at + F_CTX]!,
-      pid: w[at + F_TID]!,
-      write,
-      marked,
-      value: w[at + F_A]!,
-      old: w[at + F_B]!,
-      fn: site ? siteText(this.t.text(site)).fn : (KFN_NAMES[w[at + F_FN]!] ?? '?'),
-      ordinal,
-    };
-  }
 }
 
-/** How an access is named across trials: context, kind and per-context ordinal. */
-export function position(a: RaceAccess): string {
-  return `${CTX_NAMES[a.ctx]}${a.cpu}:${a.marked ? 'marked-' : ''}${a.write ? 'write' : 'read'}#${a.ordinal}`;
+/** The shadow cell of declared object `obj`, -1 when it is not memory. */
+function cellOf(s: RaceState, obj: number): number {
+  return s.cellOf[obj] ?? -1;
 }
 
 export function createRaceDetector(): Detector<RaceData, 'data-race'> {

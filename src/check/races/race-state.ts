@@ -7,7 +7,9 @@
  * handler is its own thread, concurrent with the code it interrupts. Shadow slots come in two
  * classes per object: plain accesses and marked ones (READ_ONCE/WRITE_ONCE, release/acquire);
  * marked accesses are only checked against plain ones. Only objects whose kind is memory
- * (object-kinds.ts) have a shadow: they are cells, numbered densely.
+ * (object-kinds.ts) have a shadow: they are cells, numbered densely. The fields of kmalloc
+ * objects are cells too, after the declared ones: each field gets the next free heap cell the
+ * first time a trial touches it (HEAP_CELLS of them per trial; fields beyond are not watched).
  */
 import { ClockTable } from './clocks.ts';
 import type { Layout } from '../../machine/layout.ts';
@@ -23,6 +25,8 @@ export const SHARED = -2;
 export const SOFT_KEYS = 64;
 /** The clock key of a deferred item (a work item, a kthread, an irq thread): past the softirqs'. */
 export const workKey = (obj: number): number => 16 + (obj % (SOFT_KEYS - 16));
+/** kmalloc object fields the race detector watches in one trial */
+export const HEAP_CELLS = 256;
 
 export class RaceState {
   /** agent of a task pid (a context on an idle CPU, pid 0, belongs to the CPU's primary agent) */
@@ -34,6 +38,11 @@ export class RaceState {
   readonly M: number;
   /** the cell of each object, -1 when its kind is not memory */
   readonly cellOf: Int32Array;
+  /** cells of declared objects; heap cells follow */
+  readonly objectCells: number;
+  /** this trial's heap cells: kobjAddr → cell, and back */
+  private readonly heapCells = new Map<number, number>();
+  readonly heapAddrOf: Int32Array;
   /** thread clocks */
   readonly C: ClockTable;
   /** per lock: clock of its last exclusive releases, and of its reader releases (rwlock) */
@@ -70,6 +79,9 @@ export class RaceState {
   readonly rvOrd: ClockTable;
   /** per (thread, cell, write?, class): accesses so far this trial */
   readonly ord: Int32Array;
+  /** per thread: accesses left in its seqlock read section, and its write sections' nesting */
+  readonly seqRead: Int32Array;
+  readonly seqWrite: Int32Array;
 
   constructor(readonly L: Layout) {
     // one thread per agent context: a kworker and a task sharing a CPU are distinct threads
@@ -81,7 +93,9 @@ export class RaceState {
     this.cellOf = new Int32Array(L.objects.length).fill(-1);
     let cells = 0;
     for (const o of L.objects) if (objectKind(o.kind).memory) this.cellOf[o.id] = cells++;
-    const M = (this.M = Math.max(cells, 1));
+    this.objectCells = cells;
+    this.heapAddrOf = new Int32Array(HEAP_CELLS);
+    const M = (this.M = cells + HEAP_CELLS);
     this.C = new ClockTable(T, T);
     this.lockW = new ClockTable(N, T);
     this.lockR = new ClockTable(N, T);
@@ -107,6 +121,8 @@ export class RaceState {
     this.rvSeq = new ClockTable(slots, T);
     this.rvOrd = new ClockTable(slots, T);
     this.ord = new Int32Array(T * M * 4);
+    this.seqRead = new Int32Array(T);
+    this.seqWrite = new Int32Array(T);
   }
 
   /** A new trial: every thread at its own clock 1, nothing synchronised, no access recorded. */
@@ -131,5 +147,31 @@ export class RaceState {
     this.wT.fill(EMPTY);
     this.rT.fill(EMPTY);
     this.ord.fill(0);
+    this.heapCells.clear();
+    this.seqRead.fill(0);
+    this.seqWrite.fill(0);
+  }
+
+  /** The class of a plain access by thread u: marked inside a seqlock section (KCSAN's atomic region). */
+  plainClass(u: number): number {
+    if (this.seqWrite[u]! > 0) return MARKED;
+    if (this.seqRead[u]! > 0) {
+      this.seqRead[u]!--;
+      return MARKED;
+    }
+    return PLAIN;
+  }
+
+  /** The cell of a kmalloc object's field (kobjAddr), given on first use; -1 once all are taken. */
+  heapCell(addr: number): number {
+    let c = this.heapCells.get(addr);
+    if (c === undefined) {
+      const k = this.heapCells.size;
+      if (k >= HEAP_CELLS) return -1;
+      c = this.objectCells + k;
+      this.heapCells.set(addr, c);
+      this.heapAddrOf[k] = addr;
+    }
+    return c;
   }
 }
