@@ -18,6 +18,7 @@ import { withBusyThread } from './busy-thread.ts';
 import { defaultJobs } from '../src/run/jobs.ts';
 import type { ExploreOptions } from '../src/index.ts';
 import { benchDpor } from './dpor.ts';
+import { benchWeakMemory } from './weak-memory.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const ROUNDS = 3;
@@ -210,4 +211,5 @@ await loaded(userPath);
 await p3();
 await detectors();
 await benchDpor(line, here, bestOf);
+await benchWeakMemory(line, here, bestOf);
 await shutdown();

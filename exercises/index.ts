@@ -267,4 +267,36 @@ export const EXERCISES: Exercise[] = [
     fix: 'get_cpu() before reading the CPU number, put_cpu() after its last use.',
     expect: ['preemptible-cpu-access'],
   }),
+  // memory ordering (memory: 'weak': store buffers and reads of older stores)
+  ex('mp-flag-release-acquire', {
+    title: 'a flag published without a barrier',
+    rule: 'Data published through a flag needs ordering on both sides: smp_store_release() of the flag, smp_load_acquire() of it (tools/memory-model, MP).',
+    wrong:
+      "Two WRITE_ONCE()s may become visible in either order: the consumer reads ready = 1 (CPU0's store, visible) and buf = 0 (CPU0's store of 42 still in CPU0's buffer).",
+    fix: 'smp_store_release(&ready, 1) on the producer, smp_load_acquire(&ready) on the consumer.',
+    expect: ['assertion'],
+  }),
+  ex('dekker-smp-mb', {
+    title: 'Dekker without smp_mb()',
+    rule: "A CPU that stores its own flag and then loads another CPU's needs smp_mb() between them: no weaker barrier orders a store before a later load (store buffering, SB).",
+    wrong:
+      "Each CPU's store still sits in its store buffer when it reads the other's flag: both read 0 and both enter.",
+    fix: 'smp_mb() between the store and the load on both CPUs.',
+    expect: ['assertion'],
+  }),
+  ex('wmb-without-rmb', {
+    title: 'smp_wmb() without smp_rmb()',
+    rule: 'smp_wmb() only orders the writer\'s stores; it pairs with smp_rmb() (or an acquire) between the reader\'s loads (Documentation/memory-barriers.txt, "SMP barrier pairing").',
+    wrong: 'The reader sees head = 1 and still reads an older slot: its two loads were not ordered.',
+    fix: "smp_rmb() between the reader's load of head and its load of slot.",
+    expect: ['assertion'],
+  }),
+  ex('lazy-init-rcu-assign', {
+    title: 'a lazily initialised pointer published without rcu_assign_pointer()',
+    rule: 'A pointer to newly initialised data is published with rcu_assign_pointer() (a release), and read with rcu_dereference().',
+    wrong:
+      'WRITE_ONCE(gp, …) may become visible before the initialising store: a reader follows gp and reads the field uninitialised.',
+    fix: 'rcu_assign_pointer(gp, …): everything written before it is visible to a reader that sees the pointer.',
+    expect: ['assertion'],
+  }),
 ];

@@ -162,8 +162,16 @@ export default scenario({ cpus: 2, state: { l: spinlock(), x: shared(0) }, tasks
     const r = cli(['run', p, '--trials', '300', '--json']);
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j).sort()).toEqual(['elapsedMs', 'findings', 'scenario', 'seed', 'strategy', 'trials']);
-    expect(j).toMatchObject({ scenario: p, strategy: 'random', seed: 1, trials: 300, findings: [] });
+    expect(Object.keys(j).sort()).toEqual([
+      'elapsedMs',
+      'findings',
+      'memory',
+      'scenario',
+      'seed',
+      'strategy',
+      'trials',
+    ]);
+    expect(j).toMatchObject({ scenario: p, strategy: 'random', memory: 'sc', seed: 1, trials: 300, findings: [] });
   });
 
   it('--json findings carry kind, signature, title, cpus, locks, sites, replay, firstTrial, count, report', () => {

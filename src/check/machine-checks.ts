@@ -85,7 +85,7 @@ function lastEvents(t: TrialInfo, skip: Set<number>): CpuLastEvent[] {
 export type MachineData =
   | { type: 'deadlock'; blocked: BlockedContext[]; others: CpuLastEvent[] }
   | { type: 'hung-task'; blocked: BlockedContext[]; locks: SystemLock[] }
-  | { type: 'check'; message: string }
+  | { type: 'check'; message: string; trial: number }
   | { type: 'bug'; message: string; cpu: number }
   | { type: 'warn'; cpu: number; pid: number; message?: string }
   | { type: 'lockdep-assert'; cpu: number; pid: number; assertion: string }
@@ -442,6 +442,7 @@ export function createMachineChecks(): Detector<MachineData, MachineKind> {
           finding('assertion', 'check', `check failed: ${end.checkFailure}`, {
             type: 'check',
             message: end.checkFailure,
+            trial: t.index,
           }),
         );
       }

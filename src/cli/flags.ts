@@ -7,6 +7,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULTS, SEED_MAX, SEED_MIN } from '../run/defaults.ts';
 import { RUN_STRATEGIES, UsageError } from '../run/options.ts';
+import { MEMORY_MODELS, type MemoryModelName } from '../machine/memory-region.ts';
 
 type Parse = (text: string, flag: string) => unknown;
 
@@ -88,6 +89,16 @@ export const FLAGS = {
     help: 'dpor: explore only executions with at most k preemptions (CHESS)',
     synopsis: '[--preemption-bound K]',
     parse: integer(0),
+  },
+  memory: {
+    spec: '--memory <model>',
+    help: `memory model, over the scenario's own: ${MEMORY_MODELS.join(', ')}`,
+    synopsis: `[--memory ${MEMORY_MODELS.join('|')}]`,
+    parse: (text, flag) => {
+      if (!MEMORY_MODELS.includes(text as MemoryModelName))
+        throw new UsageError(`${flag} must be ${MEMORY_MODELS.join(', ')}, got "${text}"`);
+      return text;
+    },
   },
   iterate: {
     spec: '--iterate',
@@ -193,6 +204,7 @@ export const COMMANDS: CommandDef[] = [
       'strategy',
       'depth',
       'preemptionBound',
+      'memory',
       'iterate',
       'maxExecutions',
       'seed',

@@ -51,6 +51,7 @@ interface RunFlags {
   preemptionBound?: number;
   iterate?: boolean;
   maxExecutions?: number;
+  memory?: string;
 }
 
 /**
@@ -73,6 +74,7 @@ async function systematicRun(
     maxExecutions: o.maxExecutions ?? (trialsGiven ? o.trials : undefined),
     preemptionBound: o.preemptionBound,
     iterate: o.iterate,
+    memory: o.memory,
     timeBudgetMs: o.timeBudget === undefined ? undefined : parseDuration(o.timeBudget),
     hangMs: o.hangMs,
     maxEvents: o.maxEvents,
@@ -105,6 +107,7 @@ async function runCommand(path: string, o: RunFlags, trialsGiven: boolean, out: 
         resume: o.resume,
         strategy: o.strategy,
         depth: o.depth,
+        memory: o.memory,
         seed: o.seed,
         hangMs: o.hangMs,
         maxEvents: o.maxEvents,

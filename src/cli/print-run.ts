@@ -4,9 +4,11 @@ import { findingsSummary } from './summary.ts';
 import { exhaustiveSummary } from '../report/exhaustive.ts';
 
 export function summary(r: RunJson): string {
+  // the memory model is named when it is not the default, sequentially consistent one
+  const memory = r.memory && r.memory !== 'sc' ? `, memory ${r.memory}` : '';
   if (r.exhaustive)
-    return `smpsim: ${r.scenario}: ${exhaustiveSummary(r.exhaustive)} (${r.strategy})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
-  return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
+    return `smpsim: ${r.scenario}: ${exhaustiveSummary(r.exhaustive)} (${r.strategy}${memory})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
+  return `smpsim: ${r.scenario}: ${r.trials} trials (${r.strategy}, seed ${r.seed}${memory})${r.interrupted ? ', interrupted' : ''}: ${findingsSummary(r.findings)}`;
 }
 
 /** A run's result as `--json` or as reports and a summary line (run and merge print alike); returns the number of findings. */

@@ -11,10 +11,13 @@
  *    interrupt (interrupt options come after every CPU in the option list);
  *  - `at` shrinks toward 0: the switch moves as early as it can.
  * Choices are taken modulo the options there are (lenient replay), so every value is valid.
+ * Under a weak memory model a buffered store draining is an option too, after every CPU and
+ * interrupt: a shrunk schedule drains stores only where it must (or at the end).
  */
 import fc from 'fast-check';
 import { encodeToken, segment } from '../sched/token.ts';
 import { isObjectDecl, type ScenarioDef } from '../machine/declarations.ts';
+import { SB_CAP } from '../machine/memory-region.ts';
 
 /** How big the schedules of a scenario should be. */
 export interface ScheduleShape {
@@ -54,12 +57,14 @@ export function shapeOf(def: ScenarioDef, decisionsSeen: number, maxSwitches?: n
   // each line on each CPU of its affinity; with timers declared, each CPU's timer tick too
   const timerTicks = Object.values(def.state ?? {}).some((v) => isObjectDecl(v) && v.kind === 'timer') ? def.cpus : 0;
   const irqOptions = (def.irqs ?? []).reduce((n, l) => n + (l.cpus?.length ?? def.cpus), 0) + timerTicks;
+  // under a weak memory model, each CPU's buffered stores that may drain (after every other option)
+  const flushes = def.memory === 'weak' ? def.cpus * SB_CAP : def.memory === 'tso' ? def.cpus : 0;
   // preemptions make trials longer (spinning, interrupts): leave room past the plain run
   const decisions = Math.max(4, decisionsSeen * 2 + 4 * irqOptions);
   return {
     cpus: def.cpus,
     decisions,
-    options: def.cpus + irqOptions,
+    options: def.cpus + irqOptions + flushes,
     maxSwitches: maxSwitches ?? Math.min(8, decisions),
   };
 }

@@ -11,20 +11,24 @@ import { maybeCpu, thisCpu } from './cpu.ts';
 import type { Atomic } from './objects.ts';
 import { checkKind } from './objects.ts';
 import type { Cells } from '../machine/cells.ts';
+import { lastReadFrom, load, rmwBegin, rmwEnd, rmwPoint, store, storePoint } from './memory-access.ts';
 
-function enter(name: string, v: Atomic, access: number = Access.WRITE): [CpuRuntime, number] {
+/** The RMW's scheduling point (memory-access.ts: a weak model drains first); [rt, value word]. */
+function enter(name: string, v: Atomic, ordered: boolean): [CpuRuntime, number] {
   const rt = thisCpu(name);
   checkKind(rt, v, name);
-  rt.point(v.__id, access);
+  rmwPoint(rt, v.__id, ordered);
+  rmwBegin(rt, v.__id, ordered);
   return [rt, v.__at];
 }
 
 /** Unconditional RMW: `op(old)` is the new value; returns [old, new]. */
 function rmw(name: string, v: Atomic, op: (old: number) => number, ordered: boolean): [number, number] {
-  const [rt, at] = enter(name, v);
+  const [rt, at] = enter(name, v, ordered);
   // a real atomic read-modify-write: CPUs running truly in parallel (stress mode) never lose one
   const old = rt.cells.update(at, op);
   const now = op(old) | 0;
+  rmwEnd(rt, v.__id, now, ordered);
   rt.emit(ordered ? Op.ATOMIC_RMW_ORDERED : Op.ATOMIC_RMW, v.__id, now, old, kfn(name));
   return [old, now];
 }
@@ -32,9 +36,10 @@ function rmw(name: string, v: Atomic, op: (old: number) => number, ordered: bool
 export function atomic_read(v: Atomic): number {
   const rt = maybeCpu();
   if (!rt) return cellsOf(v).load(v.__at);
-  const [, at] = enter('atomic_read', v, Access.READ);
-  const now = rt.cells.load(at);
-  rt.emit(Op.ATOMIC_READ, v.__id, now, 0, kfn('atomic_read'));
+  checkKind(rt, v, 'atomic_read');
+  rt.point(v.__id, Access.READ);
+  const now = load(rt, v.__id, v.__at, false);
+  rt.emit(Op.ATOMIC_READ, v.__id, now, lastReadFrom, kfn('atomic_read'));
   return now;
 }
 
@@ -46,8 +51,10 @@ function cellsOf(v: Atomic): Cells {
 }
 
 export function atomic_set(v: Atomic, i: number): void {
-  const [rt, at] = enter('atomic_set', v);
-  const old = rt.cells.exchange(at, i);
+  const rt = thisCpu('atomic_set');
+  checkKind(rt, v, 'atomic_set');
+  storePoint(rt, v.__id);
+  const old = store(rt, v.__id, v.__at, i, false);
   rt.emit(Op.ATOMIC_SET, v.__id, i | 0, old, kfn('atomic_set'));
 }
 
@@ -71,8 +78,9 @@ export const atomic_xchg = (v: Atomic, n: number): number => rmw('atomic_xchg', 
 
 /** Store `n` if the value is `old`; returns the value found (== old on success). */
 export function atomic_cmpxchg(v: Atomic, old: number, n: number): number {
-  const [rt, at] = enter('atomic_cmpxchg', v);
+  const [rt, at] = enter('atomic_cmpxchg', v, true);
   const found = rt.cells.compareExchange(at, old, n);
+  rmwEnd(rt, v.__id, found === (old | 0) ? n : undefined, true);
   if (found === (old | 0)) rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, n | 0, found, kfn('atomic_cmpxchg'));
   else rt.emit(Op.ATOMIC_READ, v.__id, found, 0, kfn('atomic_cmpxchg'));
   return found;
@@ -80,14 +88,16 @@ export function atomic_cmpxchg(v: Atomic, old: number, n: number): number {
 
 /** Add `a` unless the value is `u`; true when the add was done. */
 export function atomic_add_unless(v: Atomic, a: number, u: number, name = 'atomic_add_unless'): boolean {
-  const [rt, at] = enter(name, v);
+  const [rt, at] = enter(name, v, true);
   for (;;) {
     const c = rt.cells.load(at);
     if (c === (u | 0)) {
+      rmwEnd(rt, v.__id, undefined, true);
       rt.emit(Op.ATOMIC_READ, v.__id, c, 0, kfn(name));
       return false;
     }
     if (rt.cells.compareExchange(at, c, (c + a) | 0) === c) {
+      rmwEnd(rt, v.__id, (c + a) | 0, true);
       rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, (c + a) | 0, c, kfn(name));
       return true;
     }

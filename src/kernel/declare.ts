@@ -3,6 +3,7 @@
  * own lockdep class, named by its state key; `spinlocks(n)` makes n instances of one class
  * (like spin_lock_init in a loop).
  */
+import { MEMORY_MODELS } from '../machine/memory-region.ts';
 import {
   SCENARIO_FIELDS,
   taskCpus,
@@ -58,6 +59,10 @@ export function scenario<S extends Record<string, unknown> = Record<string, unkn
     throw new Error(`scenario: cpus must be an integer from 1 to ${MAX_CPUS}`);
   }
   if (!Array.isArray(def.tasks)) throw new Error('scenario: tasks must be an array');
+  if (def.memory !== undefined && !MEMORY_MODELS.includes(def.memory))
+    throw new Error(
+      `scenario: memory must be ${MEMORY_MODELS.map((m) => `'${m}'`).join(', ')}, got '${String(def.memory)}'`,
+    );
   for (const t of def.tasks) {
     if (t.cpu !== undefined && t.cpus !== undefined)
       throw new Error('scenario: a task has cpu (pinned) or cpus (its affinity), not both');

@@ -3,20 +3,21 @@ import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
 import { checkKind, type Shared } from './objects.ts';
+import { lastReadFrom, load, store, storePoint } from './memory-access.ts';
 
 export function READ_ONCE(x: Shared): number {
   const rt = thisCpu('READ_ONCE');
   checkKind(rt, x, 'READ_ONCE');
   rt.point(x.__id, Access.READ);
-  const v = rt.cells.load(x.__at);
-  rt.emit(Op.MEM_READ_ONCE, x.__id, v, 0, kfn('READ_ONCE'));
+  const v = load(rt, x.__id, x.__at, false);
+  rt.emit(Op.MEM_READ_ONCE, x.__id, v, lastReadFrom, kfn('READ_ONCE'));
   return v;
 }
 
 export function WRITE_ONCE(x: Shared, v: number): void {
   const rt = thisCpu('WRITE_ONCE');
   checkKind(rt, x, 'WRITE_ONCE');
-  rt.point(x.__id, Access.WRITE);
-  const old = rt.cells.exchange(x.__at, v);
+  storePoint(rt, x.__id);
+  const old = store(rt, x.__id, x.__at, v, false);
   rt.emit(Op.MEM_WRITE_ONCE, x.__id, v | 0, old, kfn('WRITE_ONCE'));
 }

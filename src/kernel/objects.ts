@@ -12,6 +12,7 @@ import type { CpuRuntime } from '../machine/runtime.ts';
 import { accepts, kindsAccepting, type ObjectKind } from '../machine/object-kinds.ts';
 import { KernelUsageError } from '../machine/usage-error.ts';
 import { maybeCpu } from './cpu.ts';
+import { lastReadFrom, load, store, storePoint } from './memory-access.ts';
 
 export interface KObject {
   /** object id in the layout */
@@ -44,8 +45,13 @@ export class Shared implements KObject {
     const rt = maybeCpu();
     if (!rt) return this.mem.load(this.__at);
     rt.point(this.__id, Access.READ);
-    const v = rt.cells.read(this.__at);
-    rt.emit(Op.MEM_READ, this.__id, v, 0, FN_READ);
+    if (!rt.memory) {
+      const v = rt.cells.read(this.__at);
+      rt.emit(Op.MEM_READ, this.__id, v, 0, FN_READ);
+      return v;
+    }
+    const v = load(rt, this.__id, this.__at, false);
+    rt.emit(Op.MEM_READ, this.__id, v, lastReadFrom, FN_READ);
     return v;
   }
   set value(v: number) {
@@ -54,8 +60,9 @@ export class Shared implements KObject {
       this.mem.store(this.__at, v);
       return;
     }
-    rt.point(this.__id, Access.WRITE);
-    const old = rt.cells.write(this.__at, v);
+    if (rt.memory) storePoint(rt, this.__id);
+    else rt.point(this.__id, Access.WRITE);
+    const old = rt.memory ? store(rt, this.__id, this.__at, v, false) : rt.cells.write(this.__at, v);
     rt.emit(Op.MEM_WRITE, this.__id, v | 0, old, FN_WRITE);
   }
 }

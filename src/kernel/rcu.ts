@@ -23,6 +23,7 @@ import { thisCpu } from './cpu.ts';
 import { bhDisable, bhEnable } from './irqflags.ts';
 import { mightSleep } from './sleep.ts';
 import { checkKind, type Shared } from './objects.ts';
+import { lastReadFrom, load as loadWord, store } from './memory-access.ts';
 
 type Flavour = 'preempt' | 'bh';
 
@@ -84,7 +85,8 @@ export function rcu_assign_pointer(p: Shared, v: number | null): void {
   const rt = thisCpu('rcu_assign_pointer');
   checkKind(rt, p, 'rcu_assign_pointer');
   rt.point();
-  const old = rt.cells.exchange(p.__at, v ?? 0);
+  // a release store: everything written before is visible first (memory-access.ts)
+  const old = store(rt, p.__id, p.__at, v ?? 0, true);
   rt.emit(Op.MEM_WRITE_ONCE, p.__id, (v ?? 0) | 0, old, kfn('rcu_assign_pointer'));
 }
 
@@ -95,8 +97,9 @@ function load(name: string, p: Shared, check: (rt: CpuRuntime) => number): numbe
   const fn = kfn(name);
   const warn = check(rt);
   if (warn) rcuWarn(rt, warn, fn);
-  const v = rt.cells.load(p.__at);
-  rt.emit(Op.MEM_READ_ONCE, p.__id, v, 0, fn);
+  // the dependency ordering of rcu_dereference is modelled as an acquire (a stronger order)
+  const v = loadWord(rt, p.__id, p.__at, name !== 'rcu_access_pointer');
+  rt.emit(Op.MEM_READ_ONCE, p.__id, v, lastReadFrom, fn);
   return v;
 }
 

@@ -6,6 +6,7 @@
 import { LockFlag } from '../machine/events.ts';
 import { enter, lockAs, trylockAs, unlockAs } from './lock-variants.ts';
 import type { Spinlock } from './objects.ts';
+import { lockStateSeen } from './memory-access.ts';
 
 export const spin_lock = (lock: Spinlock): void => void lockAs('spin_lock', lock, 0, 'plain');
 export const spin_unlock = (lock: Spinlock): void => unlockAs('spin_unlock', lock, 0, 'plain');
@@ -29,5 +30,5 @@ export function spin_lock_nested(lock: Spinlock, subclass: number): void {
 
 export function spin_is_locked(lock: Spinlock): boolean {
   const [rt, id] = enter('spin_is_locked', lock);
-  return rt.isLocked(id);
+  return lockStateSeen(rt, id) ?? rt.isLocked(id);
 }

@@ -53,6 +53,11 @@ export class ControlledPolicy implements RunPolicy {
     return this.decisions.chooseFault();
   }
 
+  chooseValue(n: number): number {
+    if (this.rt.unwinding) throw new TrialAbort(Order.NONE);
+    return this.decisions.chooseValue(n);
+  }
+
   /** One agent runs at a time: the next seq is the event count. */
   claimSeq(): number {
     const seq = this.m[H.NEV]!;

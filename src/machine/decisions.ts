@@ -5,7 +5,7 @@
  * the choice in the trial's schedule. An agent waiting for a lock it cannot take is not enabled,
  * so a deadlock is exact: some task unfinished and no option left.
  */
-import { HARDIRQ_MASK, SOFTIRQ_MASK } from './events.ts';
+import { HARDIRQ_MASK, Op, SOFTIRQ_MASK, kfn } from './events.ts';
 import { C, CX, H, LN, TrialState, type Layout, type ObjectInfo } from './layout.ts';
 import { timerArmedOn, timerObjects } from './timers.ts';
 import { lineMasked } from './irq-lines.ts';
@@ -13,9 +13,15 @@ import { lockWords, objectKind } from './object-kinds.ts';
 import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { fillFootprints } from './footprints.ts';
+import type { WeakMemory } from './weak-memory.ts';
 import {
   END_OPTION,
   SOFTIRQ_LINE,
+  flushOption,
+  flushSeq,
+  isFlushOption,
+  optionCpu,
+  valueOption,
   TIMER_LINE,
   irqOption,
   isWakeOption,
@@ -24,6 +30,8 @@ import {
   type Decision,
   type Strategy,
 } from '../sched/strategy.ts';
+
+const FN_VISIBLE = kfn('store_visible');
 
 export class Decisions {
   private readonly m: Int32Array;
@@ -43,7 +51,9 @@ export class Decisions {
     this.L = rt.L;
     this.agent = rt.agent;
     this.timers = timerObjects(rt.L);
-    let maxOpts = 2 * rt.L.nagents + 2 * rt.L.ncpus + 1; // agents, early wake-ups, timer ticks, softirq runs, end
+    const shape = rt.L.strategyShape;
+    // agents, early wake-ups, timer ticks, softirq runs, end, buffered stores, a read's values
+    let maxOpts = 2 * rt.L.nagents + 2 * rt.L.ncpus + 1 + (shape.flushes ?? 0) + (shape.values ?? 0);
     for (const line of rt.L.lines) maxOpts += line.cpus.length;
     this.opts = new Int32Array(maxOpts);
     const fp = (): Int32Array => new Int32Array(maxOpts);
@@ -58,10 +68,30 @@ export class Decisions {
       cpus: fp(),
     };
     this.footprints = strategy.footprints === true;
+    this.memory = rt.memory;
   }
 
-  /** List the options, ask the strategy, record the choice; returns the option taken. */
+  /** the store buffers of a weak memory model, or undefined under 'sc' */
+  private readonly memory: WeakMemory | undefined;
+
+  /**
+   * List the options, ask the strategy, record the choice; returns the option taken. A
+   * buffered store chosen to drain drains here, and the decision is made again.
+   */
   decide(): number {
+    for (;;) {
+      const o = this.decideOnce();
+      if (!isFlushOption(o)) return o;
+      const c = optionCpu(o);
+      const mem = this.memory!;
+      const i = mem.entryOf(c, flushSeq(o));
+      // the event says when the store became visible, in the column of the CPU it left
+      this.rt.emit(Op.STORE_VISIBLE, mem.entryLoc(c, i), mem.entryValue(c, i), c, FN_VISIBLE);
+      mem.drain(c, i);
+    }
+  }
+
+  private decideOnce(): number {
     const m = this.m;
     const opts = this.opts;
     const L = this.L;
@@ -71,7 +101,8 @@ export class Decisions {
     for (let a = 0; a < L.nagents; a++) if (a !== this.agent && this.enabled(a)) opts[n++] = a;
     // the end: every task done, no handler still running anywhere, no softirq left to run
     const stuck = n === 0 && m[H.LIVE] === 0 && this.anyContextStuck();
-    if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0 && !stuck) opts[n++] = END_OPTION;
+    if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0 && !stuck && !this.memory?.anyBuffered())
+      opts[n++] = END_OPTION;
     if (m[H.WAKEABLE] !== 0) n = this.listWakeups(n);
     for (let l = 0; l < L.lines.length; l++) {
       const lb = L.line(l);
@@ -80,6 +111,7 @@ export class Decisions {
     }
     if (this.timers.length > 0) n = this.listTimerTicks(n);
     if (m[H.SOFTIRQ_CPUS] !== 0) n = this.listSoftirqRuns(n);
+    if (this.memory) n = this.listFlushes(n);
     if (n === 0) this.rt.endTrial(m[H.LIVE]! > 0 || stuck ? TrialState.DEADLOCK : TrialState.DONE);
     const o = opts[n > 1 ? this.pick(n, step) : n === 1 && this.footprints ? this.observe(step) : 0]!;
     if (o === END_OPTION) this.rt.endTrial(TrialState.DONE);
@@ -127,6 +159,26 @@ export class Decisions {
     this.opts[0] = this.agent;
     this.opts[1] = wakeOption(this.agent);
     return this.pick(2, step) === 1;
+  }
+
+  /**
+   * A read with `n` stores it may return (a weak memory model): a data choice in the same
+   * stream, index 0 being the newest. Returns how many places older than the newest it reads.
+   */
+  chooseValue(n: number): number {
+    const step = (this.m[H.DECISIONS] = this.m[H.DECISIONS]! + 1);
+    for (let i = 0; i < n; i++) this.opts[i] = valueOption(i);
+    return this.pick(n, step);
+  }
+
+  /** Buffered stores that may drain now, every CPU's. */
+  private listFlushes(n: number): number {
+    const mem = this.memory!;
+    for (let c = 0; c < this.L.ncpus; c++) {
+      const k = mem.buffered(c);
+      for (let i = 0; i < k; i++) if (mem.drainable(c, i)) this.opts[n++] = flushOption(mem.entrySeq(c, i), c);
+    }
+    return n;
   }
 
   /** Waits a timeout or a signal may end, of contexts that cannot go on by themselves. */

@@ -6,6 +6,7 @@
  */
 
 import type { ObjectKind } from './object-kinds.ts';
+import type { MemoryModelName } from './memory-region.ts';
 
 /** The kind of a declared object (object-kinds.ts has one entry per kind). */
 export type { ObjectKind };
@@ -88,6 +89,8 @@ export interface ScenarioDef<St = any> {
   faults?: { kmalloc?: boolean; signals?: boolean };
   /** Runs once all CPUs are done: true (or undefined) when the state is right, else a message. */
   check?: (state: St) => boolean | string | void;
+  /** The memory model: 'sc' (default), 'tso' (FIFO store buffers) or 'weak' (weak-memory.ts). */
+  memory?: MemoryModelName;
 }
 
 /** The fields scenario({...}) knows: any other is a usage error (a typo such as `irq:`). */
@@ -102,6 +105,7 @@ export const SCENARIO_FIELDS: readonly string[] = [
   'kthreads',
   'faults',
   'check',
+  'memory',
 ];
 
 export interface ScenarioModule {

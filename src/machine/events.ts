@@ -102,6 +102,7 @@ export const Op = {
   RCU_READ_LOCK: 37, //  a read-side critical section begins or nests (F_A the agent's new depth)
   RCU_READ_UNLOCK: 38, // it ends or unnests (F_A the new depth)
   RCU_WARN: 39, //       lockdep_rcu_suspicious() (F_A RcuWarning, F_B site id)
+  STORE_VISIBLE: 40, //  a weak memory model's buffered store drained (F_OBJ location, F_A value, F_B its CPU)
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 export const OP_NAMES: Record<number, string> = Object.fromEntries(
@@ -364,6 +365,8 @@ export const KFN_NAMES = [
     'write_sequnlock_irqrestore write_seqlock_bh write_sequnlock_bh read_seqbegin read_seqretry ' +
     'write_seqcount_begin write_seqcount_end read_seqcount_begin read_seqcount_retry'
   ).split(' '),
+  // weak memory models: a buffered store becoming visible
+  'store_visible',
   // interrupt lines, threaded interrupts and kernel threads
   'disable_irq',
   'disable_irq_nosync',

@@ -2,7 +2,10 @@
  * Footprints of the options at a decision (sched/footprint.ts says what they mean): for an
  * agent, what its scheduling point published in its block (C.NEXT_OBJ, C.NEXT_ACCESS); for an
  * interrupt, its line's pseudo object on the CPU it lands on; for a softirq run, that CPU;
- * for an early wake-up or a fault, everything (rare, and always sound).
+ * for an early wake-up or a fault, everything (rare, and always sound); for a buffered store
+ * draining, a write of its location on its CPU (dependent with every access to that location,
+ * and with its own CPU's steps, which read and fill that buffer); for a read's data choice,
+ * the read's own footprint.
  *
  * Only a partial-order strategy asks for them, so random and PCT never pay for this.
  */
@@ -13,7 +16,10 @@ import {
   END_OPTION,
   SOFTIRQ_LINE,
   TIMER_LINE,
+  flushSeq,
+  isFlushOption,
   isIrqOption,
+  isValueOption,
   optionCpu,
   optionLine,
   type Decision,
@@ -37,6 +43,16 @@ export function fillFootprints(rt: CpuRuntime, d: Filled): void {
       d.objs[i] = line === SOFTIRQ_LINE || line === TIMER_LINE ? -1 : L.lineObject(line);
       d.access[i] = line === SOFTIRQ_LINE ? Access.NONE : line === TIMER_LINE ? Access.ANY : irqAccess(L, line);
       d.cpus[i] = optionCpu(o);
+    } else if (isFlushOption(o)) {
+      const c = optionCpu(o);
+      const mem = rt.memory!;
+      d.objs[i] = mem.entryLoc(c, mem.entryOf(c, flushSeq(o)));
+      d.access[i] = Access.WRITE;
+      d.cpus[i] = c;
+    } else if (isValueOption(o)) {
+      d.objs[i] = m[rt.me + C.NEXT_OBJ]!;
+      d.access[i] = m[rt.me + C.NEXT_ACCESS]!;
+      d.cpus[i] = rt.cpu;
     } else {
       d.objs[i] = -1;
       d.access[i] = o === END_OPTION ? Access.NONE : Access.ANY;

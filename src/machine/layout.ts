@@ -25,6 +25,7 @@ import {
 } from './capacities.ts';
 import { strategyStateWords } from '../sched/strategies.ts';
 import type { StrategyShape } from '../sched/strategy.ts';
+import { HISTORY, MemoryRegion, SB_CAP, type MemoryModelName } from './memory-region.ts';
 
 /** Header words: global machine and trial state. */
 export const H = words(
@@ -162,6 +163,8 @@ export interface Limits {
   maxChoices: number;
   stringBytes: number;
   stringCount: number;
+  /** the memory model, when the run overrides the scenario's (--memory) */
+  memory?: MemoryModelName;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -207,6 +210,10 @@ export class Layout {
   readonly agentBase: number;
   /** what the strategy may size its state by, and the words it gets */
   readonly strategyShape: StrategyShape;
+  /** the memory model's region (memory-region.ts): no words when it is 'sc' */
+  readonly memory: MemoryRegion;
+  /** per location (declared object), its value word, or -1 (a lock) */
+  readonly memoryCells: Int32Array;
   readonly strategyBase: number;
   readonly strategyWords: number;
   readonly linesBase: number;
@@ -281,7 +288,14 @@ export class Layout {
     this.nagents = this.agents.length;
     checkCapacity('agents (tasks, kworkers and kernel threads)', this.nagents, MAX_AGENTS, 'MAX_AGENTS');
     checkCapacity('irq lines', this.lines.length, MAX_LINES, 'MAX_LINES');
-    this.strategyShape = { agents: this.nagents, fires: this.lines.map((l) => l.fires) };
+    const model = limits.memory ?? def.memory ?? 'sc';
+    this.strategyShape = {
+      agents: this.nagents,
+      fires: this.lines.map((l) => l.fires),
+      // a weak memory model's choices: buffered stores that may drain, values a read may return
+      ...(model === 'sc' ? {} : { flushes: this.ncpus * (model === 'weak' ? SB_CAP : 1) }),
+      ...(model === 'weak' ? { values: HISTORY } : {}),
+    };
 
     let w = 0;
     const take = (name: string, words: number): number => {
@@ -300,6 +314,10 @@ export class Layout {
     this.actionBase = take('irq-actions', this.lines.length * ACTION_MAX * AC.WORDS);
     // word 0: the last handle given, then per handle its state, its field count and its fields
     this.heapBase = take('heap', 1 + HEAP_MAX * (2 + KOBJ_FIELDS_MAX));
+    const nlocs = Object.values(def.state ?? {}).reduce<number>((n, v) => n + (isObjectDecl(v) ? v.count : 0), 0);
+    this.memory = new MemoryRegion(w, this.ncpus, nlocs, model);
+    take('memory-model', this.memory.words);
+    this.memoryCells = new Int32Array(nlocs).fill(-1);
     this.objBase = w;
     /** Instances of one state key (or machine-owned kind), laid out after those before them. */
     const place = (key: string, kind: ObjectKind, items: { name: string; index: number; init: number }[]): void => {
@@ -307,6 +325,8 @@ export class Layout {
         const words = objectKind(kind).words(this);
         const info: ObjectInfo = { id: this.objects.length, name, key, index, kind, init, offset: w, words };
         w += words;
+        // a declared value word is a location of a weak memory model (memory-region.ts)
+        if (kind === 'shared' || kind === 'atomic') this.memoryCells[info.id] = info.offset;
         this.objects.push(info);
         return info;
       });
@@ -412,6 +432,10 @@ export class Layout {
   /** Footprint id of jiffies (virtual time: sleeps advance it, timeouts read it). */
   get jiffiesObject(): number {
     return this.objects.length + this.lines.length;
+  }
+  /** Footprint id of the global view smp_mb() joins and publishes (weak-memory.ts). */
+  get memoryViewObject(): number {
+    return this.objects.length + this.lines.length + 1;
   }
   /** the agent a kernel thread's pid (kworker, kthread, irq thread) runs on, or undefined */
   agentOfPid(pid: number): number | undefined {

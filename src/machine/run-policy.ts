@@ -29,6 +29,8 @@ export interface RunPolicy {
   idle(): never;
   /** A fault the scenario opted into: true when it happens. */
   chooseFault(): boolean;
+  /** A read with n stores it may return (a weak memory model): the index chosen, 0 the newest. */
+  chooseValue(n: number): number;
   /** The seq the next event gets; ends the trial when the log is full. */
   claimSeq(): number;
   /** Event `seq` is written: publish it. */

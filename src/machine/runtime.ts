@@ -19,7 +19,8 @@
  * The jobs around it each have a module that owns its state: decisions.ts (the options and the
  * strategy's pick), baton.ts (hand-offs, stop), locks.ts (acquire/release and the held stack),
  * agent-run.ts (tasks and interrupts), event-record.ts (the event writer), cells.ts and heap.ts
- * (the doors to object words and kmalloc), control-flow.ts (the unwinding exceptions).
+ * (the doors to object words and kmalloc), control-flow.ts (the unwinding exceptions),
+ * weak-memory.ts (store buffers and views, under a 'tso' or 'weak' memory model).
  */
 import { isKernelUsageError } from './usage-error.ts';
 import { Ctx, F_A, Op } from './events.ts';
@@ -38,6 +39,8 @@ import type { RunPolicy } from './run-policy.ts';
 import type { Strategy } from '../sched/strategy.ts';
 import { Access } from '../sched/footprint.ts';
 import { publishFootprint } from './footprints.ts';
+import { WeakMemory } from './weak-memory.ts';
+import { drainInSteps } from './memory-steps.ts';
 
 /** The CPU that opens and closes trials. */
 export const CLOSER = 0;
@@ -76,6 +79,8 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   readonly policy: P;
   /** taking, releasing and waiting for locks, and this agent's held-lock stack */
   readonly locks: Locks;
+  /** store buffers and views under a 'tso' or 'weak' memory model; undefined under 'sc' */
+  readonly memory: WeakMemory | undefined;
   /** the stamp of this agent's next event (reused: no allocation per event) */
   private readonly stamp: EventStamp;
 
@@ -114,6 +119,7 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
     this.heap = new Heap(this.m, L.heapBase);
     this.stamp = { cpu: this.cpu, ctx: 0, pcount: 0, irqsOff: false, tid: 0, agent };
     this.locks = new Locks(this);
+    this.memory = L.memory.words > 0 ? new WeakMemory(this.m, L.memory, L.memoryCells) : undefined;
     this.policy = makePolicy(this);
   }
 
@@ -283,6 +289,10 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   chooseFault(): boolean {
     return this.policy.chooseFault();
   }
+  /** A read with `n` stores it may return: how many places older than the newest it reads. */
+  chooseValue(n: number): number {
+    return this.policy.chooseValue(n);
+  }
   /** End the trial: record why, unwind this stack (the policy says how). */
   endTrial(state: number): never {
     return this.policy.endTrial(state);
@@ -305,16 +315,28 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   acquire(obj: number, flags: number, fn: number, waitMode = 0, deadline = 0): boolean {
     const own = this.policy.ownLocks;
     if (own?.covers(obj)) return own.acquire(obj, flags, fn);
-    return this.locks.acquire(obj, flags, fn, waitMode, deadline);
+    const got = this.locks.acquire(obj, flags, fn, waitMode, deadline);
+    if (got && this.memory) lockAcquired(this.memory, this.cpu, obj);
+    return got;
   }
   tryAcquire(obj: number, flags: number, fn: number): boolean {
     const own = this.policy.ownLocks;
     if (own?.covers(obj)) return own.tryAcquire(obj, flags, fn);
-    return this.locks.tryAcquire(obj, flags, fn);
+    const got = this.locks.tryAcquire(obj, flags, fn);
+    if (got && this.memory) lockAcquired(this.memory, this.cpu, obj);
+    return got;
   }
   release(obj: number, flags: number, fn: number): void {
     const own = this.policy.ownLocks;
     if (own?.covers(obj)) return own.release(obj, flags, fn);
+    if (this.memory) {
+      // a release: every store before it is visible first, each in a step of its own
+      if (this.memory.buffered(this.cpu) > 0) {
+        drainInSteps(this);
+        this.point(obj, Access.WRITE);
+      }
+      lockReleasing(this.memory, this.cpu, obj);
+    }
     this.locks.release(obj, flags, fn);
   }
   isLocked(obj: number): boolean {
@@ -351,6 +373,17 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
     this.m[H.END_EVENT] = seq;
     this.endTrial(TrialState.BUG);
   }
+}
+
+/** A lock taken is an acquire: the view its last release published becomes this CPU's. */
+function lockAcquired(mem: WeakMemory, cpu: number, obj: number): void {
+  if (obj < mem.R.nlocs) mem.rmw(cpu, obj, 1, false);
+}
+/** A lock released is a release: this CPU's stores drain, and its view goes with the lock. */
+function lockReleasing(mem: WeakMemory, cpu: number, obj: number): void {
+  mem.drainAll(cpu);
+  if (obj < mem.R.nlocs) mem.rmw(cpu, obj, 0, true);
+  mem.ordered(cpu);
 }
 
 /** A usage error's one line: the call, the state key, the kind expected, and the scenario line. */

@@ -134,6 +134,11 @@ export class StressPolicy implements RunPolicy {
     return false;
   }
 
+  /** Stress mode runs on the host's own memory: the newest value, always. */
+  chooseValue(): number {
+    return 0;
+  }
+
   // ---------------------------------------------------------------- events
 
   claimSeq(): number {

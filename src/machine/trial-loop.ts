@@ -152,6 +152,7 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
     m[L.agentBlock(agent!) + C.NCTX] = 1;
   }
   for (const o of L.objects) objectKind(o.kind).reset(m, o);
+  rt.memory?.reset();
   for (const line of L.lines) {
     const lb = L.line(line.index);
     m[lb + LN.FIRES_LEFT] = line.fires;

@@ -48,11 +48,13 @@ export function describeEvent(ev: EventLog, i: number, names: InterleavingNames)
     case Op.TASK_END:
       return a === 1 ? '(task threw)' : undefined;
     case Op.MEM_READ:
-      return `${obj}.value (read ${a})`;
+      return `${obj}.value (read ${a})${readFrom(b, ev.field(i, F_CPU))}`;
     case Op.MEM_WRITE:
       return `${obj}.value = ${a}`;
     case Op.MEM_READ_ONCE:
-      return `READ_ONCE(${obj}) = ${a}`;
+      return `READ_ONCE(${obj}) = ${a}${readFrom(b, ev.field(i, F_CPU))}`;
+    case Op.STORE_VISIBLE:
+      return `(store ${obj} = ${a} becomes visible)`;
     case Op.MEM_WRITE_ONCE:
       return `WRITE_ONCE(${obj}, ${a})`;
     case Op.LOCK_ACQUIRE:
@@ -64,7 +66,10 @@ export function describeEvent(ev: EventLog, i: number, names: InterleavingNames)
     case Op.LOCK_RELEASE:
       return `${fn}(${obj})`;
     case Op.ATOMIC_READ:
-      return fn === 'atomic_read' ? `atomic_read(${obj}) = ${a}` : `${fn}(${obj}) fails (${obj} = ${a})`;
+      if (fn === 'smp_load_acquire') return `smp_load_acquire(${obj}) = ${a}${readFrom(b, ev.field(i, F_CPU))}`;
+      return fn === 'atomic_read'
+        ? `atomic_read(${obj}) = ${a}${readFrom(b, ev.field(i, F_CPU))}`
+        : `${fn}(${obj}) fails (${obj} = ${a})`;
     case Op.ATOMIC_SET:
       return `atomic_set(${obj}, ${a})`;
     case Op.ATOMIC_RMW:
@@ -97,6 +102,24 @@ export function describeEvent(ev: EventLog, i: number, names: InterleavingNames)
   }
 }
 
+/**
+ * Where a read's value came from under a weak memory model (F_B of a read: ReadFrom | CPU+1 << 2,
+ * kernel/memory-access.ts); nothing for the newest visible store, or under 'sc'.
+ */
+function readFrom(b: number, reader: number): string {
+  const cpu = (b >> 2) - 1;
+  switch (b & 3) {
+    case 1:
+      return ` (its own store, still in CPU${reader}'s buffer)`;
+    case 2:
+      return ` (an older store: CPU${cpu}'s newer one has not reached CPU${reader} yet)`;
+    case 3:
+      return ` (CPU${cpu}'s store still in CPU${cpu}'s buffer)`;
+    default:
+      return '';
+  }
+}
+
 /** The trial's events as CPU columns, one line per shown event. */
 export function formatInterleaving(ev: EventLog, names: InterleavingNames): string {
   const rows: { cpu: number; text: string }[] = [];
@@ -104,7 +127,9 @@ export function formatInterleaving(ev: EventLog, names: InterleavingNames): stri
     const text = describeEvent(ev, i, names);
     if (text === undefined) continue;
     const inIrq = ev.field(i, F_CTX) !== Ctx.TASK && ev.op(i) !== Op.IRQ_ENTER && ev.op(i) !== Op.SOFTIRQ_ENTER;
-    rows.push({ cpu: ev.field(i, F_CPU), text: inIrq ? `  ${text}` : text });
+    // a store becoming visible shows in the column of the CPU whose buffer it left
+    const cpu = ev.op(i) === Op.STORE_VISIBLE ? ev.field(i, F_B) : ev.field(i, F_CPU);
+    rows.push({ cpu, text: inIrq ? `  ${text}` : text });
   }
   const width = Math.max(MIN_COLUMN, ...rows.map((r) => r.text.length + 2));
   const header = Array.from({ length: names.ncpus }, (_, c) => `CPU${c}`.padEnd(width))

@@ -1,4 +1,5 @@
 /** Reports of the machine's own findings: deadlock, assertion, exception, exit-state leaks. */
+import { formatInterleaving } from './interleaving.ts';
 import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
 import type { BlockedContext, CpuLastEvent, MachineData } from '../check/machine-checks.ts';
@@ -152,9 +153,20 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
     case 'hung-task':
       out.push(...hungTask(ctx, d.blocked, d.locks));
       break;
-    case 'check':
+    case 'check': {
       out.push(`the scenario's check() failed after every CPU finished: ${d.message}`);
+      // under a weak memory model the interleaving is the explanation: which store each read
+      // returned, and when each buffered store became visible
+      const ev = ctx.layout.memory.model === 'sc' ? undefined : ctx.events(d.trial);
+      if (ev)
+        out.push(
+          '',
+          `The interleaving (memory model: ${ctx.layout.memory.model}):`,
+          '',
+          formatInterleaving(ev, ctx.layout),
+        );
       break;
+    }
     case 'bug':
       out.push(`${d.message}`, `CPU: ${d.cpu}`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
       break;

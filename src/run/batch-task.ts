@@ -20,7 +20,7 @@ export interface BatchTask extends AgentSlot {
   limits: Limits;
   strategy: StrategySpec;
   /** token header fields, so findings carry their own replay token */
-  tokenHead: { strategy: string; seed: number; cpus: number };
+  tokenHead: { strategy: string; seed: number; cpus: number; memory?: string };
   plan: BatchPlan;
   /** record call sites (replays of findings) */
   capture: boolean;

@@ -92,6 +92,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   return {
     scenario: path,
     strategy: o.strategy,
+    memory: L.memory.model,
     seed: o.seed,
     trials,
     ...(o.firstTrial ? { firstTrial: o.firstTrial } : {}),
@@ -135,7 +136,13 @@ async function exploreRange(
   announce: (f: Finding) => void,
   onProgress: ((trialsDone: number) => void) | undefined,
 ): Promise<RangeResult> {
-  const tokenHead = { strategy: o.strategy, seed: o.seed, cpus: loaded.def.cpus };
+  // a memory model chosen over the scenario's goes into the token, so that it replays
+  const tokenHead = {
+    strategy: o.strategy,
+    seed: o.seed,
+    cpus: loaded.def.cpus,
+    ...(o.limits.memory ? { memory: o.limits.memory } : {}),
+  };
   const found = new Map<string, Finding>();
   const counts = new Map<string, number>();
   const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));

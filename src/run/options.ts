@@ -1,6 +1,7 @@
 /** Run options, validated once into a typed, fully defaulted object. */
 import { DEFAULT_LIMITS, type Limits } from '../machine/layout.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../sched/strategies.ts';
+import { MEMORY_MODELS, type MemoryModelName } from '../machine/memory-region.ts';
 import { DEFAULTS, SEED_MAX, SEED_MIN } from './defaults.ts';
 
 export class UsageError extends Error {}
@@ -41,6 +42,8 @@ export interface ExploreOptions {
   signal?: AbortSignal;
   /** machines running disjoint blocks of the trials at once (default: one per core; see jobs.ts) */
   jobs?: number;
+  /** the memory model, over the scenario's own `memory` field: 'sc', 'tso' or 'weak' */
+  memory?: MemoryModelName | string;
 }
 
 export interface ResolvedOptions {
@@ -107,6 +110,14 @@ export function isSystematic(strategy: string): boolean {
   return strategy === 'dpor' || strategy === 'dfs';
 }
 
+/** The `memory` override, checked: nothing when the scenario's own field decides. */
+function memoryModel(v: string | undefined): { memory?: MemoryModelName } {
+  if (v === undefined) return {};
+  if (!MEMORY_MODELS.includes(v as MemoryModelName))
+    throw new UsageError(`unknown memory model "${v}" (use ${MEMORY_MODELS.join(', ')})`);
+  return { memory: v as MemoryModelName };
+}
+
 /** A seed outside 32 bits would silently run as another one. */
 function checkSeed(v: unknown): number {
   const seed = typeof v === 'string' ? Number(v) : (v ?? DEFAULTS.seed);
@@ -146,7 +157,7 @@ export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
     iterate: o.iterate ?? false,
     seed: checkSeed(o.seed),
     hangMs: positiveInt('hangMs', o.hangMs, DEFAULTS.hangMs),
-    limits: { ...DEFAULT_LIMITS, maxEvents, maxChoices: maxEvents },
+    limits: { ...DEFAULT_LIMITS, maxEvents, maxChoices: maxEvents, ...memoryModel(o.memory) },
     detectors: o.detectors ?? true,
     reports: o.reports ?? true,
     onProgress: o.onProgress,

@@ -72,7 +72,7 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
       `replay token is for a ${t.cpus}-CPU machine but ${path} has ${def.cpus} CPU${def.cpus === 1 ? '' : 's'}`,
     );
   }
-  const o = resolveOptions({ hangMs: opts.hangMs, maxEvents: opts.maxEvents });
+  const o = resolveOptions({ hangMs: opts.hangMs, maxEvents: opts.maxEvents, memory: t.memory });
   const L = new Layout(def, o.limits);
   const posts: CloserPost[] = [];
   const plan = { firstTrial: 0, trials: t.trials.length, trialNumbers: t.trials.map((x) => x.trial) };
@@ -89,7 +89,7 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
         regenerated: t.trials.map((x) => (x.regenerated ? { trial: x.trial, ...x.regenerated } : null)),
         strict: !opts.lenient,
       },
-      tokenHead: { strategy: t.strategy, seed: t.seed, cpus: t.cpus },
+      tokenHead: { strategy: t.strategy, seed: t.seed, cpus: t.cpus, memory: t.memory },
       plan,
       capture: true,
       detectors: true,
@@ -121,7 +121,7 @@ export async function replayTrials(path: string, token: string, opts: ReplayOpti
     findings,
     trials: kept.map((k) => ({
       trial: k.trial,
-      token: encodeToken({ strategy: t.strategy, seed: t.seed, cpus: t.cpus }, [k.segment]),
+      token: encodeToken({ strategy: t.strategy, seed: t.seed, cpus: t.cpus, memory: t.memory }, [k.segment]),
       events: new EventLog(k.words, k.length),
       strings: k.strings,
       endState: k.endState,

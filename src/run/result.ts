@@ -18,6 +18,8 @@ export interface InterruptRow {
 export interface ExploreResult {
   scenario: string;
   strategy: string;
+  /** the memory model the trials ran under: 'sc', 'tso' or 'weak' */
+  memory?: string;
   seed: number;
   /** trials run */
   trials: number;

@@ -31,7 +31,15 @@
  */
 import { findRaces, type Trace } from './dpor-races.ts';
 import { dependent } from './footprint.ts';
-import { isIrqOption, wakeOption, type Decision, type Strategy, type StrategyShape } from './strategy.ts';
+import {
+  isFlushOption,
+  isIrqOption,
+  isValueOption,
+  wakeOption,
+  type Decision,
+  type Strategy,
+  type StrategyShape,
+} from './strategy.ts';
 
 /** Header words of the region. */
 export const DPOR = {
@@ -74,7 +82,8 @@ export const DPOR_MAX_OPTIONS = 31;
 
 /** Options at one decision, at most: as probe.ts counts them. */
 export function maxOptions(shape: StrategyShape): number {
-  return 3 * shape.agents + 1 + shape.fires.length * shape.agents;
+  const values = shape.values ?? 0;
+  return Math.max(3 * shape.agents + 1 + shape.fires.length * shape.agents + (shape.flushes ?? 0), values);
 }
 
 const bit = (i: number): number => 1 << i;
@@ -174,8 +183,11 @@ export class DporStrategy implements Strategy {
       st[ob + ACC] = d.access[i]!;
       st[ob + CPU] = d.cpus[i]!;
     }
-    // an allocation fault is data, not scheduling: both sides are always explored
-    const fault = d.n === 2 && d.options[0] === d.current && d.options[1] === wakeOption(d.current);
+    // an allocation fault, or the value a read returns, is data, not scheduling: every side
+    // is always explored
+    const fault =
+      (d.n === 2 && d.options[0] === d.current && d.options[1] === wakeOption(d.current)) ||
+      isValueOption(d.options[0]!);
     st[nb + FAULT] = fault ? 1 : 0;
     st[nb + SKIP] = 0;
     const sleep = pos === 0 || fault || !this.reduce ? 0 : this.inheritSleep(pos - 1, pos);
@@ -232,7 +244,7 @@ export class DporStrategy implements Strategy {
     const st = this.st;
     if (c === 0 || st[this.node(k) + FAULT]) return false;
     const v = st[this.opt(k, c) + VAL]!;
-    return st[this.opt(k, 0) + VAL] === st[this.node(k) + CURRENT] && v >= 0 && !isIrqOption(v);
+    return st[this.opt(k, 0) + VAL] === st[this.node(k) + CURRENT] && v >= 0 && !isIrqOption(v) && !isFlushOption(v);
   }
 
   endTrial(): void {

@@ -13,6 +13,8 @@
 import { below, trialSeed } from './prng.ts';
 import {
   END_OPTION,
+  IRQ_OPTION,
+  isFlushOption,
   isIrqOption,
   isSoftirqOption,
   isTimerOption,
@@ -28,9 +30,12 @@ const MAX_DEPTH = 16;
 const MAX_FIRES_PER_LINE = 8;
 const NEVER = 0x7fffffff;
 const EXTRA_ONE_IN = 8;
-/** options no agent priority ranks: early wake-ups and faults (below END), softirq runs, timer ticks */
+/**
+ * options no agent priority ranks: early wake-ups and faults (below END), softirq runs, timer
+ * ticks, buffered stores draining
+ */
 function isExtra(o: number): boolean {
-  return o < END_OPTION || isSoftirqOption(o) || isTimerOption(o);
+  return o < END_OPTION || isSoftirqOption(o) || isTimerOption(o) || isFlushOption(o);
 }
 
 export class PctStrategy implements Strategy {
@@ -112,7 +117,7 @@ export class PctStrategy implements Strategy {
     let bestPrio = -1;
     for (let i = 0; i < d.n; i++) {
       const o = d.options[i]!;
-      if (isIrqOption(o)) break;
+      if (o >= IRQ_OPTION) break; // agents come first; then interrupts, flushes, a read's values
       const p = o < 0 ? 0 : st[this.prioBase + o]!; // END ranks below every agent
       if (p > bestPrio) {
         bestPrio = p;

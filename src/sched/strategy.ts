@@ -10,6 +10,10 @@
  *   END_OPTION (-1)        every task has finished: end the trial
  *   wakeOption(a) (<= -2)  end agent a's wait early (a timeout, a signal), or, offered to the
  *                          asking agent itself, "the fault happens" (an allocation fails)
+ *   FLUSH_OPTION | seq<<8 | cpu   under a weak memory model, that CPU's buffered store number
+ *                          seq (low 8 bits) becomes visible; listed after every other option
+ *   VALUE_OPTION | i       a read's data choice: the store i places older than the newest it
+ *                          may see (0: the newest); such a decision offers nothing else
  *
  * Option lists are ordered so that index 0 is "change nothing" (the current agent goes on),
  * which makes a schedule of all zeros the one with no preemption, and lets shrinking move
@@ -40,7 +44,7 @@ export function irqOption(line: number, cpu: number): number {
   return IRQ_OPTION | (line << 8) | cpu;
 }
 export function isIrqOption(o: number): boolean {
-  return o >= IRQ_OPTION;
+  return o >= IRQ_OPTION && o < FLUSH_OPTION;
 }
 export function optionLine(o: number): number {
   return (o >> 8) & 0xff;
@@ -67,12 +71,39 @@ export function wakeOptionAgent(o: number): number {
   return WAKE_BASE - o;
 }
 
+// ---------------------------------------------------------------- memory model choices
+/** Option "CPU cpu's buffered store number seq drains": it becomes visible to every CPU. */
+export const FLUSH_OPTION = 0x20000;
+/** Option i of a read's data choice: the store i places older than the newest it may see. */
+export const VALUE_OPTION = 0x30000;
+export function flushOption(seq: number, cpu: number): number {
+  return FLUSH_OPTION | ((seq & 0xff) << 8) | cpu;
+}
+export function isFlushOption(o: number): boolean {
+  return o >= FLUSH_OPTION && o < VALUE_OPTION;
+}
+/** The store number (low 8 bits) a flush option names; its CPU is optionCpu(o). */
+export function flushSeq(o: number): number {
+  return (o >> 8) & 0xff;
+}
+export function valueOption(i: number): number {
+  return VALUE_OPTION | i;
+}
+export function isValueOption(o: number): boolean {
+  return o >= VALUE_OPTION;
+}
+// ---------------------------------------------------------------- end of memory model choices
+
 /** What a strategy may size its state by: the machine's agents and its interrupt lines. */
 export interface StrategyShape {
   /** agents the baton can be handed to (option values 0 … agents-1) */
   readonly agents: number;
   /** per IRQ line, how many times it may fire in one trial */
   readonly fires: readonly number[];
+  /** flush options one decision may offer (buffered stores that may drain): 0 under 'sc' */
+  readonly flushes?: number;
+  /** values one read may choose among (a data choice): 0 under 'sc' and 'tso' */
+  readonly values?: number;
 }
 
 export interface Decision {

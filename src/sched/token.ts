@@ -53,6 +53,8 @@ export interface Token {
   strategy: string;
   seed: number;
   cpus: number;
+  /** the memory model the run chose over the scenario's (`--memory`): `c2weak` */
+  memory?: string;
   trials: TrialSchedule[];
 }
 
@@ -145,8 +147,11 @@ export function sealToken(body: string): string {
   return `${body}:s${checksum(body)}`;
 }
 
-export function encodeToken(t: { strategy: string; seed: number; cpus: number }, segments: string[]): string {
-  return sealToken(`${TOKEN_VERSION}:${t.strategy}:${t.seed}:c${t.cpus}:${segments.join('+')}`);
+export function encodeToken(
+  t: { strategy: string; seed: number; cpus: number; memory?: string },
+  segments: string[],
+): string {
+  return sealToken(`${TOKEN_VERSION}:${t.strategy}:${t.seed}:c${t.cpus}${t.memory ?? ''}:${segments.join('+')}`);
 }
 
 export function decodeToken(token: string): Token {
@@ -171,7 +176,8 @@ export function decodeToken(token: string): Token {
   const [, strategy, seedText, cpuText] = parts as [string, string, string, string];
   if (!/^[a-z]+$/.test(strategy)) fail('bad strategy');
   if (!/^-?\d{1,10}$/.test(seedText)) fail('bad seed');
-  if (!/^c\d{1,3}$/.test(cpuText)) fail('bad cpu count');
+  const machine = /^c(\d{1,3})(sc|tso|weak)?$/.exec(cpuText);
+  if (!machine) fail('bad cpu count');
   const rest = parts.slice(4).join(':');
   let total = 0;
   const trials = rest.split('+').map((seg) => {
@@ -191,5 +197,6 @@ export function decodeToken(token: string): Token {
     }
     return { trial: Number(m[1]), choices };
   });
-  return { strategy, seed: Number(seedText), cpus: Number(cpuText.slice(1)), trials };
+  const memory = machine![2];
+  return { strategy, seed: Number(seedText), cpus: Number(machine![1]), ...(memory ? { memory } : {}), trials };
 }

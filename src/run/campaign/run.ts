@@ -99,6 +99,7 @@ export async function runCampaign(path: string, req: CampaignRequest): Promise<C
   const result: CampaignResult = {
     scenario: s.scenario,
     strategy: s.strategy,
+    ...(r?.memory ? { memory: r.memory } : {}),
     seed: s.seed,
     trials: next - s.first,
     ...(s.first ? { firstTrial: s.first } : {}),

@@ -12,6 +12,10 @@ import {
   END_OPTION,
   SOFTIRQ_LINE,
   TIMER_LINE,
+  flushSeq,
+  isFlushOption,
+  isValueOption,
+  valueOption,
   isIrqOption,
   isWakeOption,
   optionCpu,
@@ -88,7 +92,13 @@ export function describeOption(L: Layout, index: number, o: number, current: num
         : optionLine(o) === SOFTIRQ_LINE || !line
           ? `run the pending softirqs on CPU${optionCpu(o)}`
           : `deliver irq ${line.irq} (${line.name}) on CPU${optionCpu(o)}`;
-  } else {
+  } else if (isFlushOption(o)) text = `make a store buffered on CPU${optionCpu(o)} visible (store #${flushSeq(o)})`;
+  else if (isValueOption(o))
+    text =
+      o === valueOption(0)
+        ? 'the read returns the newest store'
+        : `the read returns an older store (${o - valueOption(0)} back)`;
+  else {
     const a = L.agents[o];
     text = a ? `run CPU${a.cpu} ${agentName(L, o)}${o === current ? ' (goes on)' : ''}` : `option ${o}`;
   }
