@@ -249,6 +249,15 @@ export const EXERCISES: Exercise[] = [
     fix: 'Loop until read_seqretry() returns false.',
     expect: ['assertion'],
   }),
+  // threaded interrupts
+  ex('threaded-irq', {
+    title: 'sleeping in an interrupt handler: a threaded irq',
+    rule: "A hardirq handler cannot sleep. Work that must (a transfer over I2C or SPI, a mutex) goes to a threaded handler: request_threaded_irq() runs thread_fn in the line's kernel thread, in process context.",
+    wrong:
+      'The touchscreen handler takes the I2C bus mutex and waits for the transfer in hardirq context: "BUG: sleeping function called from invalid context".',
+    fix: 'request_threaded_irq(irq, NULL, ts_irq_thread, IRQF_ONESHOT, ...): the default primary handler wakes irq/45-touchscreen, which reads the touch and may sleep; the line stays masked until it is done.',
+    expect: ['sleep-in-atomic'],
+  }),
   // per-CPU access rules
   ex('smp-processor-id-preemptible', {
     title: 'smp_processor_id() in preemptible code',

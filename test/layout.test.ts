@@ -104,7 +104,7 @@ describe('the buffer layout', () => {
     const tasks = Array.from({ length: MAX_AGENTS + 1 }, () => ({ cpu: 0, run: () => {} }));
     expect(() => new Layout({ cpus: 1, tasks })).toThrow(LayoutError);
     expect(() => new Layout({ cpus: 1, tasks })).toThrow(
-      `agents (tasks, and kworkers when there is work): ${MAX_AGENTS + 1} exceeds the machine's limit of ${MAX_AGENTS} (MAX_AGENTS)`,
+      `agents (tasks, kworkers and kernel threads): ${MAX_AGENTS + 1} exceeds the machine's limit of ${MAX_AGENTS} (MAX_AGENTS)`,
     );
   });
 });

@@ -11,7 +11,7 @@ import type { CpuSnapshot, EventRef } from './detector.ts';
 import type { BlockedContext } from './machine-checks.ts';
 
 /** The kinds of object a task sleeps on waiting to be woken, not for a lock to be released. */
-const WAKE_WAITS = new Set(['task_state', 'completion']);
+const WAKE_WAITS = new Set(['task_state', 'completion', 'kthread']);
 
 /** A lock held somewhere in the system, for "Showing all locks held in the system:". */
 export interface SystemLock {

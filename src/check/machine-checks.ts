@@ -21,8 +21,10 @@ import {
   KFN_NAMES,
   Op,
   WarnReason,
+  kfn,
 } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
+import { objectKind } from '../machine/object-kinds.ts';
 import { HeldLocks, type HeldLock } from './held-locks.ts';
 import { allHeldLocks, isHungTask, type SystemLock } from './hung-task.ts';
 import {
@@ -85,7 +87,7 @@ export type MachineData =
   | { type: 'hung-task'; blocked: BlockedContext[]; locks: SystemLock[] }
   | { type: 'check'; message: string; trial: number }
   | { type: 'bug'; message: string; cpu: number }
-  | { type: 'warn'; cpu: number; pid: number }
+  | { type: 'warn'; cpu: number; pid: number; message?: string }
   | { type: 'lockdep-assert'; cpu: number; pid: number; assertion: string }
   | { type: 'preemptible-cpu-access'; cpu: number; pid: number; what: string; site: string }
   | { type: 'exception'; message: string; cpu: number }
@@ -147,10 +149,18 @@ export function blockedContexts(cpus: CpuSnapshot[], trial: number): BlockedCont
   return out;
 }
 
+/** The waiting contexts, but for kernel threads idle in their loop (a kworker with no work). */
+function stuckContexts(t: TrialInfo): BlockedContext[] {
+  const L = t.layout;
+  return blockedContexts(t.end.cpus, t.index).filter((b) => {
+    const o = L.objects[b.waitObj];
+    return !o || objectKind(o.kind).idle !== true;
+  });
+}
+
 function deadlock(t: TrialInfo): MachineFinding {
   const L = t.layout;
-  // a kworker waiting for work is idle, not stuck
-  const blocked = blockedContexts(t.end.cpus, t.index).filter((b) => L.objects[b.waitObj]?.kind !== 'workqueue');
+  const blocked = stuckContexts(t);
   const sig = blocked
     .map(
       (b) =>
@@ -272,6 +282,14 @@ function preemptibleAccess(t: TrialInfo, seq: number, at: number): MachineFindin
   );
 }
 
+const FN_ENABLE_IRQ = kfn('enable_irq');
+
+/** The message of a WARN the kernel itself raises (rather than the scenario's WARN_ON). */
+function kernelWarning(L: Layout, fn: number, obj: number): string | undefined {
+  if (fn === FN_ENABLE_IRQ) return `Unbalanced enable for IRQ ${L.lines[L.objects[obj]?.index ?? -1]?.irq ?? '?'}`;
+  return undefined;
+}
+
 function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => void): void {
   const w = t.events.words;
   const L: Layout = t.layout;
@@ -297,6 +315,7 @@ function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => 
             type: 'warn',
             cpu,
             pid: w[at + F_TID]!,
+            message: kernelWarning(L, w[at + F_FN]!, w[at + F_OBJ]!),
           },
           { cpus: [cpu], refs: [{ trial: t.index, seq: i }] },
         ),
@@ -394,9 +413,7 @@ export function createMachineChecks(): Detector<MachineData, MachineKind> {
           {
             // each CPU's state and last call site: what a livelock is made of
             const last = lastEvents(t, new Set());
-            const blocked = blockedContexts(end.cpus, t.index).filter(
-              (b) => t.layout.objects[b.waitObj]?.kind !== 'workqueue',
-            );
+            const blocked = stuckContexts(t);
             report(
               finding(
                 'trial-too-long',

@@ -80,5 +80,7 @@ export function scenario<S extends Record<string, unknown> = Record<string, unkn
     for (const c of i.cpus ?? [])
       if (c < 0 || c >= def.cpus) throw new Error(`scenario: irq ${i.irq} targets cpu ${c}, not a CPU of this machine`);
   }
+  for (const [name, fn] of Object.entries(def.kthreads ?? {}))
+    if (typeof fn !== 'function') throw new Error(`scenario: kthreads.${name} must be the thread's function`);
   return { __smpsim: 'scenario', def };
 }

@@ -16,4 +16,4 @@ export const ERESTARTSYS = 512;
 /** Interrupt handler return values. */
 export const IRQ_NONE = 0;
 export const IRQ_HANDLED = 1;
-export const IRQ_WAKE_THREAD = 2;
+export { IRQ_WAKE_THREAD } from '../machine/irq-thread.ts';

@@ -38,3 +38,5 @@ export * from './percpu.ts';
 export type { PerCpu } from './objects.ts';
 // rw_semaphores
 export * from './rwsem.ts';
+// interrupt lines, threaded interrupts and kernel threads
+export * from './kthread.ts';

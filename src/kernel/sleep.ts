@@ -124,5 +124,13 @@ export function get_jiffies_64(): number {
   return maybeCpu()?.jiffies() ?? 0;
 }
 
+/**
+ * The kernel's `jiffies`, read as a call: `mod_timer(t, jiffies() + HZ)`. The same count as
+ * get_jiffies_64() (a 64-bit machine's jiffies is jiffies_64).
+ */
+export function jiffies(): number {
+  return get_jiffies_64();
+}
+
 export const time_after = (a: number, b: number): boolean => ((b - a) | 0) < 0;
 export const time_before = (a: number, b: number): boolean => time_after(b, a);

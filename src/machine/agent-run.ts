@@ -9,24 +9,26 @@ import { ControlFlow } from './control-flow.ts';
 import { doSoftirq, raiseSoftirq } from './bottom-halves.ts';
 import { timerTick } from './timers.ts';
 import { kworkerLoop } from './workqueue.ts';
+import { irqThreadLoop } from './irq-thread.ts';
+import { runKthread } from './kthreads.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { SOFTIRQ_LINE, TIMER_LINE } from '../sched/strategy.ts';
 
 const FN_IRQ = kfn('irq_handler');
 const FN_TASK = kfn('task');
 
-/** Run this agent's task from its start; once it returns the agent idles (never returns). */
+/**
+ * Run this agent's task from its start (a kernel thread's loop or function); once it returns
+ * the agent idles (never returns).
+ */
 export function runTask(rt: CpuRuntime): never {
   rt.startTask();
   rt.enterTrialCode();
-  if (rt.kworker) kworkerLoop(rt);
-  rt.emit(Op.TASK_START, -1, rt.taskIndex, 0, FN_TASK);
-  try {
-    rt.task!.run(rt.state);
-  } catch (e) {
-    if (e instanceof ControlFlow) throw e;
-    rt.fail(e, `task ${rt.L.tasks[rt.taskIndex]!.name}`);
-  }
+  const kind = rt.L.agents[rt.agent]!.kind;
+  if (kind === 'kworker') kworkerLoop(rt);
+  if (kind === 'irq_thread') irqThreadLoop(rt);
+  if (kind === 'kthread') runKthread(rt);
+  else runScenarioTask(rt);
   rt.emit(Op.TASK_END, -1, rt.heldCount(), 0, FN_TASK);
   rt.taskReturned();
   rt.popContext();
@@ -34,6 +36,16 @@ export function runTask(rt: CpuRuntime): never {
   // Idle until the trial ends. `nested` stays raised: this wait is still on the trial's
   // stack, so the trial's end unwinds it like any stale stack.
   rt.policy.idle();
+}
+
+function runScenarioTask(rt: CpuRuntime): void {
+  rt.emit(Op.TASK_START, -1, rt.taskIndex, 0, FN_TASK);
+  try {
+    rt.task!.run(rt.state);
+  } catch (e) {
+    if (e instanceof ControlFlow) throw e;
+    rt.fail(e, `task ${rt.L.tasks[rt.taskIndex]!.name}`);
+  }
 }
 
 /**

@@ -25,11 +25,28 @@ export const FIRST_PID = 1001;
 export interface AgentInfo {
   index: number;
   cpu: number;
-  kind: 'cpu' | 'task' | 'kworker';
+  kind: 'cpu' | 'task' | 'kworker' | 'kthread' | 'irq_thread';
   /** the CPUs it may run on: [cpu] unless it is an unpinned task */
   allowed: readonly number[];
   /** migrations it may make in one trial (0 for a pinned one) */
   migrations: number;
+  /** a kernel thread's pid and comm (kworker, kthread, irq thread); tasks have theirs in TaskInfo */
+  pid?: number;
+  comm?: string;
+  /** the irq line an irq thread serves, the kthreads entry a kthread runs */
+  line?: number;
+  kthread?: number;
+}
+
+/** A kernel thread (kworker, kthread, irq thread): an agent of its own, pinned to its CPU. */
+export function addKernelThread(
+  agents: AgentInfo[],
+  cpuAgents: number[][],
+  info: Omit<AgentInfo, 'index' | 'allowed' | 'migrations'>,
+): void {
+  const agent = agents.length;
+  agents.push({ index: agent, allowed: [info.cpu], migrations: 0, ...info });
+  cpuAgents[info.cpu]!.push(agent);
 }
 
 export interface TaskInfo {
@@ -74,11 +91,9 @@ export function placeAgents(
     tasks.push({ index, agent, cpu, allowed: allowed.length, name, pid: FIRST_PID + index });
   });
   if (hasWork) {
-    for (let c = 0; c < def.cpus; c++) {
-      const agent = agents.length;
-      agents.push({ index: agent, cpu: c, kind: 'kworker', allowed: [c], migrations: 0 });
-      cpuAgents[c]!.push(agent);
-    }
+    const kworkerPid = FIRST_PID + def.tasks.length;
+    for (let c = 0; c < def.cpus; c++)
+      addKernelThread(agents, cpuAgents, { cpu: c, kind: 'kworker', pid: kworkerPid + c, comm: `kworker/${c}:1` });
   }
 }
 

@@ -15,7 +15,8 @@
 import { HARDIRQ_MASK, Op, SOFTIRQ_MASK, kfn } from './events.ts';
 import { C, CX, H, LN, TrialState, type Layout, type ObjectInfo } from './layout.ts';
 import { timerArmedOn, timerObjects } from './timers.ts';
-import { lockWords } from './object-kinds.ts';
+import { lineMasked } from './irq-lines.ts';
+import { lockWords, objectKind } from './object-kinds.ts';
 import { WAIT_TIMEOUT, WAIT_WAKEABLE, WAIT_WOKEN } from './wait.ts';
 import type { CpuRuntime } from './runtime.ts';
 import { fillFootprints, publishFootprint } from './footprints.ts';
@@ -115,11 +116,13 @@ export class Decisions {
     if (this.enabled(this.agent)) opts[n++] = this.agent;
     for (let a = 0; a < L.nagents; a++) if (a !== this.agent && this.enabled(a)) opts[n++] = a;
     // the end: every task done, no handler still running anywhere, no softirq left to run
-    if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0 && !this.memory?.anyBuffered()) opts[n++] = END_OPTION;
+    const stuck = n === 0 && m[H.LIVE] === 0 && this.anyContextStuck();
+    if (n === 0 && m[H.LIVE] === 0 && m[H.SOFTIRQ_CPUS] === 0 && !stuck && !this.memory?.anyBuffered())
+      opts[n++] = END_OPTION;
     if (m[H.WAKEABLE] !== 0) n = this.listWakeups(n);
     for (let l = 0; l < L.lines.length; l++) {
       const lb = L.line(l);
-      if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0 || m[lb + LN.NACTIONS] === 0) continue;
+      if (m[lb + LN.FIRES_LEFT]! <= 0 || m[lb + LN.ACTIVE] !== 0 || lineMasked(m, lb)) continue;
       for (const c of L.lines[l]!.cpus) if (this.irqsOnCpu(c)) opts[n++] = irqOption(l, c);
     }
     if (this.timers.length > 0) n = this.listTimerTicks(n);
@@ -128,7 +131,7 @@ export class Decisions {
     if (this.migrants.length > 0 && n > 0) n = this.listMigrations(n);
     // buffered stores draining come after every other option
     if (this.memory) n = this.listFlushes(n);
-    if (n === 0) this.rt.endTrial(m[H.LIVE]! > 0 ? TrialState.DEADLOCK : TrialState.DONE);
+    if (n === 0) this.rt.endTrial(m[H.LIVE]! > 0 || stuck ? TrialState.DEADLOCK : TrialState.DONE);
     const o = opts[n > 1 ? this.pick(n, step) : n === 1 && this.footprints ? this.observe(step) : 0]!;
     if (o === END_OPTION) this.rt.endTrial(TrialState.DONE);
     if (isWakeOption(o)) return this.wakeEarly(wakeOptionAgent(o));
@@ -281,6 +284,22 @@ export class Decisions {
     m[e + CX.WAIT_FLAGS] = wf | WAIT_WOKEN;
     if (wf & WAIT_TIMEOUT && m[e + CX.DEADLINE]! > m[H.JIFFIES]!) m[H.JIFFIES] = m[e + CX.DEADLINE]!;
     return c;
+  }
+
+  /**
+   * With every task done and nothing runnable: does some context still wait (a handler that
+   * waits for itself on a CPU whose task has returned)? A kernel thread idle in its loop does not.
+   */
+  private anyContextStuck(): boolean {
+    const m = this.m;
+    for (let c = 0; c < this.L.nagents; c++) {
+      const d = m[this.L.agentBlock(c) + C.NCTX]!;
+      if (d === 0) continue;
+      const w = m[this.L.ctxEntry(c, d - 1) + CX.WAIT_OBJ]!;
+      if (d === 1 && w >= 0 && objectKind(this.L.objects[w]!.kind).idle === true) continue;
+      return true;
+    }
+    return false;
   }
 
   /** Can agent c's innermost context go on, and may its CPU switch to it? */

@@ -73,6 +73,11 @@ export interface IrqDecl<St = any> {
   /** How many times the line may fire in one trial (default 1). */
   fires?: number;
   handler?: (state: St, irq: number) => unknown;
+  /**
+   * The line has its irq thread, irq/<irq>-<name>, an agent of its own in process context on
+   * the line's first CPU: request_threaded_irq() installs a thread_fn it runs.
+   */
+  threaded?: boolean;
 }
 
 /** A scenario; `St` is the state as tasks, handlers and check() see it (Bound<state>). */
@@ -86,6 +91,11 @@ export interface ScenarioDef<St = any> {
   softirqs?: { nr: number; name?: string; handler: (state: St) => unknown }[];
   /** Functions request_irq() may install: they must be known to every CPU (by identity). */
   handlers?: Record<string, (state: St, irq: number, dev_id: unknown) => unknown>;
+  /**
+   * Kernel threads kthread_run() may start, by comm: each is an agent of its own in process
+   * context; fn(state) returns the exit code kthread_stop() gives back.
+   */
+  kthreads?: Record<string, (state: St) => unknown>;
   /** Failures explored as strategy choices, off unless asked for. */
   faults?: { kmalloc?: boolean; signals?: boolean };
   /** Runs once all CPUs are done: true (or undefined) when the state is right, else a message. */
@@ -103,6 +113,7 @@ export const SCENARIO_FIELDS: readonly string[] = [
   'irqs',
   'softirqs',
   'handlers',
+  'kthreads',
   'faults',
   'check',
   'memory',

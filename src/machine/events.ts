@@ -349,6 +349,11 @@ export const KFN_NAMES = [
     'down_read down_read_interruptible down_read_killable down_read_trylock up_read down_write down_write_killable down_write_trylock up_write downgrade_write ' +
     'queue_work queue_work_on cancel_work_sync cancel_work tasklet_kill tasklet_disable tasklet_disable_nosync tasklet_enable prepare_to_wait_exclusive wait_event_interruptible_exclusive'
   ).split(' '),
+  // interrupt lines, threaded interrupts and kernel threads
+  ...(
+    'disable_irq disable_irq_nosync enable_irq request_threaded_irq irq_wake_thread irq_thread_fn ' +
+    'kthread_run kthread kthread_stop kthread_should_stop'
+  ).split(' '),
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

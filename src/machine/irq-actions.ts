@@ -4,13 +4,18 @@
  * the scenario declares (`handlers: {...}`, irq handlers, functions in `state`): each worker
  * loads the same scenario module and finds the same function at the same index.
  *
- * Words of one action (layout.ts AC): FN = function index + 1 (0: free slot), FLAGS
- * (IRQF_*), DEV = dev_id (encoded below), NAME = devname's string id.
+ * Words of one action (layout.ts AC): FN = function index + 1 (0: free slot; DEFAULT_PRIMARY:
+ * the kernel's irq_default_primary_handler), FLAGS (IRQF_*), DEV = dev_id (encoded below),
+ * NAME = devname's string id, THREAD_FN = request_threaded_irq's thread_fn, index + 1 (or 0).
  */
 import { callHandler } from './agent-run.ts';
 import { AC, LN, type Layout } from './layout.ts';
 import { ACTION_MAX } from './capacities.ts';
 import type { CpuRuntime } from './runtime.ts';
+import { IRQF_ONESHOT, IRQ_WAKE_THREAD, wakeIrqThread } from './irq-thread.ts';
+
+/** FN of an action whose primary handler is the kernel's default: it only wakes the thread. */
+export const DEFAULT_PRIMARY = -1;
 
 const DEV_OBJ = 1 << 28;
 const DEV_STR = 2 << 28;
@@ -85,32 +90,50 @@ export class IrqActions {
 
   /** A free slot of line l, or -1 when all ACTION_MAX are taken. */
   freeSlot(l: number): number {
-    for (let slot = 0; slot < ACTION_MAX; slot++) if (this.rt.m[this.rt.L.action(l, slot) + AC.FN] === 0) return slot;
+    const m = this.rt.m;
+    for (let slot = 0; slot < ACTION_MAX; slot++) {
+      const at = this.rt.L.action(l, slot);
+      if (m[at + AC.FN] === 0 && m[at + AC.THREAD_FN] === 0) return slot;
+    }
     return -1;
   }
 
   /** Install an action in a free slot of line l (request_irq); the line is unmasked. */
-  install(l: number, slot: number, fn: number, flags: number, dev: number, name: string): void {
+  install(l: number, slot: number, fn: number, flags: number, dev: number, name: string, threadFn = 0): void {
     const m = this.rt.m;
     const at = this.rt.L.action(l, slot);
     m[at + AC.FN] = fn;
+    m[at + AC.THREAD_FN] = threadFn;
     m[at + AC.FLAGS] = flags | 0;
     m[at + AC.DEV] = dev;
     m[at + AC.NAME] = this.rt.strings.intern(name, this.rt.localTrial);
     m[this.rt.L.line(l) + LN.NACTIONS]! += 1;
   }
 
-  /** Remove the action in `slot` of line l (free_irq); returns its devname. */
+  /**
+   * Remove the action in `slot` of line l from the line (free_irq); returns its devname. Its
+   * thread_fn and dev_id stay until release(): a thread already woken runs it one last time,
+   * as irq_thread() does when it is stopped with IRQTF_RUNTHREAD set.
+   */
   remove(l: number, slot: number): string {
     const m = this.rt.m;
     const at = this.rt.L.action(l, slot);
     const name = this.rt.strings.get(m[at + AC.NAME]!);
-    m.fill(0, at, at + AC.WORDS);
+    m[at + AC.FN] = 0;
     m[this.rt.L.line(l) + LN.NACTIONS]! -= 1;
     return name;
   }
 
-  /** Run every installed action of line l; the handlers' return values or'ed. */
+  /** The removed action's slot is free again (free_irq, once its handlers have finished). */
+  release(l: number, slot: number): void {
+    const at = this.rt.L.action(l, slot);
+    this.rt.m.fill(0, at, at + AC.WORDS);
+  }
+
+  /**
+   * Run every installed action of line l; the handlers' return values or'ed. An action whose
+   * handler returns IRQ_WAKE_THREAD and has a thread_fn wakes the line's thread.
+   */
   run(l: number, irq: number, where: string): number {
     const m = this.rt.m;
     const L = this.rt.L;
@@ -119,11 +142,28 @@ export class IrqActions {
       const at = L.action(l, k);
       const id = m[at + AC.FN]!;
       if (id === 0) continue;
-      const f = this.fns[id - 1]!;
-      const dev = this.decodeDev(m[at + AC.DEV]!);
-      ret |= callHandler(this.rt, () => f(this.rt.state, irq, dev), where);
+      let r = IRQ_WAKE_THREAD;
+      if (id !== DEFAULT_PRIMARY) {
+        const f = this.fns[id - 1]!;
+        const dev = this.decodeDev(m[at + AC.DEV]!);
+        r = callHandler(this.rt, () => f(this.rt.state, irq, dev), where);
+      }
+      if (r & IRQ_WAKE_THREAD && m[at + AC.THREAD_FN] !== 0)
+        wakeIrqThread(this.rt, l, k, (m[at + AC.FLAGS]! & IRQF_ONESHOT) !== 0);
+      ret |= r;
     }
     return ret;
+  }
+
+  /** The thread_fn of the action in `slot` of line l, in its irq thread. */
+  runThreadFn(l: number, slot: number, irq: number, where: string): void {
+    const m = this.rt.m;
+    const at = this.rt.L.action(l, slot);
+    const id = m[at + AC.THREAD_FN]!;
+    if (id === 0) return;
+    const f = this.fns[id - 1]!;
+    const dev = this.decodeDev(m[at + AC.DEV]!);
+    callHandler(this.rt, () => f(this.rt.state, irq, dev), where);
   }
 }
 

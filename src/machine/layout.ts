@@ -10,7 +10,7 @@
  */
 import { EV_WORDS } from './events.ts';
 import { isObjectDecl, type ScenarioDef } from './declarations.ts';
-import { FIRST_PID, placeAgents, strategyShape, type AgentInfo, type TaskInfo } from './agents.ts';
+import { addKernelThread, FIRST_PID, placeAgents, strategyShape, type AgentInfo, type TaskInfo } from './agents.ts';
 
 export { FIRST_PID, type AgentInfo, type TaskInfo };
 import { objectKind, type ObjectKind } from './object-kinds.ts';
@@ -96,10 +96,15 @@ export const Order = {
   CLOSE: 3, //  the trial is over: close it (the closer agent only)
 } as const;
 
-/** Fields of one IRQ line. NACTIONS: handlers installed (a line with none is masked). */
-export const LN = words('FIRES_LEFT', 'ACTIVE', 'NACTIONS');
-/** Fields of one request_irq() action (see irq-actions.ts). */
-export const AC = words('FN', 'FLAGS', 'DEV', 'NAME');
+/**
+ * Fields of one IRQ line. NACTIONS: handlers installed (a line with none is masked). DEPTH:
+ * disable_irq() nesting (desc->depth; the line does not fire while it is above 0). ONESHOT:
+ * the IRQF_ONESHOT actions whose thread has yet to run, by slot (desc->threads_oneshot): the
+ * line stays masked until it is 0.
+ */
+export const LN = words('FIRES_LEFT', 'ACTIVE', 'NACTIONS', 'DEPTH', 'ONESHOT');
+/** Fields of one request_irq() action (see irq-actions.ts); THREAD_FN: request_threaded_irq's. */
+export const AC = words('FN', 'FLAGS', 'DEV', 'NAME', 'THREAD_FN');
 
 export interface ObjectInfo {
   id: number;
@@ -164,6 +169,8 @@ export class Layout {
   readonly nagents: number;
   /** pid of CPU c's kworker is kworkerPid + c (when the scenario has work items) */
   readonly kworkerPid: number;
+  /** the scenario's kthreads, by their `kthreads` key: the agent that runs each */
+  readonly kthreads: { name: string; agent: number }[] = [];
   /** every region of words, in buffer order (the header first, the event log last) */
   readonly regions: Region[] = [];
   /** the agent last run on each CPU: where its interrupts are taken */
@@ -200,8 +207,8 @@ export class Layout {
     const hasWork = Object.values(def.state ?? {}).some((v) => isObjectDecl(v) && v.kind === 'work');
     placeAgents(def, hasWork, this.agents, this.cpuAgents, this.tasks);
     this.kworkerPid = FIRST_PID + def.tasks.length;
-    this.nagents = this.agents.length;
-    checkCapacity('agents (tasks, and kworkers when there is work)', this.nagents, MAX_AGENTS, 'MAX_AGENTS');
+    const addThread = (info: Parameters<typeof addKernelThread>[2]): void =>
+      addKernelThread(this.agents, this.cpuAgents, info);
     (def.irqs ?? []).forEach((d, index) => {
       this.lines.push({
         index,
@@ -211,6 +218,20 @@ export class Layout {
         fires: d.fires ?? 1,
       });
     });
+    // kernel threads after the kworkers' pids: a threaded line's irq/<N>-<name> on the line's
+    // first CPU (the kernel makes it follow the line's affinity), then the scenario's kthreads
+    let pid = this.kworkerPid + def.cpus;
+    for (const line of this.lines) {
+      if (def.irqs?.[line.index]?.threaded !== true) continue;
+      const comm = `irq/${line.irq}-${line.name}`;
+      addThread({ cpu: line.cpus[0] ?? 0, kind: 'irq_thread', pid: pid++, comm, line: line.index });
+    }
+    Object.keys(def.kthreads ?? {}).forEach((name, k) => {
+      this.kthreads.push({ name, agent: this.agents.length });
+      addThread({ cpu: k % def.cpus, kind: 'kthread', pid: pid++, comm: name, kthread: k });
+    });
+    this.nagents = this.agents.length;
+    checkCapacity('agents (tasks, kworkers and kernel threads)', this.nagents, MAX_AGENTS, 'MAX_AGENTS');
     checkCapacity('irq lines', this.lines.length, MAX_LINES, 'MAX_LINES');
     const model = limits.memory ?? def.memory ?? 'sc';
     this.strategyShape = {
@@ -299,6 +320,12 @@ export class Layout {
         })),
       );
     }
+    // each kernel thread's own word: an irq thread's wake-up (IRQTF_RUNTHREAD), a kthread's life
+    for (const kind of ['irq_thread', 'kthread'] as const) {
+      const threads = this.agents.filter((a) => a.kind === kind);
+      const items = threads.map((a) => ({ name: a.comm!, index: a.line ?? a.kthread!, init: 0 }));
+      if (items.length > 0) place(kind, kind, items);
+    }
     this.regions.push({ name: 'objects', base: this.objBase, words: w - this.objBase });
     this.choiceBase = take('choices', limits.maxChoices);
     this.strIndexBase = take('string-index', 2 + 2 * limits.stringCount); // [count, usedBytes, offset0, len0 …]
@@ -349,8 +376,7 @@ export class Layout {
   taskName(pid: number): string {
     const t = this.tasks[pid - FIRST_PID];
     if (t) return t.name;
-    const kw = pid - this.kworkerPid;
-    return kw >= 0 && kw < this.ncpus ? `kworker/${kw}:1` : `pid${pid}`;
+    return this.agents.find((a) => a.pid === pid)?.comm ?? `pid${pid}`;
   }
   /** Footprint id of irq line l (a pseudo object after the declared ones: its firing budget). */
   lineObject(l: number): number {
@@ -364,12 +390,13 @@ export class Layout {
   get memoryViewObject(): number {
     return this.objects.length + this.lines.length + 1;
   }
-  /** the agent a kworker's pid runs on, or undefined */
+  /** the agent a kernel thread's pid (kworker, kthread, irq thread) runs on, or undefined */
   agentOfPid(pid: number): number | undefined {
-    const kw = pid - this.kworkerPid;
-    return kw >= 0 && kw < this.ncpus
-      ? this.agents.find((a) => a.kind === 'kworker' && a.cpu === kw)?.index
-      : undefined;
+    return this.agents.find((a) => a.pid === pid)?.index;
+  }
+  /** The highest pid anything in this machine has. */
+  get maxPid(): number {
+    return Math.max(this.kworkerPid + this.ncpus, ...this.agents.map((a) => a.pid ?? 0));
   }
   objName(id: number): string {
     return id >= 0 && id < this.objects.length ? this.objects[id]!.name : '?';

@@ -13,7 +13,7 @@
  * bits plus its waiter key), plain LockFlag bits otherwise.
  */
 import { LockFlag } from './events.ts';
-import { O, TASKLET_STATE_RUN, TASKLET_STATE_SCHED, TIMER_RUNNING, WORK_BUSY } from './object-words.ts';
+import { KTHREAD_EXITED, O, TASKLET_STATE_RUN, TASKLET_STATE_SCHED, TIMER_RUNNING, WORK_BUSY } from './object-words.ts';
 import { waitKeyOf } from './wait.ts';
 
 export interface LockWordOps {
@@ -164,8 +164,15 @@ const waitOnly = (canTake: (m: Int32Array, at: number, flags: number) => boolean
 });
 export const workWords = waitOnly((m, at) => (m[at + O.WORD]! & WORK_BUSY) === 0);
 export const workqueueWords = waitOnly((m, at) => m[at + O.WORD]! > 0);
-/** synchronize_irq() waits while a handler of the line runs: WORD is the address of its ACTIVE word. */
-export const irqDescWords = waitOnly((m, at) => m[m[at + O.WORD]!] === 0);
+/**
+ * synchronize_irq() waits while a handler of the line runs (WORD is the address of its ACTIVE
+ * word) or its thread has work (AUX is threads_active).
+ */
+export const irqDescWords = waitOnly((m, at) => m[m[at + O.WORD]!] === 0 && m[at + O.AUX] === 0);
+/** An irq thread sleeps until a primary handler wakes it (IRQTF_RUNTHREAD for some action). */
+export const irqThreadWords = waitOnly((m, at) => m[at + O.WORD]! !== 0);
+/** kthread_stop() waits until the thread has exited. */
+export const kthreadWords = waitOnly((m, at) => (m[at + O.WORD]! & KTHREAD_EXITED) !== 0);
 /**
  * tasklet_kill() and tasklet_disable() wait while the tasklet is in the states `flags` names
  * (TASKLET_STATE_SCHED and/or TASKLET_STATE_RUN: queued, running).

@@ -23,6 +23,8 @@ import {
   spinlockWords,
   timerWords,
   irqDescWords,
+  irqThreadWords,
+  kthreadWords,
   workqueueWords,
   workWords,
   type LockWordOps,
@@ -84,6 +86,8 @@ export interface ObjectKindEntry {
   readonly accepts: RegExp;
   /** Each declared instance is one per CPU (a per-CPU variable): the layout makes ncpus of them. */
   readonly perCpu?: boolean;
+  /** Waiting for it is a kernel thread's idle loop (a kworker, an irq thread), not being stuck. */
+  readonly idle?: boolean;
 }
 
 const zero = (m: Int32Array, o: KindInstance): void => void m.fill(0, o.offset, o.offset + o.words);
@@ -257,6 +261,7 @@ export const OBJECT_KINDS = {
     sleeps: true,
     memory: false,
     accepts: /^$/,
+    idle: true,
   },
   completion: {
     words: common,
@@ -287,11 +292,35 @@ export const OBJECT_KINDS = {
     memory: false,
     accepts: /^$/,
   },
-  /** an irq line's descriptor: the machine's own, one per line, never declared */
+  /**
+   * an irq line's descriptor: the machine's own, one per line, never declared. WORD: the
+   * address of the line's ACTIVE word; AUX: desc->threads_active (irq-thread.ts)
+   */
   irq_desc: {
     words: common,
     reset: initWord,
     lock: irqDescWords,
+    owned: false,
+    sleeps: true,
+    memory: false,
+    accepts: /^$/,
+  },
+  /** a threaded line's irq thread: WORD has a bit per action slot whose thread_fn is due */
+  irq_thread: {
+    words: common,
+    reset: zero,
+    lock: irqThreadWords,
+    owned: false,
+    sleeps: true,
+    memory: false,
+    accepts: /^$/,
+    idle: true,
+  },
+  /** a kthread's life (kthreads.ts): WORD KTHREAD_* bits, AUX its exit code */
+  kthread: {
+    words: common,
+    reset: zero,
+    lock: kthreadWords,
     owned: false,
     sleeps: true,
     memory: false,

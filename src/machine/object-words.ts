@@ -25,3 +25,11 @@ export const TIMER_RUNNING = 4;
 export const TASKLET_STATE_SCHED = 1;
 export const TASKLET_STATE_RUN = 2;
 export const TASKLET_COUNT = O.WORDS;
+
+/**
+ * A kthread's WORD (kthreads.ts): kthread_run() started it, kthread_stop() asked it to stop
+ * (KTHREAD_SHOULD_STOP), its function returned (what kthread_stop waits for).
+ */
+export const KTHREAD_STARTED = 1;
+export const KTHREAD_SHOULD_STOP = 2;
+export const KTHREAD_EXITED = 4;

@@ -88,6 +88,8 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
   readonly homeCpu: number;
   /** this agent is its CPU's kworker (runs work items) */
   readonly kworker: boolean;
+  /** this agent is a kernel thread: a kworker, a kthread or an irq thread */
+  readonly kernelThread: boolean;
 
   /**
    * @param agent the thread of execution this worker is: agent c < ncpus is CPU c's primary
@@ -105,6 +107,7 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
     this.me = L.agentBlock(agent);
     this.homeCpu = L.agents[agent]!.cpu;
     this.kworker = L.agents[agent]!.kind === 'kworker';
+    this.kernelThread = L.agents[agent]!.pid !== undefined;
     this.taskIndex = L.tasks.findIndex((t) => t.agent === agent);
     this.task = this.taskIndex >= 0 ? def.tasks[this.taskIndex] : undefined;
     this.handlers = (def.irqs ?? []).map((d) => (d.handler ? [d.handler as IrqHandler] : []));

@@ -11,6 +11,7 @@
  * A task that returns counts itself done; the CPU then idles, taking interrupts, until every
  * task of the trial is done.
  */
+import { lineMasked } from './irq-lines.ts';
 import { C, H, LN, TrialState } from './layout.ts';
 import { BatchStop, TrialOver } from './control-flow.ts';
 import { runIrq } from './agent-run.ts';
@@ -118,7 +119,7 @@ export class StressPolicy implements RunPolicy {
       bits &= ~(1 << l);
       const lb = this.rt.L.line(l);
       if (Atomics.compareExchange(m, lb + LN.ACTIVE, 0, 1) !== 0) continue;
-      if (m[lb + LN.FIRES_LEFT]! <= 0) {
+      if (m[lb + LN.FIRES_LEFT]! <= 0 || lineMasked(m, lb)) {
         Atomics.store(m, lb + LN.ACTIVE, 0);
         continue;
       }

@@ -77,7 +77,7 @@ export function runBatch(
         runIrq(rt, m[rt.me + C.ORDER_ARG]!);
         rt.policy.decideLoop();
       }
-      if ((rt.task || rt.kworker) && !rt.taskStarted) runTask(rt);
+      if ((rt.task || rt.kernelThread) && !rt.taskStarted) runTask(rt);
     } catch (e) {
       rt.unwound();
       if (e instanceof TrialAbort) {
@@ -139,9 +139,10 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   m[H.SOFTIRQ_CPUS] = 0;
   rt.heap.reset();
   resetActions(m, L, (l) => rt.def.irqs?.[l]?.handler !== undefined);
-  // tasks, and each kworker (a task that never ends), start in process context
+  // tasks, each kworker and each irq thread (kernel threads that never end) start in process
+  // context; a kthread starts when kthread_run() starts it
   const starts = L.tasks.map((t) => [t.agent, t.pid]);
-  for (const a of L.agents) if (a.kind === 'kworker') starts.push([a.index, L.kworkerPid + a.cpu]);
+  for (const a of L.agents) if (a.kind === 'kworker' || a.kind === 'irq_thread') starts.push([a.index, a.pid!]);
   for (const [agent, pid] of starts) {
     const e = L.ctxEntry(agent!, 0);
     m[e + CX.KIND] = Ctx.TASK;
@@ -158,6 +159,8 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
     const lb = L.line(line.index);
     m[lb + LN.FIRES_LEFT] = line.fires;
     m[lb + LN.ACTIVE] = 0;
+    m[lb + LN.DEPTH] = 0;
+    m[lb + LN.ONESHOT] = 0;
     for (let c = 0; c < L.ncpus; c++) m[L.irqCount(line.index, c)] = 0;
   }
   rt.strings.reset();

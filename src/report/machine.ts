@@ -23,6 +23,13 @@ function lastRun(ctx: RenderContext, l: CpuLastEvent): string {
     : `${who(ctx, { ...l, nr: -1 })} ran last at ${ctx.site(l.ref)}`;
 }
 
+/** The call a deadlocked context waits in, by the kind of what it waits for. */
+const WAIT_CALLS: Record<string, string> = {
+  work: 'flush_work',
+  completion: 'wait_for_completion',
+  irq_desc: 'synchronize_irq',
+};
+
 function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLastEvent[]): string[] {
   const out: string[] = [];
   for (const b of blocked) {
@@ -32,8 +39,12 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLast
       ? 'is waiting for work item'
       : kind === 'completion'
         ? 'is waiting for completion'
-        : 'is trying to acquire lock';
+        : kind === 'irq_desc'
+          ? "is waiting for the line's handlers to finish"
+          : 'is trying to acquire lock';
     out.push(`${who(ctx, b)} ${waiting}:`, lockLine(ctx, b.waitObj, b.waitRef));
+    if (kind === 'irq_desc' && b.kind === Ctx.HARDIRQ && ctx.layout.objects[b.waitObj]?.index === b.nr)
+      out.push('which is the handler it runs in: it waits for itself.');
     if (b.held.length) {
       out.push('but is already holding:');
       b.held.forEach((h, i) => out.push(lockLine(ctx, h.obj, h.ref, ` #${i}: `)));
@@ -66,7 +77,7 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLast
   for (const b of blocked) {
     const col = Math.max(keys.indexOf(keyOf(b)), 0);
     const waitKind = ctx.layout.objects[b.waitObj]?.kind;
-    const waitCall = waitKind === 'work' ? 'flush_work' : waitKind === 'completion' ? 'wait_for_completion' : 'lock';
+    const waitCall = WAIT_CALLS[waitKind ?? ''] ?? 'lock';
     const waitText = `${waitCall}(${ctx.layout.objName(b.waitObj)});`;
     for (const h of b.heldBelow)
       if (!seen.has(h.ref.seq))
@@ -94,6 +105,14 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLast
   return out;
 }
 
+/** What a hung task sleeps in, for its call trace. */
+function sleepCall(ctx: RenderContext, obj: number): string {
+  const kind = ctx.layout.objects[obj]?.kind;
+  if (kind === 'completion') return `wait_for_completion(${ctx.layout.objName(obj)})`;
+  if (kind === 'kthread') return `kthread_stop(${ctx.layout.objName(obj)})`;
+  return 'schedule()';
+}
+
 /** khungtaskd's report for each hung task (check_hung_task()), then debug_show_all_locks(). */
 function hungTask(ctx: RenderContext, blocked: BlockedContext[], locks: SystemLock[]): string[] {
   const out: string[] = [];
@@ -104,7 +123,7 @@ function hungTask(ctx: RenderContext, blocked: BlockedContext[], locks: SystemLo
       '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
       `task:${comm.padEnd(15)} state:D stack:0     pid:${String(b.pid).padEnd(5)} ppid:1      flags:0x00000000`,
       'Call Trace:',
-      ` ${ctx.layout.objects[b.waitObj]?.kind === 'completion' ? `wait_for_completion(${ctx.layout.objName(b.waitObj)})` : 'schedule()'}`,
+      ` ${sleepCall(ctx, b.waitObj)}`,
       ` at: ${ctx.site(b.waitRef)}`,
       '',
     );
@@ -152,7 +171,10 @@ export function renderMachine(f: RawFinding<MachineData>, ctx: RenderContext): s
       out.push(`${d.message}`, `CPU: ${d.cpu}`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
       break;
     case 'warn':
-      out.push(`${taskId(ctx, d.pid, d.cpu)}: WARN_ON() condition held`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));
+      out.push(
+        d.message ?? `${taskId(ctx, d.pid, d.cpu)}: WARN_ON() condition held`,
+        ...f.refs.map((r) => `at: ${ctx.site(r)}`),
+      );
       break;
     case 'lockdep-assert':
       out.push(`${taskId(ctx, d.pid, d.cpu)}: ${d.assertion} failed`, ...f.refs.map((r) => `at: ${ctx.site(r)}`));

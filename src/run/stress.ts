@@ -35,7 +35,7 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
   const L = new Layout(def, DEFAULT_LIMITS);
   if (L.nagents !== L.ncpus) {
     throw new ScenarioError(
-      `stress mode runs one pinned task per CPU; ${path} has more (several tasks on a CPU, a task allowed on several CPUs, or work items): use smpsim run`,
+      `stress mode runs one pinned task per CPU; ${path} has more (several tasks on a CPU, a task allowed on several CPUs, work items or kernel threads): use smpsim run`,
     );
   }
   const found = new Map<string, Finding>();

@@ -23,6 +23,8 @@ export const EMPTY = -1;
 export const SHARED = -2;
 /** softirq / tasklet numbers are folded into this many sync clocks */
 export const SOFT_KEYS = 64;
+/** The clock key of a deferred item (a work item, a kthread, an irq thread): past the softirqs'. */
+export const workKey = (obj: number): number => 16 + (obj % (SOFT_KEYS - 16));
 /** kmalloc object fields the race detector watches in one trial */
 export const HEAP_CELLS = 256;
 
@@ -84,9 +86,9 @@ export class RaceState {
   constructor(readonly L: Layout) {
     // one thread per agent context: a kworker and a task sharing a CPU are distinct threads
     const T = (this.T = L.nagents * NCTX);
-    this.agentOfPid = new Int32Array(L.kworkerPid + L.ncpus + 1).fill(-1);
+    this.agentOfPid = new Int32Array(L.maxPid + 1).fill(-1);
     for (const t of L.tasks) this.agentOfPid[t.pid] = t.agent;
-    for (const a of L.agents) if (a.kind === 'kworker') this.agentOfPid[L.kworkerPid + a.cpu] = a.index;
+    for (const a of L.agents) if (a.pid !== undefined) this.agentOfPid[a.pid] = a.index;
     const N = (this.N = Math.max(L.objects.length, 1));
     this.cellOf = new Int32Array(L.objects.length).fill(-1);
     let cells = 0;

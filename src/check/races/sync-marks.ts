@@ -6,7 +6,8 @@
  */
 import { F_A, F_B, F_FN, SOFTIRQ_NR, kfn } from '../../machine/events.ts';
 import { copy, join } from './clocks.ts';
-import { type RaceState, SOFT_KEYS } from './race-state.ts';
+import { type RaceState, SOFT_KEYS, workKey } from './race-state.ts';
+import { kernelThreadEdges } from './kernel-thread-edges.ts';
 
 const FN_SYNCHRONIZE_IRQ = kfn('synchronize_irq');
 // call_rcu/kfree_rcu → the callback's run in RCU_SOFTIRQ, and (the grace period) the end of
@@ -43,7 +44,6 @@ const FN_SCHEDULE_WORK = kfn('schedule_work');
 const FN_WORK_RUN = kfn('process_one_work');
 const FN_FLUSH_WORK = kfn('flush_work');
 /** work items' clocks sit above the softirq numbers' */
-const workKey = (obj: number): number => 16 + (obj % (SOFT_KEYS - 16));
 /** the softirq tasklets run from */
 const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
 
@@ -71,6 +71,7 @@ export function markSync(s: RaceState, w: Int32Array, at: number, u: number, o: 
     s.C.v[u * T + u]!++;
   }
   if (fn === FN_FLUSH_WORK) join(s.C, u, s.done, workKey(o));
+  kernelThreadEdges(s, u, fn!, o, w[at + F_A]!, w[at + F_B]!);
   // synchronize_irq (free_irq, disable_irq): the line's handlers so far → what follows
   if (fn === FN_SYNCHRONIZE_IRQ) join(s.C, u, s.lines, w[at + F_A]!);
   if (fn === FN_RMB || fn === FN_MB) join(s.C, u, s.pendAcq, u);

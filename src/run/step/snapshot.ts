@@ -62,7 +62,7 @@ export interface StepSnapshot {
 
 function agentPid(L: Layout, a: number): number {
   const info = L.agents[a]!;
-  if (info.kind === 'kworker') return L.kworkerPid + info.cpu;
+  if (info.pid !== undefined) return info.pid;
   return L.tasks.find((t) => t.agent === a)?.pid ?? 0;
 }
 
