@@ -8,7 +8,7 @@
 import { Ctx } from '../machine/events.ts';
 import type { Layout } from '../machine/layout.ts';
 import type { CpuSnapshot, EventRef } from './detector.ts';
-import type { BlockedContext } from './machine-checks.ts';
+import type { BlockedContext } from './wait-for.ts';
 
 /** The kinds of object a task sleeps on waiting to be woken, not for a lock to be released. */
 const WAKE_WAITS = new Set(['task_state', 'completion', 'kthread']);

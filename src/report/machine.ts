@@ -2,7 +2,8 @@
 import { formatInterleaving } from './interleaving.ts';
 import { Ctx } from '../machine/events.ts';
 import type { RawFinding } from '../check/detector.ts';
-import type { BlockedContext, CpuLastEvent, MachineData } from '../check/machine-checks.ts';
+import type { MachineData } from '../check/machine-checks.ts';
+import type { BlockedContext, CpuLastEvent } from '../check/wait-for.ts';
 import type { SystemLock } from '../check/hung-task.ts';
 import type { RenderContext } from './render-context.ts';
 import { banner, lockLine, scenarioTable, taskId, type TableRow } from './format.ts';
