@@ -52,17 +52,8 @@ export const H = words(
   'SOFTIRQ_CPUS', // CPUs with softirqs pending
 );
 
-export const TrialState = {
-  RUNNING: 0,
-  DONE: 1, //       every task finished
-  DEADLOCK: 2, //   some task unfinished, nothing can run
-  EXCEPTION: 3, //  a task or handler threw
-  BUG: 4, //        BUG_ON
-  STEP_LIMIT: 5, // ran past maxEvents (livelock)
-  ABORTED: 6, //    stopped from outside (watchdog, shutdown)
-  MISMATCH: 7, //   replay token does not fit
-  USAGE: 8, //      a kernel call used wrongly (usage-error.ts): the run's error, not a finding
-} as const;
+/** How a trial ended (trial-state.ts). */
+export { TrialState } from './trial-state.ts';
 
 /** Fields of one context-stack entry (WAIT_FLAGS: LockFlag bits plus the wait.ts bits). */
 export const CX = words('KIND', 'TID', 'NR', 'WAIT_OBJ', 'WAIT_FLAGS', 'WAIT_SEQ', 'DEADLINE');

@@ -39,7 +39,7 @@ import type { RunPolicy } from './run-policy.ts';
 import type { Strategy } from '../sched/strategy.ts';
 import { Access } from '../sched/footprint.ts';
 import { publishFootprint } from './footprints.ts';
-import { WeakMemory } from './weak-memory.ts';
+import { lockAcquired, lockReleasing, WeakMemory } from './weak-memory.ts';
 import { drainInSteps } from './memory-steps.ts';
 
 /** The CPU that opens and closes trials. */
@@ -383,17 +383,6 @@ export class CpuRuntime<P extends RunPolicy = RunPolicy> {
     this.m[H.END_EVENT] = seq;
     this.endTrial(TrialState.BUG);
   }
-}
-
-/** A lock taken is an acquire: the view its last release published becomes this CPU's. */
-function lockAcquired(mem: WeakMemory, cpu: number, obj: number): void {
-  if (obj < mem.R.nlocs) mem.rmw(cpu, obj, 1, false);
-}
-/** A lock released is a release: this CPU's stores drain, and its view goes with the lock. */
-function lockReleasing(mem: WeakMemory, cpu: number, obj: number): void {
-  mem.drainAll(cpu);
-  if (obj < mem.R.nlocs) mem.rmw(cpu, obj, 0, true);
-  mem.ordered(cpu);
 }
 
 /** A usage error's one line: the call, the state key, the kind expected, and the scenario line. */

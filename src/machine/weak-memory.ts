@@ -256,3 +256,14 @@ export class WeakMemory {
     for (let l = 0; l < this.R.nlocs; l++) if (m[from + l]! > m[into + l]!) m[into + l] = m[from + l]!;
   }
 }
+
+/** A lock taken is an acquire: the view its last release published becomes this CPU's. */
+export function lockAcquired(mem: WeakMemory, cpu: number, obj: number): void {
+  if (obj < mem.R.nlocs) mem.rmw(cpu, obj, 1, false);
+}
+/** A lock released is a release: this CPU's stores drain, and its view goes with the lock. */
+export function lockReleasing(mem: WeakMemory, cpu: number, obj: number): void {
+  mem.drainAll(cpu);
+  if (obj < mem.R.nlocs) mem.rmw(cpu, obj, 0, true);
+  mem.ordered(cpu);
+}

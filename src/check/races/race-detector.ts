@@ -37,7 +37,6 @@ import {
   Op,
   SOFTIRQ_MASK,
   SOFTIRQ_NR,
-  kfn,
   kobjField,
 } from '../../machine/events.ts';
 import type { Layout } from '../../machine/layout.ts';
@@ -47,17 +46,7 @@ import { EMPTY, MARKED, NCTX, PLAIN, RaceState, SHARED, SOFT_KEYS } from './race
 import { RACES, type RaceData } from './finding-data.ts';
 import { markSync } from './sync-marks.ts';
 import { accessAt, position } from './race-access.ts';
-
-const FN_RELEASE = kfn('smp_store_release');
-const FN_ACQUIRE = kfn('smp_load_acquire');
-// rcu_assign_pointer publishes like smp_store_release; rcu_dereference's address dependency
-// orders what the reader reads through the pointer, as an acquire would
-const FN_RCU_ASSIGN = kfn('rcu_assign_pointer');
-const FN_RCU_DEREF = kfn('rcu_dereference');
-const isAcquire = (fn: number | undefined): boolean => fn === FN_ACQUIRE || fn === FN_RCU_DEREF;
-const isRelease = (fn: number | undefined): boolean => fn === FN_RELEASE || fn === FN_RCU_ASSIGN;
-const FN_BIT_LOCK = kfn('test_and_set_bit_lock');
-const FN_BIT_UNLOCK = kfn('clear_bit_unlock');
+import { isAcquire, isBitLock, isBitUnlock, isLoadAcquire, isRelease, isStoreRelease } from './access-order.ts';
 
 /** The event at word `at` was made with preemption (or irqs) off: no other task could run on its CPU. */
 function nonPreemptible(w: Int32Array, at: number): boolean {
@@ -134,18 +123,18 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
         // atomics are marked accesses: they race only with a plain access to the same cell
         // (a plain store to a `shared` word that xchg or set_bit also updates)
         case Op.ATOMIC_READ:
-          this.noteRead(s, u, cellOf(s, o), w[at + F_FN] === FN_ACQUIRE);
+          this.noteRead(s, u, cellOf(s, o), isLoadAcquire(w[at + F_FN]));
           this.access(s, i, u, cellOf(s, o), false, MARKED);
           break;
         case Op.ATOMIC_SET:
           this.access(s, i, u, cellOf(s, o), true, MARKED);
-          this.noteWrite(s, u, cellOf(s, o), false, w[at + F_FN] === FN_RELEASE);
+          this.noteWrite(s, u, cellOf(s, o), false, isStoreRelease(w[at + F_FN]));
           break;
         case Op.ATOMIC_RMW:
           // a bit lock: test_and_set_bit_lock acquires, clear_bit_unlock releases
-          this.noteRead(s, u, cellOf(s, o), w[at + F_FN] === FN_BIT_LOCK);
+          this.noteRead(s, u, cellOf(s, o), isBitLock(w[at + F_FN]));
           this.access(s, i, u, cellOf(s, o), true, MARKED);
-          this.noteWrite(s, u, cellOf(s, o), true, w[at + F_FN] === FN_BIT_UNLOCK);
+          this.noteWrite(s, u, cellOf(s, o), true, isBitUnlock(w[at + F_FN]));
           break;
         case Op.ATOMIC_RMW_ORDERED:
           // smp_mb(); rmw acquiring what the atomic carries; smp_mb()
