@@ -111,4 +111,47 @@ export default scenario({
     const marked = await explore(racy(true), { strategy: 'dpor' });
     expect(marked.findings).toEqual([]);
   }, 120_000);
+
+  it('xchg() is fully ordered under weak: store buffering with xchg for the stores never reads 0 twice', async () => {
+    const sb = (store: (v: string) => string) =>
+      scenarioFile(
+        'sb-xchg',
+        `import { scenario, shared, READ_ONCE, WRITE_ONCE, xchg } from 'smpsim';
+export default scenario({ cpus: 2, memory: 'weak',
+  state: { x: shared(0), y: shared(0), r0: shared(-1), r1: shared(-1) },
+  tasks: [
+    { cpu: 0, run: (s) => { ${store('x')}; WRITE_ONCE(s.r0, READ_ONCE(s.y)); } },
+    { cpu: 1, run: (s) => { ${store('y')}; WRITE_ONCE(s.r1, READ_ONCE(s.x)); } },
+  ],
+  check: (s) => !(s.r0.value === 0 && s.r1.value === 0) || 'both read 0',
+});
+`,
+      );
+    const ordered = await explore(
+      sb((v) => `xchg(s.${v}, 1)`),
+      { strategy: 'dpor' },
+    );
+    expect(ordered.exhaustive?.complete).toBe(true);
+    expect(ordered.findings).toEqual([]);
+    const plain = await explore(
+      sb((v) => `WRITE_ONCE(s.${v}, 1)`),
+      { strategy: 'dpor' },
+    );
+    expect(plain.findings.map((f) => f.kind)).toEqual(['assertion']);
+  }, 120_000);
+
+  it('a call whose ordering the weak models do not cover is a one-line usage error there, exit 2', () => {
+    const p = scenarioFile(
+      'bits-weak',
+      `import { scenario, shared, set_bit } from 'smpsim';
+export default scenario({ cpus: 1, memory: 'weak', state: { f: shared(0) }, tasks: [{ cpu: 0, run: (s) => set_bit(0, s.f) }] });
+`,
+    );
+    const r = cli(['run', p]);
+    expect(r.stderr.trim()).toBe(
+      `smpsim: set_bit(s.f): its ordering is not modelled under a weak memory model ('tso' or 'weak'); run it with memory: 'sc' (at ${p}:2)`,
+    );
+    expect(r.status).toBe(2);
+    expect(cli(['run', p, '--memory', 'sc']).status).toBe(0);
+  });
 });
