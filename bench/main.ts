@@ -14,7 +14,7 @@ import { benchRaces } from './races.ts';
 import { PAIRS } from './scenarios/stress-spin.ts';
 import { coldStartMs } from './cold-start.ts';
 import { exploreRate, fcColdRunsPerSec, USER_PATH_TRIALS, userPathScenario } from './user-path.ts';
-import { withBusyThread } from './busy-thread.ts';
+import { withBusyProcess } from './busy-process.ts';
 import { defaultJobs } from '../src/run/jobs.ts';
 import type { ExploreOptions } from '../src/index.ts';
 import { benchDpor } from './dpor.ts';
@@ -137,17 +137,17 @@ async function p2(): Promise<number> {
   return buggyRate;
 }
 
-/** The user-path P2 again while a busy-loop thread takes a core, as a ratio to unloaded. */
+/** The user-path P2 again while a busy-loop process takes a core, as a ratio to unloaded. */
 async function loaded(unloaded: number): Promise<void> {
   const path = userPathScenario('buggy');
-  const [busy] = await withBusyThread(() =>
+  const [busy] = await withBusyProcess(() =>
     bestOf(
       () => exploreRate(path),
       async () => 0,
     ),
   );
   line(
-    'P2 user path loaded (one busy-loop thread) ÷ unloaded, buggy lost update',
+    'P2 user path loaded (one busy-loop process) ÷ unloaded, buggy lost update',
     busy,
     unloaded,
     'trials/s',

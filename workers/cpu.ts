@@ -20,6 +20,8 @@ import { isStressTask, runStressCpu } from './stress.ts';
 
 const scenarios = new Map<string, Promise<ScenarioDef>>();
 const failedImports = new Map<string, number>();
+/** Whether spinning pays is learnt over this thread's life, not again at every batch. */
+let spin: HandoffSpin | undefined;
 
 export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null> {
   let loading = scenarios.get(task.scenarioUrl);
@@ -48,7 +50,8 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
     (r: CpuRuntime<ControlledPolicy>) => new ControlledPolicy(r, strategy),
   );
   rt.capture = task.capture;
-  rt.spin = new HandoffSpin(task.hostThreads, availableParallelism());
+  spin ??= new HandoffSpin(task.hostThreads, availableParallelism());
+  rt.spin = spin;
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;
   installRuntime(rt);

@@ -3,6 +3,7 @@
  * an order in the next agent's block and notifying that agent's own wait word.
  */
 import { C, H, type Layout } from './layout.ts';
+import { spinPays } from './host-load.ts';
 
 /** Hand the baton to `agent` with an Order.* (and its argument). */
 export function handBaton(m: Int32Array, L: Layout, agent: number, order: number, arg: number): void {
@@ -30,56 +31,56 @@ export function stopAgents(m: Int32Array, L: Layout, except = -1): void {
   }
 }
 
-/** Longest spin before waiting, in polls of the wait word (a few tens of microseconds). */
-const SPIN_POLLS = 4000;
-/** After a spin that paid, room for this many times the polls it took. */
-const SPIN_HEADROOM = 2;
-/** With spinning given up, try a short spin again once every this many waits. */
-const REPROBE_WAITS = 256;
-const PROBE_POLLS = 64;
+/** Longest spin before sleeping: on a free core a hand-off arrives within a few microseconds. */
+const SPIN_MS = 0.04;
+/** Polls of the wait word between two looks at the clock. */
+const POLLS_PER_CLOCK = 128;
+/** The moving average of spins that paid weighs about the last this many spins. */
+const PAID_WINDOW = 16;
+/** Spinning goes on while at least this share of recent spins paid. */
+const PAID_ENOUGH = 0.5;
+/** With spinning given up, try one spin again once every this many waits. */
+const REPROBE_WAITS = 64;
 
 /**
  * The waiting side of a hand-off: poll the wait word for a while before sleeping in
  * Atomics.wait, but only while spinning pays.
  *
- * A spin that sees the baton arrive saved a futex wake-up (tens of microseconds); a spin that
- * runs out was a core taken from the thread that holds the baton. So the budget follows the
- * observed hand-off latency (twice the polls the last successful spin took) and halves after
- * each spin that ran out, down to none, with a short probe now and then to notice the host
- * getting quiet again. And no thread spins at all while more CPU threads of the process are
- * in batches than the host has cores: then a spinner always steals from a baton holder.
+ * A spin that sees the baton arrive saved a futex sleep and wake-up (the waker's
+ * Atomics.notify alone costs several microseconds when someone sleeps); a spin that runs out
+ * was a core taken from whoever holds the baton. So each thread keeps a moving average of
+ * how often its spins paid, and sleeps at once while fewer than half did (a scenario with long
+ * steps), with one spin now and then to notice that they pay again. A miss now and then, such
+ * as the wait while the closer ends a trial, leaves spinning on. And no thread spins at all
+ * while the process's CPU threads and the host's other runnable threads (host-load.ts)
+ * outnumber the cores: then a spinner steals the core of a baton holder.
  */
 export class HandoffSpin {
-  private budget = SPIN_POLLS;
+  private paid = 1;
   private waits = 0;
 
   /**
-   * @param threads process-wide count of CPU threads in running batches (one shared word,
-   *                kept by the host side of the machine)
+   * @param host the process's host words (host-load.ts), shared with every CPU thread
    */
   constructor(
-    private readonly threads: Int32Array,
+    private readonly host: Int32Array,
     private readonly cores: number,
   ) {}
 
   /** Spin on word `w` of `m` while that pays; true when it was raised meanwhile. */
   spin(m: Int32Array, w: number): boolean {
-    if (Atomics.load(this.threads, 0) > this.cores) return Atomics.load(m, w) !== 0;
-    let polls = this.budget;
-    if (polls === 0) {
-      if (++this.waits % REPROBE_WAITS !== 0) return Atomics.load(m, w) !== 0;
-      polls = PROBE_POLLS;
-    }
-    for (let i = 0; i < polls; i++) {
-      if (Atomics.load(m, w) !== 0) {
-        this.budget = Math.min(SPIN_POLLS, Math.max(this.budget, SPIN_HEADROOM * (i + 1), PROBE_POLLS));
-        return true;
+    if (!spinPays(this.cores, this.host)) return Atomics.load(m, w) !== 0;
+    if (this.paid < PAID_ENOUGH && ++this.waits % REPROBE_WAITS !== 0) return Atomics.load(m, w) !== 0;
+    const until = performance.now() + SPIN_MS;
+    do {
+      for (let i = 0; i < POLLS_PER_CLOCK; i++) {
+        if (Atomics.load(m, w) !== 0) {
+          this.paid += (1 - this.paid) / PAID_WINDOW;
+          return true;
+        }
       }
-    }
-    this.budget >>= 1;
+    } while (performance.now() < until);
+    this.paid -= this.paid / PAID_WINDOW;
     return false;
   }
 }
-
-/** The host's count of CPU threads in running batches, shared with every CPU worker. */
-export const hostThreads = new Int32Array(new SharedArrayBuffer(4));

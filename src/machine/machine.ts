@@ -14,7 +14,8 @@ import { C, H, type Layout } from './layout.ts';
 import type { BatchPlan } from './trial-loop.ts';
 import { segment } from '../sched/token.ts';
 import { workerEntry } from './worker-entry.ts';
-import { hostThreads, stopAgents } from './baton.ts';
+import { stopAgents } from './baton.ts';
+import { HOST, hostThreads, sampleHostLoad } from './host-load.ts';
 import { type LastCall, lastCallOf } from './last-call.ts';
 import { WORKER_HEAP_MB, WORKER_OUT_OF_MEMORY } from './worker-limits.ts';
 
@@ -107,7 +108,7 @@ export interface AgentSlot {
   cpu: number;
   /** the closer's channel for findings as they are made */
   port?: MessagePort;
-  /** CPU threads of this process in running batches (see HandoffSpin) */
+  /** the process's host words: its CPU threads in batches, the host's other load (host-load.ts) */
   hostThreads: Int32Array;
 }
 
@@ -201,7 +202,7 @@ async function runBatch<T, M extends CloserMessage, R>(
     return { trial, segment: segment(trial, m.subarray(L.choiceBase), m[H.NCHOICE]!) };
   };
 
-  Atomics.add(hostThreads, 0, L.nagents);
+  Atomics.add(hostThreads, HOST.THREADS, L.nagents);
   const runs = aborts.map((ac, cpu) => {
     const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined, hostThreads });
     return pool.run(task, { signal: ac.signal, transferList: cpu === 0 ? [port2 as never] : [] }).then(
@@ -232,6 +233,7 @@ async function runBatch<T, M extends CloserMessage, R>(
   const watchdog = setInterval(() => {
     const step = Atomics.load(m, H.STEP);
     const now = Date.now();
+    sampleHostLoad();
     // the closer reads the stop word after each trial and ends the batch there; a batch
     // stopped while its CPUs were still starting would end with no trial at all
     if (req.shouldStop && Atomics.load(m, H.TRIALS_DONE) > 0 && req.shouldStop()) Atomics.store(m, H.STOP, 1);
@@ -280,7 +282,7 @@ async function runBatch<T, M extends CloserMessage, R>(
   signal?.addEventListener('abort', stop, { once: true });
 
   await Promise.all(runs);
-  Atomics.sub(hostThreads, 0, L.nagents);
+  Atomics.sub(hostThreads, HOST.THREADS, L.nagents);
   ended = true;
   signal?.removeEventListener('abort', stop);
   clearInterval(watchdog);
