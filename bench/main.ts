@@ -195,7 +195,7 @@ async function detectors(): Promise<void> {
 function coldStart(): void {
   const [ours, node] = coldStartMs('exercises/abba-fixed.ts');
   line(
-    'cold start: smpsim run, 1 trial (whole process, median of 5)',
+    'cold start: smpsim run, 1 trial, installed package (whole process, median of 5)',
     ours,
     node,
     'ms',

@@ -67,3 +67,5 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
 
 // piscina calls a worker file's default export
 export default runCpuBatch;
+// a bundled scenario imports smpsim from here: one copy of the kernel API per thread (worker-entry.ts)
+export * from '../src/kernel/index.ts';

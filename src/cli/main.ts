@@ -14,7 +14,6 @@ import { parseDuration } from '../run/campaign/time-budget.ts';
 import { DEFAULTS } from '../run/defaults.ts';
 import { formatInterrupts } from '../run/result.ts';
 import { decodeToken, TokenError } from '../sched/token.ts';
-import { shutdownMachines } from '../machine/machine.ts';
 import { PACKAGE_ROOT } from '../machine/package-root.ts';
 import { progress } from './progress.ts';
 import { traceJson } from '../report/trace.ts';
@@ -177,6 +176,7 @@ function errorLine(e: unknown): string {
   return `smpsim: internal error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
 }
 
+/** The smpsim command; its caller ends the process, which stops the CPU threads (bin/smpsim.mjs). */
 export async function main(argv: string[], out: Out = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
   quietOnEpipe(process.stdout);
   quietOnEpipe(process.stderr);
@@ -218,8 +218,6 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
       process.stderr.write(`${errorLine(e)}\n`);
       code = EXIT.ERROR;
     }
-  } finally {
-    await shutdownMachines();
   }
   return code;
 }

@@ -5,10 +5,9 @@
  * random to the end, `q` quits. Findings are printed as soon as they happen. The machine lives
  * in a worker behind a comlink proxy (openMachine); this file only talks and listens.
  */
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { addFlags } from './flags.ts';
-import { openMachine, type LiveMachine } from '../run/step/open-machine.ts';
+import type { LiveMachine } from '../run/step/open-machine.ts';
 import type { StepState } from '../run/step/controller.ts';
 import type { StepSnapshot } from '../run/step/snapshot.ts';
 import { UsageError } from '../run/options.ts';
@@ -42,6 +41,11 @@ const PROMPT = 'choice (number, u undo, t token, r random, q quit)> ';
 
 /** Drive one machine from the choices given, then from stdin; the exit status. */
 export async function stepSession(path: string, choices: number[], out: Out, intro?: string): Promise<number> {
+  // loaded here, not with the command line: every other command's start would pay for it
+  const [{ openMachine }, { createInterface }] = await Promise.all([
+    import('../run/step/open-machine.ts'),
+    import('node:readline'),
+  ]);
   const machine: LiveMachine = openMachine(path);
   let findings = 0;
   const show = (st: StepState): void => {

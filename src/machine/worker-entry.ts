@@ -8,7 +8,7 @@
  * compiled entry itself.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CACHE_DIR, cachedIntact, writeCached } from './cache-file.ts';
@@ -19,10 +19,17 @@ const EXT = BUILT ? '.js' : '.ts';
 // the built worker entry is plain JavaScript a thread can start from as it is
 const BOOTSTRAP = pathToFileURL(join(ROOT, 'workers', BUILT ? 'cpu.js' : 'cpu.mjs')).href;
 let entry: string | undefined;
+let bundled = false;
 
 /** What the bundle is made of, as a short hash: every source file under src/ and workers/. */
 function sourcesFingerprint(): string {
   const h = createHash('sha1');
+  // a build rewrites its build info whenever any file of it changes: one stat instead of a hundred
+  const buildInfo = join(ROOT, '.tsbuildinfo');
+  if (BUILT && existsSync(buildInfo)) {
+    const st = statSync(buildInfo);
+    return h.update(`${buildInfo}:${st.size}:${st.mtimeMs}`).digest('hex').slice(0, 16);
+  }
   for (const dir of ['src', 'workers']) {
     for (const f of readdirSync(join(ROOT, dir), { recursive: true }) as string[]) {
       if (!f.endsWith(EXT) || f.endsWith('.d.ts')) continue;
@@ -48,14 +55,26 @@ export async function workerEntry(): Promise<string> {
         platform: 'node',
         target: 'node20',
         packages: 'external',
-        sourcemap: 'inline',
+        // no source map: a thread would read and decode one twice the code's size at every start
         logLevel: 'silent',
       });
       writeCached(file, out.outputFiles[0]!.text);
     }
     entry = pathToFileURL(file).href;
+    bundled = true;
   } catch {
     entry = BOOTSTRAP;
   }
   return entry;
+}
+
+/**
+ * What a scenario's `smpsim` import binds to when it is bundled: the worker bundle itself,
+ * which exports the kernel API, so that a CPU thread compiles smpsim's code once and the
+ * scenario's bundle holds the scenario alone. Undefined without a worker bundle: then the
+ * scenario's bundle carries the kernel API itself.
+ */
+export async function kernelBundle(): Promise<string | undefined> {
+  const url = await workerEntry();
+  return bundled ? url : undefined;
 }

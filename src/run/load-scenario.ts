@@ -2,9 +2,10 @@
  * Load a scenario module by path, TypeScript or JavaScript, with no build step for the user.
  *
  * The main thread bundles the scenario once with esbuild: its `smpsim` import is bound to the
- * kernel API, every other package is left external at its absolute resolved path (so it loads
- * exactly as from the scenario's own folder), and an inline source map keeps call sites and
- * errors pointing at the user's `.ts` lines. CPU workers then import that plain JavaScript
+ * kernel API that the CPU worker bundle exports (so a thread compiles smpsim once), every other
+ * package is left external at its absolute resolved path (so it loads exactly as from the
+ * scenario's own folder), and an inline source map keeps call sites and errors pointing at the
+ * user's `.ts` lines. CPU workers then import that plain JavaScript
  * file: no TypeScript loader in any worker thread (tsx's global hooks do not reach worker
  * threads on Node 20, and starting one per worker would cost ~150 ms each).
  * Without esbuild, tsx's tsImport() loads the module directly (main thread and workers alike).
@@ -17,9 +18,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CODE_ROOT, FROM_SOURCES } from '../machine/package-root.ts';
 import { CACHE_DIR, readCached, writeCached } from '../machine/cache-file.ts';
 import { isObjectDecl, isScenario, type ScenarioDef } from '../machine/declarations.ts';
-import { MAX_STATE_OBJECTS, type Layout } from '../machine/layout.ts';
+import { Layout, MAX_STATE_OBJECTS } from '../machine/layout.ts';
 import { objectKind } from '../machine/object-kinds.ts';
-import { cachedBundle, rememberBundle } from './scenario-bundle-cache.ts';
+import { cachedBundle, rememberAgents, rememberBundle } from './scenario-bundle-cache.ts';
+import { kernelBundle } from '../machine/worker-entry.ts';
 
 /** A scenario that cannot be used: the CLI prints the message as one line and exits 2. */
 export class ScenarioError extends Error {}
@@ -47,8 +49,9 @@ const INNER_RESOLVE = Symbol('smpsim inner resolve');
 
 const cache = new Map<string, Promise<LoadedScenario>>();
 
-/** A bundle holds the kernel API it was made with: one from the sources is not reused by the build. */
-const bundleKey = (absPath: string): string => `${absPath}\0${KERNEL_ENTRY}`;
+/** A bundle names the kernel API it was made against: one made against other sources is not reused. */
+export const bundleKey = (absPath: string, kernel: string | undefined): string =>
+  `${absPath}\0${kernel ?? KERNEL_ENTRY}`;
 
 export function loadScenario(path: string): Promise<LoadedScenario> {
   const absPath = resolve(path);
@@ -75,7 +78,12 @@ async function esbuildOrNull(): Promise<Esbuild | null> {
   }
 }
 
-async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<{ file: string; text: string }> {
+async function bundle(
+  esbuild: Esbuild,
+  path: string,
+  absPath: string,
+  kernel: string | undefined,
+): Promise<{ file: string; text: string }> {
   let out;
   try {
     out = await esbuild.build({
@@ -93,7 +101,9 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
         {
           name: 'smpsim-externals',
           setup(build) {
-            build.onResolve({ filter: /^smpsim$/ }, () => ({ path: KERNEL_ENTRY }));
+            build.onResolve({ filter: /^smpsim$/ }, () =>
+              kernel ? { path: kernel, external: true } : { path: KERNEL_ENTRY },
+            );
             // other packages: external, at the path they resolve to from the importing file
             build.onResolve({ filter: /^[^./]/ }, async (args) => {
               // our own build.resolve() below comes back through this hook: let esbuild resolve it
@@ -124,7 +134,7 @@ async function bundle(esbuild: Esbuild, path: string, absPath: string): Promise<
     `scenario-${createHash('sha1').update(absPath).update(text).digest('hex').slice(0, 16)}.mjs`,
   );
   writeCached(file, text);
-  rememberBundle(bundleKey(absPath), file, Object.keys(out.metafile?.inputs ?? {}));
+  rememberBundle(bundleKey(absPath, kernel), file, Object.keys(out.metafile?.inputs ?? {}));
   return { file, text };
 }
 
@@ -150,6 +160,17 @@ export async function importScenario(url: string, viaTsx: boolean, path = url): 
   return s.def;
 }
 
+/** Remember how many agent threads the scenario needs, for prestartMachine() in the next process. */
+function noteAgents(key: string, def: ScenarioDef): void {
+  let agents: number;
+  try {
+    agents = new Layout(def).nagents;
+  } catch {
+    return; // a scenario past a limit: the run says so with its own error
+  }
+  rememberAgents(key, agents);
+}
+
 /** Bundles older than a day are from scenarios long edited or gone: drop them (once per process). */
 let pruned = false;
 function pruneCache(): void {
@@ -168,10 +189,14 @@ function pruneCache(): void {
 
 async function load(path: string, absPath: string): Promise<LoadedScenario> {
   if (!existsSync(absPath)) throw new ScenarioError(`cannot open scenario ${path}: no such file`);
-  const cached = cachedBundle(bundleKey(absPath));
+  const kernel = await kernelBundle();
+  const key = bundleKey(absPath, kernel);
+  const cached = cachedBundle(key);
   const kept = cached && inUse(cached);
   if (cached && kept) {
     const def = await importBundle(cached, kept, path);
+    checkStateSize(def, path);
+    noteAgents(key, def);
     return { def, absPath, moduleUrl: cached, viaTsx: false, bundle: kept };
   }
   const esbuild = await esbuildOrNull();
@@ -182,7 +207,7 @@ async function load(path: string, absPath: string): Promise<LoadedScenario> {
     try {
       mkdirSync(CACHE, { recursive: true });
       pruneCache();
-      made = await bundle(esbuild, path, absPath);
+      made = await bundle(esbuild, path, absPath, kernel);
       moduleUrl = pathToFileURL(made.file).href;
       viaTsx = false;
     } catch (e) {
@@ -192,6 +217,7 @@ async function load(path: string, absPath: string): Promise<LoadedScenario> {
   }
   const def = made ? await importBundle(moduleUrl, made, path) : await importScenario(moduleUrl, true, path);
   checkStateSize(def, path);
+  if (made) noteAgents(key, def);
   return { def, absPath, moduleUrl, viaTsx, bundle: made };
 }
 

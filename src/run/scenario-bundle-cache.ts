@@ -15,39 +15,49 @@ interface Manifest {
   bundle: string;
   /** [absolute path, size, mtimeMs] of every file the bundle was made from */
   inputs: [string, number, number][];
+  /** the scenario's agent count, once a process has loaded it: a later one starts its threads first */
+  agents?: number;
 }
 
 function manifestFile(key: string): string {
   return join(CACHE_DIR, `scenario-${createHash('sha1').update(key).digest('hex').slice(0, 16)}.json`);
 }
 
-/** The URL of the bundle recorded under `key` (the scenario and what it binds to), if still current. */
-export function cachedBundle(key: string): string | undefined {
+/** The manifest recorded under `key`, if its inputs have not changed since. */
+function currentManifest(key: string): Manifest | undefined {
   try {
     const m = JSON.parse(readFileSync(manifestFile(key), 'utf8')) as Manifest;
-    // a bundle cut short (a full disk, a killed writer) is made again
-    if (!cachedIntact(m.bundle)) return undefined;
     for (const [file, size, mtimeMs] of m.inputs) {
       const st = statSync(file);
       if (st.size !== size || st.mtimeMs !== mtimeMs) return undefined;
     }
-    return pathToFileURL(m.bundle).href;
+    return m;
   } catch {
     return undefined;
   }
 }
 
-/** Record what `bundle` was made from (esbuild's metafile inputs, relative to the working directory). */
-export function rememberBundle(key: string, bundle: string, inputs: string[]): void {
+/** The URL of the bundle recorded under `key` (the scenario and what it binds to), if still current. */
+export function cachedBundle(key: string): string | undefined {
+  const m = currentManifest(key);
+  // a bundle cut short (a full disk, a killed writer) is made again
+  return m && cachedIntact(m.bundle) ? pathToFileURL(m.bundle).href : undefined;
+}
+
+/** The agent count recorded under `key`, if the scenario has not changed since. */
+export function cachedAgents(key: string): number | undefined {
+  return currentManifest(key)?.agents;
+}
+
+/** Record the agent count of the scenario whose bundle is recorded under `key`. */
+export function rememberAgents(key: string, agents: number): void {
+  const m = currentManifest(key);
+  if (!m || m.agents === agents) return;
+  write(key, { ...m, agents });
+}
+
+function write(key: string, m: Manifest): void {
   try {
-    const m: Manifest = {
-      bundle,
-      inputs: inputs.map((f) => {
-        const abs = resolve(f);
-        const st = statSync(abs);
-        return [abs, st.size, st.mtimeMs];
-      }),
-    };
     const file = manifestFile(key);
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(m));
@@ -55,4 +65,22 @@ export function rememberBundle(key: string, bundle: string, inputs: string[]): v
   } catch {
     // without a manifest the next process bundles again: slower, never wrong
   }
+}
+
+/** Record what `bundle` was made from (esbuild's metafile inputs, relative to the working directory). */
+export function rememberBundle(key: string, bundle: string, inputs: string[]): void {
+  let m: Manifest;
+  try {
+    m = {
+      bundle,
+      inputs: inputs.map((f) => {
+        const abs = resolve(f);
+        const st = statSync(abs);
+        return [abs, st.size, st.mtimeMs];
+      }),
+    };
+  } catch {
+    return; // an input gone already: the next process bundles again
+  }
+  write(key, m);
 }
