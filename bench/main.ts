@@ -94,7 +94,7 @@ async function p2(): Promise<number> {
       () => exploreRate(path, { jobs: 1 }),
       async () => 0,
     );
-    const what = `P2 user path: explore() defaults (detectors, reports, --jobs ${defaultJobs(USER_PATH_TRIALS)}), ${v} lost update`;
+    const what = `P2 user path: explore() defaults (detectors, reports, --jobs ${defaultJobs(USER_PATH_TRIALS, 2)}), ${v} lost update`;
     line(
       `${what} ÷ fast-check warmed`,
       ours,

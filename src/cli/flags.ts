@@ -141,7 +141,7 @@ export const FLAGS = {
   },
   jobs: {
     spec: '--jobs <n>',
-    help: 'machines running disjoint blocks of the trials at once; same findings and tokens for any n (default: one per core; 1 with --out, --resume or --time-budget)',
+    help: 'machines running disjoint blocks of the trials at once; same findings and tokens for any n (default: as many as have a core per thread; 1 with --out, --resume or --time-budget)',
     synopsis: '[--jobs N]',
     parse: integer(1),
   },

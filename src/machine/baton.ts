@@ -32,13 +32,15 @@ export function stopAgents(m: Int32Array, L: Layout, except = -1): void {
 }
 
 /** Longest spin before sleeping: on a free core a hand-off arrives within a few microseconds. */
-const SPIN_MS = 0.04;
+const SPIN_MS = 0.2;
 /** Polls of the wait word between two looks at the clock. */
 const POLLS_PER_CLOCK = 128;
 /** The moving average of spins that paid weighs about the last this many spins. */
-const PAID_WINDOW = 16;
+const PAID_WINDOW = 32;
 /** Spinning goes on while at least this share of recent spins paid. */
 const PAID_ENOUGH = 0.5;
+/** Where a probe that paid puts the average: a few more misses in a row stop spinning again. */
+const PAID_RESUME = 0.6;
 /** With spinning given up, try one spin again once every this many waits. */
 const REPROBE_WAITS = 64;
 
@@ -75,7 +77,8 @@ export class HandoffSpin {
     do {
       for (let i = 0; i < POLLS_PER_CLOCK; i++) {
         if (Atomics.load(m, w) !== 0) {
-          this.paid += (1 - this.paid) / PAID_WINDOW;
+          // a probe that pays turns spinning back on at once: what stopped it has passed
+          this.paid = this.paid < PAID_ENOUGH ? PAID_RESUME : this.paid + (1 - this.paid) / PAID_WINDOW;
           return true;
         }
       }

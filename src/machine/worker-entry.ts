@@ -12,7 +12,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CACHE_DIR, cachedIntact, writeCached } from './cache-file.ts';
-import { CODE_ROOT as ROOT, FROM_SOURCES } from './package-root.ts';
+import { CODE_ROOT as ROOT, FROM_SOURCES, PACKAGE_ROOT } from './package-root.ts';
 
 const BUILT = !FROM_SOURCES;
 const EXT = BUILT ? '.js' : '.ts';
@@ -21,20 +21,29 @@ const BOOTSTRAP = pathToFileURL(join(ROOT, 'workers', BUILT ? 'cpu.js' : 'cpu.mj
 let entry: string | undefined;
 let bundled = false;
 
-/** What the bundle is made of, as a short hash: every source file under src/ and workers/. */
+/**
+ * What the bundle is made of, as a short hash. From the sources: every file under src/ and
+ * workers/. From a build in a checkout: its build info, which tsc rewrites whenever any file
+ * of the build changes (one stat instead of a hundred). From an installed package (no build
+ * info is published): its package.json and worker entry, since its files change only when it
+ * is installed again, which replaces its folder, this cache included.
+ */
 function sourcesFingerprint(): string {
   const h = createHash('sha1');
-  // a build rewrites its build info whenever any file of it changes: one stat instead of a hundred
-  const buildInfo = join(ROOT, '.tsbuildinfo');
-  if (BUILT && existsSync(buildInfo)) {
-    const st = statSync(buildInfo);
-    return h.update(`${buildInfo}:${st.size}:${st.mtimeMs}`).digest('hex').slice(0, 16);
+  const stamp = (file: string): string => {
+    const st = statSync(file);
+    return `${file}:${st.size}:${st.mtimeMs}\n`;
+  };
+  if (BUILT) {
+    const buildInfo = join(ROOT, '.tsbuildinfo');
+    if (existsSync(buildInfo)) h.update(stamp(buildInfo));
+    else h.update(stamp(join(PACKAGE_ROOT, 'package.json')) + stamp(join(ROOT, 'workers', 'cpu.js')));
+    return h.digest('hex').slice(0, 16);
   }
   for (const dir of ['src', 'workers']) {
     for (const f of readdirSync(join(ROOT, dir), { recursive: true }) as string[]) {
       if (!f.endsWith(EXT) || f.endsWith('.d.ts')) continue;
-      const st = statSync(join(ROOT, dir, f));
-      h.update(`${dir}/${f}:${st.size}:${st.mtimeMs}\n`);
+      h.update(stamp(join(ROOT, dir, f)));
     }
   }
   return h.digest('hex').slice(0, 16);

@@ -30,6 +30,8 @@ export interface DetectorEntry<D, K extends FindingKind> {
   readonly kinds: readonly K[];
   /** a fresh instance per run or replay (lockdep's graph lives as long as it) */
   create(): Detector<D, K>;
+  /** its findings depend on earlier trials too (lockdep's graph): not replayed with others' */
+  readonly spansTrials?: true;
   render(finding: RawFinding<D, K>, ctx: RenderContext): string;
 }
 
@@ -45,6 +47,7 @@ export interface RunDetector {
 export interface DetectorRow {
   readonly name: string;
   readonly kinds: readonly FindingKind[];
+  readonly spansTrials?: true;
   start(): RunDetector;
 }
 
@@ -52,6 +55,7 @@ function row<D, K extends FindingKind>(e: DetectorEntry<D, K>): DetectorRow {
   return {
     name: e.name,
     kinds: e.kinds,
+    ...(e.spansTrials ? { spansTrials: true as const } : {}),
     start() {
       const d = e.create();
       return {
@@ -66,7 +70,7 @@ function row<D, K extends FindingKind>(e: DetectorEntry<D, K>): DetectorRow {
 export const DETECTORS: readonly DetectorRow[] = [
   row({ name: MACHINE, kinds: MACHINE_KINDS, create: createMachineChecks, render: renderMachine }),
   row({ name: RACES, kinds: ['data-race'], create: createRaceDetector, render: renderKcsan }),
-  row({ name: LOCKDEP, kinds: LOCKDEP_KINDS, create: createLockdep, render: renderLockdep }),
+  row({ name: LOCKDEP, kinds: LOCKDEP_KINDS, create: createLockdep, render: renderLockdep, spansTrials: true }),
   row({ name: MIGHT_SLEEP, kinds: MIGHT_SLEEP_KINDS, create: createMightSleep, render: renderMightSleep }),
   row({ name: KASAN, kinds: KASAN_KINDS, create: createKasan, render: renderKasan }),
   row({ name: REFCOUNT, kinds: REFCOUNT_KINDS, create: createRefcountWarnings, render: renderRefcount }),
@@ -76,3 +80,8 @@ export const DETECTORS: readonly DetectorRow[] = [
 export function createDetectors(): RunDetector[] {
   return DETECTORS.map((d) => d.start());
 }
+
+/** Kinds whose findings depend on their own trial alone (no detector that spans trials makes them). */
+export const TRIAL_LOCAL_KINDS: ReadonlySet<FindingKind> = new Set(
+  DETECTORS.flatMap((d) => d.kinds).filter((k) => !DETECTORS.some((d) => d.spansTrials && d.kinds.includes(k))),
+);

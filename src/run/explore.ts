@@ -24,9 +24,8 @@ import {
   type ExploreResult,
   type Finding,
 } from './result.ts';
-import { replayTrials } from './replay.ts';
+import { attachReports, unreplayedReport } from './attach-reports.ts';
 import { lockdepAcrossBlocks } from './lockdep-across-blocks.ts';
-import { replayCommand } from '../report/index.ts';
 
 export async function explore(path: string, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const o = resolveOptions(opts);
@@ -48,7 +47,7 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
   };
   // a time budget stops wherever it is: one machine keeps the trials run one contiguous block
   // so does a systematic search: its tree lives in one machine's buffer
-  const jobs = o.timeBudgetMs < Infinity || systematic ? 1 : (o.jobs ?? defaultJobs(o.trials));
+  const jobs = o.timeBudgetMs < Infinity || systematic ? 1 : (o.jobs ?? defaultJobs(o.trials, L.nagents));
   const ranges = jobRanges(o.firstTrial, o.firstTrial + o.trials, jobs);
   const done = ranges.map(() => 0);
   const onProgress =
@@ -80,13 +79,17 @@ export async function explore(path: string, opts: ExploreOptions = {}): Promise<
     if (more.length)
       findings.splice(0, findings.length, ...[...findings, ...more].sort((a, b) => a.firstTrial - b.firstTrial));
   }
-  for (const f of findings) {
-    if (f.report || !o.reports) continue;
-    // interrupted: the user wants out now, and the token says how to get the full report
-    if (interrupted)
-      f.report = unreplayedReport(path, f, '(the run was interrupted before this finding was replayed for its report)');
-    else await attachReport(path, f, o.hangMs, o.limits.maxEvents);
-  }
+  if (o.reports && interrupted) {
+    // the user wants out now, and the token says how to get the full report
+    for (const f of findings) {
+      if (!f.report)
+        f.report = unreplayedReport(
+          path,
+          f,
+          '(the run was interrupted before this finding was replayed for its report)',
+        );
+    }
+  } else if (o.reports) await attachReports(path, findings, o.hangMs, o.limits.maxEvents);
   const irq = L.lines.map(() => new Array<number>(L.ncpus).fill(0));
   for (const p of parts) addCounts(irq, p.irq);
   return {
@@ -252,26 +255,4 @@ function inTrialOrder(blocks: Finding[][]): Finding[] {
     else have.count += f.count;
   }
   return [...by.values()];
-}
-
-/** Replay the finding's token with call sites on and take the report of the same bug. */
-export async function attachReport(path: string, f: Finding, hangMs: number, maxEvents: number): Promise<void> {
-  try {
-    // unmerged: the finding is looked up by the signature its detector gave it
-    const r = await replayTrials(path, f.replay, { hangMs, maxEvents });
-    const same = r.findings.find((x) => x.signature === f.signature);
-    if (same) {
-      f.report = same.report;
-      f.sites = same.sites;
-      f.title = same.title;
-      return;
-    }
-  } catch {
-    // fall through: the title and token still tell the user what and where
-  }
-  f.report = unreplayedReport(path, f, '(the replay did not reproduce this finding)');
-}
-
-function unreplayedReport(path: string, f: Finding, why: string): string {
-  return `${f.title}\n${why}\n\nreplay: ${replayCommand(path, f.replay)}\n`;
 }

@@ -1,9 +1,11 @@
 /**
  * `--jobs N`: N independent machines run disjoint blocks of a run's trial numbers at once.
  *
- * Under the baton only one thread of a machine runs at a time, so a machine keeps about one
- * core busy whatever its CPU count. The default is one machine: on these hosts two machines
- * measured slower than one (spinning is off once threads outnumber cores). A trial's schedule
+ * Under the baton only one thread of a machine holds it at a time, but a waiting thread spins
+ * on its own core while the host is quiet (baton.ts), so a machine keeps as many cores busy as
+ * it has agents: the default is as many machines as fit the cores that way, and one where even
+ * one does not (on a 2-core host, one machine of a 2-CPU scenario: two measured slower, since
+ * spinning stops once threads outnumber cores). A trial's schedule
  * depends only on the seed and its trial number, and findings are merged keeping the lowest
  * first trial (as shards are), so a run gives the same findings, counts and tokens with any
  * number of jobs. Each machine's lockdep graph spans its own block; the blocks' lockdep
@@ -14,9 +16,9 @@ import { availableParallelism } from 'node:os';
 /** Fewer trials than this per machine do not pay for starting another machine's workers. */
 export const MIN_TRIALS_PER_JOB = 500;
 
-/** The machines a run uses when the caller does not say. */
-export function defaultJobs(_trials: number): number {
-  return 1;
+/** The machines a run of `trials` on an `agents`-thread machine uses when the caller does not say. */
+export function defaultJobs(trials: number, agents: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(Math.floor(cores / agents), Math.floor(trials / MIN_TRIALS_PER_JOB)));
 }
 
 /** The most machines worth asking for on this host: one per available core. */

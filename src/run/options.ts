@@ -40,7 +40,7 @@ export interface ExploreOptions {
   onNewFinding?: (f: import('./result.ts').Finding) => void;
   /** stops the run where it is: the result holds the findings so far and `interrupted: true` */
   signal?: AbortSignal;
-  /** machines running disjoint blocks of the trials at once (default: one per core; see jobs.ts) */
+  /** machines running disjoint blocks of the trials at once (default: as many as have a core per thread; see jobs.ts) */
   jobs?: number;
   /** the memory model, over the scenario's own `memory` field: 'sc', 'tso' or 'weak' */
   memory?: MemoryModelName | string;

@@ -154,6 +154,15 @@ export function encodeToken(
   return sealToken(`${TOKEN_VERSION}:${t.strategy}:${t.seed}:c${t.cpus}${t.memory ?? ''}:${segments.join('+')}`);
 }
 
+/** A well-formed token's trial segments, as encodeToken() joined them. */
+export function tokenSegments(token: string): string[] {
+  decodeToken(token);
+  const text = token.trim();
+  const body = text.slice(0, text.lastIndexOf(':s'));
+  // v2:strategy:seed:cN[memory]:segment+segment…; a long trial's segment has a colon of its own
+  return body.split(':').slice(4).join(':').split('+');
+}
+
 export function decodeToken(token: string): Token {
   const text = token.trim();
   const shown = text.length > 80 ? `${text.slice(0, 60)}…${text.slice(-12)}` : text;

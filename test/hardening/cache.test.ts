@@ -2,12 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioFile } from '../helpers.ts';
 import { installedCopy, removeCopy } from '../support/installed-copy.ts';
 
 // a package of its own: the bundles damaged here are no other test file's
-const pkg = installedCopy();
+let pkg = '';
+beforeAll(() => {
+  pkg = installedCopy();
+}, 120_000);
 afterAll(() => removeCopy(pkg));
 
 function run(scenario: string) {

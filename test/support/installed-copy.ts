@@ -13,18 +13,25 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Build (incrementally), copy, and return the copy's package folder; removeCopy() when done. */
+/**
+ * Build the sources into the copy (never into this checkout's dist/, which commands of other
+ * test files may be loading meanwhile), and return the copy's package folder; removeCopy()
+ * when done.
+ */
 export function installedCopy(): string {
+  const pkg = join(mkdtempSync(join(tmpdir(), 'smpsim-installed-')), 'smpsim');
+  const info = join(pkg, '..', 'tsbuildinfo'); // not among the published files
   const tsc = spawnSync(
     process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    [
+      join(ROOT, 'node_modules/typescript/bin/tsc'),
+      ...['-p', 'tsconfig.build.json', '--outDir', join(pkg, 'dist'), '--tsBuildInfoFile', info],
+    ],
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (tsc.status !== 0) throw new Error('installedCopy: the build failed');
-  const pkg = join(mkdtempSync(join(tmpdir(), 'smpsim-installed-')), 'smpsim');
-  for (const part of ['dist', 'bin', 'exercises', 'package.json'])
+  for (const part of ['bin', 'exercises', 'package.json'])
     cpSync(join(ROOT, part), join(pkg, part), { recursive: true });
-  rmSync(join(pkg, 'dist', '.tsbuildinfo'), { force: true }); // not among the published files
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   return pkg;
 }

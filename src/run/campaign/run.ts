@@ -4,7 +4,8 @@
  * as it is made. Without a folder, shard or budget it is a plain explore().
  */
 import { resolve } from 'node:path';
-import { attachReport, explore } from '../explore.ts';
+import { explore } from '../explore.ts';
+import { attachReports } from '../attach-reports.ts';
 import { resolveOptions, UsageError, type ExploreOptions } from '../options.ts';
 import { mergeRacesByCallSite, type ExploreResult, type Finding } from '../result.ts';
 import { parseShard, shardRange } from '../shard.ts';
@@ -52,7 +53,7 @@ export async function reportRecorded(
   recorded: Finding[],
   hangMs = resolveOptions().hangMs,
 ): Promise<Finding[]> {
-  for (const f of recorded) if (!f.report) await attachReport(path, f, hangMs, resolveOptions().limits.maxEvents);
+  await attachReports(path, recorded, hangMs, resolveOptions().limits.maxEvents);
   return mergeFindings([mergeRacesByCallSite(recorded)]);
 }
 
