@@ -13,7 +13,9 @@ export function handBaton(m: Int32Array, L: Layout, agent: number, order: number
   m[H.BATON] = agent;
   m[H.SWITCHES] = m[H.SWITCHES]! + 1;
   Atomics.store(m, base + C.WAKE, 1);
-  Atomics.notify(m, base + C.WAKE, 1);
+  // a spinning agent sees the word without a wake-up; Atomics.notify costs a lock even when no
+  // one sleeps. It clears SPINNING before it sleeps, and sleeps only while WAKE is still 0.
+  if (Atomics.load(m, base + C.SPINNING) === 0) Atomics.notify(m, base + C.WAKE, 1);
 }
 
 /** Agent `agent`'s worker has started its batch: the watchdog may now count its silence as a hang. */
@@ -69,10 +71,18 @@ export class HandoffSpin {
     private readonly cores: number,
   ) {}
 
-  /** Spin on word `w` of `m` while that pays; true when it was raised meanwhile. */
-  spin(m: Int32Array, w: number): boolean {
+  /** Spin on the wait word of the agent whose block is at `block` while that pays; true when it was raised meanwhile. */
+  spin(m: Int32Array, block: number): boolean {
+    const w = block + C.WAKE;
     if (!spinPays(this.cores, this.host)) return Atomics.load(m, w) !== 0;
     if (this.paid < PAID_ENOUGH && ++this.waits % REPROBE_WAITS !== 0) return Atomics.load(m, w) !== 0;
+    Atomics.store(m, block + C.SPINNING, 1);
+    const paid = this.poll(m, w);
+    Atomics.store(m, block + C.SPINNING, 0);
+    return paid;
+  }
+
+  private poll(m: Int32Array, w: number): boolean {
     const until = performance.now() + SPIN_MS;
     do {
       for (let i = 0; i < POLLS_PER_CLOCK; i++) {

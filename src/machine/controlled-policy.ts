@@ -127,7 +127,7 @@ export class ControlledPolicy implements RunPolicy {
     const rt = this.rt;
     const w = rt.me + C.WAKE;
     // spin only while spinning pays (baton.ts), then sleep
-    rt.spin?.spin(m, w);
+    rt.spin?.spin(m, rt.me);
     while (Atomics.load(m, w) === 0) {
       if (Atomics.wait(m, w, 0, WAIT_SLICE_MS) === 'timed-out' && Atomics.load(m, H.STOP) !== 0) throw new BatchStop();
     }

@@ -63,6 +63,7 @@ export const HL = words('OBJ', 'FLAGS', 'SEQ', 'CTXI');
 /** Per-agent block. */
 export const C = fields({
   WAKE: 1, //            the agent's own wait word: 1 = baton handed to it
+  SPINNING: 1, //        1 while the agent polls WAKE instead of sleeping on it (no notify needed)
   ORDER: 1, //           Order.* it was handed the baton with
   ORDER_ARG: 1,
   IRQS_OFF: 1, //        1 when local irqs are disabled
