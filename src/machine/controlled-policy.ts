@@ -23,6 +23,8 @@ export class ControlledPolicy implements RunPolicy {
   private readonly m: Int32Array;
   /** who runs next: the options at each scheduling point, and the strategy's pick */
   private readonly decisions: Decisions;
+  /** the closer's work for the time another agent holds the baton (deferred-trials.ts) */
+  private idleWork: (() => void) | undefined;
 
   constructor(
     private readonly rt: CpuRuntime<ControlledPolicy>,
@@ -30,6 +32,11 @@ export class ControlledPolicy implements RunPolicy {
   ) {
     this.m = rt.m;
     this.decisions = new Decisions(rt, strategy);
+  }
+
+  /** Work to do at each wait for the baton, before spinning (undefined: none). */
+  whileWaiting(work: (() => void) | undefined): void {
+    this.idleWork = work;
   }
 
   point(): void {
@@ -126,6 +133,7 @@ export class ControlledPolicy implements RunPolicy {
     const m = this.m;
     const rt = this.rt;
     const w = rt.me + C.WAKE;
+    this.idleWork?.();
     // spin only while spinning pays (baton.ts), then sleep
     rt.spin?.spin(m, rt.me);
     while (Atomics.load(m, w) === 0) {

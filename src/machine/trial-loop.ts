@@ -20,11 +20,7 @@ import { segment } from '../sched/token.ts';
 import { Access } from '../sched/footprint.ts';
 import { publishFootprint } from './footprints.ts';
 import { snapshotAgent, type CpuSnapshot, type TrialEnd, type TrialInfo } from './trial-info.ts';
-
-/** What the closer does with each finished trial. */
-export interface TrialObserver {
-  onTrial(trial: TrialInfo): void;
-}
+import { DeferredTrials, type TrialObserver } from './deferred-trials.ts';
 
 export interface BatchPlan {
   /** run-level number of the batch's first trial (strategies seed trials by it) */
@@ -56,6 +52,12 @@ export function runBatch(
   let trialsDone = 0;
   let pending: number = Order.NONE;
   let open = closer;
+  const deferred = closer && observer?.deferrable ? new DeferredTrials(observer) : undefined;
+  rt.policy.whileWaiting(deferred && (() => deferred.whileWaiting()));
+  const summary = (s: BatchSummary): BatchSummary => {
+    deferred?.settle();
+    return s;
+  };
 
   const trialNumber = (i: number): number => plan.trialNumbers?.[i] ?? plan.firstTrial + i;
 
@@ -65,7 +67,7 @@ export function runBatch(
         open = false;
         if (!openTrial(rt, trialNumber(trialsDone), trialsDone)) {
           stopAll(rt);
-          return { trialsDone, irqCounts, switches: m[H.SWITCHES]!, finished: true };
+          return summary({ trialsDone, irqCounts, switches: m[H.SWITCHES]!, finished: true });
         }
         rt.policy.decideLoop(); // returned: CPU 0 itself goes first
         pending = Order.RUN;
@@ -87,7 +89,7 @@ export function runBatch(
       }
       if (e instanceof TrialOver) {
         if (!closer) continue;
-        closeTrial(rt, trialNumber(trialsDone), trialsDone, irqCounts, observer);
+        closeTrial(rt, trialNumber(trialsDone), trialsDone, irqCounts, observer, deferred);
         trialsDone++;
         m[H.TRIALS_DONE] = trialsDone;
         if (trialsDone < plan.trials && Atomics.load(m, H.STOP) === 0) {
@@ -95,9 +97,9 @@ export function runBatch(
           continue;
         }
         stopAll(rt);
-        return { trialsDone, irqCounts, switches: m[H.SWITCHES]! };
+        return summary({ trialsDone, irqCounts, switches: m[H.SWITCHES]! });
       }
-      if (e instanceof BatchStop) return closer ? { trialsDone, irqCounts, switches: m[H.SWITCHES]! } : null;
+      if (e instanceof BatchStop) return closer ? summary({ trialsDone, irqCounts, switches: m[H.SWITCHES]! }) : null;
       throw e;
     }
   }
@@ -193,6 +195,7 @@ export function closeTrial(
   indexInBatch: number,
   irqCounts: number[][],
   observer: TrialObserver | undefined,
+  deferred?: DeferredTrials,
 ): void {
   const m = rt.m;
   const L = rt.L;
@@ -210,17 +213,31 @@ export function closeTrial(
     for (let c = 0; c < L.ncpus; c++) irqCounts[line.index]![c]! += m[L.irqCount(line.index, c)]!;
   }
   if (!observer) return;
-  const nev = m[H.NEV]!;
+  const events = new EventLog(m.subarray(L.eventBase), m[H.NEV]!);
   const regenerable = rt.strategy.regenerable;
-  const info: TrialInfo = {
+  const n = m[H.NCHOICE]!;
+  if (deferred) {
+    // judged during the next trial: its own copies of what that trial overwrites
+    const choices = m.slice(L.choiceBase, L.choiceBase + n);
+    const texts = rt.strings.snapshot();
+    deferred.defer({
+      index: indexInBatch,
+      layout: L,
+      events: events.copy(),
+      end,
+      segment: () => segment(trial, choices, n, regenerable),
+      text: (id) => texts[id] ?? '',
+    });
+    return;
+  }
+  observer.onTrial({
     index: indexInBatch,
     layout: L,
-    events: new EventLog(m.subarray(L.eventBase), nev),
+    events,
     end,
-    segment: () => segment(trial, m.subarray(L.choiceBase), m[H.NCHOICE]!, regenerable),
+    segment: () => segment(trial, m.subarray(L.choiceBase), n, regenerable),
     text: (id) => rt.strings.get(id),
-  };
-  observer.onTrial(info);
+  });
 }
 
 /** Raise the stop word and wake every other agent so that each leaves its batch. */

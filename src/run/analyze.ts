@@ -7,7 +7,8 @@
 import { type EventLog, F_FN, F_SITE, KFN_NAMES } from '../machine/events.ts';
 import { TrialState, type Layout } from '../machine/layout.ts';
 import type { StringTable } from '../machine/strings.ts';
-import type { TrialObserver, BatchSummary } from '../machine/trial-loop.ts';
+import type { BatchSummary } from '../machine/trial-loop.ts';
+import type { TrialObserver } from '../machine/deferred-trials.ts';
 import type { BatchTask, CloserResult, FindingMessage, KeptTrial, UsageMessage } from './batch-task.ts';
 import { siteText } from '../machine/call-site.ts';
 import type { EventRef, RawFinding, TrialInfo } from '../check/detector.ts';
@@ -24,12 +25,16 @@ export class Analyzer implements TrialObserver {
   private readonly trialSites = new Map<number, string[]>();
   private readonly trialEvents = new Map<number, EventLog>();
   private usageSaid = false;
+  /** replays keep each trial's events and strings as they close: judged on the spot */
+  readonly deferrable: boolean;
 
   constructor(
     private readonly task: BatchTask,
     private readonly L: Layout,
     private readonly strings: StringTable,
-  ) {}
+  ) {
+    this.deferrable = !task.capture && !task.keepEvents;
+  }
 
   onTrial(t: TrialInfo): void {
     if (this.task.capture || this.task.keepEvents) {

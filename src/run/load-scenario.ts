@@ -238,19 +238,22 @@ function inUse(url: string): LoadedScenario['bundle'] | undefined {
   return { file, text };
 }
 
+/** Imports of a bundle that keeps going away before it is read, before giving up. */
+const IMPORT_TRIES = 5;
+
 /**
  * Import our own bundle; if it went away before the import (another process pruned the
  * cache), write it again and import it under another URL, since the module loader remembers
  * a failed import by URL.
  */
 async function importBundle(url: string, b: NonNullable<LoadedScenario['bundle']>, path: string): Promise<ScenarioDef> {
-  try {
-    restore(b);
-    return await importScenario(url, false, path);
-  } catch (e) {
-    if (existsSync(b.file)) throw e;
-    restore(b);
-    return importScenario(`${url}?retry=1`, false, path);
+  for (let tries = 0; ; tries++) {
+    try {
+      restore(b);
+      return await importScenario(tries ? `${url}?retry=${tries}` : url, false, path);
+    } catch (e) {
+      if (existsSync(b.file) || tries + 1 >= IMPORT_TRIES) throw e;
+    }
   }
 }
 

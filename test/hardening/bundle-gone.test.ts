@@ -49,7 +49,7 @@ export default scenario({ name: '${marker}', cpus: 2, state: { v: atomic(0) }, t
     watcher.close();
     expect(deleted).toBeGreaterThan(0);
     const last = stdout.trim().split('\n').at(-1);
-    expect(last).toBe(`smpsim: ${p}: 4 trials (random, seed 1): 1 finding (exception)`);
+    expect(last, stderr).toBe(`smpsim: ${p}: 4 trials (random, seed 1): 1 finding (exception)`);
     expect(stderr).not.toMatch(/cannot load|Error/);
     expect(status).toBe(1);
   }, 150_000);

@@ -1,0 +1,60 @@
+/**
+ * The closer judges a finished trial while it waits in the next one, not before opening it.
+ *
+ * Under the baton the closer's thread idles (spins) whenever another agent runs; the
+ * detectors' work on the trial before (a few microseconds) fits in that time, on a core that
+ * would otherwise only poll. So closing a trial keeps a detached copy of what the detectors
+ * read (its events, its schedule, its strings), opens the next trial at once, and the copy is
+ * judged at the closer's next wait for the baton, or at the latest before the next trial is
+ * closed and before the batch ends: trials are still judged one by one, in order.
+ *
+ * Replays that keep events or capture reports judge each trial on the spot.
+ */
+import type { TrialInfo } from './trial-info.ts';
+
+/** What the closer does with each finished trial. */
+export interface TrialObserver {
+  onTrial(trial: TrialInfo): void;
+  /** true when the observer may see a trial after the next one has opened (see above) */
+  readonly deferrable?: boolean;
+}
+
+export class DeferredTrials {
+  private pending: TrialInfo | undefined;
+  /** what an observer threw while judging in a wait (inside scenario code's stack) */
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly observer: TrialObserver) {}
+
+  /** Judge `t` later; `t` must not read the shared buffer, which the next trial overwrites. */
+  defer(t: TrialInfo): void {
+    this.settle();
+    this.pending = t;
+  }
+
+  /**
+   * Judge the trial kept, if any, from a wait for the baton: what the observer throws is kept
+   * for settle(), so that it never passes for the scenario's own exception.
+   */
+  whileWaiting(): void {
+    try {
+      this.judge();
+    } catch (error) {
+      this.failure ??= { error };
+    }
+  }
+
+  /** Judge the trial kept, if any, and throw what judging threw: the batch loop's own call. */
+  settle(): void {
+    this.judge();
+    const f = this.failure;
+    if (f) throw f.error;
+  }
+
+  private judge(): void {
+    const t = this.pending;
+    if (!t) return;
+    this.pending = undefined;
+    this.observer.onTrial(t);
+  }
+}
