@@ -33,7 +33,10 @@ export function stopAgents(m: Int32Array, L: Layout, except = -1): void {
   }
 }
 
-/** Longest spin before sleeping: on a free core a hand-off arrives within a few microseconds. */
+/**
+ * Longest spin before sleeping. A hand-off on a free core arrives within microseconds; this
+ * also covers the closer ending a trial, and costs no one a core while the host is quiet.
+ */
 const SPIN_MS = 0.2;
 /** Polls of the wait word between two looks at the clock. */
 const POLLS_PER_CLOCK = 128;
@@ -55,9 +58,9 @@ const REPROBE_WAITS = 64;
  * was a core taken from whoever holds the baton. So each thread keeps a moving average of
  * how often its spins paid, and sleeps at once while fewer than half did (a scenario with long
  * steps), with one spin now and then to notice that they pay again. A miss now and then, such
- * as the wait while the closer ends a trial, leaves spinning on. And no thread spins at all
- * while the process's CPU threads and the host's other runnable threads (host-load.ts)
- * outnumber the cores: then a spinner steals the core of a baton holder.
+ * as a GC pause, leaves spinning on. And no thread spins at all while the process's CPU threads
+ * and the cores the host's other work takes (host-load.ts) outnumber the cores: then a spinner
+ * steals the core of a baton holder.
  */
 export class HandoffSpin {
   private paid = 1;
