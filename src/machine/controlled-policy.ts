@@ -23,8 +23,12 @@ export class ControlledPolicy implements RunPolicy {
   private readonly m: Int32Array;
   /** who runs next: the options at each scheduling point, and the strategy's pick */
   private readonly decisions: Decisions;
-  /** the closer's work for the time another agent holds the baton (deferred-trials.ts) */
-  private idleWork: (() => void) | undefined;
+  /**
+   * The closer's judging of the trial before (deferred-trials.ts): done while another agent
+   * holds the baton, or before this agent runs scenario code, whichever comes first, so that
+   * a hang or a crash in that code never takes the trial before's findings with it.
+   */
+  private judgePending: (() => void) | undefined;
 
   constructor(
     private readonly rt: CpuRuntime<ControlledPolicy>,
@@ -34,9 +38,9 @@ export class ControlledPolicy implements RunPolicy {
     this.decisions = new Decisions(rt, strategy);
   }
 
-  /** Work to do at each wait for the baton, before spinning (undefined: none). */
+  /** Judging of the trial before, to do at the first wait or before scenario code (see judgePending). */
   whileWaiting(work: (() => void) | undefined): void {
-    this.idleWork = work;
+    this.judgePending = work;
   }
 
   point(): void {
@@ -105,6 +109,7 @@ export class ControlledPolicy implements RunPolicy {
         // an interrupt is taken by whichever agent its CPU ran last
         const a = m[rt.L.cpuCurrent(optionCpu(o))]!;
         if (a === rt.agent) {
+          this.judgePending?.();
           runIrq(rt, optionLine(o));
           continue;
         }
@@ -122,6 +127,7 @@ export class ControlledPolicy implements RunPolicy {
 
   /** This agent goes on: it is now the one its CPU runs. */
   private running(): void {
+    this.judgePending?.();
     this.m[this.rt.L.cpuCurrent(this.rt.cpu)] = this.rt.agent;
   }
 
@@ -133,7 +139,7 @@ export class ControlledPolicy implements RunPolicy {
     const m = this.m;
     const rt = this.rt;
     const w = rt.me + C.WAKE;
-    this.idleWork?.();
+    this.judgePending?.();
     // spin only while spinning pays (baton.ts), then sleep
     rt.spin?.spin(m, rt.me);
     while (Atomics.load(m, w) === 0) {

@@ -5,8 +5,10 @@
  * detectors' work on the trial before (a few microseconds) fits in that time, on a core that
  * would otherwise only poll. So closing a trial keeps a detached copy of what the detectors
  * read (its events, its schedule, its strings), opens the next trial at once, and the copy is
- * judged at the closer's next wait for the baton, or at the latest before the next trial is
- * closed and before the batch ends: trials are still judged one by one, in order.
+ * judged at the closer's next wait for the baton, or before the closer runs scenario code
+ * again (which might hang or crash its thread), or before the next trial is closed and before
+ * the batch ends: trials are still judged one by one, in order, and a finding is never lost
+ * to the trial after it.
  *
  * Replays that keep events or capture reports judge each trial on the spot.
  */
