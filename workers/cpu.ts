@@ -50,7 +50,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
     (r: CpuRuntime<ControlledPolicy>) => new ControlledPolicy(r, strategy),
   );
   rt.capture = task.capture;
-  spin ??= new HandoffSpin(task.hostThreads, availableParallelism());
+  spin ??= new HandoffSpin(task.hostLoad, availableParallelism());
   rt.spin = spin;
   rt.state = bindState(def, L, rt.cells);
   const analyzer = task.cpu === CLOSER ? new Analyzer(task, L, rt.strings) : undefined;

@@ -18,10 +18,12 @@ import { readFileSync } from 'node:fs';
 export const HOST = { THREADS: 0, OTHERS: 1 } as const;
 
 /** The host words, one set per process, shared with every CPU worker. */
-export const hostThreads = new Int32Array(new SharedArrayBuffer(8));
+export const hostLoad = new Int32Array(new SharedArrayBuffer(8));
 
 /** The moving average weighs about the last this many samples (a watchdog tick each). */
 const SAMPLES = 5;
+/** Samples closer than this come from another batch's watchdog in the same tick. */
+const MIN_INTERVAL_MS = 15;
 /** /proc/stat counts in USER_HZ ticks, 100 a second on every Linux build. */
 const MS_PER_TICK = 10;
 
@@ -44,22 +46,27 @@ function hostBusyMs(): number | undefined {
   return undefined;
 }
 
-/** One sample, taken by the main thread while batches run. */
+/**
+ * One sample, taken by the main thread while batches run. Every running batch's watchdog asks
+ * (--jobs runs several): the process samples once a tick, whoever asks first.
+ */
 export function sampleHostLoad(): void {
+  const at = performance.now();
+  if (last && at - last.at < MIN_INTERVAL_MS) return;
   const hostMs = hostBusyMs();
   if (hostMs === undefined) return;
   const u = process.cpuUsage();
-  const now = { hostMs, ownMs: (u.user + u.system) / 1000, at: performance.now() };
+  const now = { hostMs, ownMs: (u.user + u.system) / 1000, at };
   const prev = last;
   last = now;
   // a gap (no batch running for a while) starts the window again
   if (!prev || now.at - prev.at > 1000 || now.at <= prev.at) return;
   const others = Math.max(0, now.hostMs - prev.hostMs - (now.ownMs - prev.ownMs)) / (now.at - prev.at);
-  const avg = Atomics.load(hostThreads, HOST.OTHERS);
-  Atomics.store(hostThreads, HOST.OTHERS, Math.round(avg + (others * 100 - avg) / SAMPLES));
+  const avg = Atomics.load(hostLoad, HOST.OTHERS);
+  Atomics.store(hostLoad, HOST.OTHERS, Math.round(avg + (others * 100 - avg) / SAMPLES));
 }
 
 /** True while the process's CPU threads and the cores the host's other work takes fit the cores. */
-export function spinPays(cores: number, words: Int32Array = hostThreads): boolean {
+export function spinPays(cores: number, words: Int32Array = hostLoad): boolean {
   return Atomics.load(words, HOST.THREADS) * 100 + Atomics.load(words, HOST.OTHERS) <= cores * 100 + 50;
 }

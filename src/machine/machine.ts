@@ -15,7 +15,7 @@ import type { BatchPlan } from './trial-loop.ts';
 import { segment } from '../sched/token.ts';
 import { workerEntry } from './worker-entry.ts';
 import { stopAgents } from './baton.ts';
-import { HOST, hostThreads, sampleHostLoad } from './host-load.ts';
+import { HOST, hostLoad, sampleHostLoad } from './host-load.ts';
 import { type LastCall, lastCallOf } from './last-call.ts';
 import { WORKER_HEAP_MB, WORKER_OUT_OF_MEMORY } from './worker-limits.ts';
 
@@ -109,7 +109,7 @@ export interface AgentSlot {
   /** the closer's channel for findings as they are made */
   port?: MessagePort;
   /** the process's host words: its CPU threads in batches, the host's other load (host-load.ts) */
-  hostThreads: Int32Array;
+  hostLoad: Int32Array;
 }
 
 /** A message the closer posts while the batch runs; the machine only tells them from its end. */
@@ -202,9 +202,9 @@ async function runBatch<T, M extends CloserMessage, R>(
     return { trial, segment: segment(trial, m.subarray(L.choiceBase), m[H.NCHOICE]!) };
   };
 
-  Atomics.add(hostThreads, HOST.THREADS, L.nagents);
+  Atomics.add(hostLoad, HOST.THREADS, L.nagents);
   const runs = aborts.map((ac, cpu) => {
-    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined, hostThreads });
+    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined, hostLoad });
     return pool.run(task, { signal: ac.signal, transferList: cpu === 0 ? [port2 as never] : [] }).then(
       (r: R | null) => {
         if (cpu === 0) outcome.result = r;
@@ -282,7 +282,7 @@ async function runBatch<T, M extends CloserMessage, R>(
   signal?.addEventListener('abort', stop, { once: true });
 
   await Promise.all(runs);
-  Atomics.sub(hostThreads, HOST.THREADS, L.nagents);
+  Atomics.sub(hostLoad, HOST.THREADS, L.nagents);
   ended = true;
   signal?.removeEventListener('abort', stop);
   clearInterval(watchdog);

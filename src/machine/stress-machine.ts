@@ -10,7 +10,7 @@ import { C, H, type Layout } from './layout.ts';
 import { CLOSER } from './runtime.ts';
 import type { Piscina } from 'piscina';
 import { EventLog } from './events.ts';
-import { HOST, hostThreads } from './host-load.ts';
+import { HOST, hostLoad } from './host-load.ts';
 import { deathMessage, findingsChannel, withCpuPool, type AgentSlot, type CloserMessage } from './machine.ts';
 import { snapshotAgent, type CpuSnapshot } from './trial-info.ts';
 import type { BatchPlan } from './trial-loop.ts';
@@ -89,9 +89,9 @@ async function runStressBatch<T, M extends CloserMessage, R>(
   };
 
   // stress CPUs all run at once: controlled machines beside them must not spin
-  Atomics.add(hostThreads, HOST.THREADS, L.ncpus);
+  Atomics.add(hostLoad, HOST.THREADS, L.ncpus);
   const runs = aborts.map((ac, cpu) => {
-    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined, stress, hostThreads });
+    const task = req.task({ sab, cpu, port: cpu === 0 ? port2 : undefined, stress, hostLoad });
     return pool.run(task, { signal: ac.signal, transferList: cpu === 0 ? [port2 as never] : [] }).then(
       (r: R | null) => {
         done[cpu] = true;
@@ -160,7 +160,7 @@ async function runStressBatch<T, M extends CloserMessage, R>(
   signal?.addEventListener('abort', stopAll, { once: true });
 
   await Promise.all(runs);
-  Atomics.sub(hostThreads, HOST.THREADS, L.ncpus);
+  Atomics.sub(hostLoad, HOST.THREADS, L.ncpus);
   signal?.removeEventListener('abort', stopAll);
   clearInterval(watchdog);
   await channel.drained(outcome.result !== null);
