@@ -19,7 +19,6 @@ export function isStressTask(task: BatchTask): task is StressTask {
 
 export function runStressCpu(task: StressTask, def: ScenarioDef): CloserResult | null {
   const L = new Layout(def, task.limits);
-  const m = new Int32Array(task.sab, 0, L.totalWords);
   const rt = new CpuRuntime(
     L,
     def,

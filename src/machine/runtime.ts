@@ -23,7 +23,7 @@
  * weak-memory.ts (store buffers and views, under a 'tso' or 'weak' memory model).
  */
 import { isKernelUsageError } from './usage-error.ts';
-import { Ctx, F_A, Op } from './events.ts';
+import { Ctx, Op } from './events.ts';
 import { C, CX, H, TrialState, type Layout } from './layout.ts';
 import { CTX_MAX } from './capacities.ts';
 import { IrqActions } from './irq-actions.ts';

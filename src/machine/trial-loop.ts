@@ -19,7 +19,7 @@ import { runIrq, runTask } from './agent-run.ts';
 import { segment } from '../sched/token.ts';
 import { Access } from '../sched/footprint.ts';
 import { publishFootprint } from './footprints.ts';
-import { snapshotAgent, type CpuSnapshot, type TrialEnd, type TrialInfo } from './trial-info.ts';
+import { snapshotAgent, type CpuSnapshot, type TrialEnd } from './trial-info.ts';
 import { DeferredTrials, type TrialObserver } from './deferred-trials.ts';
 
 export interface BatchPlan {

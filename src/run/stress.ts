@@ -7,7 +7,7 @@
  */
 import { Layout, DEFAULT_LIMITS } from '../machine/layout.ts';
 import { runStressBatchOnMachine, type Lockup } from '../machine/stress-machine.ts';
-import type { CloserPost, CloserResult, FindingMessage, StressTask } from './batch-task.ts';
+import type { CloserPost, CloserResult, StressTask } from './batch-task.ts';
 import { renderSoftLockup, softLockupTitle, waitCycle } from '../report/soft-lockup.ts';
 import { replayCommand, shellWord } from '../report/index.ts';
 import { loadScenario, scenarioBatch, ScenarioError } from './load-scenario.ts';
@@ -77,7 +77,7 @@ export async function stress(path: string, opts: StressOptions = {}): Promise<St
     if (usage !== undefined) throw new ScenarioError(usage);
     if (out.lockup) {
       trials++;
-      const f = lockupFinding(L, path, out.lockup);
+      const f = lockupFinding(L, out.lockup);
       if (!found.has(f.signature)) {
         found.set(f.signature, f);
         lockups.set(f.signature, out.lockup);
@@ -122,7 +122,7 @@ function crashFinding(message: string, trial: number): Finding {
   };
 }
 
-function lockupFinding(L: Layout, path: string, lockup: Lockup): Finding {
+function lockupFinding(L: Layout, lockup: Lockup): Finding {
   const cycle = waitCycle(lockup.cpus);
   const waits = lockup.cpus
     .filter((s) => s.stuck)
