@@ -42,15 +42,24 @@ export const MAX_IRQ_LINES = TIMER_LINE;
 /** CPUs an irq option can name: 8 bits. */
 export const MAX_OPTION_CPUS = 0x100;
 
+/** The option kinds above the agents pack two 8-bit fields: kind | high<<8 | cpu. */
+function packOption(kind: number, high: number, cpu: number): number {
+  return kind | ((high & 0xff) << 8) | cpu;
+}
+function optionHigh(o: number): number {
+  return (o >> 8) & 0xff;
+}
+
 export function irqOption(line: number, cpu: number): number {
-  return IRQ_OPTION | (line << 8) | cpu;
+  return packOption(IRQ_OPTION, line, cpu);
 }
 export function isIrqOption(o: number): boolean {
   return o >= IRQ_OPTION && o < MIGRATE_OPTION;
 }
 export function optionLine(o: number): number {
-  return (o >> 8) & 0xff;
+  return optionHigh(o);
 }
+/** The CPU an irq, migration or flush option names. */
 export function optionCpu(o: number): number {
   return o & 0xff;
 }
@@ -68,7 +77,7 @@ export const MIGRATE_OPTION = 0x20000;
 /** Migrations one unpinned task may make in a trial unless its declaration says otherwise. */
 export const DEFAULT_MIGRATIONS = 1;
 export function migrateOption(agent: number, cpu: number): number {
-  return MIGRATE_OPTION | (agent << 8) | cpu;
+  return packOption(MIGRATE_OPTION, agent, cpu);
 }
 export function isMigrateOption(o: number): boolean {
   return o >= MIGRATE_OPTION && o < MIGRATE_OPTION + 0x10000;
@@ -78,10 +87,10 @@ export function isIrqOrMigrateOption(o: number): boolean {
   return o >= IRQ_OPTION && o < FLUSH_OPTION;
 }
 export function migrateAgent(o: number): number {
-  return (o >> 8) & 0xff;
+  return optionHigh(o);
 }
 export function migrateCpu(o: number): number {
-  return o & 0xff;
+  return optionCpu(o);
 }
 
 /** Option "end the wait of agent a's innermost context" (or "the fault happens"): -2 - a. */
@@ -102,14 +111,14 @@ export const FLUSH_OPTION = 0x30000;
 /** Option i of a read's data choice: the store i places older than the newest it may see. */
 export const VALUE_OPTION = 0x40000;
 export function flushOption(seq: number, cpu: number): number {
-  return FLUSH_OPTION | ((seq & 0xff) << 8) | cpu;
+  return packOption(FLUSH_OPTION, seq, cpu);
 }
 export function isFlushOption(o: number): boolean {
   return o >= FLUSH_OPTION && o < VALUE_OPTION;
 }
 /** The store number (low 8 bits) a flush option names; its CPU is optionCpu(o). */
 export function flushSeq(o: number): number {
-  return (o >> 8) & 0xff;
+  return optionHigh(o);
 }
 export function valueOption(i: number): number {
   return VALUE_OPTION | i;
