@@ -30,17 +30,4 @@ if (buildIsCurrent()) {
   const { tsImport } = await import('tsx/esm/api');
   ({ main } = await tsImport('../src/cli/main.ts', import.meta.url));
 }
-const code = await main(process.argv);
-// Ending the process stops the CPU worker threads at once; shutting their pools down one by
-// one first would only add to every run's time. What was written to stdout and stderr goes
-// out first (a pipe may still hold some on some platforms).
-const flushed = (s) =>
-  s.writableLength === 0 || s.destroyed
-    ? undefined
-    : new Promise((resolve) => {
-        s.once('drain', resolve);
-        s.once('close', resolve);
-        s.once('error', resolve);
-      });
-await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-process.exit(code);
+process.exitCode = await main(process.argv);

@@ -14,6 +14,7 @@ import { parseDuration } from '../run/campaign/time-budget.ts';
 import { DEFAULTS } from '../run/defaults.ts';
 import { formatInterrupts } from '../run/result.ts';
 import { decodeToken, TokenError } from '../sched/token.ts';
+import { shutdownMachines } from '../machine/machine.ts';
 import { PACKAGE_ROOT } from '../machine/package-root.ts';
 import { progress } from './progress.ts';
 import { traceJson } from '../report/trace.ts';
@@ -176,7 +177,6 @@ function errorLine(e: unknown): string {
   return `smpsim: internal error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
 }
 
-/** The smpsim command; its caller ends the process, which stops the CPU threads (bin/smpsim.mjs). */
 export async function main(argv: string[], out: Out = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
   quietOnEpipe(process.stdout);
   quietOnEpipe(process.stderr);
@@ -218,6 +218,11 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
       process.stderr.write(`${errorLine(e)}\n`);
       code = EXIT.ERROR;
     }
+  } finally {
+    // CPU threads are stopped one by one, never by ending the process under them: a thread
+    // still starting (started ahead by head-start.ts, or replacing one a hang ended) aborts
+    // the whole process if it is torn down while it loads its modules
+    await shutdownMachines();
   }
   return code;
 }
