@@ -20,18 +20,18 @@ const VARIANT_FLAG: Record<Variant, number> = {
   bh: LockFlag.BH,
 };
 
-/** The CPU and object of a lock call, after its scheduling point. */
-export function enter(name: string, lock: KObject): [CpuRuntime, number] {
-  const rt = thisCpu(name);
+/** The object of a lock call on `rt`, after its scheduling point (no tuple: every lock call comes here). */
+export function enter(rt: CpuRuntime, name: string, lock: KObject): number {
   const id = checkKind(rt, lock, name);
   rt.point(id, Access.WRITE);
-  return [rt, id];
+  return id;
 }
 
 /** Take `lock`; returns the saved irq flags for the _irqsave form (else 0). */
 export function lockAs(name: string, lock: KObject, flags: number, variant: Variant): number {
   const fn = kfn(name);
-  const [rt, id] = enter(name, lock);
+  const rt = thisCpu(name);
+  const id = enter(rt, name, lock);
   let saved = 0;
   if (variant === 'irq') irqsOff(rt, fn);
   else if (variant === 'irqsave') saved = irqsSave(rt, fn);
@@ -43,7 +43,8 @@ export function lockAs(name: string, lock: KObject, flags: number, variant: Vari
 
 export function unlockAs(name: string, lock: KObject, flags: number, variant: Variant, saved = 0): void {
   const fn = kfn(name);
-  const [rt, id] = enter(name, lock);
+  const rt = thisCpu(name);
+  const id = enter(rt, name, lock);
   rt.release(id, flags | VARIANT_FLAG[variant], fn);
   if (variant === 'irq') irqsOn(rt, fn);
   else if (variant === 'irqsave') irqsRestore(rt, saved, fn);
@@ -53,7 +54,8 @@ export function unlockAs(name: string, lock: KObject, flags: number, variant: Va
 
 /** 1 when taken, 0 when busy (never waits). */
 export function trylockAs(name: string, lock: KObject, flags: number): number {
-  const [rt, id] = enter(name, lock);
+  const rt = thisCpu(name);
+  const id = enter(rt, name, lock);
   rt.preemptAdd(PREEMPT_OFFSET);
   if (rt.tryAcquire(id, flags | LockFlag.TRY, kfn(name))) return 1;
   rt.preemptAdd(-PREEMPT_OFFSET);

@@ -6,6 +6,7 @@
 import type { ObjectDecl } from '../machine/declarations.ts';
 import { LockFlag } from '../machine/events.ts';
 import { decl } from './declare.ts';
+import { thisCpu } from './cpu.ts';
 import { enter, lockAs, trylockAs, unlockAs } from './lock-variants.ts';
 import type { RawSpinlock } from './objects.ts';
 
@@ -32,6 +33,7 @@ export function raw_spin_lock_nested(lock: RawSpinlock, subclass: number): void 
 }
 
 export function raw_spin_is_locked(lock: RawSpinlock): boolean {
-  const [rt, id] = enter('raw_spin_is_locked', lock);
+  const rt = thisCpu('raw_spin_is_locked');
+  const id = enter(rt, 'raw_spin_is_locked', lock);
   return rt.isLocked(id);
 }

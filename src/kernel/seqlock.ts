@@ -16,6 +16,7 @@ import { Access } from '../sched/footprint.ts';
 import { LockFlag, Op, kfn } from '../machine/events.ts';
 import { O } from '../machine/object-words.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
+import { thisCpu } from './cpu.ts';
 import { enter, lockAs, unlockAs, type Variant } from './lock-variants.ts';
 import type { KObject } from './objects.ts';
 import { enterOn } from './sleep.ts';
@@ -41,7 +42,8 @@ function writeLock(name: string, sl: Seqlock, variant: Variant): number {
 }
 
 function writeUnlock(name: string, sl: Seqlock, variant: Variant, saved = 0): void {
-  const [rt] = enter(name, sl);
+  const rt = thisCpu(name);
+  enter(rt, name, sl);
   bump(rt, sl, name);
   unlockAs(name, sl, 0, variant, saved);
 }

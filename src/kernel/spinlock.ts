@@ -4,6 +4,7 @@
  * as on hardware.
  */
 import { LockFlag } from '../machine/events.ts';
+import { thisCpu } from './cpu.ts';
 import { enter, lockAs, trylockAs, unlockAs } from './lock-variants.ts';
 import type { Spinlock } from './objects.ts';
 import { lockStateSeen } from './memory-access.ts';
@@ -29,6 +30,7 @@ export function spin_lock_nested(lock: Spinlock, subclass: number): void {
 }
 
 export function spin_is_locked(lock: Spinlock): boolean {
-  const [rt, id] = enter('spin_is_locked', lock);
+  const rt = thisCpu('spin_is_locked');
+  const id = enter(rt, 'spin_is_locked', lock);
   return lockStateSeen(rt, id) ?? rt.isLocked(id);
 }
