@@ -13,25 +13,36 @@ import { checkKind } from './objects.ts';
 import type { Cells } from '../machine/cells.ts';
 import { lastReadFrom, load, rmwBegin, rmwEnd, rmwPoint, store, storePoint } from './memory-access.ts';
 
-/** The RMW's scheduling point (memory-access.ts: a weak model drains first); [rt, value word]. */
-function enter(name: string, v: Atomic, ordered: boolean): [CpuRuntime, number] {
-  const rt = thisCpu(name);
+/** The RMW's scheduling point on `rt` (memory-access.ts: a weak model drains first); the value word. */
+function enter(rt: CpuRuntime, name: string, v: Atomic, ordered: boolean): number {
   checkKind(rt, v, name);
   rmwPoint(rt, v.__id, ordered);
   rmwBegin(rt, v.__id, ordered);
-  return [rt, v.__at];
+  return v.__at;
 }
 
-/** Unconditional RMW: `op(old)` is the new value; returns [old, new]. */
-function rmw(name: string, v: Atomic, op: (old: number) => number, ordered: boolean): [number, number] {
-  const [rt, at] = enter(name, v, ordered);
+/** A read-modify-write's new value from the old and the call's operand. */
+type RmwOp = (old: number, operand: number) => number;
+const add: RmwOp = (o, i) => o + i;
+const exchange: RmwOp = (_o, n) => n;
+
+/**
+ * Unconditional RMW: `op(old, operand)` is the new value; returns the old. Ops take their
+ * operand as an argument, not in a closure: atomic_inc() is on hot loops' paths.
+ */
+function rmw(name: string, v: Atomic, op: RmwOp, operand: number, ordered: boolean): number {
+  const rt = thisCpu(name);
+  const at = enter(rt, name, v, ordered);
   // a real atomic read-modify-write: CPUs running truly in parallel (stress mode) never lose one
-  const old = rt.cells.update(at, op);
-  const now = op(old) | 0;
+  const old = rt.cells.update(at, op, operand);
+  const now = op(old, operand) | 0;
   rmwEnd(rt, v.__id, now, ordered);
   rt.emit(ordered ? Op.ATOMIC_RMW_ORDERED : Op.ATOMIC_RMW, v.__id, now, old, kfn(name));
-  return [old, now];
+  return old;
 }
+
+/** The new value of an rmw() that adds `i`. */
+const addReturn = (name: string, v: Atomic, i: number): number => (rmw(name, v, add, i, true) + i) | 0;
 
 export function atomic_read(v: Atomic): number {
   const rt = maybeCpu();
@@ -58,27 +69,27 @@ export function atomic_set(v: Atomic, i: number): void {
   rt.emit(Op.ATOMIC_SET, v.__id, i | 0, old, kfn('atomic_set'));
 }
 
-export const atomic_add = (i: number, v: Atomic): void => void rmw('atomic_add', v, (o) => o + i, false);
-export const atomic_sub = (i: number, v: Atomic): void => void rmw('atomic_sub', v, (o) => o - i, false);
-export const atomic_inc = (v: Atomic): void => void rmw('atomic_inc', v, (o) => o + 1, false);
-export const atomic_dec = (v: Atomic): void => void rmw('atomic_dec', v, (o) => o - 1, false);
+export const atomic_add = (i: number, v: Atomic): void => void rmw('atomic_add', v, add, i, false);
+export const atomic_sub = (i: number, v: Atomic): void => void rmw('atomic_sub', v, add, -i, false);
+export const atomic_inc = (v: Atomic): void => void rmw('atomic_inc', v, add, 1, false);
+export const atomic_dec = (v: Atomic): void => void rmw('atomic_dec', v, add, -1, false);
 /** true when the result is zero */
-export const atomic_inc_and_test = (v: Atomic): boolean => rmw('atomic_inc_and_test', v, (o) => o + 1, true)[1] === 0;
-export const atomic_dec_and_test = (v: Atomic): boolean => rmw('atomic_dec_and_test', v, (o) => o - 1, true)[1] === 0;
-export const atomic_sub_and_test = (i: number, v: Atomic): boolean =>
-  rmw('atomic_sub_and_test', v, (o) => o - i, true)[1] === 0;
-export const atomic_add_return = (i: number, v: Atomic): number => rmw('atomic_add_return', v, (o) => o + i, true)[1];
-export const atomic_sub_return = (i: number, v: Atomic): number => rmw('atomic_sub_return', v, (o) => o - i, true)[1];
-export const atomic_inc_return = (v: Atomic): number => rmw('atomic_inc_return', v, (o) => o + 1, true)[1];
-export const atomic_dec_return = (v: Atomic): number => rmw('atomic_dec_return', v, (o) => o - 1, true)[1];
+export const atomic_inc_and_test = (v: Atomic): boolean => addReturn('atomic_inc_and_test', v, 1) === 0;
+export const atomic_dec_and_test = (v: Atomic): boolean => addReturn('atomic_dec_and_test', v, -1) === 0;
+export const atomic_sub_and_test = (i: number, v: Atomic): boolean => addReturn('atomic_sub_and_test', v, -i) === 0;
+export const atomic_add_return = (i: number, v: Atomic): number => addReturn('atomic_add_return', v, i);
+export const atomic_sub_return = (i: number, v: Atomic): number => addReturn('atomic_sub_return', v, -i);
+export const atomic_inc_return = (v: Atomic): number => addReturn('atomic_inc_return', v, 1);
+export const atomic_dec_return = (v: Atomic): number => addReturn('atomic_dec_return', v, -1);
 /** returns the old value */
-export const atomic_fetch_add = (i: number, v: Atomic): number => rmw('atomic_fetch_add', v, (o) => o + i, true)[0];
+export const atomic_fetch_add = (i: number, v: Atomic): number => rmw('atomic_fetch_add', v, add, i, true);
 /** returns the old value */
-export const atomic_xchg = (v: Atomic, n: number): number => rmw('atomic_xchg', v, () => n, true)[0];
+export const atomic_xchg = (v: Atomic, n: number): number => rmw('atomic_xchg', v, exchange, n, true);
 
 /** Store `n` if the value is `old`; returns the value found (== old on success). */
 export function atomic_cmpxchg(v: Atomic, old: number, n: number): number {
-  const [rt, at] = enter('atomic_cmpxchg', v, true);
+  const rt = thisCpu('atomic_cmpxchg');
+  const at = enter(rt, 'atomic_cmpxchg', v, true);
   const found = rt.cells.compareExchange(at, old, n);
   rmwEnd(rt, v.__id, found === (old | 0) ? n : undefined, true);
   if (found === (old | 0)) rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, n | 0, found, kfn('atomic_cmpxchg'));
@@ -88,7 +99,8 @@ export function atomic_cmpxchg(v: Atomic, old: number, n: number): number {
 
 /** Add `a` unless the value is `u`; true when the add was done. */
 export function atomic_add_unless(v: Atomic, a: number, u: number, name = 'atomic_add_unless'): boolean {
-  const [rt, at] = enter(name, v, true);
+  const rt = thisCpu(name);
+  const at = enter(rt, name, v, true);
   for (;;) {
     const c = rt.cells.load(at);
     if (c === (u | 0)) {

@@ -33,11 +33,11 @@ export class Cells {
   compareExchange(at: number, expected: number, v: number): number {
     return Atomics.compareExchange(this.m, at, expected | 0, v | 0);
   }
-  /** An atomic read-modify-write: the word becomes next(old) | 0; returns old. */
-  update(at: number, next: (old: number) => number): number {
+  /** An atomic read-modify-write: the word becomes next(old, operand) | 0; returns old. */
+  update(at: number, next: (old: number, operand: number) => number, operand = 0): number {
     for (;;) {
       const old = Atomics.load(this.m, at);
-      if (Atomics.compareExchange(this.m, at, old, next(old) | 0) === old) return old;
+      if (Atomics.compareExchange(this.m, at, old, next(old, operand) | 0) === old) return old;
     }
   }
 
