@@ -373,12 +373,14 @@ export function lockWords(kind: ObjectKind): LockWordOps {
   return ops;
 }
 
-const accepted = new Map<string, boolean>();
-/** Does kernel call `fn` accept an object of `kind`? (memoised: this is on every call's path) */
+/** kind → kernel call → accepted (no key is built: this is on every call's path) */
+const accepted = new Map<ObjectKind, Map<string, boolean>>();
+/** Does kernel call `fn` accept an object of `kind`? (memoised) */
 export function accepts(kind: ObjectKind, fn: string): boolean {
-  const key = `${kind}:${fn}`;
-  let ok = accepted.get(key);
-  if (ok === undefined) accepted.set(key, (ok = objectKind(kind).accepts.test(fn)));
+  let calls = accepted.get(kind);
+  if (!calls) accepted.set(kind, (calls = new Map()));
+  let ok = calls.get(fn);
+  if (ok === undefined) calls.set(fn, (ok = objectKind(kind).accepts.test(fn)));
   return ok;
 }
 

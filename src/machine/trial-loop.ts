@@ -7,7 +7,7 @@
  * CPUs just wait for orders; a stale stack from a finished trial is unwound when they are next
  * handed the baton. At the end of the batch the closer raises the stop word and wakes everyone.
  */
-import { C, CX, H, LN, Order, TrialState } from './layout.ts';
+import { C, CX, H, LN, Order, TrialState, type Layout } from './layout.ts';
 import { Ctx, EventLog } from './events.ts';
 import { objectKind } from './object-kinds.ts';
 import { stopAgents } from './baton.ts';
@@ -143,17 +143,10 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   resetActions(m, L, (l) => rt.def.irqs?.[l]?.handler !== undefined);
   // tasks, each kworker and each irq thread (kernel threads that never end) start in process
   // context; a kthread starts when kthread_run() starts it
-  const starts = L.tasks.map((t) => [t.agent, t.pid]);
-  for (const a of L.agents) if (a.kind === 'kworker' || a.kind === 'irq_thread') starts.push([a.index, a.pid!]);
-  for (const [agent, pid] of starts) {
-    const e = L.ctxEntry(agent!, 0);
-    m[e + CX.KIND] = Ctx.TASK;
-    m[e + CX.TID] = pid!;
-    m[e + CX.NR] = 0;
-    m[e + CX.WAIT_OBJ] = -1;
-    m[e + CX.WAIT_FLAGS] = 0;
-    m[e + CX.WAIT_SEQ] = -1;
-    m[L.agentBlock(agent!) + C.NCTX] = 1;
+  for (let i = 0; i < L.tasks.length; i++) startInProcess(m, L, L.tasks[i]!.agent, L.tasks[i]!.pid);
+  for (let i = 0; i < L.agents.length; i++) {
+    const a = L.agents[i]!;
+    if (a.kind === 'kworker' || a.kind === 'irq_thread') startInProcess(m, L, a.index, a.pid!);
   }
   for (const o of L.objects) objectKind(o.kind).reset(m, o);
   rt.memory?.reset();
@@ -169,6 +162,18 @@ export function openTrial(rt: CpuRuntime, trial: number, indexInBatch: number): 
   m[H.TRIAL] = m[H.TRIAL]! + 1;
   rt.syncTrial();
   return true;
+}
+
+/** Agent `agent` starts the trial in process context as task `pid`. */
+function startInProcess(m: Int32Array, L: Layout, agent: number, pid: number): void {
+  const e = L.ctxEntry(agent, 0);
+  m[e + CX.KIND] = Ctx.TASK;
+  m[e + CX.TID] = pid;
+  m[e + CX.NR] = 0;
+  m[e + CX.WAIT_OBJ] = -1;
+  m[e + CX.WAIT_FLAGS] = 0;
+  m[e + CX.WAIT_SEQ] = -1;
+  m[L.agentBlock(agent) + C.NCTX] = 1;
 }
 
 function snapshotCpus(rt: CpuRuntime): CpuSnapshot[] {

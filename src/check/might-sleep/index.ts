@@ -31,10 +31,10 @@ export { MIGHT_SLEEP, MIGHT_SLEEP_KINDS, type MightSleepData, type MightSleepFin
 export type { HeldLock } from '../held-locks.ts';
 
 export function createMightSleep(): Detector<MightSleepData, MightSleepKind> {
-  // which rules (by index in RULES) read each op
-  const readersOf = new Map<number, number[]>();
+  // which rules (by index in RULES) read each op, indexed by op: this is looked up per event
+  const readersOf: number[][] = [];
   RULES.forEach((r, k) => {
-    for (const op of r.ops) readersOf.set(op, [...(readersOf.get(op) ?? []), k]);
+    for (const op of r.ops) readersOf[op] = [...(readersOf[op] ?? []), k];
   });
   const held = new HeldLocks();
   return {
@@ -46,8 +46,9 @@ export function createMightSleep(): Detector<MightSleepData, MightSleepKind> {
       const w = t.events.words;
       for (let i = 0, at = 0; i < t.events.length; i++, at += EV_WORDS) {
         held.follow(w, at, i);
-        const readers = readersOf.get(w[at + F_OP]!);
-        if (readers) for (const k of readers) rules[k]!.onEvent(s, i, at);
+        const readers = readersOf[w[at + F_OP]!];
+        // indexed, not for-of: an iterator per event is most of what a trial allocates
+        if (readers) for (let j = 0; j < readers.length; j++) rules[readers[j]!]!.onEvent(s, i, at);
       }
       for (const r of rules) r.onEnd?.(s);
     },
