@@ -40,7 +40,7 @@ export function scheduleTasklet(rt: CpuRuntime, obj: number, cpu: number): boole
   if (w & TASKLET_STATE_SCHED) return false;
   m[at + O.WORD] = w | TASKLET_STATE_SCHED;
   m[at + O.OWNER] = cpu + 1;
-  m[at + O.AUX] = m[H.NEV]!;
+  m[at + O.AUX] = rt.policy.eventCount();
   raiseSoftirq(rt, cpu, TASKLET_SOFTIRQ);
   return true;
 }

@@ -76,6 +76,10 @@ export class ControlledPolicy implements RunPolicy {
     return seq;
   }
 
+  eventCount(): number {
+    return this.m[H.NEV]!;
+  }
+
   published(seq: number): void {
     const m = this.m;
     m[H.NEV] = seq + 1;

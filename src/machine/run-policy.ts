@@ -33,6 +33,8 @@ export interface RunPolicy {
   chooseValue(n: number): number;
   /** The seq the next event gets; ends the trial when the log is full. */
   claimSeq(): number;
+  /** Events in the trial's log so far. */
+  eventCount(): number;
   /** Event `seq` is written: publish it. */
   published(seq: number): void;
   /** End the trial with TrialState `state` and unwind this stack. */

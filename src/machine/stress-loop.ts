@@ -46,7 +46,7 @@ export function runStressBatch(
       if (Atomics.load(m, H.STOP) !== 0) return summary();
       Atomics.wait(ctl, SC.PARKED, v, 20);
     }
-    if (m[H.NEV]! > L.limits.maxEvents) m[H.NEV] = L.limits.maxEvents;
+    m[H.NEV] = rt.policy.eventCount();
     closeTrial(rt, firstTrial + trialsDone, trialsDone, irqCounts, observer);
     trialsDone++;
     m[H.TRIALS_DONE] = trialsDone;
@@ -63,7 +63,8 @@ function open(rt: CpuRuntime<StressPolicy>, trial: number, indexInBatch: number)
   const ctl = rt.policy.ctl;
   Atomics.store(ctl, SC.PARKED, 0);
   Atomics.store(ctl, SC.DONE_TASKS, 0);
-  for (let c = 0; c < rt.L.ncpus; c++) Atomics.store(ctl, pendingWord(rt.L.ncpus, c), 0);
+  Atomics.store(ctl, SC.SEQ, 0);
+  for (let c = 0; c < rt.L.ncpus; c++) Atomics.store(ctl, pendingWord(c), 0);
   openTrial(rt, trial, indexInBatch);
   if (rt.def.tasks.length === 0) rt.m[H.TSTATE] = TrialState.DONE;
   Atomics.store(rt.m, H.TRIAL, rt.m[H.TRIAL]!); // publish the reset words with the new trial

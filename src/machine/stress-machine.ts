@@ -14,7 +14,7 @@ import { HOST, hostLoad } from './host-load.ts';
 import { deathMessage, findingsChannel, withCpuPool, type AgentSlot, type CloserMessage } from './machine.ts';
 import { snapshotAgent, type CpuSnapshot } from './trial-info.ts';
 import type { BatchPlan } from './trial-loop.ts';
-import { SC, stressControlWords, type StressPlan } from './stress-control.ts';
+import { progressWord, SC, stressControlWords, type StressPlan } from './stress-control.ts';
 
 const TICK_MS = 25;
 /** how long stopped workers get to leave their batch before they are terminated */
@@ -56,7 +56,7 @@ export interface StressOutcome<R> {
 }
 
 function readCpu(m: Int32Array, ctl: Int32Array, L: Layout, c: number, stuck: boolean): CpuWaitState {
-  return { ...snapshotAgent(m, L, c), progress: Atomics.load(ctl, SC.PROGRESS + c), stuck };
+  return { ...snapshotAgent(m, L, c), progress: Atomics.load(ctl, progressWord(c)), stuck };
 }
 
 export function runStressBatchOnMachine<T, M extends CloserMessage, R>(
@@ -133,7 +133,7 @@ async function runStressBatch<T, M extends CloserMessage, R>(
     }
     const stuck: boolean[] = [];
     for (let c = 0; c < L.ncpus; c++) {
-      const p = Atomics.load(ctl, SC.PROGRESS + c);
+      const p = Atomics.load(ctl, progressWord(c));
       const busy = Atomics.load(m, L.agentBlock(c) + C.NCTX) > 0;
       if (p !== last[c] || !busy || p === 0) {
         last[c] = p;
@@ -145,7 +145,7 @@ async function runStressBatch<T, M extends CloserMessage, R>(
       closerStuck(now);
       return;
     }
-    const n = Math.min(Atomics.load(m, H.NEV), L.limits.maxEvents);
+    const n = Math.min(Atomics.load(ctl, SC.SEQ), L.limits.maxEvents);
     outcome.lockup = {
       stuckMs: Math.max(...since.map((s, c) => (stuck[c] ? now - s : 0))),
       cpus: stuck.map((s, c) => readCpu(m, ctl, L, c, s)),

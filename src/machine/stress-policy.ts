@@ -4,8 +4,9 @@
  *   point()     no hand-off: it is where the CPU raises random interrupts (the IRQ source) and
  *               takes the lines pending for it when its irqs are on
  *   waitTurn()  a context that cannot go on backs off a little and polls again
- *   claimSeq()  the event's seq comes from Atomics.add on the event count, so the log is a
- *               linearization of what the CPUs did
+ *   claimSeq()  the event's seq comes from Atomics.add on the event count (a word of stress
+ *               mode's own, alone on its cache line), so the log is a linearization of what
+ *               the CPUs did
  *   ownLocks    spinlocks and rwlocks spin on their lock word (spinning-locks.ts)
  *
  * A task that returns counts itself done; the CPU then idles, taking interrupts, until every
@@ -19,7 +20,7 @@ import { MAX_BACKOFF, SpinningLocks } from './spinning-locks.ts';
 import type { CpuRuntime } from './runtime.ts';
 import type { RunPolicy } from './run-policy.ts';
 import type { Strategy } from '../sched/strategy.ts';
-import { pendingWord, SC } from './stress-control.ts';
+import { pendingWord, progressWord, SC } from './stress-control.ts';
 
 /** Nobody is asked anything in stress mode. */
 const NO_STRATEGY: Strategy = { beginTrial: () => true, choose: () => 0 };
@@ -48,8 +49,8 @@ export class StressPolicy implements RunPolicy {
     this.m = rt.m;
     this.ctl = new Int32Array(ctl);
     this.rng = (Math.imul(seed | 0, 0x9e3779b1) ^ ((cpu + 1) * 0x85ebca6b)) | 1;
-    this.progress = SC.PROGRESS + cpu;
-    this.pending = pendingWord(rt.L.ncpus, cpu);
+    this.progress = progressWord(cpu);
+    this.pending = pendingWord(cpu);
     this.ownLocks = new SpinningLocks(rt, (n) => this.backoff(n));
   }
 
@@ -107,7 +108,7 @@ export class StressPolicy implements RunPolicy {
     if (l >= 31 || Atomics.load(this.m, L.line(l) + LN.FIRES_LEFT) <= 0) return;
     const cpus = L.lines[l]!.cpus;
     const c = cpus[(r >>> 16) % cpus.length]!;
-    Atomics.or(this.ctl, pendingWord(L.ncpus, c), 1 << l);
+    Atomics.or(this.ctl, pendingWord(c), 1 << l);
   }
 
   /** Take the lines pending here; a line already running on another CPU stays masked. */
@@ -142,12 +143,17 @@ export class StressPolicy implements RunPolicy {
   // ---------------------------------------------------------------- events
 
   claimSeq(): number {
-    const seq = Atomics.add(this.m, H.NEV, 1);
+    // the sequence word has a cache line of its own (stress-control.ts)
+    const seq = Atomics.add(this.ctl, SC.SEQ, 1);
     if (seq >= this.rt.L.limits.maxEvents) {
       Atomics.compareExchange(this.m, H.TSTATE, TrialState.RUNNING, TrialState.STEP_LIMIT);
       this.leave();
     }
     return seq;
+  }
+
+  eventCount(): number {
+    return Math.min(Atomics.load(this.ctl, SC.SEQ), this.rt.L.limits.maxEvents);
   }
 
   /** The watchdog's progress counter moves with every event. */
