@@ -12,6 +12,7 @@
  *
  * Replays that keep events or capture reports judge each trial on the spot.
  */
+import { EV_WORDS, EventLog } from './events.ts';
 import type { TrialInfo } from './trial-info.ts';
 
 /** What the closer does with each finished trial. */
@@ -26,7 +27,25 @@ export class DeferredTrials {
   /** what an observer threw while judging in a wait (inside scenario code's stack) */
   private failure: { error: unknown } | undefined;
 
+  /**
+   * Two buffers for the copies of trials' events, used in turn and kept from trial to trial: a
+   * long trial's copy is hundreds of kilobytes, and a new one per trial kept V8's collector
+   * busy. The copy of trial k is judged before trial k + 2 is copied (defer() settles first).
+   */
+  private readonly copies = [new Int32Array(0), new Int32Array(0)];
+  private turn = 0;
+
   constructor(private readonly observer: TrialObserver) {}
+
+  /** A copy of `events` that stays valid until it is judged (the buffer is used again after). */
+  keep(events: EventLog): EventLog {
+    const n = events.length * EV_WORDS;
+    let buf = this.copies[this.turn]!;
+    if (buf.length < n) buf = this.copies[this.turn] = new Int32Array(Math.max(n, 2 * buf.length));
+    buf.set(events.words.subarray(0, n));
+    this.turn ^= 1;
+    return new EventLog(buf, events.length);
+  }
 
   /** Judge `t` later; `t` must not read the shared buffer, which the next trial overwrites. */
   defer(t: TrialInfo): void {

@@ -228,7 +228,7 @@ export function closeTrial(
     deferred.defer({
       index: indexInBatch,
       layout: L,
-      events: events.copy(),
+      events: deferred.keep(events),
       end,
       segment: () => segment(trial, choices, n, regenerable),
       text: (id) => texts[id] ?? '',
