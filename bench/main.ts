@@ -160,13 +160,25 @@ async function p2(): Promise<number> {
 /** The user-path P2 again while a busy-loop process takes a core, as a ratio to unloaded. */
 async function loaded(unloaded: number): Promise<void> {
   const path = userPathScenario('buggy');
-  const busy = await withBusyProcess(() => best(() => exploreRate(path)));
+  const [busy, handoffs, ring] = await withBusyProcess(async () => {
+    const rate = await best(() => exploreRate(path));
+    const r = await explore(path, { trials: 2000 });
+    return [rate, rate * (r.switches / r.trials), await rawRingSwitchesPerSec(2, 100_000)] as const;
+  });
   line(
     'P2 user path loaded (one busy-loop process) ÷ unloaded, buggy lost update',
     busy,
     unloaded,
     'trials/s',
     'ratio >= 0.5',
+  );
+  // where the loaded time goes: no thread may spin, so each hand-off is a futex wake-up
+  line(
+    'P2 loaded account: hand-offs/s of the loaded run ÷ a raw 2-thread Atomics ring under the same load',
+    handoffs,
+    ring,
+    'hand-offs/s',
+    'how near the loaded run is to the futex hand-off floor',
   );
 }
 
