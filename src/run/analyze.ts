@@ -12,10 +12,11 @@ import type { TrialObserver } from '../machine/deferred-trials.ts';
 import type { BatchTask, CloserResult, FindingMessage, KeptTrial, UsageMessage } from './batch-task.ts';
 import { siteText } from '../machine/call-site.ts';
 import type { EventRef, RawFinding, TrialInfo } from '../check/detector.ts';
+import type { FindingKind } from '../check/finding-kinds.ts';
 import { renderReport } from '../report/index.ts';
 import type { RenderContext } from '../report/render-context.ts';
 import { encodeToken } from '../sched/token.ts';
-import { createDetectors } from './detectors.ts';
+import { createDetectors, type FindingSink } from './detectors.ts';
 
 export class Analyzer implements TrialObserver {
   private readonly detectors = createDetectors();
@@ -62,14 +63,25 @@ export class Analyzer implements TrialObserver {
       return;
     }
     if (!this.task.detectors) return;
-    for (const d of this.detectors) d.onTrial(t, (f, render) => this.report(t, f, render));
+    this.trial = t;
+    for (const d of this.detectors) d.onTrial(t, this.sink);
   }
+
+  /** the trial the detectors are judging, for the sink (one function for every trial) */
+  private trial: TrialInfo | undefined;
+  private readonly sink: FindingSink = (f, render) => {
+    if (this.trial) this.report(this.trial, f, render);
+  };
 
   private runTrial(index: number): number {
     return this.task.plan.trialNumbers?.[index] ?? this.task.plan.firstTrial + index;
   }
 
-  private report(t: TrialInfo, f: RawFinding, render: (ctx: RenderContext) => string): void {
+  private report<D, K extends FindingKind>(
+    t: TrialInfo,
+    f: RawFinding<D, K>,
+    render: (f: RawFinding<D, K>, ctx: RenderContext) => string,
+  ): void {
     this.counts[f.signature] = (this.counts[f.signature] ?? 0) + 1;
     if (this.seen.has(f.signature)) return;
     this.seen.add(f.signature);
@@ -77,7 +89,7 @@ export class Analyzer implements TrialObserver {
     const msg: FindingMessage = { type: 'finding', finding: f, replay, trial: this.runTrial(t.index) };
     if (this.task.capture) {
       const ctx = this.renderContext();
-      msg.report = renderReport(render(ctx), ctx, replay);
+      msg.report = renderReport(render(f, ctx), ctx, replay);
       // scenario lines only (file:line), not the kernel functions of the machine's own events
       msg.sites = [...new Set(f.refs.map((r) => ctx.site(r)).filter((s) => /:\d+$/.test(s)))];
     }

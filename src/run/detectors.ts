@@ -35,10 +35,20 @@ export interface DetectorEntry<D, K extends FindingKind> {
   render(finding: RawFinding<D, K>, ctx: RenderContext): string;
 }
 
+/**
+ * Where a run's detector hands each finding, with the renderer that draws it. The renderer is
+ * its entry's own function, not a closure over the finding: a racy scenario makes dozens of
+ * findings a trial, nearly all already seen, and only a finding's first sighting is drawn.
+ */
+export type FindingSink = <D, K extends FindingKind>(
+  f: RawFinding<D, K>,
+  render: (f: RawFinding<D, K>, ctx: RenderContext) => string,
+) => void;
+
 /** A detector of a run, its finding handed over with the drawing that belongs to it. */
 export interface RunDetector {
   readonly name: string;
-  onTrial(trial: TrialInfo, report: (f: RawFinding, render: (ctx: RenderContext) => string) => void): void;
+  onTrial(trial: TrialInfo, report: FindingSink): void;
   /** see Detector.history */
   history(): string[];
 }
@@ -58,9 +68,15 @@ function row<D, K extends FindingKind>(e: DetectorEntry<D, K>): DetectorRow {
     ...(e.spansTrials ? { spansTrials: true as const } : {}),
     start() {
       const d = e.create();
+      // made once, not per trial: the trial's sink is kept while the detector runs
+      let sink: FindingSink | undefined;
+      const forward = (f: RawFinding<D, K>): void => sink?.(f, e.render);
       return {
         name: e.name,
-        onTrial: (t, report) => d.onTrial(t, (f) => report(f, (ctx) => e.render(f, ctx))),
+        onTrial: (t, report) => {
+          sink = report;
+          d.onTrial(t, forward);
+        },
         history: () => d.history?.() ?? [],
       };
     },
