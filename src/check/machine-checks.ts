@@ -265,6 +265,7 @@ function taskEnds(t: TrialInfo, held: HeldLocks, report: (f: MachineFinding) => 
 
 export function createMachineChecks(): Detector<MachineData, MachineKind> {
   const held = new HeldLocks();
+  let checkFailed: MachineFinding | undefined;
   return {
     name: MACHINE,
     onTrial(t, report) {
@@ -332,13 +333,14 @@ export function createMachineChecks(): Detector<MachineData, MachineKind> {
           return;
       }
       if (end.checkFailure !== undefined) {
-        report(
-          finding('assertion', 'check', `check failed: ${end.checkFailure}`, {
-            type: 'check',
-            message: end.checkFailure,
-            trial: t.index,
-          }),
-        );
+        // one signature for every failing trial: the finding made at the first is handed on
+        // again (only its count grows), not rebuilt with each trial's message
+        checkFailed ??= finding('assertion', 'check', `check failed: ${end.checkFailure}`, {
+          type: 'check',
+          message: end.checkFailure,
+          trial: t.index,
+        });
+        report(checkFailed);
       }
       taskEnds(t, held, report);
     },

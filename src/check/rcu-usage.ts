@@ -27,11 +27,13 @@ export interface RcuUsageData {
 }
 
 export function createRcuUsage(): Detector<RcuUsageData, 'suspicious-rcu-usage'> {
+  // open read-side sections by agent; kept from trial to trial and cleared
+  const open = new Map<number, EventRef[]>();
   return {
     name: RCU_USAGE,
     onTrial(t, report) {
       const w = t.events.words;
-      const open = new Map<number, EventRef[]>();
+      if (open.size > 0) open.clear(); // clear() makes a new table
       for (let i = 0, at = 0; i < t.events.length; i++, at += EV_WORDS) {
         const op = w[at + F_OP];
         const agent = w[at + F_AGENT]!;

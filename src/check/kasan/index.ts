@@ -71,13 +71,18 @@ const KIND: Record<KasanData['bug'], KasanKind> = {
 };
 
 export function createKasan(): Detector<KasanData, KasanKind> {
+  // per trial, by handle; kept from trial to trial and cleared (most trials allocate nothing)
+  const allocs = new Map<number, HeapEvent>();
+  const sizes = new Map<number, number>();
+  const frees = new Map<number, HeapEvent>();
   return {
     name: KASAN,
     onTrial(t, report) {
       const w = t.events.words;
-      const allocs = new Map<number, HeapEvent>();
-      const sizes = new Map<number, number>();
-      const frees = new Map<number, HeapEvent>();
+      // clear() makes a new table even when empty
+      if (allocs.size > 0) allocs.clear();
+      if (sizes.size > 0) sizes.clear();
+      if (frees.size > 0) frees.clear();
       const here = (at: number, seq: number): HeapEvent => ({
         ref: { trial: t.index, seq },
         pid: w[at + F_TID]!,

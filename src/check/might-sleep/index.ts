@@ -37,10 +37,12 @@ export function createMightSleep(): Detector<MightSleepData, MightSleepKind> {
     for (const op of r.ops) readersOf[op] = [...(readersOf[op] ?? []), k];
   });
   const held = new HeldLocks();
+  const rules: (AtomicRule | undefined)[] = new Array(RULES.length).fill(undefined);
   return {
     name: MIGHT_SLEEP,
     onTrial(t, report) {
-      const rules: AtomicRule[] = RULES.map((r) => r.create());
+      // a rule's state is made at the first event it reads: most trials give most rules none
+      rules.fill(undefined);
       held.begin(t.layout, t.index);
       const s = new TrialScan(t, held, report);
       const w = t.events.words;
@@ -48,9 +50,14 @@ export function createMightSleep(): Detector<MightSleepData, MightSleepKind> {
         held.follow(w, at, i);
         const readers = readersOf[w[at + F_OP]!];
         // indexed, not for-of: an iterator per event is most of what a trial allocates
-        if (readers) for (let j = 0; j < readers.length; j++) rules[readers[j]!]!.onEvent(s, i, at);
+        if (!readers) continue;
+        for (let j = 0; j < readers.length; j++) {
+          const k = readers[j]!;
+          const rule = rules[k] ?? (rules[k] = RULES[k]!.create());
+          rule.onEvent(s, i, at);
+        }
       }
-      for (const r of rules) r.onEnd?.(s);
+      for (const r of rules) r?.onEnd?.(s);
     },
   };
 }

@@ -76,7 +76,7 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
     this.t = t;
     this.w = t.events.words;
     this.report = report;
-    this.inTrial.clear();
+    if (this.inTrial.size > 0) this.inTrial.clear(); // clear() makes a new table
     this.run(s, t.events.length);
   }
 

@@ -123,11 +123,7 @@ export class RaceState {
     this.ord = new Int32Array(T * M * 4);
     this.seqRead = new Int32Array(T);
     this.seqWrite = new Int32Array(T);
-  }
-
-  /** A new trial: every thread at its own clock 1, nothing synchronised, no access recorded. */
-  reset(): void {
-    for (const t of [
+    this.perTrial = [
       this.C,
       this.lockW,
       this.lockR,
@@ -139,15 +135,22 @@ export class RaceState {
       this.pendAcq,
       this.wFence,
       this.rvC,
-    ])
-      t.clear();
+    ];
+  }
+
+  /** the clock tables a trial starts empty (a list made once: reset() runs every trial) */
+  private readonly perTrial: readonly ClockTable[];
+
+  /** A new trial: every thread at its own clock 1, nothing synchronised, no access recorded. */
+  reset(): void {
+    for (let i = 0; i < this.perTrial.length; i++) this.perTrial[i]!.clear();
     for (let t = 0; t < this.T; t++) this.C.v[t * this.T + t] = 1;
     this.hasFence.fill(0);
     this.hasWFence.fill(0);
     this.wT.fill(EMPTY);
     this.rT.fill(EMPTY);
     this.ord.fill(0);
-    this.heapCells.clear();
+    if (this.heapCells.size > 0) this.heapCells.clear(); // clear() makes a new table
     this.seqRead.fill(0);
     this.seqWrite.fill(0);
   }
