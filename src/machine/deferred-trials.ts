@@ -37,14 +37,19 @@ export class DeferredTrials {
 
   constructor(private readonly observer: TrialObserver) {}
 
-  /** A copy of `events` that stays valid until it is judged (the buffer is used again after). */
-  keep(events: EventLog): EventLog {
-    const n = events.length * EV_WORDS;
+  /**
+   * A copy of the `count` events logged from word `base` of `m`, valid until it is judged (the
+   * buffer is used again after).
+   */
+  keep(m: Int32Array, base: number, count: number): EventLog {
+    const n = count * EV_WORDS;
     let buf = this.copies[this.turn]!;
     if (buf.length < n) buf = this.copies[this.turn] = new Int32Array(Math.max(n, 2 * buf.length));
-    buf.set(events.words.subarray(0, n));
+    // a short log word by word: a view to copy it from would be the trial's largest allocation
+    if (n < 1024) for (let i = 0; i < n; i++) buf[i] = m[base + i]!;
+    else buf.set(m.subarray(base, base + n));
     this.turn ^= 1;
-    return new EventLog(buf, events.length);
+    return new EventLog(buf, count);
   }
 
   /** Judge `t` later; `t` must not read the shared buffer, which the next trial overwrites. */

@@ -218,7 +218,6 @@ export function closeTrial(
     for (let c = 0; c < L.ncpus; c++) irqCounts[line.index]![c]! += m[L.irqCount(line.index, c)]!;
   }
   if (!observer) return;
-  const events = new EventLog(m.subarray(L.eventBase), m[H.NEV]!);
   const regenerable = rt.strategy.regenerable;
   const n = m[H.NCHOICE]!;
   if (deferred) {
@@ -228,7 +227,7 @@ export function closeTrial(
     deferred.defer({
       index: indexInBatch,
       layout: L,
-      events: deferred.keep(events),
+      events: deferred.keep(m, L.eventBase, m[H.NEV]!),
       end,
       segment: () => segment(trial, choices, n, regenerable),
       text: (id) => texts[id] ?? '',
@@ -238,7 +237,7 @@ export function closeTrial(
   observer.onTrial({
     index: indexInBatch,
     layout: L,
-    events,
+    events: new EventLog(m.subarray(L.eventBase), m[H.NEV]!),
     end,
     segment: () => segment(trial, m.subarray(L.choiceBase), n, regenerable),
     text: (id) => rt.strings.get(id),
