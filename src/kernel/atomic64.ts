@@ -10,7 +10,7 @@
 import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import type { Cells } from '../machine/cells.ts';
-import { maybeCpu } from './cpu.ts';
+import { maybeCpu, thisCpu } from './cpu.ts';
 import type { KObject } from './objects.ts';
 import { enterOn } from './sleep.ts';
 
@@ -24,14 +24,16 @@ function family(prefix: 'atomic64' | 'atomic_long') {
   const fn = (op: string): string => `${prefix}_${op}`;
   /** Unconditional RMW: returns [old, new]. */
   const rmw = (op: string, v: Atomic64, next: (old: number) => number, ordered: boolean): [number, number] => {
-    const [rt] = enterOn(fn(op), v);
+    const rt = thisCpu(fn(op));
+    enterOn(rt, fn(op), v);
     const old = rt.cells.update64(v.__at, next);
     const now = rt.cells.load64(v.__at);
     rt.emit(ordered ? Op.ATOMIC_RMW_ORDERED : Op.ATOMIC_RMW, v.__id, lo(now), lo(old), kfn(fn(op)));
     return [old, now];
   };
   const addUnless = (op: string, v: Atomic64, a: number, u: number): boolean => {
-    const [rt] = enterOn(fn(op), v);
+    const rt = thisCpu(fn(op));
+    enterOn(rt, fn(op), v);
     for (;;) {
       const c = rt.cells.load64(v.__at);
       if (c === u) {
@@ -48,13 +50,14 @@ function family(prefix: 'atomic64' | 'atomic_long') {
     read(v: Atomic64): number {
       const rt = maybeCpu();
       if (!rt) return cellsOf(v, fn('read')).load64(v.__at);
-      enterOn(fn('read'), v, Access.READ);
+      enterOn(rt, fn('read'), v, Access.READ);
       const now = rt.cells.load64(v.__at);
       rt.emit(Op.ATOMIC_READ, v.__id, lo(now), 0, kfn(fn('read')));
       return now;
     },
     set(v: Atomic64, i: number): void {
-      const [rt] = enterOn(fn('set'), v);
+      const rt = thisCpu(fn('set'));
+      enterOn(rt, fn('set'), v);
       const old = rt.cells.exchange64(v.__at, i);
       rt.emit(Op.ATOMIC_SET, v.__id, lo(i), lo(old), kfn(fn('set')));
     },
@@ -74,7 +77,8 @@ function family(prefix: 'atomic64' | 'atomic_long') {
     xchg: (v: Atomic64, n: number): number => rmw('xchg', v, () => n, true)[0],
     /** Store `n` if the value is `old`; returns the value found (=== old on success). */
     cmpxchg(v: Atomic64, old: number, n: number): number {
-      const [rt] = enterOn(fn('cmpxchg'), v);
+      const rt = thisCpu(fn('cmpxchg'));
+      enterOn(rt, fn('cmpxchg'), v);
       const found = rt.cells.compareExchange64(v.__at, old, n);
       if (found === old) rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, lo(n), lo(found), kfn(fn('cmpxchg')));
       else rt.emit(Op.ATOMIC_READ, v.__id, lo(found), 0, kfn(fn('cmpxchg')));

@@ -12,6 +12,7 @@ import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import type { Shared } from './objects.ts';
+import { thisCpu } from './cpu.ts';
 import { enterOn } from './sleep.ts';
 
 export const BITS_PER_LONG = 32;
@@ -22,15 +23,17 @@ function mask(name: string, nr: number): number {
   return 1 << nr;
 }
 
-function enter(name: string, nr: number, addr: Shared, access: number = Access.WRITE): [CpuRuntime, number] {
+/** Enter bit call `name` on `rt`: bit `nr`'s mask, after the call's scheduling point. */
+function enter(rt: CpuRuntime, name: string, nr: number, addr: Shared, access: number = Access.WRITE): number {
   const m = mask(name, nr);
-  const [rt] = enterOn(name, addr, access);
-  return [rt, m];
+  enterOn(rt, name, addr, access);
+  return m;
 }
 
 /** An atomic RMW of the word; returns the old word. */
 function rmw(name: string, nr: number, addr: Shared, op: (w: number, m: number) => number, ordered: boolean): number {
-  const [rt, m] = enter(name, nr, addr);
+  const rt = thisCpu(name);
+  const m = enter(rt, name, nr, addr);
   const old = rt.cells.update(addr.__at, (w) => op(w, m));
   const now = op(old, m) | 0;
   // a test_and_ form that changes nothing is a read (and orders nothing)
@@ -56,7 +59,8 @@ export const test_and_change_bit = (nr: number, addr: Shared): boolean =>
 
 /** A marked load of the word: true when the bit is set. */
 export function test_bit(nr: number, addr: Shared): boolean {
-  const [rt, m] = enter('test_bit', nr, addr, Access.READ);
+  const rt = thisCpu('test_bit');
+  const m = enter(rt, 'test_bit', nr, addr, Access.READ);
   const w = rt.cells.load(addr.__at);
   rt.emit(Op.ATOMIC_READ, addr.__id, w, 0, kfn('test_bit'));
   return (w & m) !== 0;
@@ -64,7 +68,8 @@ export function test_bit(nr: number, addr: Shared): boolean {
 
 /** Take bit `nr` as a lock: false when it was free (now taken, with acquire ordering). */
 export function test_and_set_bit_lock(nr: number, addr: Shared): boolean {
-  const [rt, m] = enter('test_and_set_bit_lock', nr, addr);
+  const rt = thisCpu('test_and_set_bit_lock');
+  const m = enter(rt, 'test_and_set_bit_lock', nr, addr);
   const old = rt.cells.update(addr.__at, (w) => w | m);
   const fn = kfn('test_and_set_bit_lock');
   if (old & m) rt.emit(Op.ATOMIC_READ, addr.__id, old, 0, fn);
@@ -74,7 +79,8 @@ export function test_and_set_bit_lock(nr: number, addr: Shared): boolean {
 
 /** Release the bit lock: clear the bit with release ordering. */
 export function clear_bit_unlock(nr: number, addr: Shared): void {
-  const [rt, m] = enter('clear_bit_unlock', nr, addr);
+  const rt = thisCpu('clear_bit_unlock');
+  const m = enter(rt, 'clear_bit_unlock', nr, addr);
   const old = rt.cells.update(addr.__at, (w) => w & ~m);
   rt.emit(Op.ATOMIC_RMW, addr.__id, old & ~m, old, kfn('clear_bit_unlock'));
 }
@@ -84,7 +90,8 @@ export function clear_bit_unlock(nr: number, addr: Shared): void {
  * own scheduling point, so another CPU's update between them is lost.
  */
 function plain(name: string, nr: number, addr: Shared, op: (w: number, m: number) => number): void {
-  const [rt, m] = enter(name, nr, addr, Access.READ);
+  const rt = thisCpu(name);
+  const m = enter(rt, name, nr, addr, Access.READ);
   const fn = kfn(name);
   const w = rt.cells.read(addr.__at);
   rt.emit(Op.MEM_READ, addr.__id, w, 0, fn);

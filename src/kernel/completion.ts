@@ -11,6 +11,7 @@ import { COMPLETION_ALL } from '../machine/lock-words.ts';
 import { O } from '../machine/object-words.ts';
 import { decl } from './declare.ts';
 import type { KObject } from './objects.ts';
+import { thisCpu } from './cpu.ts';
 import { enterOn, sleepOn } from './sleep.ts';
 import { ERESTARTSYS } from './errno.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
@@ -23,7 +24,8 @@ export const completions = (n: number): ObjectDecl<Completion[]> => decl('comple
 
 /** Set done back to 0: init_completion and reinit_completion (a write of the object). */
 function resetDone(name: string, x: Completion): void {
-  const [rt, id] = enterOn(name, x);
+  const rt = thisCpu(name);
+  const id = enterOn(rt, name, x);
   const old = rt.cells.exchange(rt.L.objects[id]!.offset + O.WORD, 0);
   rt.emit(Op.MARK, id, 0, old, kfn(name));
 }
@@ -33,13 +35,15 @@ export const reinit_completion = (x: Completion): void => resetDone('reinit_comp
 
 /** Wake one waiter (or let the next wait through). */
 export function complete(x: Completion): void {
-  const [rt, id] = enterOn('complete', x);
+  const rt = thisCpu('complete');
+  const id = enterOn(rt, 'complete', x);
   rt.release(id, 0, kfn('complete'));
 }
 
 /** Wake every waiter, now and later, until reinit_completion(). */
 export function complete_all(x: Completion): void {
-  const [rt, id] = enterOn('complete_all', x);
+  const rt = thisCpu('complete_all');
+  const id = enterOn(rt, 'complete_all', x);
   rt.cells.store(rt.L.objects[id]!.offset + O.WORD, COMPLETION_ALL);
   rt.release(id, 0, kfn('complete_all'));
 }
@@ -65,13 +69,15 @@ export function wait_for_completion_interruptible(x: Completion): number {
 
 /** Consume a completion without sleeping: true when one was there. Any context. */
 export function try_wait_for_completion(x: Completion): boolean {
-  const [rt, id] = enterOn('try_wait_for_completion', x);
+  const rt = thisCpu('try_wait_for_completion');
+  const id = enterOn(rt, 'try_wait_for_completion', x);
   return rt.tryAcquire(id, LockFlag.TRY, kfn('try_wait_for_completion'));
 }
 
 /** Is a complete() waiting to be consumed? Any context. */
 export function completion_done(x: Completion): boolean {
-  const [rt, id] = enterOn('completion_done', x);
+  const rt = thisCpu('completion_done');
+  const id = enterOn(rt, 'completion_done', x);
   const done = rt.cells.load(rt.L.objects[id]!.offset + O.WORD);
   rt.emit(Op.MARK, id, done, 0, kfn('completion_done'));
   return done > 0;

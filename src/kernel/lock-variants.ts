@@ -3,13 +3,11 @@
  * lock = [irqs off | bh off] + preempt_disable + acquire; unlock = release + [irqs back | bh on]
  * + preempt_enable.
  */
-import { Access } from '../sched/footprint.ts';
 import { LockFlag, PREEMPT_OFFSET, kfn } from '../machine/events.ts';
-import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
 import { bhDisable, bhEnable, irqsOff, irqsOn, irqsRestore, irqsSave } from './irqflags.ts';
 import type { KObject } from './objects.ts';
-import { checkKind } from './objects.ts';
+import { enterOn } from './sleep.ts';
 
 export type Variant = 'plain' | 'irq' | 'irqsave' | 'bh';
 
@@ -20,18 +18,11 @@ const VARIANT_FLAG: Record<Variant, number> = {
   bh: LockFlag.BH,
 };
 
-/** The object of a lock call on `rt`, after its scheduling point (no tuple: every lock call comes here). */
-export function enter(rt: CpuRuntime, name: string, lock: KObject): number {
-  const id = checkKind(rt, lock, name);
-  rt.point(id, Access.WRITE);
-  return id;
-}
-
 /** Take `lock`; returns the saved irq flags for the _irqsave form (else 0). */
 export function lockAs(name: string, lock: KObject, flags: number, variant: Variant): number {
   const fn = kfn(name);
   const rt = thisCpu(name);
-  const id = enter(rt, name, lock);
+  const id = enterOn(rt, name, lock);
   let saved = 0;
   if (variant === 'irq') irqsOff(rt, fn);
   else if (variant === 'irqsave') saved = irqsSave(rt, fn);
@@ -44,7 +35,7 @@ export function lockAs(name: string, lock: KObject, flags: number, variant: Vari
 export function unlockAs(name: string, lock: KObject, flags: number, variant: Variant, saved = 0): void {
   const fn = kfn(name);
   const rt = thisCpu(name);
-  const id = enter(rt, name, lock);
+  const id = enterOn(rt, name, lock);
   rt.release(id, flags | VARIANT_FLAG[variant], fn);
   if (variant === 'irq') irqsOn(rt, fn);
   else if (variant === 'irqsave') irqsRestore(rt, saved, fn);
@@ -55,7 +46,7 @@ export function unlockAs(name: string, lock: KObject, flags: number, variant: Va
 /** 1 when taken, 0 when busy (never waits). */
 export function trylockAs(name: string, lock: KObject, flags: number): number {
   const rt = thisCpu(name);
-  const id = enter(rt, name, lock);
+  const id = enterOn(rt, name, lock);
   rt.preemptAdd(PREEMPT_OFFSET);
   if (rt.tryAcquire(id, flags | LockFlag.TRY, kfn(name))) return 1;
   rt.preemptAdd(-PREEMPT_OFFSET);

@@ -8,6 +8,7 @@ import { WAIT_SIGNAL } from '../machine/wait.ts';
 import { decl } from './declare.ts';
 import { EINTR } from './errno.ts';
 import type { KObject } from './objects.ts';
+import { thisCpu } from './cpu.ts';
 import { enterOn, enterSleepingOn } from './sleep.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 
@@ -17,7 +18,8 @@ export const mutex = (): ObjectDecl<Mutex> => decl('mutex', 0, 1, false);
 export const mutexes = (n: number): ObjectDecl<Mutex[]> => decl('mutex', 0, n, true);
 
 function lockAs(name: string, lock: Mutex, waitMode: number): boolean {
-  const [rt, id] = enterSleepingOn(name, lock);
+  const rt = thisCpu(name);
+  const id = enterSleepingOn(rt, name, lock);
   return rt.acquire(id, 0, kfn(name), waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode);
 }
 
@@ -36,16 +38,19 @@ export function mutex_lock_killable(lock: Mutex): number {
 
 /** 1 when taken, 0 when busy (the opposite of down_trylock). Never sleeps. */
 export function mutex_trylock(lock: Mutex): number {
-  const [rt, id] = enterOn('mutex_trylock', lock);
+  const rt = thisCpu('mutex_trylock');
+  const id = enterOn(rt, 'mutex_trylock', lock);
   return rt.tryAcquire(id, LockFlag.TRY, kfn('mutex_trylock')) ? 1 : 0;
 }
 
 export function mutex_unlock(lock: Mutex): void {
-  const [rt, id] = enterOn('mutex_unlock', lock);
+  const rt = thisCpu('mutex_unlock');
+  const id = enterOn(rt, 'mutex_unlock', lock);
   rt.release(id, 0, kfn('mutex_unlock'));
 }
 
 export function mutex_is_locked(lock: Mutex): boolean {
-  const [rt, id] = enterOn('mutex_is_locked', lock);
+  const rt = thisCpu('mutex_is_locked');
+  const id = enterOn(rt, 'mutex_is_locked', lock);
   return rt.isLocked(id);
 }

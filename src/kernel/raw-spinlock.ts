@@ -7,7 +7,8 @@ import type { ObjectDecl } from '../machine/declarations.ts';
 import { LockFlag } from '../machine/events.ts';
 import { decl } from './declare.ts';
 import { thisCpu } from './cpu.ts';
-import { enter, lockAs, trylockAs, unlockAs } from './lock-variants.ts';
+import { lockAs, trylockAs, unlockAs } from './lock-variants.ts';
+import { enterOn } from './sleep.ts';
 import type { RawSpinlock } from './objects.ts';
 
 export const raw_spinlock = (): ObjectDecl<RawSpinlock> => decl('spinlock', 0, 1, false);
@@ -34,6 +35,6 @@ export function raw_spin_lock_nested(lock: RawSpinlock, subclass: number): void 
 
 export function raw_spin_is_locked(lock: RawSpinlock): boolean {
   const rt = thisCpu('raw_spin_is_locked');
-  const id = enter(rt, 'raw_spin_is_locked', lock);
+  const id = enterOn(rt, 'raw_spin_is_locked', lock);
   return rt.isLocked(id);
 }

@@ -12,6 +12,7 @@ import type { ObjectDecl } from '../machine/declarations.ts';
 import { decl } from './declare.ts';
 import { EINTR } from './errno.ts';
 import type { KObject } from './objects.ts';
+import { thisCpu } from './cpu.ts';
 import { enterOn, enterSleepingOn } from './sleep.ts';
 
 export type RwSemaphore = KObject & { readonly __kind: 'rw_semaphore' };
@@ -25,11 +26,12 @@ const R = LockFlag.READ;
 
 /** init_rwsem(): a declared rwsem starts unlocked in every trial; a scheduling point. */
 export function init_rwsem(sem: RwSemaphore): void {
-  enterOn('init_rwsem', sem);
+  enterOn(thisCpu('init_rwsem'), 'init_rwsem', sem);
 }
 
 function downAs(name: string, sem: RwSemaphore, flags: number, waitMode: number): boolean {
-  const [rt, id] = enterSleepingOn(name, sem);
+  const rt = thisCpu(name);
+  const id = enterSleepingOn(rt, name, sem);
   return rt.acquire(id, flags, kfn(name), waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode);
 }
 
@@ -55,7 +57,8 @@ export function down_write_killable(sem: RwSemaphore): number {
 }
 
 function trylockAs(name: string, sem: RwSemaphore, flags: number): number {
-  const [rt, id] = enterOn(name, sem);
+  const rt = thisCpu(name);
+  const id = enterOn(rt, name, sem);
   return rt.tryAcquire(id, flags | LockFlag.TRY, kfn(name)) ? 1 : 0;
 }
 
@@ -65,23 +68,27 @@ export const down_read_trylock = (sem: RwSemaphore): number => trylockAs('down_r
 export const down_write_trylock = (sem: RwSemaphore): number => trylockAs('down_write_trylock', sem, 0);
 
 export function up_read(sem: RwSemaphore): void {
-  const [rt, id] = enterOn('up_read', sem);
+  const rt = thisCpu('up_read');
+  const id = enterOn(rt, 'up_read', sem);
   rt.release(id, R, kfn('up_read'));
 }
 
 export function up_write(sem: RwSemaphore): void {
-  const [rt, id] = enterOn('up_write', sem);
+  const rt = thisCpu('up_write');
+  const id = enterOn(rt, 'up_write', sem);
   rt.release(id, 0, kfn('up_write'));
 }
 
 /** The caller's write hold becomes a read hold at once: waiting readers ahead of any writer may join. */
 export function downgrade_write(sem: RwSemaphore): void {
-  const [rt, id] = enterOn('downgrade_write', sem);
+  const rt = thisCpu('downgrade_write');
+  const id = enterOn(rt, 'downgrade_write', sem);
   rt.locks.downgrade(id, 0, kfn('downgrade_write'));
 }
 
 /** 1 when a reader or a writer holds it. */
 export function rwsem_is_locked(sem: RwSemaphore): number {
-  const [rt, id] = enterOn('rwsem_is_locked', sem);
+  const rt = thisCpu('rwsem_is_locked');
+  const id = enterOn(rt, 'rwsem_is_locked', sem);
   return rt.isLocked(id) ? 1 : 0;
 }

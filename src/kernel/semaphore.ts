@@ -9,6 +9,7 @@ import { WAIT_SIGNAL, WAIT_TIMEOUT } from '../machine/wait.ts';
 import { decl } from './declare.ts';
 import { EINTR, ETIME } from './errno.ts';
 import type { KObject } from './objects.ts';
+import { thisCpu } from './cpu.ts';
 import { enterOn, sleepOn } from './sleep.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 
@@ -41,12 +42,14 @@ export function down_timeout(sem: Semaphore, timeout: number): number {
 
 /** Never sleeps: 0 when taken, 1 when not (the opposite of mutex_trylock). */
 export function down_trylock(sem: Semaphore): number {
-  const [rt, id] = enterOn('down_trylock', sem);
+  const rt = thisCpu('down_trylock');
+  const id = enterOn(rt, 'down_trylock', sem);
   return rt.tryAcquire(id, LockFlag.TRY, kfn('down_trylock')) ? 0 : 1;
 }
 
 /** Never sleeps; allowed in any context. */
 export function up(sem: Semaphore): void {
-  const [rt, id] = enterOn('up', sem);
+  const rt = thisCpu('up');
+  const id = enterOn(rt, 'up', sem);
   rt.release(id, 0, kfn('up'));
 }

@@ -17,7 +17,7 @@ import { LockFlag, Op, kfn } from '../machine/events.ts';
 import { O } from '../machine/object-words.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
-import { enter, lockAs, unlockAs, type Variant } from './lock-variants.ts';
+import { lockAs, unlockAs, type Variant } from './lock-variants.ts';
 import type { KObject } from './objects.ts';
 import { enterOn } from './sleep.ts';
 
@@ -43,14 +43,16 @@ function writeLock(name: string, sl: Seqlock, variant: Variant): number {
 
 function writeUnlock(name: string, sl: Seqlock, variant: Variant, saved = 0): void {
   const rt = thisCpu(name);
-  enter(rt, name, sl);
+  enterOn(rt, name, sl);
   bump(rt, sl, name);
   unlockAs(name, sl, 0, variant, saved);
 }
 
 /** The runtime, once the lock call has made its scheduling point. */
 function thisRt(name: string, o: KObject): CpuRuntime {
-  return enterOn(name, o, Access.WRITE)[0];
+  const rt = thisCpu(name);
+  enterOn(rt, name, o, Access.WRITE);
+  return rt;
 }
 
 export const write_seqlock = (sl: Seqlock): void => void writeLock('write_seqlock', sl, 'plain');
@@ -66,7 +68,8 @@ export const write_sequnlock_bh = (sl: Seqlock): void => writeUnlock('write_sequ
 
 /** Begin a read section: the count once it is even (waiting while a writer is inside). */
 function readBegin(name: string, o: Seqlock | Seqcount): number {
-  const [rt, id] = enterOn(name, o, Access.READ);
+  const rt = thisCpu(name);
+  const id = enterOn(rt, name, o, Access.READ);
   const fn = kfn(name);
   // spin (cpu_relax) while the count is odd: not enabled until the writer is done
   rt.waitUntil(id, LockFlag.READ, rt.emit(Op.MARK, id, rt.cells.load(countAt(o)), 1, fn));
@@ -77,7 +80,8 @@ function readBegin(name: string, o: Seqlock | Seqcount): number {
 
 /** End a read section: true when a writer came in between, and the section must be retried. */
 function readRetry(name: string, o: Seqlock | Seqcount, start: number): boolean {
-  const [rt, id] = enterOn(name, o, Access.READ);
+  const rt = thisCpu(name);
+  const id = enterOn(rt, name, o, Access.READ);
   const seq = rt.cells.load(countAt(o));
   rt.emit(Op.MARK, id, seq, start | 0, kfn(name));
   return seq !== (start | 0);

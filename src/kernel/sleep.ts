@@ -33,19 +33,22 @@ export function enterSleeping(name: string, sleeps = false): CpuRuntime {
   return rt;
 }
 
-/** Enter a call on a declared object it accepts: the CPU and the object id, after the point. */
-export function enterOn(name: string, o: KObject, access: number = Access.WRITE): [CpuRuntime, number] {
-  const rt = thisCpu(name);
+/**
+ * Enter call `name` on `rt`, on a declared object it accepts: the object id, after the call's
+ * scheduling point. It takes the CPU and returns the id alone, never a tuple: every kernel call
+ * on an object comes here.
+ */
+export function enterOn(rt: CpuRuntime, name: string, o: KObject, access: number = Access.WRITE): number {
   const id = checkKind(rt, o, name);
   rt.point(access === Access.ANY ? -1 : id, access);
-  return [rt, id];
+  return id;
 }
 
 /** The same for a call that may sleep: then the SLEEP event. */
-export function enterSleepingOn(name: string, o: KObject, access: number = Access.WRITE): [CpuRuntime, number] {
-  const r = enterOn(name, o, access);
-  mightSleep(r[0], kfn(name));
-  return r;
+export function enterSleepingOn(rt: CpuRuntime, name: string, o: KObject, access: number = Access.WRITE): number {
+  const id = enterOn(rt, name, o, access);
+  mightSleep(rt, kfn(name));
+  return id;
 }
 
 /**
@@ -54,7 +57,8 @@ export function enterSleepingOn(name: string, o: KObject, access: number = Acces
  * signal may end first (then false). `timeout` is in jiffies.
  */
 export function sleepOn(name: string, o: KObject, waitMode: number, timeout = 0): boolean {
-  const [rt, id] = enterSleepingOn(name, o);
+  const rt = thisCpu(name);
+  const id = enterSleepingOn(rt, name, o);
   const mode = waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode;
   return rt.acquire(id, 0, kfn(name), mode, (rt.jiffies() + timeout) | 0);
 }

@@ -61,13 +61,15 @@ function waitOut(rt: CpuRuntime, id: number, states: number, fn: number): void {
 
 /** One more level of disable: a queued tasklet stays queued and does not run until enabled. Never waits. */
 export function tasklet_disable_nosync(t: Tasklet): void {
-  const [rt, id] = enterOn('tasklet_disable_nosync', t, Access.ANY);
+  const rt = thisCpu('tasklet_disable_nosync');
+  const id = enterOn(rt, 'tasklet_disable_nosync', t, Access.ANY);
   rt.emit(Op.MARK, id, disableTasklet(rt, id), 0, kfn('tasklet_disable_nosync'));
 }
 
 /** Disable, then wait for a run in progress on another CPU to end (it may sleep). */
 export function tasklet_disable(t: Tasklet): void {
-  const [rt, id] = enterSleepingOn('tasklet_disable', t, Access.ANY);
+  const rt = thisCpu('tasklet_disable');
+  const id = enterSleepingOn(rt, 'tasklet_disable', t, Access.ANY);
   const fn = kfn('tasklet_disable');
   rt.emit(Op.MARK, id, disableTasklet(rt, id), 0, fn);
   waitOut(rt, id, TASKLET_STATE_RUN, fn);
@@ -75,7 +77,8 @@ export function tasklet_disable(t: Tasklet): void {
 
 /** One level of disable less; at depth 0 a tasklet still queued runs at its CPU's next softirq. */
 export function tasklet_enable(t: Tasklet): void {
-  const [rt, id] = enterOn('tasklet_enable', t, Access.ANY);
+  const rt = thisCpu('tasklet_enable');
+  const id = enterOn(rt, 'tasklet_enable', t, Access.ANY);
   enableTasklet(rt, id);
   rt.emit(Op.MARK, id, 0, 0, kfn('tasklet_enable'));
 }
@@ -85,7 +88,8 @@ export function tasklet_enable(t: Tasklet): void {
  * sleep; a disabled, queued tasklet is never killed). For teardown, before freeing its data.
  */
 export function tasklet_kill(t: Tasklet): void {
-  const [rt, id] = enterSleepingOn('tasklet_kill', t, Access.ANY);
+  const rt = thisCpu('tasklet_kill');
+  const id = enterSleepingOn(rt, 'tasklet_kill', t, Access.ANY);
   const fn = kfn('tasklet_kill');
   waitOut(rt, id, TASKLET_STATE_SCHED, fn);
   claimTasklet(rt, id, true);

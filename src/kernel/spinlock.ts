@@ -5,7 +5,8 @@
  */
 import { LockFlag } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
-import { enter, lockAs, trylockAs, unlockAs } from './lock-variants.ts';
+import { lockAs, trylockAs, unlockAs } from './lock-variants.ts';
+import { enterOn } from './sleep.ts';
 import type { Spinlock } from './objects.ts';
 import { lockStateSeen } from './memory-access.ts';
 
@@ -31,6 +32,6 @@ export function spin_lock_nested(lock: Spinlock, subclass: number): void {
 
 export function spin_is_locked(lock: Spinlock): boolean {
   const rt = thisCpu('spin_is_locked');
-  const id = enter(rt, 'spin_is_locked', lock);
+  const id = enterOn(rt, 'spin_is_locked', lock);
   return lockStateSeen(rt, id) ?? rt.isLocked(id);
 }

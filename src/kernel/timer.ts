@@ -14,6 +14,7 @@ import { Op, kfn } from '../machine/events.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 import { armTimer, detachTimer, timerWord } from '../machine/timers.ts';
 import { TIMER_PENDING } from '../machine/object-words.ts';
+import { thisCpu } from './cpu.ts';
 import { enterOn } from './sleep.ts';
 import type { KObject } from './objects.ts';
 
@@ -27,7 +28,8 @@ export function timer_list(fn: (state: any) => unknown): ObjectDecl<TimerList> {
 
 /** timer_setup(): (re)initialise the timer, not armed. Its callback is the one declared. */
 export function timer_setup(t: TimerList): void {
-  const [rt, id] = enterOn('timer_setup', t);
+  const rt = thisCpu('timer_setup');
+  const id = enterOn(rt, 'timer_setup', t);
   detachTimer(rt, id);
   rt.emit(Op.MARK, id, 0, 0, kfn('timer_setup'));
 }
@@ -36,7 +38,8 @@ export function timer_setup(t: TimerList): void {
 export function mod_timer(t: TimerList, expires: number): number {
   if (!Number.isInteger(expires))
     throw new Error(`mod_timer(): expires must be an integer number of jiffies, not ${expires}`);
-  const [rt, id] = enterOn('mod_timer', t);
+  const rt = thisCpu('mod_timer');
+  const id = enterOn(rt, 'mod_timer', t);
   const was = armTimer(rt, id, expires, rt.cpu);
   rt.emit(Op.MARK, id, was ? 1 : 0, expires | 0, kfn('mod_timer'));
   return was ? 1 : 0;
@@ -46,7 +49,8 @@ export function mod_timer(t: TimerList, expires: number): number {
 export function add_timer(t: TimerList, expires: number): void {
   if (!Number.isInteger(expires))
     throw new Error(`add_timer(): expires must be an integer number of jiffies, not ${expires}`);
-  const [rt, id] = enterOn('add_timer', t);
+  const rt = thisCpu('add_timer');
+  const id = enterOn(rt, 'add_timer', t);
   if (timerWord(rt, id) & TIMER_PENDING) {
     const seq = rt.emit(Op.BUG, id, 0, 0, kfn('add_timer'));
     rt.bug(`kernel BUG: add_timer() of a pending timer ${rt.L.objects[id]!.name}`, seq);
@@ -64,7 +68,8 @@ export function del_timer(t: TimerList): number {
 }
 
 function deactivate(name: string, t: TimerList): number {
-  const [rt, id] = enterOn(name, t);
+  const rt = thisCpu(name);
+  const id = enterOn(rt, name, t);
   const was = detachTimer(rt, id);
   rt.emit(Op.MARK, id, was ? 1 : 0, 0, kfn(name));
   return was ? 1 : 0;
@@ -79,7 +84,8 @@ export function del_timer_sync(t: TimerList): number {
 }
 
 function deactivateSync(name: string, t: TimerList): number {
-  const [rt, id] = enterOn(name, t);
+  const rt = thisCpu(name);
+  const id = enterOn(rt, name, t);
   const fn = kfn(name);
   // the kernel's lock_map_acquire/release of timer->lockdep_map, irqs off so that this use
   // does not count as softirq-unsafe against the callback's use in TIMER_SOFTIRQ
@@ -97,7 +103,8 @@ function deactivateSync(name: string, t: TimerList): number {
 
 /** 1 when the timer is armed and has not yet started running. */
 export function timer_pending(t: TimerList): number {
-  const [rt, id] = enterOn('timer_pending', t);
+  const rt = thisCpu('timer_pending');
+  const id = enterOn(rt, 'timer_pending', t);
   const w = timerWord(rt, id);
   rt.emit(Op.MARK, id, w & TIMER_PENDING ? 1 : 0, 0, kfn('timer_pending'));
   return w & TIMER_PENDING ? 1 : 0;

@@ -18,6 +18,7 @@ import type { CpuRuntime } from '../machine/runtime.ts';
 import { decl } from './declare.ts';
 import { ERESTARTSYS } from './errno.ts';
 import type { KObject } from './objects.ts';
+import { thisCpu } from './cpu.ts';
 import { enterOn, enterSleepingOn } from './sleep.ts';
 import { TASK_INTERRUPTIBLE, TASK_RUNNING, TASK_UNINTERRUPTIBLE, sleepOnTaskState, wakeTask } from './task-state.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
@@ -30,7 +31,7 @@ export const wait_queue_heads = (n: number): ObjectDecl<WaitQueueHead[]> => decl
 
 /** init_waitqueue_head(): a declared head starts empty in every trial; a scheduling point. */
 export function init_waitqueue_head(wq: WaitQueueHead): void {
-  enterOn('init_waitqueue_head', wq);
+  enterOn(thisCpu('init_waitqueue_head'), 'init_waitqueue_head', wq);
 }
 
 function prepare(rt: CpuRuntime, wq: number, state: number, fn: number, exclusive = false): void {
@@ -44,7 +45,8 @@ function finish(rt: CpuRuntime, wq: number, fn: number): void {
 }
 
 export function prepare_to_wait(wq: WaitQueueHead, _wait: unknown, state: number): void {
-  const [rt, id] = enterOn('prepare_to_wait', wq);
+  const rt = thisCpu('prepare_to_wait');
+  const id = enterOn(rt, 'prepare_to_wait', wq);
   if (state !== TASK_INTERRUPTIBLE && state !== TASK_UNINTERRUPTIBLE)
     throw new Error('prepare_to_wait(): state must be TASK_INTERRUPTIBLE or TASK_UNINTERRUPTIBLE');
   prepare(rt, id, state, kfn('prepare_to_wait'));
@@ -52,14 +54,16 @@ export function prepare_to_wait(wq: WaitQueueHead, _wait: unknown, state: number
 
 /** prepare_to_wait() as an exclusive waiter: a wake_up() wakes only one of those. */
 export function prepare_to_wait_exclusive(wq: WaitQueueHead, _wait: unknown, state: number): void {
-  const [rt, id] = enterOn('prepare_to_wait_exclusive', wq);
+  const rt = thisCpu('prepare_to_wait_exclusive');
+  const id = enterOn(rt, 'prepare_to_wait_exclusive', wq);
   if (state !== TASK_INTERRUPTIBLE && state !== TASK_UNINTERRUPTIBLE)
     throw new Error('prepare_to_wait_exclusive(): state must be TASK_INTERRUPTIBLE or TASK_UNINTERRUPTIBLE');
   prepare(rt, id, state, kfn('prepare_to_wait_exclusive'), true);
 }
 
 export function finish_wait(wq: WaitQueueHead, _wait?: unknown): void {
-  const [rt, id] = enterOn('finish_wait', wq);
+  const rt = thisCpu('finish_wait');
+  const id = enterOn(rt, 'finish_wait', wq);
   finish(rt, id, kfn('finish_wait'));
 }
 
@@ -76,7 +80,8 @@ function waitEvent(
   left: { j: number },
   exclusive = false,
 ): boolean {
-  const [rt, id] = enterSleepingOn(name, wq);
+  const rt = thisCpu(name);
+  const id = enterSleepingOn(rt, name, wq);
   const fn = kfn(name);
   if (cond()) return true;
   for (;;) {
@@ -124,7 +129,8 @@ export function wait_event_timeout(wq: WaitQueueHead, cond: () => unknown, timeo
  * exclusive waiters (0: all of them), as __wake_up_common(); legal in any context.
  */
 function wakeUp(name: string, wq: WaitQueueHead, states: number[], nrExclusive: number): void {
-  const [rt, id] = enterOn(name, wq);
+  const rt = thisCpu(name);
+  const id = enterOn(rt, name, wq);
   const fn = kfn(name);
   let budget = nrExclusive;
   for (const { agent, exclusive } of waitQueueEntries(rt, id)) {
@@ -153,6 +159,7 @@ export function wake_up_interruptible(wq: WaitQueueHead): void {
 
 /** Is anyone queued on wq? (no barrier, as in the kernel) */
 export function waitqueue_active(wq: WaitQueueHead): boolean {
-  const [rt, id] = enterOn('waitqueue_active', wq);
+  const rt = thisCpu('waitqueue_active');
+  const id = enterOn(rt, 'waitqueue_active', wq);
   return waitQueueEntries(rt, id).length > 0;
 }

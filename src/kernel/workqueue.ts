@@ -15,6 +15,7 @@ import type { ObjectDecl } from '../machine/declarations.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { KernelUsageError } from '../machine/usage-error.ts';
 import { cancelWork, queueWork, workBusy, workPending } from '../machine/workqueue.ts';
+import { thisCpu } from './cpu.ts';
 import { enterOn, enterSleepingOn } from './sleep.ts';
 import type { KObject } from './objects.ts';
 
@@ -49,7 +50,8 @@ function checkWq(name: string, q: WorkqueueStruct): void {
 }
 
 function queueOn(name: string, w: Work, cpu: number | undefined): boolean {
-  const [rt, id] = enterOn(name, w, Access.ANY);
+  const rt = thisCpu(name);
+  const id = enterOn(rt, name, w, Access.ANY);
   const target = cpu ?? rt.cpu;
   if (!Number.isInteger(target) || target < 0 || target >= rt.L.ncpus)
     throw new KernelUsageError(`${name}(${cpu}): not a CPU of this machine`);
@@ -90,7 +92,8 @@ function waitIdle(rt: CpuRuntime, id: number, fn: number): boolean {
 
 /** Wait until the work is neither pending nor running; true when it had to wait. May sleep. */
 export function flush_work(w: Work): boolean {
-  const [rt, id] = enterSleepingOn('flush_work', w, Access.ANY);
+  const rt = thisCpu('flush_work');
+  const id = enterSleepingOn(rt, 'flush_work', w, Access.ANY);
   const fn = kfn('flush_work');
   touchWorkMap(rt, id, fn);
   const busy = waitIdle(rt, id, fn);
@@ -101,7 +104,8 @@ export function flush_work(w: Work): boolean {
 
 /** Take the work off its queue if pending; true when it was. A running instance goes on. Never sleeps. */
 export function cancel_work(w: Work): boolean {
-  const [rt, id] = enterOn('cancel_work', w, Access.ANY);
+  const rt = thisCpu('cancel_work');
+  const id = enterOn(rt, 'cancel_work', w, Access.ANY);
   const was = cancelWork(rt, id);
   rt.emit(Op.MARK, id, was ? 1 : 0, 0, kfn('cancel_work'));
   return was;
@@ -109,7 +113,8 @@ export function cancel_work(w: Work): boolean {
 
 /** Take the work off its queue and wait for a running instance; true when it was pending. May sleep. */
 export function cancel_work_sync(w: Work): boolean {
-  const [rt, id] = enterSleepingOn('cancel_work_sync', w, Access.ANY);
+  const rt = thisCpu('cancel_work_sync');
+  const id = enterSleepingOn(rt, 'cancel_work_sync', w, Access.ANY);
   const fn = kfn('cancel_work_sync');
   const was = cancelWork(rt, id);
   touchWorkMap(rt, id, fn);
@@ -120,6 +125,7 @@ export function cancel_work_sync(w: Work): boolean {
 
 /** work_pending(): queued and not yet started. */
 export function work_pending(w: Work): boolean {
-  const [rt, id] = enterOn('work_pending', w, Access.READ);
+  const rt = thisCpu('work_pending');
+  const id = enterOn(rt, 'work_pending', w, Access.READ);
   return workPending(rt, id);
 }
