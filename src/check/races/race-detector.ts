@@ -64,10 +64,13 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
   private t!: TrialInfo;
   private w!: Int32Array;
   private report!: Report;
-  /** signatures reported in this trial (one finding per pair per trial) */
-  private readonly inTrial = new Set<number>();
-  /** findings made so far by pair key: a pair seen again is re-reported without rebuilding it */
-  private readonly known = new Map<number, RaceFinding>();
+  /**
+   * Findings made so far by pair key, each with the last trial that reported it: a pair seen
+   * again is re-reported without rebuilding it, once per trial, with no set of the trial's own
+   */
+  private readonly known = new Map<number, { finding: RaceFinding; trial: number }>();
+  /** trials judged so far (the index in a batch repeats across batches) */
+  private trials = 0;
 
   onTrial(t: TrialInfo, report: Report): void {
     if (!this.s || this.s.L !== t.layout) this.s = new RaceState(t.layout);
@@ -76,7 +79,7 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
     this.t = t;
     this.w = t.events.words;
     this.report = report;
-    if (this.inTrial.size > 0) this.inTrial.clear(); // clear() makes a new table
+    this.trials++;
     this.run(s, t.events.length);
   }
 
@@ -343,11 +346,11 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
     const kb = this.sideKey(i, write, marked, ord);
     const pair = Math.min(ka, kb) * 2 ** 22 + Math.max(ka, kb);
     const key = heap >= 0 ? -(kobjField(heap) + 1) * 2 ** 44 - pair : (o % 512) * 2 ** 44 + pair;
-    if (this.inTrial.has(key)) return;
-    this.inTrial.add(key);
     const prev = this.known.get(key);
     if (prev) {
-      this.report(prev);
+      if (prev.trial === this.trials) return;
+      prev.trial = this.trials;
+      this.report(prev.finding);
       return;
     }
     const a = accessAt(this.t, pseq, pwrite, pmarked, pord);
@@ -367,7 +370,7 @@ export class RaceDetector implements Detector<RaceData, 'data-race'> {
       detector: RACES,
       data,
     };
-    this.known.set(key, finding);
+    this.known.set(key, { finding, trial: this.trials });
     this.report(finding);
   }
 
