@@ -2,6 +2,7 @@
  * Call sites in the user's scenario, from a V8 stack: the first frame that is not smpsim's own
  * code or Node's. Costly (a stack capture), so it runs only in trials replayed to be reported.
  */
+import { findSourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join, relative, sep } from 'node:path';
 import { PACKAGE_ROOT } from './package-root.ts';
@@ -43,11 +44,42 @@ export function userFrame(stack: string | undefined): Frame | undefined {
 /** "file.ts:line\tfunction" of the scenario code calling into smpsim right now. */
 export function captureSite(): string {
   const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
   Error.stackTraceLimit = 40;
-  const stack = new Error().stack;
+  // V8's call sites, not the stack's text: formatting every frame (and mapping each through
+  // its source map) cost about 100 us a call; only the first frame of the scenario is mapped
+  Error.prepareStackTrace = (_e, sites) => sites;
+  const holder: { stack?: NodeJS.CallSite[] } = {};
+  Error.captureStackTrace(holder, captureSite);
+  const sites = holder.stack;
+  Error.prepareStackTrace = prepare;
   Error.stackTraceLimit = limit;
-  const f = userFrame(stack);
+  const f = sites && userCallSite(sites);
   return f ? `${f.file}:${f.line}\t${f.fn}` : '?\t?';
+}
+
+/** The first call site in the scenario's own code, through the bundle's source map. */
+function userCallSite(sites: NodeJS.CallSite[]): Frame | undefined {
+  for (const site of sites) {
+    const generated = site.getFileName();
+    const line = site.getLineNumber();
+    if (!generated || line === null) continue;
+    const entry = findSourceMap(generated)?.findEntry(line - 1, (site.getColumnNumber() ?? 1) - 1);
+    const source = entry && 'originalSource' in entry ? entry.originalSource : generated;
+    const file = source.startsWith('file://') ? fileURLToPath(source) : source;
+    if (isOwn(file)) continue;
+    const original = entry && 'originalLine' in entry ? entry.originalLine + 1 : line;
+    return { fn: frameName(site), file: relative(process.cwd(), file) || file, line: original };
+  }
+  return undefined;
+}
+
+/** A frame's function as the stack's text names it ("Type.fn"), cleaned as userFrame() does. */
+function frameName(site: NodeJS.CallSite): string {
+  const fn = site.getFunctionName() ?? site.getMethodName();
+  const type = site.getTypeName();
+  const name = `${type !== null && type !== 'global' ? `${type}.` : ''}${fn || '<anonymous>'}`;
+  return name.replace(/^(Object|Module|async)\.?\s*/, '').replace(/^new /, '') || '<anonymous>';
 }
 
 export function siteText(s: string): { where: string; fn: string } {
