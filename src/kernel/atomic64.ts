@@ -24,24 +24,26 @@ function family(prefix: 'atomic64' | 'atomic_long') {
   const fn = (op: string): string => `${prefix}_${op}`;
   /** Unconditional RMW: returns [old, new]. */
   const rmw = (op: string, v: Atomic64, next: (old: number) => number, ordered: boolean): [number, number] => {
-    const rt = thisCpu(fn(op));
-    enterOn(rt, fn(op), v);
+    const name = fn(op);
+    const rt = thisCpu(name);
+    enterOn(rt, name, v);
     const old = rt.cells.update64(v.__at, next);
     const now = rt.cells.load64(v.__at);
-    rt.emit(ordered ? Op.ATOMIC_RMW_ORDERED : Op.ATOMIC_RMW, v.__id, lo(now), lo(old), kfn(fn(op)));
+    rt.emit(ordered ? Op.ATOMIC_RMW_ORDERED : Op.ATOMIC_RMW, v.__id, lo(now), lo(old), kfn(name));
     return [old, now];
   };
   const addUnless = (op: string, v: Atomic64, a: number, u: number): boolean => {
-    const rt = thisCpu(fn(op));
-    enterOn(rt, fn(op), v);
+    const name = fn(op);
+    const rt = thisCpu(name);
+    enterOn(rt, name, v);
     for (;;) {
       const c = rt.cells.load64(v.__at);
       if (c === u) {
-        rt.emit(Op.ATOMIC_READ, v.__id, lo(c), 0, kfn(fn(op)));
+        rt.emit(Op.ATOMIC_READ, v.__id, lo(c), 0, kfn(name));
         return false;
       }
       if (rt.cells.compareExchange64(v.__at, c, c + a) === c) {
-        rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, lo(c + a), lo(c), kfn(fn(op)));
+        rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, lo(c + a), lo(c), kfn(name));
         return true;
       }
     }
@@ -49,17 +51,19 @@ function family(prefix: 'atomic64' | 'atomic_long') {
   return {
     read(v: Atomic64): number {
       const rt = maybeCpu();
-      if (!rt) return cellsOf(v, fn('read')).load64(v.__at);
-      enterOn(rt, fn('read'), v, Access.READ);
+      const name = fn('read');
+      if (!rt) return cellsOf(v, name).load64(v.__at);
+      enterOn(rt, name, v, Access.READ);
       const now = rt.cells.load64(v.__at);
-      rt.emit(Op.ATOMIC_READ, v.__id, lo(now), 0, kfn(fn('read')));
+      rt.emit(Op.ATOMIC_READ, v.__id, lo(now), 0, kfn(name));
       return now;
     },
     set(v: Atomic64, i: number): void {
-      const rt = thisCpu(fn('set'));
-      enterOn(rt, fn('set'), v);
+      const name = fn('set');
+      const rt = thisCpu(name);
+      enterOn(rt, name, v);
       const old = rt.cells.exchange64(v.__at, i);
-      rt.emit(Op.ATOMIC_SET, v.__id, lo(i), lo(old), kfn(fn('set')));
+      rt.emit(Op.ATOMIC_SET, v.__id, lo(i), lo(old), kfn(name));
     },
     add: (i: number, v: Atomic64): void => void rmw('add', v, (o) => o + i, false),
     sub: (i: number, v: Atomic64): void => void rmw('sub', v, (o) => o - i, false),
@@ -77,11 +81,12 @@ function family(prefix: 'atomic64' | 'atomic_long') {
     xchg: (v: Atomic64, n: number): number => rmw('xchg', v, () => n, true)[0],
     /** Store `n` if the value is `old`; returns the value found (=== old on success). */
     cmpxchg(v: Atomic64, old: number, n: number): number {
-      const rt = thisCpu(fn('cmpxchg'));
-      enterOn(rt, fn('cmpxchg'), v);
+      const name = fn('cmpxchg');
+      const rt = thisCpu(name);
+      enterOn(rt, name, v);
       const found = rt.cells.compareExchange64(v.__at, old, n);
-      if (found === old) rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, lo(n), lo(found), kfn(fn('cmpxchg')));
-      else rt.emit(Op.ATOMIC_READ, v.__id, lo(found), 0, kfn(fn('cmpxchg')));
+      if (found === old) rt.emit(Op.ATOMIC_RMW_ORDERED, v.__id, lo(n), lo(found), kfn(name));
+      else rt.emit(Op.ATOMIC_READ, v.__id, lo(found), 0, kfn(name));
       return found;
     },
     add_unless: (v: Atomic64, a: number, u: number): boolean => addUnless('add_unless', v, a, u),
