@@ -124,7 +124,7 @@ export function segment(trial: number, choices: ArrayLike<number>, n = choices.l
   if (regenerable && n > LONG_TRIAL_CHOICES) {
     let h = DIGEST_START;
     for (let i = 0; i < n; i++) h = digestChoice(h, choices[i]!);
-    return `t${trial}n${n}:R${digestText(h)}`;
+    return regeneratedSegment(trial, n, h);
   }
   return `t${trial}n${n}:${encodeChoices(choices, n)}`;
 }
@@ -154,13 +154,18 @@ export function encodeToken(
   return sealToken(`${TOKEN_VERSION}:${t.strategy}:${t.seed}:c${t.cpus}${t.memory ?? ''}:${segments.join('+')}`);
 }
 
-/** A well-formed token's trial segments, as encodeToken() joined them. */
+/** A well-formed token's trial segments, as encodeToken() joined them: decoded, then written again by segment(). */
 export function tokenSegments(token: string): string[] {
-  decodeToken(token);
-  const text = token.trim();
-  const body = text.slice(0, text.lastIndexOf(':s'));
-  // v2:strategy:seed:cN[memory]:segment+segment…; a long trial's segment has a colon of its own
-  return body.split(':').slice(4).join(':').split('+');
+  return decodeToken(token).trials.map((t) =>
+    t.regenerated
+      ? regeneratedSegment(t.trial, t.regenerated.count, t.regenerated.digest)
+      : segment(t.trial, t.choices),
+  );
+}
+
+/** A long regenerable trial's segment: its choices' count and digest. */
+function regeneratedSegment(trial: number, n: number, digest: number): string {
+  return `t${trial}n${n}:R${digestText(digest)}`;
 }
 
 export function decodeToken(token: string): Token {
