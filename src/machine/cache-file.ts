@@ -41,8 +41,13 @@ export function cachedIntact(file: string): boolean {
 /** Write `text` to `file` in the cache unless it is there whole; atomic, so concurrent processes never see half a file. */
 export function writeCached(file: string, text: string): void {
   if (cachedIntact(file)) return;
+  writeAtomically(file, `${text}${SEAL}${digest(text)}\n`);
+}
+
+/** Write `file` in the cache whole or not at all: a reader sees the old file or the new one. */
+export function writeAtomically(file: string, text: string): void {
   mkdirSync(CACHE_DIR, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${text}${SEAL}${digest(text)}\n`);
+  writeFileSync(tmp, text);
   renameSync(tmp, file);
 }

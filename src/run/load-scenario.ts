@@ -192,12 +192,13 @@ async function load(path: string, absPath: string): Promise<LoadedScenario> {
   const kernel = await kernelBundle();
   const key = bundleKey(absPath, kernel);
   const cached = cachedBundle(key);
-  const kept = cached && inUse(cached);
+  // inUse() reads the bundle, and refuses one cut short
+  const kept = cached && inUse(cached.url);
   if (cached && kept) {
-    const def = await importBundle(cached, kept, path);
+    const def = await importBundle(cached.url, kept, path);
     checkStateSize(def, path);
-    noteAgents(key, def);
-    return { def, absPath, moduleUrl: cached, viaTsx: false, bundle: kept };
+    if (cached.agents === undefined) noteAgents(key, def);
+    return { def, absPath, moduleUrl: cached.url, viaTsx: false, bundle: kept };
   }
   const esbuild = await esbuildOrNull();
   let moduleUrl = pathToFileURL(absPath).href;

@@ -4,12 +4,11 @@
  * a good part of a cold start). The manifest lists each input with its size and modification
  * time; any difference, or a missing bundle, means bundling again.
  */
-import { cachedIntact } from '../machine/cache-file.ts';
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CACHE_DIR } from '../machine/cache-file.ts';
+import { CACHE_DIR, writeAtomically } from '../machine/cache-file.ts';
 
 interface Manifest {
   bundle: string;
@@ -37,11 +36,14 @@ function currentManifest(key: string): Manifest | undefined {
   }
 }
 
-/** The URL of the bundle recorded under `key` (the scenario and what it binds to), if still current. */
-export function cachedBundle(key: string): string | undefined {
+/**
+ * The bundle recorded under `key` (the scenario and what it binds to), if nothing it was made
+ * from has changed, with the agent count a process noted for it. Whether the bundle file is
+ * still whole is its reader's check (it reads the file anyway).
+ */
+export function cachedBundle(key: string): { url: string; agents?: number } | undefined {
   const m = currentManifest(key);
-  // a bundle cut short (a full disk, a killed writer) is made again
-  return m && cachedIntact(m.bundle) ? pathToFileURL(m.bundle).href : undefined;
+  return m && { url: pathToFileURL(m.bundle).href, ...(m.agents === undefined ? {} : { agents: m.agents }) };
 }
 
 /** The agent count recorded under `key`, if the scenario has not changed since. */
@@ -58,10 +60,7 @@ export function rememberAgents(key: string, agents: number): void {
 
 function write(key: string, m: Manifest): void {
   try {
-    const file = manifestFile(key);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(m));
-    renameSync(tmp, file);
+    writeAtomically(manifestFile(key), JSON.stringify(m));
   } catch {
     // without a manifest the next process bundles again: slower, never wrong
   }
