@@ -18,6 +18,7 @@ import { stopAgents } from './baton.ts';
 import { HOST, hostLoad, sampleHostLoad } from './host-load.ts';
 import { type LastCall, lastCallOf } from './last-call.ts';
 import { WORKER_HEAP_MB, WORKER_OUT_OF_MEMORY } from './worker-limits.ts';
+import { dropBuffers, giveBackBuffer, takeBuffer } from './machine-buffers.ts';
 
 const WATCHDOG_TICK_MS = 20;
 /** A CPU worker that has not started a batch after this long never will (its bundle is gone …). */
@@ -98,6 +99,7 @@ export async function shutdownMachines(): Promise<void> {
   generation++;
   const all = [...pools.values()];
   pools.clear();
+  dropBuffers();
   await Promise.all(all.map(async (p) => (await p).destroy()));
 }
 
@@ -135,6 +137,8 @@ export interface BatchRequest<T, M extends CloserMessage> {
   shouldStop?(): boolean;
   /** stops the batch where it is (the trial running is not counted) */
   signal?: AbortSignal;
+  /** the caller reads the machine's words after the batch (BatchOutcome.memory) */
+  keepsMemory?: boolean;
 }
 
 export interface BatchOutcome<R> {
@@ -144,7 +148,7 @@ export interface BatchOutcome<R> {
   hang?: { cpu: number; segment: string; trial: number; last?: LastCall };
   /** a worker died (not by the watchdog) */
   crash?: { cpu: number; message: string; segment: string; trial: number; last?: LastCall };
-  /** the machine's words as the batch left them (a probe strategy's record is read from here) */
+  /** the machine's words as the batch left them, when asked for (a probe strategy's record is read from here) */
   memory?: Int32Array;
 }
 
@@ -178,16 +182,18 @@ export function findingsChannel<M extends CloserMessage>(
 }
 
 export function runBatchOnMachine<T, M extends CloserMessage, R>(req: BatchRequest<T, M>): Promise<BatchOutcome<R>> {
-  return withCpuPool(req.layout.nagents, (pool) => runBatch<T, M, R>(req, pool), req.machine);
+  const key = poolKey(req.layout.nagents, req.machine ?? 0);
+  return withCpuPool(req.layout.nagents, (pool) => runBatch<T, M, R>(req, pool, key), req.machine);
 }
 
 async function runBatch<T, M extends CloserMessage, R>(
   req: BatchRequest<T, M>,
   pool: Piscina,
+  key: string,
 ): Promise<BatchOutcome<R>> {
   const gen = generation;
   const L = req.layout;
-  const sab = new SharedArrayBuffer(L.totalBytes);
+  const sab = takeBuffer(key, L);
   const m = new Int32Array(sab, 0, L.totalWords);
   const channel = findingsChannel(req.onFinding);
   const port2 = channel.port;
@@ -288,8 +294,10 @@ async function runBatch<T, M extends CloserMessage, R>(
   clearInterval(watchdog);
   await channel.drained(outcome.result !== null);
   outcome.trialsDone = Atomics.load(m, H.TRIALS_DONE);
-  outcome.memory = m;
   // a pool destroyed under the batch fails its tasks: that is no finding of the scenario's
   if (gen !== generation) throw new MachineShutDown();
+  if (req.keepsMemory) outcome.memory = m;
+  // a worker ended by the watchdog, or lost, may not have stopped writing yet
+  else if (!terminated && !outcome.hang && !outcome.crash) giveBackBuffer(key, sab);
   return outcome;
 }

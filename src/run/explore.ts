@@ -196,6 +196,7 @@ async function exploreRange(
       },
       onProgress: onProgress && ((n) => onProgress(first + n - range.first)),
       signal: o.signal,
+      keepsMemory: isSystematic(o.strategy),
     });
     // a kernel call on the wrong object: no schedule makes the scenario right, so stop here
     if (usage !== undefined) throw new ScenarioError(usage);

@@ -64,6 +64,7 @@ export class MachineController {
     const out = await runBatchOnMachine<BatchTask, CloserPost, CloserResult>({
       layout: L,
       plan,
+      keepsMemory: true,
       task: (slot) => ({
         ...scenarioBatch(this.path, l, L),
         strategy: { name: 'probe', seed: 0, depth: 1, schedules: [this.prefix] },
