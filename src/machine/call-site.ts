@@ -58,20 +58,39 @@ export function captureSite(): string {
   return f ? `${f.file}:${f.line}\t${f.fn}` : '?\t?';
 }
 
+/**
+ * Where each generated position maps to, in the user's code (null: smpsim's or Node's own).
+ * A replay captures the same few call sites over and over, and mapping one (a source map
+ * lookup, URL parsing, path resolution) costs far more than the stack capture itself.
+ */
+const mapped = new Map<string, { file: string; line: number } | null>();
+
 /** The first call site in the scenario's own code, through the bundle's source map. */
 function userCallSite(sites: NodeJS.CallSite[]): Frame | undefined {
   for (const site of sites) {
     const generated = site.getFileName();
     const line = site.getLineNumber();
     if (!generated || line === null) continue;
-    const entry = findSourceMap(generated)?.findEntry(line - 1, (site.getColumnNumber() ?? 1) - 1);
-    const source = entry && 'originalSource' in entry ? entry.originalSource : generated;
-    const file = source.startsWith('file://') ? fileURLToPath(source) : source;
-    if (isOwn(file)) continue;
-    const original = entry && 'originalLine' in entry ? entry.originalLine + 1 : line;
-    return { fn: frameName(site), file: relative(process.cwd(), file) || file, line: original };
+    const column = site.getColumnNumber() ?? 1;
+    const key = `${generated}:${line}:${column}`;
+    let where = mapped.get(key);
+    if (where === undefined) {
+      where = mapPosition(generated, line, column);
+      mapped.set(key, where);
+    }
+    if (where) return { fn: frameName(site), ...where };
   }
   return undefined;
+}
+
+/** A generated position's place in the user's code, or null when it is not the user's. */
+function mapPosition(generated: string, line: number, column: number): { file: string; line: number } | null {
+  const entry = findSourceMap(generated)?.findEntry(line - 1, column - 1);
+  const source = entry && 'originalSource' in entry ? entry.originalSource : generated;
+  const file = source.startsWith('file://') ? fileURLToPath(source) : source;
+  if (isOwn(file)) return null;
+  const original = entry && 'originalLine' in entry ? entry.originalLine + 1 : line;
+  return { file: relative(process.cwd(), file) || file, line: original };
 }
 
 /** A frame's function as the stack's text names it ("Type.fn"), cleaned as userFrame() does. */
