@@ -13,7 +13,7 @@ import { Piscina } from 'piscina';
 import { C, H, type Layout } from './layout.ts';
 import type { BatchPlan } from './trial-loop.ts';
 import { segment } from '../sched/token.ts';
-import { workerEntry } from './worker-entry.ts';
+import { cpuWorkerExecArgv, workerEntry } from './worker-entry.ts';
 import { stopAgents } from './baton.ts';
 import { HOST, hostLoad, sampleHostLoad } from './host-load.ts';
 import { type LastCall, lastCallOf } from './last-call.ts';
@@ -65,6 +65,7 @@ export function cpuPool(n: number, machine = 0): Promise<Piscina> {
           // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
           atomics: 'disabled',
           resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+          execArgv: cpuWorkerExecArgv(),
         }),
     );
     pools.set(key, p);

@@ -87,3 +87,31 @@ export async function kernelBundle(): Promise<string | undefined> {
   const url = await workerEntry();
   return bundled ? url : undefined;
 }
+
+/** Node flags that load a module first, with its name as their value (next, or after "="). */
+const HOOK_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+/** The process's own script given inline (`node -e`, `tsx -e`): no business of a CPU thread's. */
+const SCRIPT_FLAGS = new Set(['--eval', '-e', '--print', '-p']);
+
+/**
+ * The Node flags a CPU thread starts with: the process's own, but for an inline script and
+ * the hooks tsx installs when the process runs under it (`tsx script.ts`). A CPU thread runs
+ * bundled JavaScript, or imports TypeScript through tsx's API itself; under the inherited
+ * hooks each thread ran the whole bundle through tsx's transform again at start: a first
+ * one-trial run took about 1 s instead of 0.6 s.
+ */
+export function cpuWorkerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    if (!HOOK_FLAGS.has(flag) && !SCRIPT_FLAGS.has(flag)) {
+      out.push(arg);
+      continue;
+    }
+    const value = eq < 0 ? (argv[++i] ?? '') : arg.slice(eq + 1);
+    if (HOOK_FLAGS.has(flag) && !/(^|[\\/])tsx([\\/]|$)/.test(value)) out.push(flag, value);
+  }
+  return out;
+}
