@@ -54,20 +54,26 @@ export function cpuPool(n: number, machine = 0): Promise<Piscina> {
   const key = poolKey(n, machine);
   let p = pools.get(key);
   if (!p) {
-    p = workerEntry().then(
-      (filename) =>
-        new Piscina({
-          filename,
-          minThreads: n,
-          maxThreads: n,
-          concurrentTasksPerWorker: 1,
-          idleTimeout: 60_000,
-          // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
-          atomics: 'disabled',
-          resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-          execArgv: cpuWorkerExecArgv(),
-        }),
-    );
+    p = workerEntry().then((filename) => {
+      const options = {
+        filename,
+        minThreads: n,
+        maxThreads: n,
+        concurrentTasksPerWorker: 1,
+        idleTimeout: 60_000,
+        // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
+        atomics: 'disabled' as const,
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      };
+      const execArgv = cpuWorkerExecArgv();
+      try {
+        return new Piscina(execArgv ? { ...options, execArgv } : options);
+      } catch (e) {
+        // flags given to a thread explicitly must all be a thread's (not --max-old-space-size …)
+        if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+        return new Piscina(options);
+      }
+    });
     pools.set(key, p);
   }
   return p;

@@ -94,13 +94,14 @@ const HOOK_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experi
 const SCRIPT_FLAGS = new Set(['--eval', '-e', '--print', '-p']);
 
 /**
- * The Node flags a CPU thread starts with: the process's own, but for an inline script and
- * the hooks tsx installs when the process runs under it (`tsx script.ts`). A CPU thread runs
- * bundled JavaScript, or imports TypeScript through tsx's API itself; under the inherited
- * hooks each thread ran the whole bundle through tsx's transform again at start: a first
- * one-trial run took about 1 s instead of 0.6 s.
+ * The Node flags a CPU thread starts with, when they differ from the process's own: those but
+ * for an inline script and the hooks tsx installs when the process runs under it
+ * (`tsx script.ts`). A CPU thread runs bundled JavaScript, or imports TypeScript through tsx's
+ * API itself; under the inherited hooks each thread ran the whole bundle through tsx's
+ * transform again at start: a first one-trial run took about 1 s instead of 0.6 s. Undefined
+ * when there is nothing to leave out: the threads inherit the process's flags then.
  */
-export function cpuWorkerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+export function cpuWorkerExecArgv(argv: readonly string[] = process.execArgv): string[] | undefined {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -113,5 +114,5 @@ export function cpuWorkerExecArgv(argv: readonly string[] = process.execArgv): s
     const value = eq < 0 ? (argv[++i] ?? '') : arg.slice(eq + 1);
     if (HOOK_FLAGS.has(flag) && !/(^|[\\/])tsx([\\/]|$)/.test(value)) out.push(flag, value);
   }
-  return out;
+  return out.length === argv.length ? undefined : out;
 }
