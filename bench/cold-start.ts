@@ -18,20 +18,38 @@ function wallMs(args: string[], cwd: string): number {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** [smpsim run, node -e 0] medians in ms. */
-export function coldStartMs(scenario: string): [number, number] {
+/** `body` run in an installed copy of the package (its folder), removed after. */
+export function inInstalledCopy<T>(body: (pkg: string) => T): T {
   const pkg = installedCopy();
   try {
-    const run = ['bin/smpsim.mjs', 'run', scenario, '--trials', '1'];
-    wallMs(run, pkg); // the worker and scenario bundles are made once per install
-    const ours: number[] = [];
-    const base: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      ours.push(wallMs(run, pkg));
-      base.push(wallMs(['-e', '0'], pkg));
-    }
-    return [median(ours), median(base)];
+    return body(pkg);
   } finally {
     removeCopy(pkg);
   }
+}
+
+/** [smpsim run, node -e 0] medians in ms, in the installed package `pkg`. */
+export function coldStartMs(pkg: string, scenario: string): [number, number] {
+  const run = ['bin/smpsim.mjs', 'run', scenario, '--trials', '1'];
+  wallMs(run, pkg); // the worker and scenario bundles are made once per install
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    ours.push(wallMs(run, pkg));
+    base.push(wallMs(['-e', '0'], pkg));
+  }
+  return [median(ours), median(base)];
+}
+
+/**
+ * `smpsim run <scenario> --trials <trials>` in the installed package `pkg`, as a whole process
+ * (Node's start, the CPU threads' start and V8's warm-up included): trials per second, best
+ * of 3. What a short CLI run, or a CI job running the command once, sees.
+ */
+export function cliRunRate(pkg: string, scenario: string, trials: number): number {
+  const run = ['bin/smpsim.mjs', 'run', scenario, '--trials', String(trials)];
+  wallMs(run, pkg); // the scenario's bundle is made once
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) best = Math.min(best, wallMs(run, pkg));
+  return trials / (best / 1000);
 }

@@ -14,7 +14,7 @@ import { rawSpinPairsPerSec, stressSpinBench } from './stress-spin.ts';
 import { benchLockdep } from './lockdep.ts';
 import { benchRaces } from './races.ts';
 import { PAIRS } from './scenarios/stress-spin.ts';
-import { coldStartMs } from './cold-start.ts';
+import { cliRunRate, coldStartMs, inInstalledCopy } from './cold-start.ts';
 import { exploreRate, fcColdRunsPerSec, USER_PATH_TRIALS, userPathScenario } from './user-path.ts';
 import { withBusyProcess } from './busy-process.ts';
 import { defaultJobs } from '../src/run/jobs.ts';
@@ -100,13 +100,20 @@ async function p1(): Promise<void> {
   );
 }
 
+/**
+ * Trials before a P2 measurement: machines started, scenario bundled, and V8's compilers done
+ * with the hot paths. From a cold start the buggy lost update's 10,000-trial runs measured
+ * 19k-23k, 34k-42k, 38k-55k trials/s, and a steady 42k-61k only after about 30,000 trials.
+ */
+const P2_WARM_TRIALS = 40_000;
+
 /** P2 on the user's path, buggy and fixed, each next to fast-check warmed and cold. */
-async function p2(): Promise<number> {
+async function p2(cliBuggy: number): Promise<number> {
   await fcSchedulerRunsPerSec(500); // warm (JIT)
   let buggyRate = 0;
   for (const v of ['buggy', 'fixed'] as const) {
     const path = userPathScenario(v);
-    await exploreRate(path, {}, 1000); // warm: machines started, scenario bundled
+    await exploreRate(path, {}, P2_WARM_TRIALS);
     // each side in a phase of its own: fast-check's garbage, collected by V8's helper threads
     // while our run goes on, took a fifth off our rate when the two alternated (users run no
     // fast-check between their trials)
@@ -136,7 +143,15 @@ async function p2(): Promise<number> {
       'trials/s',
       'secondary: one machine',
     );
-    if (v === 'buggy') buggyRate = ours;
+    if (v !== 'buggy') continue;
+    buggyRate = ours;
+    line(
+      `P2 CLI cold: smpsim run --trials ${CLI_TRIALS}, whole process, buggy lost update ÷ fast-check cold`,
+      cliBuggy,
+      fcCold,
+      'trials/s',
+      "secondary: a fresh process's first run, Node, CPU threads and V8 warm-up included",
+    );
   }
   for (const strategy of ['random', 'pct'] as const) {
     const path = here('./scenarios/lost-update.ts');
@@ -228,8 +243,14 @@ async function detectors(): Promise<void> {
   );
 }
 
-function coldStart(): void {
-  const [ours, node] = coldStartMs('exercises/abba-fixed.ts');
+const CLI_TRIALS = 10_000;
+
+/** Figures of the installed package's CLI: its cold start, and a whole short run (for P2). */
+function installedCli(): number {
+  const [[ours, node], cliBuggy] = inInstalledCopy((pkg) => [
+    coldStartMs(pkg, 'exercises/abba-fixed.ts'),
+    cliRunRate(pkg, userPathScenario('buggy'), CLI_TRIALS),
+  ]);
   line(
     'cold start: smpsim run, 1 trial, installed package (whole process, median of 5)',
     ours,
@@ -237,12 +258,13 @@ function coldStart(): void {
     'ms',
     'value <= 500 (baseline: node -e 0)',
   );
+  return cliBuggy;
 }
 
-coldStart();
+const cliBuggy = installedCli();
 await p6();
 await p1();
-const userPath = await p2();
+const userPath = await p2(cliBuggy);
 await loaded(userPath);
 await p3();
 await detectors();
