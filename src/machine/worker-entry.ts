@@ -103,6 +103,7 @@ const SCRIPT_FLAGS = new Set(['--eval', '-e', '--print', '-p']);
  */
 export function cpuWorkerExecArgv(argv: readonly string[] = process.execArgv): string[] | undefined {
   const out: string[] = [];
+  let leftOut = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -113,6 +114,7 @@ export function cpuWorkerExecArgv(argv: readonly string[] = process.execArgv): s
     }
     const value = eq < 0 ? (argv[++i] ?? '') : arg.slice(eq + 1);
     if (HOOK_FLAGS.has(flag) && !/(^|[\\/])tsx([\\/]|$)/.test(value)) out.push(flag, value);
+    else leftOut = true;
   }
-  return out.length === argv.length ? undefined : out;
+  return leftOut ? out : undefined;
 }
