@@ -10,6 +10,7 @@ import { installRuntime } from '../src/machine/current.ts';
 import { HandoffSpin, markReady } from '../src/machine/baton.ts';
 import { availableParallelism } from 'node:os';
 import { runBatch } from '../src/machine/trial-loop.ts';
+import { compileToBaselineAtOnce } from '../src/machine/worker-entry.ts';
 import type { BatchTask, CloserResult } from '../src/run/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';
 import { makeStrategy } from '../src/sched/strategies.ts';
@@ -24,6 +25,7 @@ const failedImports = new Map<string, number>();
 let spin: HandoffSpin | undefined;
 
 export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null> {
+  compileToBaselineAtOnce(task.plan.trials);
   let loading = scenarios.get(task.scenarioUrl);
   if (!loading) {
     // the module loader remembers a failed import by URL: a retry asks under another one
