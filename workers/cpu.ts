@@ -10,7 +10,7 @@ import { installRuntime } from '../src/machine/current.ts';
 import { HandoffSpin, markReady } from '../src/machine/baton.ts';
 import { availableParallelism } from 'node:os';
 import { runBatch } from '../src/machine/trial-loop.ts';
-import { compileToBaselineAtOnce } from '../src/machine/worker-entry.ts';
+import { compileToBaselineAtOnce } from '../src/machine/cpu-thread-flags.ts';
 import type { BatchTask, CloserResult } from '../src/run/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';
 import { makeStrategy } from '../src/sched/strategies.ts';
