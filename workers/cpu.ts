@@ -11,6 +11,7 @@ import { HandoffSpin, markReady } from '../src/machine/baton.ts';
 import { availableParallelism } from 'node:os';
 import { runBatch } from '../src/machine/trial-loop.ts';
 import { compileToBaselineAtOnce } from '../src/machine/cpu-thread-flags.ts';
+import { markLoaded } from '../src/machine/worker-loads.ts';
 import type { BatchTask, CloserResult } from '../src/run/batch-task.ts';
 import type { ScenarioDef } from '../src/machine/declarations.ts';
 import { makeStrategy } from '../src/sched/strategies.ts';
@@ -66,6 +67,9 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
     installRuntime(undefined);
   }
 }
+
+// this thread's modules are loaded: ending it no longer aborts the process (worker-loads.ts)
+markLoaded();
 
 // piscina calls a worker file's default export
 export default runCpuBatch;

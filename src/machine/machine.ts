@@ -20,8 +20,11 @@ import { HOST, hostLoad, sampleHostLoad } from './host-load.ts';
 import { type LastCall, lastCallOf } from './last-call.ts';
 import { WORKER_HEAP_MB, WORKER_OUT_OF_MEMORY } from './worker-limits.ts';
 import { dropBuffers, giveBackBuffer, takeBuffer } from './machine-buffers.ts';
+import { loadTracking, threadsLoaded } from './worker-loads.ts';
 
 const WATCHDOG_TICK_MS = 20;
+/** Longest wait at shutdown for CPU threads still loading their modules. */
+const WORKER_LOAD_WAIT_MS = 10_000;
 /** A CPU worker that has not started a batch after this long never will (its bundle is gone …). */
 const WORKER_START_MS = 60_000;
 
@@ -55,6 +58,7 @@ export function cpuPool(n: number, machine = 0): Promise<Piscina> {
   const key = poolKey(n, machine);
   let p = pools.get(key);
   if (!p) {
+    const loads = loadTracking();
     p = workerEntry().then((filename) => {
       const options = {
         filename,
@@ -65,15 +69,19 @@ export function cpuPool(n: number, machine = 0): Promise<Piscina> {
         // the CPU threads block in Atomics.wait themselves; piscina must not park their loops
         atomics: 'disabled' as const,
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+        workerData: loads.workerData,
       };
       const execArgv = cpuWorkerExecArgv();
+      let pool: Piscina;
       try {
-        return new Piscina(execArgv ? { ...options, execArgv } : options);
+        pool = new Piscina(execArgv ? { ...options, execArgv } : options);
       } catch (e) {
         // flags given to a thread explicitly must all be a thread's (not --max-old-space-size …)
         if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
-        return new Piscina(options);
+        pool = new Piscina(options);
       }
+      loads.watch(pool);
+      return pool;
     });
     pools.set(key, p);
   }
@@ -108,7 +116,14 @@ export async function shutdownMachines(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   dropBuffers();
-  await Promise.all(all.map(async (p) => (await p).destroy()));
+  await Promise.all(
+    all.map(async (p) => {
+      const pool = await p;
+      // a thread ended while it loads its modules aborts the whole process (worker-loads.ts)
+      await threadsLoaded(pool, WORKER_LOAD_WAIT_MS);
+      await pool.destroy();
+    }),
+  );
 }
 
 /** What the machine gives each agent's worker: the buffer, which agent it is, the closer's port. */
