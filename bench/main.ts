@@ -101,11 +101,14 @@ async function p1(): Promise<void> {
 }
 
 /**
- * Trials before a P2 measurement: machines started, scenario bundled, and V8's compilers done
- * with the hot paths. From a cold start the buggy lost update's 10,000-trial runs measured
- * 19k-23k, 34k-42k, 38k-55k trials/s, and a steady 42k-61k only after about 30,000 trials.
+ * Runs of USER_PATH_TRIALS before a P2 measurement: machines started, scenario bundled, and
+ * V8's compilers done with the hot paths. From a cold start the buggy lost update's
+ * 10,000-trial runs measured 19k-23k, 34k-42k, 38k-55k trials/s, and a steady 42k-61k only
+ * after about 30,000 trials. Warming up in runs of the measured size matters: after one
+ * 40,000-trial run the next three measured 30k-35k, 42k-55k, 50k-67k; after four runs of
+ * 10,000, 70k-76k at once.
  */
-const P2_WARM_TRIALS = 40_000;
+const P2_WARM_RUNS = 4;
 
 /** P2 on the user's path, buggy and fixed, each next to fast-check warmed and cold. */
 async function p2(cliBuggy: number): Promise<number> {
@@ -113,7 +116,7 @@ async function p2(cliBuggy: number): Promise<number> {
   let buggyRate = 0;
   for (const v of ['buggy', 'fixed'] as const) {
     const path = userPathScenario(v);
-    await exploreRate(path, {}, P2_WARM_TRIALS);
+    for (let i = 0; i < P2_WARM_RUNS; i++) await exploreRate(path);
     // each side in a phase of its own: fast-check's garbage, collected by V8's helper threads
     // while our run goes on, took a fifth off our rate when the two alternated (users run no
     // fast-check between their trials)
