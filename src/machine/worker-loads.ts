@@ -3,60 +3,55 @@
  * terminated while it is still instantiating its modules (piscina's worker requiring the CPU
  * bundle): "FATAL ERROR: v8::Module::IsGraphAsync …" or "Assertion failed:
  * facade->InstantiateModule". A usage error found while threads started ahead (head-start.ts)
- * were still loading ended the process that way in about 1 run of 70. So each pool counts
- * the threads it starts and the threads whose modules have loaded, and is destroyed only
- * once the two match.
+ * were still loading ended the process that way in about 1 run of 70, and so can a run that
+ * ends right after the watchdog replaced a hung thread. So each thread, once loaded, writes
+ * its thread id where its pool can read it, and a pool is destroyed only once every thread it
+ * has then is among them.
  */
-import { workerData } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 
-/** What a CPU thread finds in its workerData: the word it bumps once loaded. */
-interface LoadWord {
+/** What a CPU thread finds in its workerData: [loads so far, then a ring of loaded thread ids]. */
+interface LoadRing {
   smpsimLoaded?: SharedArrayBuffer;
 }
 
-/** A pool's count of threads started (in this thread) and loaded (in a shared word). */
-interface Loads {
-  started: number;
-  loaded: Int32Array;
-}
+/** The ring keeps this many of the latest ids: far more than a pool has threads at once. */
+const RING = 256;
 
-const loadsOf = new WeakMap<Piscina, Loads>();
+const ringOf = new WeakMap<Piscina, Int32Array>();
 
 /** The workerData of a new pool's threads, and a function to watch that pool with it. */
-export function loadTracking(): { workerData: LoadWord; watch(pool: Piscina): void } {
-  const sab = new SharedArrayBuffer(4);
-  return {
-    workerData: { smpsimLoaded: sab },
-    watch(pool) {
-      const loads: Loads = { started: 0, loaded: new Int32Array(sab) };
-      loadsOf.set(pool, loads);
-      // every thread the pool starts, the first ones and the replacements of ended ones
-      pool.on('workerCreate', () => loads.started++);
-    },
-  };
+export function loadTracking(): { workerData: LoadRing; watch(pool: Piscina): void } {
+  const sab = new SharedArrayBuffer(4 * (1 + RING));
+  return { workerData: { smpsimLoaded: sab }, watch: (pool) => ringOf.set(pool, new Int32Array(sab)) };
 }
 
 /** In a CPU thread, once its modules are loaded: it may now be ended. */
 export function markLoaded(): void {
-  const sab = (workerData as LoadWord | null)?.smpsimLoaded;
-  if (sab) Atomics.add(new Int32Array(sab), 0, 1);
+  const sab = (workerData as LoadRing | null)?.smpsimLoaded;
+  if (!sab) return;
+  const ring = new Int32Array(sab);
+  Atomics.store(ring, 1 + (Atomics.add(ring, 0, 1) % RING), threadId);
 }
 
-/** Polls of the counts between two looks, while waiting. */
+/** Polls of the ring between two looks, while waiting. */
 const POLL_MS = 5;
 
+function allLoaded(pool: Piscina, ring: Int32Array): boolean {
+  const loaded = new Set<number>();
+  const n = Math.min(Atomics.load(ring, 0), RING);
+  for (let i = 1; i <= n; i++) loaded.add(Atomics.load(ring, i));
+  return pool.threads.every((w) => loaded.has(w.threadId));
+}
+
 /**
- * Resolves once every thread `pool` started has loaded its modules, or after `maxMs` (a thread
+ * Resolves once every thread `pool` has has loaded its modules, or after `maxMs` (a thread
  * that never finishes loading must not keep the process from ending).
  */
 export async function threadsLoaded(pool: Piscina, maxMs: number): Promise<void> {
-  const loads = loadsOf.get(pool);
-  if (!loads) return;
-  // the first threads are announced a microtask after the pool is made
-  await Promise.resolve();
+  const ring = ringOf.get(pool);
+  if (!ring) return;
   const until = performance.now() + maxMs;
-  while (Atomics.load(loads.loaded, 0) < loads.started && performance.now() < until) {
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
+  while (!allLoaded(pool, ring) && performance.now() < until) await new Promise((r) => setTimeout(r, POLL_MS));
 }
