@@ -10,7 +10,7 @@ import type { CpuRuntime } from '../machine/runtime.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
 import type { Atomic } from './objects.ts';
 import { checkKind } from './objects.ts';
-import type { Cells } from '../machine/cells.ts';
+import { RMW_ADD, type Cells, type RmwOp } from '../machine/cells.ts';
 import { lastReadFrom, load, rmwBegin, rmwEnd, rmwPoint, store, storePoint } from './memory-access.ts';
 
 /** The RMW's scheduling point on `rt` (memory-access.ts: a weak model drains first); the value word. */
@@ -21,9 +21,7 @@ function enter(rt: CpuRuntime, name: string, v: Atomic, ordered: boolean): numbe
   return v.__at;
 }
 
-/** A read-modify-write's new value from the old and the call's operand. */
-type RmwOp = (old: number, operand: number) => number;
-const add: RmwOp = (o, i) => o + i;
+const add = RMW_ADD;
 const exchange: RmwOp = (_o, n) => n;
 
 /**

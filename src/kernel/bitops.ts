@@ -10,6 +10,7 @@
  */
 import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
+import type { RmwOp } from '../machine/cells.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import type { Shared } from './objects.ts';
 import { thisCpu } from './cpu.ts';
@@ -31,10 +32,10 @@ function enter(rt: CpuRuntime, name: string, nr: number, addr: Shared, access: n
 }
 
 /** An atomic RMW of the word; returns the old word. */
-function rmw(name: string, nr: number, addr: Shared, op: (w: number, m: number) => number, ordered: boolean): number {
+function rmw(name: string, nr: number, addr: Shared, op: RmwOp, ordered: boolean): number {
   const rt = thisCpu(name);
   const m = enter(rt, name, nr, addr);
-  const old = rt.cells.update(addr.__at, (w) => op(w, m));
+  const old = rt.cells.update(addr.__at, op, m);
   const now = op(old, m) | 0;
   // a test_and_ form that changes nothing is a read (and orders nothing)
   if (now === old && ordered) rt.emit(Op.ATOMIC_READ, addr.__id, old, 0, kfn(name));
@@ -70,7 +71,7 @@ export function test_bit(nr: number, addr: Shared): boolean {
 export function test_and_set_bit_lock(nr: number, addr: Shared): boolean {
   const rt = thisCpu('test_and_set_bit_lock');
   const m = enter(rt, 'test_and_set_bit_lock', nr, addr);
-  const old = rt.cells.update(addr.__at, (w) => w | m);
+  const old = rt.cells.update(addr.__at, set, m);
   const fn = kfn('test_and_set_bit_lock');
   if (old & m) rt.emit(Op.ATOMIC_READ, addr.__id, old, 0, fn);
   else rt.emit(Op.ATOMIC_RMW, addr.__id, old | m, old, fn);
@@ -81,7 +82,7 @@ export function test_and_set_bit_lock(nr: number, addr: Shared): boolean {
 export function clear_bit_unlock(nr: number, addr: Shared): void {
   const rt = thisCpu('clear_bit_unlock');
   const m = enter(rt, 'clear_bit_unlock', nr, addr);
-  const old = rt.cells.update(addr.__at, (w) => w & ~m);
+  const old = rt.cells.update(addr.__at, clear, m);
   rt.emit(Op.ATOMIC_RMW, addr.__id, old & ~m, old, kfn('clear_bit_unlock'));
 }
 

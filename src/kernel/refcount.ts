@@ -9,6 +9,7 @@
  * nothing.
  */
 import { Op, RefcountSaturation, kfn } from '../machine/events.ts';
+import { RMW_ADD } from '../machine/cells.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { maybeCpu, thisCpu } from './cpu.ts';
@@ -45,7 +46,7 @@ function warnSaturate(rt: CpuRuntime, r: Counted, t: number, name: string): void
 
 /** An atomic fetch-and-add of `i`, as one fully ordered or unordered event; returns the old value. */
 function fetchAdd(rt: CpuRuntime, r: Counted, i: number, ordered: boolean, name: string): number {
-  const old = rt.cells.update(r.__at, (o) => o + i);
+  const old = rt.cells.update(r.__at, RMW_ADD, i);
   rt.emit(ordered ? Op.ATOMIC_RMW_ORDERED : Op.ATOMIC_RMW, r.__id, (old + i) | 0, old, kfn(name));
   return old;
 }

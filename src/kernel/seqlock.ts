@@ -14,6 +14,7 @@
  */
 import { Access } from '../sched/footprint.ts';
 import { LockFlag, Op, kfn } from '../machine/events.ts';
+import { RMW_ADD } from '../machine/cells.ts';
 import { O } from '../machine/object-words.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
@@ -31,7 +32,7 @@ const countAt = (o: Seqlock | Seqcount): number =>
 /** The writer's step: the count goes odd (begin) or even (end); smp_wmb() on either side. */
 function bump(rt: CpuRuntime, o: Seqlock | Seqcount, name: string): void {
   const at = countAt(o);
-  const now = (rt.cells.update(at, (c) => c + 1) + 1) | 0;
+  const now = (rt.cells.update(at, RMW_ADD, 1) + 1) | 0;
   rt.emit(Op.MARK, o.__id, now, 0, kfn(name));
 }
 

@@ -6,6 +6,11 @@
  */
 import { O } from './object-words.ts';
 
+/** A read-modify-write's new value from the old one and the call's operand. */
+export type RmwOp = (old: number, operand: number) => number;
+/** The word plus the operand (atomic_add and its kin, refcounts, sequence counts). */
+export const RMW_ADD: RmwOp = (old, i) => old + i;
+
 export class Cells {
   private wide: BigInt64Array | undefined;
   constructor(private readonly m: Int32Array) {}
@@ -33,8 +38,12 @@ export class Cells {
   compareExchange(at: number, expected: number, v: number): number {
     return Atomics.compareExchange(this.m, at, expected | 0, v | 0);
   }
-  /** An atomic read-modify-write: the word becomes next(old, operand) | 0; returns old. */
-  update(at: number, next: (old: number, operand: number) => number, operand = 0): number {
+  /**
+   * An atomic read-modify-write: the word becomes next(old, operand) | 0; returns old. The
+   * operand is an argument, not captured: kernel calls pass module-level ops (RMW_ADD …), so
+   * no closure is made per call.
+   */
+  update(at: number, next: RmwOp, operand = 0): number {
     for (;;) {
       const old = Atomics.load(this.m, at);
       if (Atomics.compareExchange(this.m, at, old, next(old, operand) | 0) === old) return old;
