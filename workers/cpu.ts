@@ -68,7 +68,7 @@ export async function runCpuBatch(task: BatchTask): Promise<CloserResult | null>
   }
 }
 
-// this thread's modules are loaded: ending it no longer aborts the process (worker-loads.ts)
+// this thread's modules are loaded once this evaluation and the require() around it end (worker-loads.ts)
 markLoaded();
 
 // piscina calls a worker file's default export
