@@ -1,7 +1,7 @@
 /** Reports of the machine's own findings: deadlock, assertion, exception, exit-state leaks. */
 import { formatInterleaving } from './interleaving.ts';
-import { Ctx } from '../machine/events.ts';
-import type { RawFinding } from '../check/detector.ts';
+import { Ctx, F_FN, KFN_NAMES } from '../machine/events.ts';
+import type { EventRef, RawFinding } from '../check/detector.ts';
 import type { MachineData } from '../check/machine-checks.ts';
 import type { BlockedContext, CpuLastEvent } from '../check/wait-for.ts';
 import type { SystemLock } from '../check/hung-task.ts';
@@ -24,26 +24,48 @@ function lastRun(ctx: RenderContext, l: CpuLastEvent): string {
     : `${who(ctx, { ...l, nr: -1 })} ran last at ${ctx.site(l.ref)}`;
 }
 
-/** The call a deadlocked context waits in, by the kind of what it waits for. */
-const WAIT_CALLS: Record<string, string> = {
-  work: 'flush_work',
-  completion: 'wait_for_completion',
-  irq_desc: 'synchronize_irq',
-};
+/** The kernel function of the event at `ref` (the call a context went to sleep in). */
+function callAt(ctx: RenderContext, ref: EventRef): string | undefined {
+  const ev = ctx.events(ref.trial);
+  return ev && ref.seq < ev.length ? KFN_NAMES[ev.field(ref.seq, F_FN)] : undefined;
+}
+
+/** How a deadlocked context's wait reads: after its name, on the line below, in the table. */
+interface WaitShown {
+  says: string;
+  line: string;
+  step: string;
+}
+
+function waitShown(ctx: RenderContext, b: BlockedContext): WaitShown {
+  const name = ctx.layout.objName(b.waitObj);
+  const line = lockLine(ctx, b.waitObj, b.waitRef);
+  switch (ctx.layout.objects[b.waitObj]?.kind) {
+    case 'work':
+      return { says: 'is waiting for work item', line, step: `flush_work(${name});` };
+    case 'completion':
+      return { says: 'is waiting for completion', line, step: `wait_for_completion(${name});` };
+    case 'irq_desc':
+      return { says: "is waiting for the line's handlers to finish", line, step: `synchronize_irq(${name});` };
+    case 'kthread':
+      return { says: 'is waiting for a kthread to exit', line, step: `kthread_stop(${name});` };
+    case 'task_state': {
+      // asleep until a wake-up: no object is "held", the sleep itself is the wait
+      const fn = callAt(ctx, b.waitRef) ?? 'schedule';
+      return { says: 'is sleeping until woken up', line: `${fn}(), at: ${ctx.site(b.waitRef)}`, step: `${fn}();` };
+    }
+    default:
+      return { says: 'is trying to acquire lock', line, step: `lock(${name});` };
+  }
+}
 
 function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLastEvent[]): string[] {
   const out: string[] = [];
   for (const b of blocked) {
     const kind = ctx.layout.objects[b.waitObj]?.kind;
     const flushing = kind === 'work';
-    const waiting = flushing
-      ? 'is waiting for work item'
-      : kind === 'completion'
-        ? 'is waiting for completion'
-        : kind === 'irq_desc'
-          ? "is waiting for the line's handlers to finish"
-          : 'is trying to acquire lock';
-    out.push(`${who(ctx, b)} ${waiting}:`, lockLine(ctx, b.waitObj, b.waitRef));
+    const wait = waitShown(ctx, b);
+    out.push(`${who(ctx, b)} ${wait.says}:`, wait.line);
     if (kind === 'irq_desc' && b.kind === Ctx.HARDIRQ && ctx.layout.objects[b.waitObj]?.index === b.nr)
       out.push('which is the handler it runs in: it waits for itself.');
     if (b.held.length) {
@@ -77,9 +99,7 @@ function deadlock(ctx: RenderContext, blocked: BlockedContext[], others: CpuLast
   const seen = new Set<number>();
   for (const b of blocked) {
     const col = Math.max(keys.indexOf(keyOf(b)), 0);
-    const waitKind = ctx.layout.objects[b.waitObj]?.kind;
-    const waitCall = WAIT_CALLS[waitKind ?? ''] ?? 'lock';
-    const waitText = `${waitCall}(${ctx.layout.objName(b.waitObj)});`;
+    const waitText = waitShown(ctx, b).step;
     for (const h of b.heldBelow)
       if (!seen.has(h.ref.seq))
         steps.push({ seq: h.ref.seq, col, text: `lock(${ctx.layout.objName(h.obj)});`, irq: false });

@@ -44,6 +44,53 @@ export default scenario({
     expect(d.report).toContain('is waiting for completion:');
   });
 
+  it('a task asleep in wait_event() holding the lock its waker spins on: the deadlock names the sleep, not a lock', async () => {
+    const p = scenarioFile(
+      'wait-event-under-lock',
+      `import { scenario, spinlock, shared, wait_queue_head, spin_lock, spin_unlock, wait_event, wake_up } from 'smpsim';
+export default scenario({
+  cpus: 2,
+  state: { qlock: spinlock(), avail: shared(0), rxq: wait_queue_head() },
+  tasks: [
+    { cpu: 0, run: (s) => { spin_lock(s.qlock); wait_event(s.rxq, () => s.avail.value > 0); spin_unlock(s.qlock); } },
+    { cpu: 1, run: (s) => { spin_lock(s.qlock); s.avail.value++; spin_unlock(s.qlock); wake_up(s.rxq); } },
+  ],
+});
+`,
+    );
+    const r = await explore(p, { trials: 300 });
+    const d = r.findings.find((f) => f.kind === 'deadlock')!;
+    expect(d.report).toContain(
+      `cpu0/1001 on CPU0 is sleeping until woken up:\nwait_event(), at: ${siteOf(p, 'wait_event(s.rxq')}\n`,
+    );
+    expect(d.report).toContain('cpu1/1002 on CPU1 is trying to acquire lock:\n(qlock)');
+    expect(d.report).toMatch(/^ {2}wait_event\(\);$/m);
+    expect(d.report).not.toContain('task_state');
+  });
+
+  it('kthread_stop() holding the mutex the thread takes: the deadlock says it waits for the kthread to exit', async () => {
+    const p = scenarioFile(
+      'kthread-stop-under-mutex',
+      `import { scenario, mutex, mutex_lock, mutex_unlock, kthread_run, kthread_stop, kthread_should_stop, msleep } from 'smpsim';
+function poller(s: any) {
+  while (!kthread_should_stop()) { mutex_lock(s.dev_lock); mutex_unlock(s.dev_lock); msleep(10); }
+  return 0;
+}
+export default scenario({
+  cpus: 1,
+  state: { dev_lock: mutex() },
+  kthreads: { poller },
+  tasks: [{ cpu: 0, run: (s) => { const t = kthread_run(poller, 'poller'); mutex_lock(s.dev_lock); kthread_stop(t); mutex_unlock(s.dev_lock); } }],
+});
+`,
+    );
+    const r = await explore(p, { trials: 300 });
+    const d = r.findings.find((f) => f.kind === 'deadlock')!;
+    expect(d.report).toContain(`is waiting for a kthread to exit:\n(poller), at: ${siteOf(p, 'kthread_stop(t)')}\n`);
+    expect(d.report).toMatch(/^ {2}kthread_stop\(poller\);$/m);
+    expect(d.report).not.toContain('lock(poller)');
+  });
+
   it('schedule() with the state still TASK_RUNNING only yields; under a spinlock it is sleep-in-atomic', async () => {
     const p = scenarioFile(
       'schedule-running',
