@@ -67,11 +67,26 @@ export const write_sequnlock_irqrestore = (sl: Seqlock, flags: number): void =>
 export const write_seqlock_bh = (sl: Seqlock): void => void writeLock('write_seqlock_bh', sl, 'bh');
 export const write_sequnlock_bh = (sl: Seqlock): void => writeUnlock('write_sequnlock_bh', sl, 'bh');
 
+/**
+ * seqcount_lockdep_reader_access(): lockdep sees a reader take the seqlock as a recursive read
+ * and drop it at once, with irqs off. A reader in an irq handler or a softirq (a timer) thus
+ * marks the class IN-HARDIRQ-R or IN-SOFTIRQ-R, and a writer that leaves irqs (bottom halves)
+ * on is reported on any run where both have happened, not only where the reader spins
+ * forever inside the writer it interrupted.
+ */
+function readerAccess(rt: CpuRuntime, id: number, fn: number): void {
+  const irqsOff = rt.irqsDisabled();
+  rt.setIrqsDisabled(true);
+  rt.locks.touchMap(id, LockFlag.READ | LockFlag.RECURSIVE, fn);
+  rt.setIrqsDisabled(irqsOff);
+}
+
 /** Begin a read section: the count once it is even (waiting while a writer is inside). */
 function readBegin(name: string, o: Seqlock | Seqcount): number {
   const rt = thisCpu(name);
   const id = enterOn(rt, name, o, Access.READ);
   const fn = kfn(name);
+  if (o.__kind === 'seqlock') readerAccess(rt, id, fn);
   // spin (cpu_relax) while the count is odd: not enabled until the writer is done
   rt.waitUntil(id, LockFlag.READ, rt.emit(Op.MARK, id, rt.cells.load(countAt(o)), 1, fn));
   const seq = rt.cells.load(countAt(o));

@@ -112,6 +112,17 @@ export class Locks {
     this.acquired(obj, flags | LockFlag.READ, fn, true);
   }
 
+  /**
+   * Lockdep's acquire and release of `obj`'s map, taking nothing: a seqlock reader's
+   * seqcount_lockdep_reader_access(). Validated as a use of the lock's class; its words are left alone.
+   */
+  touchMap(obj: number, flags: number, fn: number): void {
+    this.acquired(obj, flags, fn, true);
+    const held = this.heldCount() - 1;
+    this.removeHeld(held);
+    this.rt.emit(Op.LOCK_RELEASE, obj, flags, held + 1, fn);
+  }
+
   /** The LOCK_ACQUIRE of a lock just taken, and its held-stack entry when it has an owner. */
   acquired(obj: number, flags: number, fn: number, owned: boolean): void {
     const slot = owned ? this.heldCount() + 1 : 0;

@@ -163,7 +163,8 @@ export const OBJECT_KINDS = {
     reset: zero,
     lock: seqlockWords,
     owned: true,
-    lockdep: { readers: false },
+    // its readers are seqcount_lockdep_reader_access()'s recursive reads (kernel/seqlock.ts)
+    lockdep: { readers: true },
     sleeps: false,
     memory: false,
     accepts: /^(write_seq(un)?lock\w*|read_seq(begin|retry))$/,
