@@ -37,6 +37,28 @@ const SEQLOCK_WRITE = 'write_seqlock(s.sl); s.a.value = v; s.b.value = v; write_
 const SEQCOUNT_WRITE =
   'spin_lock(s.lock); write_seqcount_begin(s.sc); s.a.value = v; s.b.value = v; write_seqcount_end(s.sc); spin_unlock(s.lock);';
 
+/** A writer on CPU 0 between `lock` and `unlock`, and irq 9 running `handler` (on `irqCpus`, or on every CPU). */
+function writerAndHandler(
+  name: string,
+  cpus: number,
+  lock: string,
+  unlock: string,
+  handler: string,
+  irqCpus = '',
+): string {
+  return scenarioFile(
+    name,
+    `${IMPORTS}
+export default scenario({
+  cpus: ${cpus},
+  state: { sl: seqlock(), a: shared(0), b: shared(0) },
+  tasks: [{ cpu: 0, run: function writer(s) { ${lock} s.a.value++; s.b.value++; ${unlock} } }],
+  irqs: [{ irq: 9, ${irqCpus} handler: (s) => { ${handler} return IRQ_HANDLED; } }],
+});
+`,
+  );
+}
+
 describe('seqlocks', () => {
   it('a seqlock reader that retries: clean over 1,000 trials (no data race inside the sections)', async () => {
     const p = pair(
@@ -83,17 +105,7 @@ describe('seqlocks', () => {
 
   it("the writers' spinlock is a lock to lockdep: write_seqlock in process context and in a handler", async () => {
     const scenario = (name: string, lock: string, unlock: string): string =>
-      scenarioFile(
-        name,
-        `${IMPORTS}
-export default scenario({
-  cpus: 1,
-  state: { sl: seqlock(), a: shared(0) },
-  tasks: [{ cpu: 0, run: function writer(s) { ${lock} s.a.value++; ${unlock} } }],
-  irqs: [{ irq: 9, handler: (s) => { write_seqlock(s.sl); s.a.value++; write_sequnlock(s.sl); return IRQ_HANDLED; } }],
-});
-`,
-      );
+      writerAndHandler(name, 1, lock, unlock, 'write_seqlock(s.sl); s.a.value++; write_sequnlock(s.sl);');
     const bad = scenario('seqlock-irq', 'write_seqlock(s.sl);', 'write_sequnlock(s.sl);');
     const r = await explore(bad, { trials: 300, seed: 1 });
     expect(r.findings.map((f) => f.kind).sort()).toEqual(['deadlock', 'inconsistent-lock-state']);
@@ -112,18 +124,13 @@ export default scenario({
   it('a reader in an irq handler is a read of the seqlock to lockdep: a writer with irqs on is inconsistent', async () => {
     // seqcount_lockdep_reader_access(): the read marks IN-HARDIRQ-R, on any run where the irq comes
     const scenario = (name: string, lock: string, unlock: string): string =>
-      scenarioFile(
+      writerAndHandler(
         name,
-        `${IMPORTS}
-export default scenario({
-  cpus: 2,
-  state: { sl: seqlock(), a: shared(0), b: shared(0) },
-  tasks: [{ cpu: 0, run: function writer(s) { ${lock} s.a.value = 1; s.b.value = 1; ${unlock} } }],
-  irqs: [{ irq: 9, cpus: [1], fires: 1, handler: (s) => { let seq;
-    do { seq = read_seqbegin(s.sl); void s.a.value; void s.b.value; } while (read_seqretry(s.sl, seq));
-    return IRQ_HANDLED; } }],
-});
-`,
+        2,
+        lock,
+        unlock,
+        'let seq; do { seq = read_seqbegin(s.sl); void s.a.value; void s.b.value; } while (read_seqretry(s.sl, seq));',
+        'cpus: [1], fires: 1,',
       );
     const bad = scenario('seqlock-irq-reader', 'write_seqlock(s.sl);', 'write_sequnlock(s.sl);');
     const r = await explore(bad, { trials: 300, seed: 1 });
