@@ -79,8 +79,11 @@ export const atomic_add_return = (i: number, v: Atomic): number => addReturn('at
 export const atomic_sub_return = (i: number, v: Atomic): number => addReturn('atomic_sub_return', v, -i);
 export const atomic_inc_return = (v: Atomic): number => addReturn('atomic_inc_return', v, 1);
 export const atomic_dec_return = (v: Atomic): number => addReturn('atomic_dec_return', v, -1);
-/** returns the old value */
+/** The atomic_fetch_* family returns the old value. */
 export const atomic_fetch_add = (i: number, v: Atomic): number => rmw('atomic_fetch_add', v, add, i, true);
+export const atomic_fetch_sub = (i: number, v: Atomic): number => rmw('atomic_fetch_sub', v, add, -i, true);
+export const atomic_fetch_inc = (v: Atomic): number => rmw('atomic_fetch_inc', v, add, 1, true);
+export const atomic_fetch_dec = (v: Atomic): number => rmw('atomic_fetch_dec', v, add, -1, true);
 /** returns the old value */
 export const atomic_xchg = (v: Atomic, n: number): number => rmw('atomic_xchg', v, exchange, n, true);
 

@@ -70,3 +70,15 @@ export const smp_rmb = (): void => fence('smp_rmb', FN.rmb, (mem, cpu) => mem.rm
  * stores before the critical section are ordered before reads inside it.
  */
 export const smp_mb__after_spinlock = (): void => fence('smp_mb__after_spinlock', FN.mb, full);
+/**
+ * Around an atomic_inc()/atomic_dec() or a bit operation that orders nothing by itself
+ * (include/asm-generic/barrier.h): a full barrier here, which orders at least what the kernel's
+ * pairing with the atomic does.
+ */
+export const smp_mb__before_atomic = (): void => fence('smp_mb__before_atomic', FN.mb, full);
+export const smp_mb__after_atomic = (): void => fence('smp_mb__after_atomic', FN.mb, full);
+
+/** The compiler barrier: scenario code is never reordered by a compiler here, so it does nothing. */
+export function barrier(): void {
+  thisCpu('barrier');
+}

@@ -11,6 +11,12 @@ import { enterOn } from './sleep.ts';
 
 export type Variant = 'plain' | 'irq' | 'irqsave' | 'bh';
 
+/** The LockFlag bits of lockdep subclass `subclass` (SINGLE_DEPTH_NESTING …), for the _nested calls. */
+export function lockSubclassFlags(name: string, subclass: number): number {
+  if (!Number.isInteger(subclass) || subclass < 0 || subclass > 7) throw new Error(`${name}: subclass must be 0-7`);
+  return subclass << LockFlag.SUBCLASS_SHIFT;
+}
+
 const VARIANT_FLAG: Record<Variant, number> = {
   plain: 0,
   irq: LockFlag.IRQ,

@@ -9,7 +9,8 @@ import { decl } from './declare.ts';
 import { EINTR } from './errno.ts';
 import type { KObject } from './objects.ts';
 import { thisCpu } from './cpu.ts';
-import { enterOn, enterSleepingOn } from './sleep.ts';
+import { enterOn, enterSleepingOn, initDeclared } from './sleep.ts';
+import { lockSubclassFlags } from './lock-variants.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 
 export type Mutex = KObject & { readonly __kind: 'mutex' };
@@ -17,14 +18,19 @@ export type Mutex = KObject & { readonly __kind: 'mutex' };
 export const mutex = (): ObjectDecl<Mutex> => decl('mutex', 0, 1, false);
 export const mutexes = (n: number): ObjectDecl<Mutex[]> => decl('mutex', 0, n, true);
 
-function lockAs(name: string, lock: Mutex, waitMode: number): boolean {
+function lockAs(name: string, lock: Mutex, waitMode: number, flags = 0): boolean {
   const rt = thisCpu(name);
   const id = enterSleepingOn(rt, name, lock);
-  return rt.acquire(id, 0, kfn(name), waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode);
+  return rt.acquire(id, flags, kfn(name), waitMode === WAIT_SIGNAL && !rt.def.faults?.signals ? 0 : waitMode);
 }
 
 export function mutex_lock(lock: Mutex): void {
   lockAs('mutex_lock', lock, 0);
+}
+
+/** mutex_lock() as lockdep subclass `subclass` (0-7): two instances of one class taken nested. */
+export function mutex_lock_nested(lock: Mutex, subclass: number): void {
+  lockAs('mutex_lock_nested', lock, 0, lockSubclassFlags('mutex_lock_nested', subclass));
 }
 
 /** 0, or -EINTR when a signal came while waiting (scenarios opt in with faults.signals). */
@@ -54,3 +60,6 @@ export function mutex_is_locked(lock: Mutex): boolean {
   const id = enterOn(rt, 'mutex_is_locked', lock);
   return rt.isLocked(id);
 }
+
+/** mutex_init(): the declared mutex is already unlocked in every trial (initDeclared). */
+export const mutex_init = (lock: Mutex): void => initDeclared('mutex_init', lock);

@@ -4,11 +4,10 @@
  * context rules; its own type keeps spin_lock() and raw_spin_lock() from taking each other's lock.
  */
 import type { ObjectDecl } from '../machine/declarations.ts';
-import { LockFlag } from '../machine/events.ts';
 import { decl } from './declare.ts';
 import { thisCpu } from './cpu.ts';
-import { lockAs, trylockAs, unlockAs } from './lock-variants.ts';
-import { enterOn } from './sleep.ts';
+import { lockAs, lockSubclassFlags, trylockAs, unlockAs } from './lock-variants.ts';
+import { enterOn, initDeclared } from './sleep.ts';
 import type { RawSpinlock } from './objects.ts';
 
 export const raw_spinlock = (): ObjectDecl<RawSpinlock> => decl('spinlock', 0, 1, false);
@@ -28,9 +27,7 @@ export const raw_spin_unlock_bh = (lock: RawSpinlock): void => unlockAs('raw_spi
 export const raw_spin_trylock = (lock: RawSpinlock): number => trylockAs('raw_spin_trylock', lock, 0);
 
 export function raw_spin_lock_nested(lock: RawSpinlock, subclass: number): void {
-  if (!Number.isInteger(subclass) || subclass < 0 || subclass > 7)
-    throw new Error('raw_spin_lock_nested: subclass must be 0-7');
-  lockAs('raw_spin_lock_nested', lock, subclass << LockFlag.SUBCLASS_SHIFT, 'plain');
+  lockAs('raw_spin_lock_nested', lock, lockSubclassFlags('raw_spin_lock_nested', subclass), 'plain');
 }
 
 export function raw_spin_is_locked(lock: RawSpinlock): boolean {
@@ -38,3 +35,6 @@ export function raw_spin_is_locked(lock: RawSpinlock): boolean {
   const id = enterOn(rt, 'raw_spin_is_locked', lock);
   return rt.isLocked(id);
 }
+
+/** raw_spin_lock_init(): already unlocked in every trial (initDeclared). */
+export const raw_spin_lock_init = (lock: RawSpinlock): void => initDeclared('raw_spin_lock_init', lock);

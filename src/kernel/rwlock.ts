@@ -7,6 +7,7 @@ import { Ctx, LockFlag } from '../machine/events.ts';
 import { currentRuntime } from './cpu.ts';
 import { lockAs, trylockAs, unlockAs, type Variant } from './lock-variants.ts';
 import type { RwLock } from './objects.ts';
+import { initDeclared } from './sleep.ts';
 
 const R = LockFlag.READ;
 
@@ -45,3 +46,6 @@ export const write_lock_bh = (l: RwLock): void => void wlock('write_lock_bh', 'b
 export const write_unlock_bh = (l: RwLock): void => unlockAs('write_unlock_bh', l, 0, 'bh');
 export const read_trylock = (l: RwLock): number => trylockAs('read_trylock', l, readFlags());
 export const write_trylock = (l: RwLock): number => trylockAs('write_trylock', l, 0);
+
+/** rwlock_init(): the declared rwlock is already unlocked in every trial (initDeclared). */
+export const rwlock_init = (l: RwLock): void => initDeclared('rwlock_init', l);

@@ -13,7 +13,7 @@ import { decl } from './declare.ts';
 import { EINTR } from './errno.ts';
 import type { KObject } from './objects.ts';
 import { thisCpu } from './cpu.ts';
-import { enterOn, enterSleepingOn } from './sleep.ts';
+import { enterOn, enterSleepingOn, initDeclared } from './sleep.ts';
 
 export type RwSemaphore = KObject & { readonly __kind: 'rw_semaphore' };
 
@@ -25,9 +25,7 @@ export const rw_semaphores = (n: number): ObjectDecl<RwSemaphore[]> => decl('rw_
 const R = LockFlag.READ;
 
 /** init_rwsem(): a declared rwsem starts unlocked in every trial; a scheduling point. */
-export function init_rwsem(sem: RwSemaphore): void {
-  enterOn(thisCpu('init_rwsem'), 'init_rwsem', sem);
-}
+export const init_rwsem = (sem: RwSemaphore): void => initDeclared('init_rwsem', sem);
 
 function downAs(name: string, sem: RwSemaphore, flags: number, waitMode: number): boolean {
   const rt = thisCpu(name);

@@ -10,6 +10,7 @@ import { decl } from './declare.ts';
 import { EINTR, ETIME } from './errno.ts';
 import type { KObject } from './objects.ts';
 import { thisCpu } from './cpu.ts';
+import { KernelUsageError } from '../machine/usage-error.ts';
 import { enterOn, sleepOn } from './sleep.ts';
 import type { ObjectDecl } from '../machine/declarations.ts';
 
@@ -52,4 +53,18 @@ export function up(sem: Semaphore): void {
   const rt = thisCpu('up');
   const id = enterOn(rt, 'up', sem);
   rt.release(id, 0, kfn('up'));
+}
+
+/**
+ * sema_init(sem, val): the count comes from the declaration, semaphore(val), in every trial; a
+ * sema_init() with another count is refused rather than silently run with the declared one.
+ */
+export function sema_init(sem: Semaphore, val: number): void {
+  const rt = thisCpu('sema_init');
+  const id = enterOn(rt, 'sema_init', sem);
+  const info = rt.L.objects[id]!;
+  if (val !== info.init)
+    throw new KernelUsageError(
+      `sema_init(s.${info.name}, ${val}): "${info.key}" is declared semaphore(${info.init}): declare it semaphore(${val})`,
+    );
 }

@@ -20,7 +20,7 @@ import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
 import { lockAs, unlockAs, type Variant } from './lock-variants.ts';
 import type { KObject } from './objects.ts';
-import { enterOn } from './sleep.ts';
+import { enterOn, initDeclared } from './sleep.ts';
 
 export type Seqlock = KObject & { readonly __kind: 'seqlock' };
 export type Seqcount = KObject & { readonly __kind: 'seqcount' };
@@ -114,3 +114,7 @@ export function write_seqcount_end(s: Seqcount): void {
 }
 export const read_seqcount_begin = (s: Seqcount): number => readBegin('read_seqcount_begin', s);
 export const read_seqcount_retry = (s: Seqcount, start: number): boolean => readRetry('read_seqcount_retry', s, start);
+
+/** seqlock_init(), seqcount_init(): the declared count is already 0 in every trial (initDeclared). */
+export const seqlock_init = (sl: Seqlock): void => initDeclared('seqlock_init', sl);
+export const seqcount_init = (s: Seqcount): void => initDeclared('seqcount_init', s);

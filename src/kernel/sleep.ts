@@ -44,6 +44,15 @@ export function enterOn(rt: CpuRuntime, name: string, o: KObject, access: number
   return id;
 }
 
+/**
+ * spin_lock_init() and its kin on a declared object. The declaration already made the object,
+ * unlocked (empty, zero), in every trial, so the call is its scheduling point, a write to the
+ * object, and nothing more.
+ */
+export function initDeclared(name: string, o: KObject): void {
+  enterOn(thisCpu(name), name, o);
+}
+
 /** The same for a call that may sleep: then the SLEEP event. */
 export function enterSleepingOn(rt: CpuRuntime, name: string, o: KObject, access: number = Access.WRITE): number {
   const id = enterOn(rt, name, o, access);
@@ -103,6 +112,24 @@ export function mdelay(msecs: number): void {
 }
 
 export const ndelay = (nsecs: number): void => udelay(Math.ceil(nsecs / 1000));
+
+/** The pause in a busy-wait loop: a scheduling point, as udelay(), so the others can go on. */
+export function cpu_relax(): void {
+  const rt = thisCpu('cpu_relax');
+  rt.point(-1, Access.NONE);
+  rt.emit(Op.MARK, -1, 0, 0, kfn('cpu_relax'));
+}
+
+/** Sleep at least `min` µs (an hrtimer in the kernel; here whole jiffies, rounded up, as usecs_to_jiffies). */
+export function usleep_range(min: number, _max?: number): void {
+  sleepFor(enterSleeping('usleep_range', true), 'usleep_range', Math.ceil(Math.max(0, min) / 1000));
+}
+
+/** msleep() whose sleep a signal could cut short: here none does, so it returns 0 (ms left). */
+export function msleep_interruptible(msecs: number): number {
+  sleepFor(enterSleeping('msleep_interruptible', true), 'msleep_interruptible', msecs_to_jiffies(msecs));
+  return 0;
+}
 
 /** May fault on the user page, so may sleep. Returns the bytes not copied: 0. */
 export function copy_to_user(_to?: unknown, _from?: unknown, _n?: number): number {

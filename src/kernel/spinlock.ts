@@ -3,10 +3,9 @@
  * means it is not enabled until the lock is free; irqs still arrive when they are on, exactly
  * as on hardware.
  */
-import { LockFlag } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
-import { lockAs, trylockAs, unlockAs } from './lock-variants.ts';
-import { enterOn } from './sleep.ts';
+import { lockAs, lockSubclassFlags, trylockAs, unlockAs } from './lock-variants.ts';
+import { enterOn, initDeclared } from './sleep.ts';
 import type { Spinlock } from './objects.ts';
 import { lockStateSeen } from './memory-access.ts';
 
@@ -25,9 +24,7 @@ export const spin_trylock = (lock: Spinlock): number => trylockAs('spin_trylock'
 
 /** Take a second lock of the same class in a known order: subclass 1-7 is its own class. */
 export function spin_lock_nested(lock: Spinlock, subclass: number): void {
-  if (!Number.isInteger(subclass) || subclass < 0 || subclass > 7)
-    throw new Error('spin_lock_nested: subclass must be 0-7');
-  lockAs('spin_lock_nested', lock, subclass << LockFlag.SUBCLASS_SHIFT, 'plain');
+  lockAs('spin_lock_nested', lock, lockSubclassFlags('spin_lock_nested', subclass), 'plain');
 }
 
 export function spin_is_locked(lock: Spinlock): boolean {
@@ -35,3 +32,6 @@ export function spin_is_locked(lock: Spinlock): boolean {
   const id = enterOn(rt, 'spin_is_locked', lock);
   return lockStateSeen(rt, id) ?? rt.isLocked(id);
 }
+
+/** spin_lock_init(): the declared spinlock is already unlocked in every trial (initDeclared). */
+export const spin_lock_init = (lock: Spinlock): void => initDeclared('spin_lock_init', lock);

@@ -107,6 +107,18 @@ export function schedule_timeout(timeout: number): number {
   return sleepOnTaskState(rt, kfn('schedule_timeout'), WAIT_TIMEOUT, t) ? Math.max(1, t) : 0;
 }
 
+/** __set_current_state(TASK_INTERRUPTIBLE) then schedule_timeout(): the jiffies left. */
+export function schedule_timeout_interruptible(timeout: number): number {
+  __set_current_state(TASK_INTERRUPTIBLE);
+  return schedule_timeout(timeout);
+}
+
+/** __set_current_state(TASK_UNINTERRUPTIBLE) then schedule_timeout(): the jiffies left. */
+export function schedule_timeout_uninterruptible(timeout: number): number {
+  __set_current_state(TASK_UNINTERRUPTIBLE);
+  return schedule_timeout(timeout);
+}
+
 /** Wake agent `agent`'s task: 1 when it was not running, 0 when it already was. */
 export function wakeTask(rt: CpuRuntime, agent: number, fn: number): number {
   const was = taskState(rt, agent);

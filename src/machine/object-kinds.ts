@@ -116,7 +116,7 @@ export const OBJECT_KINDS = {
     lockdep: { readers: true },
     sleeps: false,
     memory: false,
-    accepts: /^((read|write)_(lock|unlock|trylock)|lockdep_assert_(not_)?held$)/,
+    accepts: /^((read|write)_(lock|unlock|trylock)|rwlock_init$|lockdep_assert_(not_)?held$)/,
   },
   mutex: {
     words: common,
@@ -137,7 +137,7 @@ export const OBJECT_KINDS = {
     owned: false,
     sleeps: true,
     memory: false,
-    accepts: /^(down|down_interruptible|down_killable|down_timeout|down_trylock|up)$/,
+    accepts: /^(down|down_interruptible|down_killable|down_timeout|down_trylock|up|sema_init)$/,
   },
   atomic: {
     words: common,
@@ -167,7 +167,7 @@ export const OBJECT_KINDS = {
     lockdep: { readers: true },
     sleeps: false,
     memory: false,
-    accepts: /^(write_seq(un)?lock\w*|read_seq(begin|retry))$/,
+    accepts: /^(write_seq(un)?lock\w*|read_seq(begin|retry)|seqlock_init)$/,
   },
   /** seqcount_t: the sequence count alone; its writers serialise themselves */
   seqcount: {
@@ -177,7 +177,7 @@ export const OBJECT_KINDS = {
     owned: false,
     sleeps: false,
     memory: false,
-    accepts: /^(write|read)_seqcount_\w+$/,
+    accepts: /^((write|read)_seqcount_\w+|seqcount_init)$/,
   },
   /** atomic64_t and atomic_long_t (a long is 64 bits, as on a 64-bit kernel): cells.ts WIDE_WORDS */
   atomic64: {

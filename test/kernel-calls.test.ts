@@ -1,0 +1,102 @@
+/**
+ * Calls kernel code reaches for without thinking: the init calls of declared locks, the
+ * busy-wait pause, the barriers around non-ordering atomics, more sleeps, the fetch-ops and
+ * mutex_lock_nested. A scenario written as driver code uses them and must load and run.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { explore, shutdown } from '../src/index.ts';
+import { cli, scenarioFile } from './helpers.ts';
+
+afterAll(() => shutdown());
+
+describe('kernel calls a driver writes as a matter of course', () => {
+  it('init calls, cpu_relax() in a spin-wait, barriers, usleep_range and fetch-ops: a clean design stays clean', async () => {
+    const p = scenarioFile(
+      'driver-calls',
+      `import { scenario, spinlock, mutex, rwlock, seqlock, seqcount, semaphore, shared, atomic, spin_lock_init,
+  mutex_init, rwlock_init, seqlock_init, seqcount_init, sema_init, spin_lock, spin_unlock, mutex_lock, mutex_unlock,
+  atomic_fetch_inc, atomic_fetch_dec, atomic_fetch_sub, atomic_inc, atomic_read, smp_mb__before_atomic,
+  smp_mb__after_atomic, barrier, smp_store_release, smp_load_acquire, cpu_relax, usleep_range, msleep_interruptible,
+  schedule_timeout_uninterruptible, get_jiffies_64 } from 'smpsim';
+export default scenario({
+  cpus: 2,
+  state: { l: spinlock(), m: mutex(), rw: rwlock(), sl: seqlock(), sc: seqcount(), sem: semaphore(1),
+           ready: shared(0), n: atomic(0), olds: shared(0), slept: shared(0) },
+  tasks: [
+    { cpu: 0, run: (s) => {
+        spin_lock_init(s.l); mutex_init(s.m); rwlock_init(s.rw); seqlock_init(s.sl); seqcount_init(s.sc); sema_init(s.sem, 1);
+        s.olds.value = atomic_fetch_inc(s.n) + atomic_fetch_dec(s.n) + atomic_fetch_sub(0, s.n);
+        smp_mb__before_atomic(); atomic_inc(s.n); smp_mb__after_atomic(); barrier();
+        smp_store_release(s.ready, 1);
+    } },
+    { cpu: 1, run: (s) => {
+        while (!smp_load_acquire(s.ready)) cpu_relax();
+        mutex_lock(s.m);
+        usleep_range(1500, 2000);
+        const left = msleep_interruptible(3) + schedule_timeout_uninterruptible(2);
+        mutex_unlock(s.m);
+        spin_lock(s.l); s.slept.value = get_jiffies_64() - left; spin_unlock(s.l);
+    } },
+  ],
+  check: (s) => (atomic_read(s.n) === 1 && s.olds.value === 1 && s.slept.value === 7) ||
+    \`n=\${atomic_read(s.n)} olds=\${s.olds.value} slept=\${s.slept.value}\`,
+});
+`,
+    );
+    const r = await explore(p, { trials: 500 });
+    expect(r.findings.map((f) => f.title)).toEqual([]);
+    expect(r.trials).toBe(500);
+  });
+
+  it('cpu_relax() makes a spin-wait a run of scheduling points: a flag never set is a livelock warning, not a hang', async () => {
+    const p = scenarioFile(
+      'spin-forever',
+      `import { scenario, shared, READ_ONCE, cpu_relax } from 'smpsim';
+export default scenario({ cpus: 1, state: { go: shared(0) }, tasks: [{ cpu: 0, run: (s) => { while (!READ_ONCE(s.go)) cpu_relax(); } }] });
+`,
+    );
+    const r = await explore(p, { trials: 2, maxEvents: 3000 });
+    expect(r.findings.map((f) => f.kind)).toEqual(['trial-too-long']);
+  });
+
+  it('spin_lock_init() of a mutex and sema_init() with another count than declared: one line, exit 2', () => {
+    const wrongKind = scenarioFile(
+      'init-wrong-kind',
+      `import { scenario, mutex, spin_lock_init } from 'smpsim';
+export default scenario({ cpus: 1, state: { m: mutex() }, tasks: [{ cpu: 0, run: (s) => { spin_lock_init(s.m as never); } }] });
+`,
+    );
+    const a = cli(['run', wrongKind, '--trials', '5']);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toMatch(/^smpsim: spin_lock_init\(s\.m\): "m" is a mutex, expected a spinlock \(at [^\n]+\)\n$/);
+    const wrongCount = scenarioFile(
+      'sema-init-count',
+      `import { scenario, semaphore, sema_init } from 'smpsim';
+export default scenario({ cpus: 1, state: { sem: semaphore(1) }, tasks: [{ cpu: 0, run: (s) => { sema_init(s.sem, 0); } }] });
+`,
+    );
+    const b = cli(['run', wrongCount, '--trials', '5']);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(
+      /^smpsim: sema_init\(s\.sem, 0\): "sem" is declared semaphore\(1\): declare it semaphore\(0\)/,
+    );
+  });
+
+  it('mutex_lock_nested() tells lockdep the second instance of a class is nested; plain mutex_lock() is recursive locking', async () => {
+    const nested = (second: string): string =>
+      scenarioFile(
+        'mutex-nested',
+        `import { scenario, mutexes, mutex_lock, mutex_lock_nested, mutex_unlock, SINGLE_DEPTH_NESTING } from 'smpsim';
+export default scenario({
+  cpus: 1,
+  state: { dir: mutexes(2) },
+  tasks: [{ cpu: 0, run: (s) => { mutex_lock(s.dir[0]); ${second}; mutex_unlock(s.dir[1]); mutex_unlock(s.dir[0]); } }],
+});
+`,
+      );
+    const clean = await explore(nested('mutex_lock_nested(s.dir[1], SINGLE_DEPTH_NESTING)'), { trials: 20 });
+    expect(clean.findings).toEqual([]);
+    const bad = await explore(nested('mutex_lock(s.dir[1])'), { trials: 20 });
+    expect(bad.findings.map((f) => f.title)).toContain('WARNING: possible recursive locking detected');
+  });
+});
