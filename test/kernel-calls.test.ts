@@ -99,4 +99,43 @@ export default scenario({
     const bad = await explore(nested('mutex_lock(s.dir[1])'), { trials: 20 });
     expect(bad.findings.map((f) => f.title)).toContain('WARNING: possible recursive locking detected');
   });
+
+  it('synchronize_rcu_expedited, wait_for_completion_killable, in_task, down_write_nested: clean where the design is', async () => {
+    const p = scenarioFile(
+      'driver-calls-2',
+      `import { scenario, shared, completion, rw_semaphores, kzalloc, kfree, kstruct, deref, GFP_KERNEL, rcu_read_lock,
+  rcu_read_unlock, rcu_dereference, rcu_assign_pointer, synchronize_rcu_expedited, complete,
+  wait_for_completion_killable, in_task, down_write, down_write_nested, up_write, IRQ_HANDLED, SINGLE_DEPTH_NESTING } from 'smpsim';
+const Conf = kstruct('conf', 'limit');
+export default scenario({
+  cpus: 2,
+  state: { conf: shared(0), done: completion(), sems: rw_semaphores(2), ctx: shared(0), irqCtx: shared(0) },
+  tasks: [
+    { cpu: 0, run: (s) => { const c = kzalloc(Conf, GFP_KERNEL); rcu_assign_pointer(s.conf, c);
+        rcu_assign_pointer(s.conf, 0); synchronize_rcu_expedited(); kfree(c);
+        if (wait_for_completion_killable(s.done) === 0 && in_task()) s.ctx.value += 1; } },
+    { cpu: 1, run: (s) => { rcu_read_lock(); const c = rcu_dereference(s.conf); if (c) deref(c, Conf).limit++; rcu_read_unlock();
+        down_write(s.sems[0]); down_write_nested(s.sems[1], SINGLE_DEPTH_NESTING); up_write(s.sems[1]); up_write(s.sems[0]);
+        complete(s.done); } },
+  ],
+  irqs: [{ irq: 4, cpus: [1], fires: 1, handler: (s) => { if (in_task()) s.irqCtx.value = 1; return IRQ_HANDLED; } }],
+  check: (s) => (s.ctx.value === 1 && s.irqCtx.value === 0) || \`ctx=\${s.ctx.value} irqCtx=\${s.irqCtx.value}\`,
+});
+`,
+    );
+    const r = await explore(p, { trials: 500 });
+    expect(r.findings.map((f) => f.title)).toEqual([]);
+  });
+
+  it('might_sleep_if(): sleep-in-atomic under a spinlock only when its condition holds', async () => {
+    const p = (cond: string): string =>
+      scenarioFile(
+        'might-sleep-if',
+        `import { scenario, spinlock, spin_lock, spin_unlock, might_sleep_if } from 'smpsim';
+export default scenario({ cpus: 1, state: { l: spinlock() }, tasks: [{ cpu: 0, run: (s) => { spin_lock(s.l); might_sleep_if(${cond}); spin_unlock(s.l); } }] });
+`,
+      );
+    expect((await explore(p('false'), { trials: 5 })).findings).toEqual([]);
+    expect((await explore(p('true'), { trials: 5 })).findings.map((f) => f.kind)).toEqual(['sleep-in-atomic']);
+  });
 });

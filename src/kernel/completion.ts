@@ -67,6 +67,11 @@ export function wait_for_completion_interruptible(x: Completion): number {
   return waitAs('wait_for_completion_interruptible', x, WAIT_SIGNAL) ? 0 : -ERESTARTSYS;
 }
 
+/** 0, or -ERESTARTSYS when a fatal signal came first (as a signal: faults.signals). */
+export function wait_for_completion_killable(x: Completion): number {
+  return waitAs('wait_for_completion_killable', x, WAIT_SIGNAL) ? 0 : -ERESTARTSYS;
+}
+
 /** Consume a completion without sleeping: true when one was there. Any context. */
 export function try_wait_for_completion(x: Completion): boolean {
   const rt = thisCpu('try_wait_for_completion');

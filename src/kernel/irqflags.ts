@@ -145,6 +145,10 @@ export function in_softirq(): boolean {
 export function in_serving_softirq(): boolean {
   return (thisCpu('in_serving_softirq').preemptCount() & SOFTIRQ_OFFSET) !== 0;
 }
+/** Process context: neither a hardirq nor a softirq being served (bottom halves off still count). */
+export function in_task(): boolean {
+  return (thisCpu('in_task').preemptCount() & (HARDIRQ_MASK | SOFTIRQ_OFFSET)) === 0;
+}
 export function in_atomic(): boolean {
   return thisCpu('in_atomic').preemptCount() !== 0;
 }

@@ -67,10 +67,14 @@ function rcuWarn(rt: CpuRuntime, what: number, fn: number): void {
 }
 
 /** Wait for a grace period: every reader that began before this call has ended. May sleep. */
-export function synchronize_rcu(): void {
-  const rt = thisCpu('synchronize_rcu');
+export const synchronize_rcu = (): void => synchronize('synchronize_rcu');
+/** The same grace period, forced through faster in the kernel: the same wait here. */
+export const synchronize_rcu_expedited = (): void => synchronize('synchronize_rcu_expedited');
+
+function synchronize(name: string): void {
+  const rt = thisCpu(name);
   rt.point();
-  const fn = kfn('synchronize_rcu');
+  const fn = kfn(name);
   mightSleep(rt, fn);
   if (rcuDepth(rt) > 0) rcuWarn(rt, RcuWarning.SYNCHRONIZE_IN_READER, fn);
   const flags = startGracePeriod(rt);

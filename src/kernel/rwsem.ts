@@ -14,6 +14,7 @@ import { EINTR } from './errno.ts';
 import type { KObject } from './objects.ts';
 import { thisCpu } from './cpu.ts';
 import { enterOn, enterSleepingOn, initDeclared } from './sleep.ts';
+import { lockSubclassFlags } from './lock-variants.ts';
 
 export type RwSemaphore = KObject & { readonly __kind: 'rw_semaphore' };
 
@@ -49,6 +50,12 @@ export function down_read_killable(sem: RwSemaphore): number {
 export function down_write(sem: RwSemaphore): void {
   downAs('down_write', sem, 0, 0);
 }
+
+/** down_read() and down_write() as lockdep subclass `subclass` (0-7), for two instances of one class nested. */
+export const down_read_nested = (sem: RwSemaphore, subclass: number): void =>
+  void downAs('down_read_nested', sem, R | lockSubclassFlags('down_read_nested', subclass), 0);
+export const down_write_nested = (sem: RwSemaphore, subclass: number): void =>
+  void downAs('down_write_nested', sem, lockSubclassFlags('down_write_nested', subclass), 0);
 
 export function down_write_killable(sem: RwSemaphore): number {
   return downAs('down_write_killable', sem, 0, WAIT_SIGNAL) ? 0 : -EINTR;

@@ -87,6 +87,11 @@ export function might_sleep(): void {
   enterSleeping('might_sleep');
 }
 
+/** might_sleep() when `cond` holds (a gfp mask that allows sleeping, say). */
+export function might_sleep_if(cond: unknown): void {
+  if (cond) enterSleeping('might_sleep_if');
+}
+
 /** Returns 0 (this machine never has to reschedule). */
 export function cond_resched(): number {
   enterSleeping('cond_resched');

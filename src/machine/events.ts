@@ -354,10 +354,12 @@ export const KFN_NAMES = [
     'disable_irq disable_irq_nosync enable_irq request_threaded_irq irq_wake_thread irq_thread_fn ' +
     'kthread_run kthread kthread_stop kthread_should_stop'
   ).split(' '),
-  // the busy-wait pause, more sleeps and fetch-ops, mutex_lock_nested
-  ...'cpu_relax usleep_range msleep_interruptible atomic_fetch_sub atomic_fetch_inc atomic_fetch_dec mutex_lock_nested'.split(
-    ' ',
-  ),
+  // the busy-wait pause, more sleeps and fetch-ops, the _nested locks, more waits
+  ...(
+    'cpu_relax usleep_range msleep_interruptible atomic_fetch_sub atomic_fetch_inc atomic_fetch_dec ' +
+    'mutex_lock_nested down_read_nested down_write_nested wait_for_completion_killable synchronize_rcu_expedited ' +
+    'might_sleep_if'
+  ).split(' '),
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];
 const KFN_IDS = new Map<string, number>(KFN_NAMES.map((n, i) => [n, i]));

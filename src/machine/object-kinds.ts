@@ -357,7 +357,7 @@ export const OBJECT_KINDS = {
     sleeps: true,
     memory: false,
     accepts:
-      /^(init_rwsem|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked|lockdep_assert_(not_)?held)$/,
+      /^(init_rwsem|down_read_nested|down_write_nested|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked|lockdep_assert_(not_)?held)$/,
   },
 } as const satisfies Record<string, ObjectKindEntry>;
 
