@@ -208,4 +208,28 @@ export default scenario({
     const r = await explore(p, { trials: 300 });
     expect(races(r)).toEqual([]);
   });
+
+  it("a race in a wait_event() condition is named after the function it is written in, as C's inlined macro is", async () => {
+    const p = scenarioFile(
+      'race-wait-cond',
+      `import { scenario, spinlock, spin_lock, spin_unlock, shared, wait_queue_head, wait_event, wake_up } from 'smpsim';
+function consumer(s: any) {
+  wait_event(s.wq, () => s.items.value > 0);
+}
+export default scenario({
+  cpus: 2,
+  state: { lock: spinlock(), items: shared(0), wq: wait_queue_head() },
+  tasks: [
+    { cpu: 0, run: (s) => { spin_lock(s.lock); s.items.value++; spin_unlock(s.lock); wake_up(s.wq); } },
+    { cpu: 1, run: consumer },
+  ],
+});
+`,
+    );
+    const r = await explore(p, { trials: 300 });
+    const race = races(r)[0]!;
+    expect(race.title).toMatch(/^BUG: KCSAN: data-race in (consumer \/ run|run \/ consumer)$/);
+    expect(race.report).toContain(`consumer at ${p}:3`);
+    expect(race.report).not.toContain('<anonymous>');
+  });
 });

@@ -13,6 +13,7 @@ const OWN_DIRS = [
   join(PACKAGE_ROOT, '.smpsim-cache') + sep,
   join(PACKAGE_ROOT, 'dist') + sep,
 ];
+const ANONYMOUS = '<anonymous>';
 const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 
 export interface Frame {
@@ -35,7 +36,7 @@ export function userFrame(stack: string | undefined): Frame | undefined {
     let file = m[2]!;
     if (file.startsWith('file://')) file = fileURLToPath(file);
     if (isOwn(file)) continue;
-    const fn = (m[1] ?? '').replace(/^(Object|Module|async)\.?\s*/, '').replace(/^new /, '') || '<anonymous>';
+    const fn = (m[1] ?? '').replace(/^(Object|Module|async)\.?\s*/, '').replace(/^new /, '') || ANONYMOUS;
     return { fn, file: relative(process.cwd(), file) || file, line: Number(m[3]) };
   }
   return undefined;
@@ -65,22 +66,37 @@ export function captureSite(): string {
  */
 const mapped = new Map<string, { file: string; line: number } | null>();
 
-/** The first call site in the scenario's own code, through the bundle's source map. */
+/**
+ * The first call site in the scenario's own code, through the bundle's source map. When its
+ * function has no name (a wait_event() condition, a callback written in place), it is named
+ * after the next named function of the scenario's on the stack, the one it was written in, as
+ * the kernel's reports name the function a C macro's condition is inlined into.
+ */
 function userCallSite(sites: NodeJS.CallSite[]): Frame | undefined {
+  let first: Frame | undefined;
   for (const site of sites) {
-    const generated = site.getFileName();
-    const line = site.getLineNumber();
-    if (!generated || line === null) continue;
-    const column = site.getColumnNumber() ?? 1;
-    const key = `${generated}:${line}:${column}`;
-    let where = mapped.get(key);
-    if (where === undefined) {
-      where = mapPosition(generated, line, column);
-      mapped.set(key, where);
-    }
-    if (where) return { fn: frameName(site), ...where };
+    const where = userPosition(site);
+    if (!where) continue;
+    const fn = frameName(site);
+    if (!first) first = { fn, ...where };
+    if (fn !== ANONYMOUS) return { ...first, fn };
   }
-  return undefined;
+  return first;
+}
+
+/** Where a frame is in the scenario's code, or null when it is smpsim's or Node's. */
+function userPosition(site: NodeJS.CallSite): { file: string; line: number } | null {
+  const generated = site.getFileName();
+  const line = site.getLineNumber();
+  if (!generated || line === null) return null;
+  const column = site.getColumnNumber() ?? 1;
+  const key = `${generated}:${line}:${column}`;
+  let where = mapped.get(key);
+  if (where === undefined) {
+    where = mapPosition(generated, line, column);
+    mapped.set(key, where);
+  }
+  return where;
 }
 
 /** A generated position's place in the user's code, or null when it is not the user's. */
@@ -97,8 +113,8 @@ function mapPosition(generated: string, line: number, column: number): { file: s
 function frameName(site: NodeJS.CallSite): string {
   const fn = site.getFunctionName() ?? site.getMethodName();
   const type = site.getTypeName();
-  const name = `${type !== null && type !== 'global' ? `${type}.` : ''}${fn || '<anonymous>'}`;
-  return name.replace(/^(Object|Module|async)\.?\s*/, '').replace(/^new /, '') || '<anonymous>';
+  const name = `${type !== null && type !== 'global' ? `${type}.` : ''}${fn || ANONYMOUS}`;
+  return name.replace(/^(Object|Module|async)\.?\s*/, '').replace(/^new /, '') || ANONYMOUS;
 }
 
 export function siteText(s: string): { where: string; fn: string } {
