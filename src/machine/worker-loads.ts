@@ -31,14 +31,15 @@ export function loadTracking(): { workerData: LoadRing; watch(pool: Piscina): vo
  * In a CPU thread, as its entry module ends evaluating: the thread may be ended once the load
  * is over. That is not yet at this point: piscina loads the entry with require(), and Node's
  * require of an ES module still builds a facade module after the evaluation (the abort
- * "facade->InstantiateModule" came from there, in about 1 run of 100). require() runs within
- * one task of the event loop, so the thread says it has loaded from the next one.
+ * "facade->InstantiateModule" came from there, in about 1 run of 100). require() is
+ * synchronous, so the thread says it has loaded in a microtask: after require() has returned,
+ * and before any batch can start and keep the thread busy.
  */
 export function markLoaded(): void {
   const sab = (workerData as LoadRing | null)?.smpsimLoaded;
   if (!sab) return;
   const ring = new Int32Array(sab);
-  setImmediate(() => Atomics.store(ring, 1 + (Atomics.add(ring, 0, 1) % RING), threadId));
+  queueMicrotask(() => Atomics.store(ring, 1 + (Atomics.add(ring, 0, 1) % RING), threadId));
 }
 
 /** Polls of the ring between two looks, while waiting. */
