@@ -3,7 +3,7 @@
  * As in the kernel, a failed assertion is a WARN at the caller's line and the code goes on; the
  * WARN event carries the lock (or -1) so the report names what was asserted.
  */
-import { Op, WarnReason, kfn } from '../machine/events.ts';
+import { LockFlag, Op, WarnReason, kfn } from '../machine/events.ts';
 import { captureSite } from '../machine/call-site.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { thisCpu } from './cpu.ts';
@@ -33,6 +33,19 @@ function assertHeld(name: string, lock: OwnedLock, want: boolean): void {
 export const lockdep_assert_held = (lock: OwnedLock): void => assertHeld('lockdep_assert_held', lock, true);
 /** WARN when the calling context holds `lock`. */
 export const lockdep_assert_not_held = (lock: OwnedLock): void => assertHeld('lockdep_assert_not_held', lock, false);
+
+/** WARN unless the calling context holds `lock` for writing (lockdep_is_held_type(lock, 0)). */
+export const lockdep_assert_held_write = (lock: OwnedLock): void => assertHeldAs('lockdep_assert_held_write', lock, 0);
+/** WARN unless the calling context holds `lock` for reading (read_lock, down_read). */
+export const lockdep_assert_held_read = (lock: OwnedLock): void =>
+  assertHeldAs('lockdep_assert_held_read', lock, LockFlag.READ);
+
+function assertHeldAs(name: string, lock: OwnedLock, read: number): void {
+  const rt = thisCpu(name);
+  const id = checkKind(rt, lock, name);
+  const flags = rt.locks.heldFlags(id);
+  if (flags < 0 || (flags & LockFlag.READ) !== read) assertFailed(rt, id, name);
+}
 
 /** WARN unless local interrupts are off. */
 export function lockdep_assert_irqs_disabled(): void {

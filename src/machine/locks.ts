@@ -168,6 +168,12 @@ export class Locks {
     return -1;
   }
 
+  /** The LockFlag bits the current context holds `obj` with; -1 when it does not hold it. */
+  heldFlags(obj: number): number {
+    const i = this.findHeld(obj);
+    return i < 0 ? -1 : this.m[this.L.heldEntry(this.agent, i) + HL.FLAGS]!;
+  }
+
   removeHeld(i: number): void {
     const m = this.m;
     const n = m[this.me + C.HELD_N]!;

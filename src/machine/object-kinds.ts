@@ -106,7 +106,7 @@ export const OBJECT_KINDS = {
     lockdep: { readers: false },
     sleeps: false,
     memory: false,
-    accepts: /^((raw_)?spin_|lockdep_assert_(not_)?held$)/,
+    accepts: /^((raw_)?spin_|lockdep_assert_(not_held|held(_write|_read)?)$)/,
   },
   rwlock: {
     words: common,
@@ -116,7 +116,7 @@ export const OBJECT_KINDS = {
     lockdep: { readers: true },
     sleeps: false,
     memory: false,
-    accepts: /^((read|write)_(lock|unlock|trylock)|rwlock_init$|lockdep_assert_(not_)?held$)/,
+    accepts: /^((read|write)_(lock|unlock|trylock)|rwlock_init$|lockdep_assert_(not_held|held(_write|_read)?)$)/,
   },
   mutex: {
     words: common,
@@ -127,7 +127,7 @@ export const OBJECT_KINDS = {
     sleeps: true,
     memory: false,
     ownerWarning: 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)',
-    accepts: /^(mutex_|lockdep_assert_(not_)?held$)/,
+    accepts: /^(mutex_|lockdep_assert_(not_held|held(_write|_read)?)$)/,
   },
   semaphore: {
     // + its FIFO of waiter keys, one per context that could wait
@@ -357,7 +357,7 @@ export const OBJECT_KINDS = {
     sleeps: true,
     memory: false,
     accepts:
-      /^(init_rwsem|down_read_nested|down_write_nested|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked|lockdep_assert_(not_)?held)$/,
+      /^(init_rwsem|down_read_nested|down_write_nested|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked|lockdep_assert_(not_held|held(_write|_read)?))$/,
   },
 } as const satisfies Record<string, ObjectKindEntry>;
 

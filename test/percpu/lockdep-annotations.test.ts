@@ -76,6 +76,38 @@ export default scenario({
   }, 120_000);
 });
 
+describe('lockdep_assert_held_write and lockdep_assert_held_read', () => {
+  it('say which side of an rwlock or rwsem is held: the wrong side is a lockdep-assert WARNING', async () => {
+    const p = (name: string, body: string): string =>
+      scenarioFile(
+        name,
+        `import { scenario, rwlock, rw_semaphore, mutex, read_lock, read_unlock, write_lock, write_unlock, down_read, up_read,
+  down_write, up_write, mutex_lock, mutex_unlock, lockdep_assert_held_write, lockdep_assert_held_read } from 'smpsim';
+export default scenario({
+  cpus: 1,
+  state: { tbl: rwlock(), sem: rw_semaphore(), m: mutex() },
+  tasks: [{ cpu: 0, run: (s) => { ${body} } }],
+});
+`,
+      );
+    const clean = p(
+      'assert-held-sides',
+      `read_lock(s.tbl); lockdep_assert_held_read(s.tbl); read_unlock(s.tbl);
+      write_lock(s.tbl); lockdep_assert_held_write(s.tbl); write_unlock(s.tbl);
+      down_read(s.sem); lockdep_assert_held_read(s.sem); up_read(s.sem);
+      down_write(s.sem); lockdep_assert_held_write(s.sem); up_write(s.sem);
+      mutex_lock(s.m); lockdep_assert_held_write(s.m); mutex_unlock(s.m);`,
+    );
+    expect((await explore(clean, { trials: 20 })).findings).toEqual([]);
+    const wrong = p('assert-held-wrong-side', 'down_read(s.sem); lockdep_assert_held_write(s.sem); up_read(s.sem);');
+    const r = await explore(wrong, { trials: 20 });
+    expect(r.findings.map((x) => x.kind)).toEqual(['lockdep-assert']);
+    expect(r.findings[0]!.report).toContain('lockdep_assert_held_write(sem) failed');
+    const none = p('assert-held-read-none', 'lockdep_assert_held_read(s.tbl);');
+    expect((await explore(none, { trials: 5 })).findings.map((x) => x.kind)).toEqual(['lockdep-assert']);
+  }, 120_000);
+});
+
 describe('lockdep_assert_irqs_disabled', () => {
   const scenarioOf = (name: string, body: string) =>
     scenarioFile(
