@@ -1,5 +1,5 @@
 /**
- * Kernel threads (include/linux/kthread.h): kthread_run(), kthread_should_stop(),
+ * Kernel threads (include/linux/kthread.h): kthread_run(), kthread_create(), kthread_should_stop(),
  * kthread_stop(). Each thread is an entry of the scenario's `kthreads`, by its comm, and runs
  * on an agent of its own in process context, so it may sleep; the classic loop is
  *
@@ -11,7 +11,15 @@
  */
 import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
-import { askKthreadToStop, kthreadExitCode, kthreadObject, kthreadWord, startKthread } from '../machine/kthreads.ts';
+import {
+  askKthreadToStop,
+  createKthread,
+  kthreadExitCode,
+  kthreadObject,
+  kthreadWaitsForWakeUp,
+  kthreadWord,
+  startKthread,
+} from '../machine/kthreads.ts';
 import { KTHREAD_EXITED, KTHREAD_SHOULD_STOP } from '../machine/object-words.ts';
 import { KernelUsageError } from '../machine/usage-error.ts';
 import { thisCpu } from './cpu.ts';
@@ -24,22 +32,44 @@ import { wakeTask, type TaskStruct } from './task-state.ts';
  */
 export function kthread_run(fn: (state: any) => unknown, name: string): TaskStruct {
   const rt = enterAny('kthread_run');
-  const k = Object.values(rt.def.kthreads ?? {}).indexOf(fn);
+  const k = declaredKthread(rt, 'kthread_run', fn, name);
+  if (kthreadWord(rt, k) !== 0 || !startKthread(rt, k))
+    throw new KernelUsageError(`kthread_run(fn): kthreads.${rt.L.kthreads[k]!.name} was already started in this trial`);
+  // what the caller did so far happens before the thread's first step
+  rt.emit(Op.MARK, kthreadObject(rt, k).id, 0, 0, kfn('kthread_run'));
+  return taskOf(rt, k);
+}
+
+/**
+ * kthread_create(): make the thread without starting it; wake_up_process(task) starts it (its
+ * waker's past happens before its first step), and kthread_stop() of a thread never woken
+ * returns -EINTR without running its function, as the kernel's.
+ */
+export function kthread_create(fn: (state: any) => unknown, name: string): TaskStruct {
+  const rt = enterAny('kthread_create');
+  const k = declaredKthread(rt, 'kthread_create', fn, name);
+  if (!createKthread(rt, k))
+    throw new KernelUsageError(`kthread_create(fn): kthreads.${rt.L.kthreads[k]!.name} was already made in this trial`);
+  rt.emit(Op.MARK, kthreadObject(rt, k).id, 0, 0, kfn('kthread_create'));
+  return taskOf(rt, k);
+}
+
+/** The kthreads entry that runs `fn`, declared under `name`; a usage error naming `call` if none. */
+function declaredKthread(rt: ReturnType<typeof thisCpu>, call: string, fn: unknown, name: string | undefined): number {
+  const k = Object.values(rt.def.kthreads ?? {}).indexOf(fn as (state: any) => unknown);
   const entry = rt.L.kthreads[k];
   if (!entry)
     throw new KernelUsageError(
-      'kthread_run(fn): fn must be declared in the scenario (kthreads: { name: fn }) so that its thread can run it',
+      `${call}(fn): fn must be declared in the scenario (kthreads: { name: fn }) so that its thread can run it`,
     );
   if (name !== undefined && name !== entry.name)
-    throw new KernelUsageError(
-      `kthread_run(fn, "${name}"): the scenario declares this thread as kthreads.${entry.name}`,
-    );
-  if (!startKthread(rt, k))
-    throw new KernelUsageError(`kthread_run(fn): kthreads.${entry.name} was already started in this trial`);
-  // what the caller did so far happens before the thread's first step
-  rt.emit(Op.MARK, kthreadObject(rt, k).id, 0, 0, kfn('kthread_run'));
-  const pid = rt.L.agents[entry.agent]!.pid!;
-  return Object.freeze({ pid, comm: entry.name, __agent: entry.agent });
+    throw new KernelUsageError(`${call}(fn, "${name}"): the scenario declares this thread as kthreads.${entry.name}`);
+  return k;
+}
+
+function taskOf(rt: ReturnType<typeof thisCpu>, k: number): TaskStruct {
+  const entry = rt.L.kthreads[k]!;
+  return Object.freeze({ pid: rt.L.agents[entry.agent]!.pid!, comm: entry.name, __agent: entry.agent });
 }
 
 /**
@@ -78,6 +108,8 @@ export function kthread_stop(task: TaskStruct): number {
   if (k === undefined)
     throw new KernelUsageError('kthread_stop(): argument is not a kthread (take it from kthread_run())');
   const obj = kthreadObject(rt, k);
+  // made and never woken: it starts now, sees should-stop at once and exits with -EINTR
+  if (kthreadWaitsForWakeUp(rt, k)) startKthread(rt, k);
   askKthreadToStop(rt, k);
   rt.emit(Op.MARK, obj.id, 1, 0, kfn('kthread_stop'));
   wakeTask(rt, task.__agent, kfn('kthread_stop'));

@@ -11,7 +11,7 @@ import { Access } from '../sched/footprint.ts';
 import { ControlFlow } from './control-flow.ts';
 import { Ctx, Op, kfn } from './events.ts';
 import { C, CX, H, type ObjectInfo } from './layout.ts';
-import { KTHREAD_EXITED, KTHREAD_SHOULD_STOP, KTHREAD_STARTED, O } from './object-words.ts';
+import { KTHREAD_CREATED, KTHREAD_EXITED, KTHREAD_SHOULD_STOP, KTHREAD_STARTED, O } from './object-words.ts';
 import type { CpuRuntime } from './runtime.ts';
 
 const FN_KTHREAD = kfn('kthread');
@@ -48,6 +48,19 @@ export function startKthread(rt: CpuRuntime, k: number): boolean {
   m[L.agentBlock(agent) + C.NCTX] = 1;
   m[H.LIVE] = m[H.LIVE]! + 1;
   return true;
+}
+
+/** kthread_create()'s machine side: entry k exists, not runnable until woken. False when it was made already. */
+export function createKthread(rt: CpuRuntime, k: number): boolean {
+  const at = kthreadObject(rt, k).offset;
+  if (rt.m[at + O.WORD] !== 0) return false;
+  rt.m[at + O.WORD] = KTHREAD_CREATED;
+  return true;
+}
+
+/** Made by kthread_create() and not yet woken. */
+export function kthreadWaitsForWakeUp(rt: CpuRuntime, k: number): boolean {
+  return (kthreadWord(rt, k) & (KTHREAD_CREATED | KTHREAD_STARTED)) === KTHREAD_CREATED;
 }
 
 /** kthread_stop()'s first half: KTHREAD_SHOULD_STOP set. */

@@ -28,8 +28,10 @@ export const TASKLET_COUNT = O.WORDS;
 
 /**
  * A kthread's WORD (kthreads.ts): kthread_run() started it, kthread_stop() asked it to stop
- * (KTHREAD_SHOULD_STOP), its function returned (what kthread_stop waits for).
+ * (KTHREAD_SHOULD_STOP), its function returned (what kthread_stop waits for); kthread_create()
+ * made it, not yet woken (KTHREAD_CREATED alone).
  */
 export const KTHREAD_STARTED = 1;
 export const KTHREAD_SHOULD_STOP = 2;
 export const KTHREAD_EXITED = 4;
+export const KTHREAD_CREATED = 8;

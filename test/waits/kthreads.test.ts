@@ -114,6 +114,54 @@ export default scenario({
     expect(r.findings[0]!.sites.sort()).toEqual([siteOf(p, 'const worker'), siteOf(p, 's.cfg.value = 1')].sort());
   });
 
+  it('kthread_create: the thread starts at its first wake_up_process, which orders what came before; never woken, kthread_stop gives -EINTR', async () => {
+    const p = scenarioFile(
+      'kthread-create',
+      `import { scenario, shared, kthread_create, wake_up_process, kthread_stop, kthread_should_stop, msleep, EINTR } from 'smpsim';
+const worker = (s: any) => { s.seen.value = s.cfg.value; s.cfg.value = 6; while (!kthread_should_stop()) msleep(1); return 7; };
+const never = (s: any) => { s.ran.value = 1; return 0; };
+export default scenario({
+  cpus: 2,
+  state: { cfg: shared(0), seen: shared(0), ran: shared(0), codes: shared(0) },
+  kthreads: { worker, never },
+  tasks: [{ cpu: 0, run: (s) => {
+    const t = kthread_create(worker, 'worker');
+    const n = kthread_create(never, 'never');
+    s.cfg.value = 5;
+    wake_up_process(t);
+    const a = kthread_stop(t);
+    s.codes.value = a * 100 + kthread_stop(n);
+  } }],
+  // stopped before its first step, a woken thread never runs its function either (kthread())
+  check: (s) => s.ran.value === 0 &&
+    ((s.seen.value === 5 && s.codes.value === 700 - EINTR) || (s.seen.value === 0 && s.codes.value === -101 * EINTR)) ||
+    \`seen=\${s.seen.value} ran=\${s.ran.value} codes=\${s.codes.value}\`,
+});
+`,
+    );
+    // no data race on cfg either: the wake-up that starts the thread orders the write before it
+    const r = await explore(p, { trials: 1000 });
+    expect(r.findings.map((f) => f.title)).toEqual([]);
+  });
+
+  it('kthread_run of a thread kthread_create already made is a usage error (exit 2)', () => {
+    const p = scenarioFile(
+      'kthread-create-run',
+      `${IMPORTS}
+const worker = () => 0;
+export default scenario({
+  cpus: 1,
+  state: {},
+  kthreads: { worker },
+  tasks: [{ cpu: 0, run: () => { kthread_create(worker, 'worker'); kthread_run(worker, 'worker'); } }],
+});
+`.replace('kthread_run, kthread_stop', 'kthread_run, kthread_create, kthread_stop'),
+    );
+    const r = cli(['run', p, '--trials', '3']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^smpsim: kthread_run\(fn\): kthreads\.worker was already /);
+  });
+
   it('kthread_run of a function the scenario does not declare is a usage error (exit 2)', () => {
     const p = scenarioFile(
       'kthread-undeclared',
