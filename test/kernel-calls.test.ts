@@ -138,4 +138,61 @@ export default scenario({ cpus: 1, state: { l: spinlock() }, tasks: [{ cpu: 0, r
     expect((await explore(p('false'), { trials: 5 })).findings).toEqual([]);
     expect((await explore(p('true'), { trials: 5 })).findings.map((f) => f.kind)).toEqual(['sleep-in-atomic']);
   });
+
+  it('rcu_dereference_check, lockdep_is_held, RCU_INIT_POINTER, rcu_read_lock_held, atomic_or/_fetch_andnot: a correct update is clean', async () => {
+    const p = scenarioFile(
+      'rcu-check',
+      `import { scenario, shared, mutex, mutex_lock, mutex_unlock, kzalloc, kfree, kstruct, deref, GFP_KERNEL, atomic, atomic_or, atomic_fetch_andnot, atomic_read,
+  rcu_read_lock, rcu_read_unlock, rcu_dereference_check, rcu_assign_pointer, rcu_dereference_protected, lockdep_is_held, RCU_INIT_POINTER, synchronize_rcu, rcu_read_lock_held } from 'smpsim';
+const Cfg = kstruct('cfg', 'mtu');
+export default scenario({
+  cpus: 2,
+  state: { cfg: shared(0), cfg_mutex: mutex(), flags: atomic(0), ok: shared(1) },
+  tasks: [
+    { cpu: 0, run: (s) => {
+        RCU_INIT_POINTER(s.cfg, 0);
+        const n = kzalloc(Cfg, GFP_KERNEL); deref(n, Cfg).mtu = 1500;
+        mutex_lock(s.cfg_mutex);
+        const old = rcu_dereference_protected(s.cfg, lockdep_is_held(s.cfg_mutex));
+        rcu_assign_pointer(s.cfg, n);
+        mutex_unlock(s.cfg_mutex);
+        synchronize_rcu();
+        if (old) kfree(old);
+        atomic_or(4, s.flags);
+    } },
+    { cpu: 1, run: (s) => {
+        rcu_read_lock();
+        if (!rcu_read_lock_held()) s.ok.value = 0;
+        const c = rcu_dereference_check(s.cfg, lockdep_is_held(s.cfg_mutex));
+        if (c && deref(c, Cfg).mtu !== 1500) s.ok.value = 0;
+        rcu_read_unlock();
+        if (rcu_read_lock_held()) s.ok.value = 0;
+        atomic_fetch_andnot(1, s.flags);
+    } },
+  ],
+  check: (s) => (s.ok.value === 1 && atomic_read(s.flags) === 4) || \`ok=\${s.ok.value} flags=\${atomic_read(s.flags)}\`,
+});
+`,
+    );
+    const r = await explore(p, { trials: 1000 });
+    expect(r.findings.map((f) => f.title)).toEqual([]);
+  });
+
+  it('rcu_dereference_check outside a reader: suspicious RCU usage unless its condition holds', async () => {
+    const p = (cond: string): string =>
+      scenarioFile(
+        'rcu-check-outside',
+        `import { scenario, shared, mutex, mutex_lock, mutex_unlock, rcu_dereference_check, lockdep_is_held } from 'smpsim';
+export default scenario({
+  cpus: 1,
+  state: { cfg: shared(0), m: mutex() },
+  tasks: [{ cpu: 0, run: (s) => { mutex_lock(s.m); rcu_dereference_check(s.cfg, ${cond}); mutex_unlock(s.m); } }],
+});
+`,
+      );
+    expect((await explore(p('lockdep_is_held(s.m)'), { trials: 5 })).findings).toEqual([]);
+    const bad = await explore(p('false'), { trials: 5 });
+    expect(bad.findings.map((f) => f.kind)).toEqual(['suspicious-rcu-usage']);
+    expect(bad.findings[0]!.report).toContain('suspicious rcu_dereference_check() usage!');
+  });
 });

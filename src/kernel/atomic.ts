@@ -23,6 +23,9 @@ function enter(rt: CpuRuntime, name: string, v: Atomic, ordered: boolean): numbe
 
 const add = RMW_ADD;
 const exchange: RmwOp = (_o, n) => n;
+const or: RmwOp = (o, n) => o | n;
+const and: RmwOp = (o, n) => o & n;
+const andnot: RmwOp = (o, n) => o & ~n;
 
 /**
  * Unconditional RMW: `op(old, operand)` is the new value; returns the old. Ops take their
@@ -84,6 +87,13 @@ export const atomic_fetch_add = (i: number, v: Atomic): number => rmw('atomic_fe
 export const atomic_fetch_sub = (i: number, v: Atomic): number => rmw('atomic_fetch_sub', v, add, -i, true);
 export const atomic_fetch_inc = (v: Atomic): number => rmw('atomic_fetch_inc', v, add, 1, true);
 export const atomic_fetch_dec = (v: Atomic): number => rmw('atomic_fetch_dec', v, add, -1, true);
+/** Bitwise: atomic_or/and/andnot order nothing; the atomic_fetch_ forms return the old value, fully ordered. */
+export const atomic_or = (i: number, v: Atomic): void => void rmw('atomic_or', v, or, i, false);
+export const atomic_and = (i: number, v: Atomic): void => void rmw('atomic_and', v, and, i, false);
+export const atomic_andnot = (i: number, v: Atomic): void => void rmw('atomic_andnot', v, andnot, i, false);
+export const atomic_fetch_or = (i: number, v: Atomic): number => rmw('atomic_fetch_or', v, or, i, true);
+export const atomic_fetch_and = (i: number, v: Atomic): number => rmw('atomic_fetch_and', v, and, i, true);
+export const atomic_fetch_andnot = (i: number, v: Atomic): number => rmw('atomic_fetch_andnot', v, andnot, i, true);
 /** returns the old value */
 export const atomic_xchg = (v: Atomic, n: number): number => rmw('atomic_xchg', v, exchange, n, true);
 

@@ -47,6 +47,12 @@ function assertHeldAs(name: string, lock: OwnedLock, read: number): void {
   if (flags < 0 || (flags & LockFlag.READ) !== read) assertFailed(rt, id, name);
 }
 
+/** Whether the calling context holds `lock`: the condition of rcu_dereference_protected() and kin. */
+export function lockdep_is_held(lock: OwnedLock): boolean {
+  const rt = thisCpu('lockdep_is_held');
+  return rt.holds(checkKind(rt, lock, 'lockdep_is_held'));
+}
+
 /** WARN unless local interrupts are off. */
 export function lockdep_assert_irqs_disabled(): void {
   const rt = thisCpu('lockdep_assert_irqs_disabled');

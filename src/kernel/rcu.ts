@@ -23,7 +23,7 @@ import { thisCpu } from './cpu.ts';
 import { bhDisable, bhEnable } from './irqflags.ts';
 import { mightSleep } from './sleep.ts';
 import { checkKind, type Shared } from './objects.ts';
-import { lastReadFrom, load as loadWord, store } from './memory-access.ts';
+import { lastReadFrom, load as loadWord, store, storePoint } from './memory-access.ts';
 
 type Flavour = 'preempt' | 'bh';
 
@@ -114,6 +114,27 @@ export const rcu_dereference = (p: Shared): number =>
 /** The update side's load, under the lock `c` says is held (lockdep_is_held(&lock)). */
 export const rcu_dereference_protected = (p: Shared, c: boolean): number =>
   load('rcu_dereference_protected', p, () => (c ? 0 : RcuWarning.DEREFERENCE_PROTECTED));
+
+/** A load legal inside a reader or where `c` says (lockdep_is_held(&lock)): rcu_dereference_check(). */
+export const rcu_dereference_check = (p: Shared, c: unknown): number =>
+  load('rcu_dereference_check', p, (rt) => (c || rcuDepth(rt) > 0 ? 0 : RcuWarning.DEREFERENCE));
+
+/** Inside an RCU read-side critical section (of any flavour). */
+export function rcu_read_lock_held(): boolean {
+  return rcuDepth(thisCpu('rcu_read_lock_held')) > 0;
+}
+
+/**
+ * RCU_INIT_POINTER(): store without the publishing barrier, for NULL or for a pointer no reader
+ * can reach yet; a marked store, ordering nothing.
+ */
+export function RCU_INIT_POINTER(p: Shared, v: number | null): void {
+  const rt = thisCpu('RCU_INIT_POINTER');
+  checkKind(rt, p, 'RCU_INIT_POINTER');
+  storePoint(rt, p.__id);
+  const old = store(rt, p.__id, p.__at, v ?? 0, false);
+  rt.emit(Op.MEM_WRITE_ONCE, p.__id, (v ?? 0) | 0, old, kfn('RCU_INIT_POINTER'));
+}
 
 /** The pointer's value, not to be dereferenced (a NULL test): no protection needed. */
 export const rcu_access_pointer = (p: Shared): number => load('rcu_access_pointer', p, () => 0);

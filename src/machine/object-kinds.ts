@@ -106,7 +106,7 @@ export const OBJECT_KINDS = {
     lockdep: { readers: false },
     sleeps: false,
     memory: false,
-    accepts: /^((raw_)?spin_|lockdep_assert_(not_held|held(_write|_read)?)$)/,
+    accepts: /^((raw_)?spin_|lockdep_assert_(not_held|held(_write|_read)?)$|lockdep_is_held$)/,
   },
   rwlock: {
     words: common,
@@ -116,7 +116,8 @@ export const OBJECT_KINDS = {
     lockdep: { readers: true },
     sleeps: false,
     memory: false,
-    accepts: /^((read|write)_(lock|unlock|trylock)|rwlock_init$|lockdep_assert_(not_held|held(_write|_read)?)$)/,
+    accepts:
+      /^((read|write)_(lock|unlock|trylock)|rwlock_init$|lockdep_assert_(not_held|held(_write|_read)?)$|lockdep_is_held$)/,
   },
   mutex: {
     words: common,
@@ -127,7 +128,7 @@ export const OBJECT_KINDS = {
     sleeps: true,
     memory: false,
     ownerWarning: 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)',
-    accepts: /^(mutex_|lockdep_assert_(not_held|held(_write|_read)?)$)/,
+    accepts: /^(mutex_|lockdep_assert_(not_held|held(_write|_read)?)$|lockdep_is_held$)/,
   },
   semaphore: {
     // + its FIFO of waiter keys, one per context that could wait
@@ -155,7 +156,7 @@ export const OBJECT_KINDS = {
     sleeps: false,
     memory: true,
     accepts:
-      /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_access_pointer|xchg|cmpxchg|(__)?(set|clear|change)_bit|test_bit|test_and_(set|clear|change)_bit(_lock)?|clear_bit_unlock)$/,
+      /^(read|write|READ_ONCE|WRITE_ONCE|smp_store_release|smp_load_acquire|rcu_assign_pointer|rcu_dereference|rcu_dereference_protected|rcu_dereference_check|rcu_access_pointer|RCU_INIT_POINTER|xchg|cmpxchg|(__)?(set|clear|change)_bit|test_bit|test_and_(set|clear|change)_bit(_lock)?|clear_bit_unlock)$/,
   },
   /** seqlock_t: a spinlock for its writers (lockdep sees that), and a sequence count (AUX) */
   seqlock: {
@@ -357,7 +358,7 @@ export const OBJECT_KINDS = {
     sleeps: true,
     memory: false,
     accepts:
-      /^(init_rwsem|down_read_nested|down_write_nested|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked|lockdep_assert_(not_held|held(_write|_read)?))$/,
+      /^(init_rwsem|down_read_nested|down_write_nested|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked|lockdep_assert_(not_held|held(_write|_read)?)|lockdep_is_held)$/,
   },
 } as const satisfies Record<string, ObjectKindEntry>;
 
