@@ -232,4 +232,25 @@ export default scenario({
     expect(race.report).toContain(`consumer at ${p}:3`);
     expect(race.report).not.toContain('<anonymous>');
   });
+
+  it('queue_work and queue_work_on order what came before for the work, as schedule_work does', async () => {
+    for (const call of ['queue_work(system_wq, s.w)', 'queue_work_on(1, system_wq, s.w)', 'schedule_work(s.w)']) {
+      const p = scenarioFile(
+        'race-queue-work',
+        `import { scenario, shared, work, queue_work, queue_work_on, schedule_work, system_wq, flush_work } from 'smpsim';
+export default scenario({
+  cpus: 2,
+  state: { data: shared(0), got: shared(0), w: work((s: any) => { s.got.value = s.data.value; }) },
+  tasks: [{ cpu: 0, run: (s) => { s.data.value = 42; ${call}; flush_work(s.w); s.data.value = 1; } }],
+  check: (s) => s.got.value === 42 || \`got \${s.got.value}\`,
+});
+`,
+      );
+      const r = await explore(p, { trials: 300 });
+      expect(
+        r.findings.map((f) => f.title),
+        call,
+      ).toEqual([]);
+    }
+  });
 });

@@ -41,6 +41,8 @@ const FN_RMB = kfn('smp_rmb');
 const FN_RAISE_SOFTIRQ = kfn('raise_softirq');
 const FN_TASKLET_SCHEDULE = kfn('tasklet_schedule');
 const FN_SCHEDULE_WORK = kfn('schedule_work');
+const FN_QUEUE_WORK = kfn('queue_work');
+const FN_QUEUE_WORK_ON = kfn('queue_work_on');
 const FN_WORK_RUN = kfn('process_one_work');
 const FN_FLUSH_WORK = kfn('flush_work');
 /** work items' clocks sit above the softirq numbers' */
@@ -57,14 +59,14 @@ export function markSync(s: RaceState, w: Int32Array, at: number, u: number, o: 
       ? w[at + F_A]!
       : fn === FN_TASKLET_SCHEDULE
         ? TASKLET_SOFTIRQ
-        : fn === FN_SCHEDULE_WORK
+        : fn === FN_SCHEDULE_WORK || fn === FN_QUEUE_WORK || fn === FN_QUEUE_WORK_ON
           ? workKey(o)
           : -1;
   if (nr >= 0) {
     join(s.soft, nr % SOFT_KEYS, s.C, u);
     s.C.v[u * T + u]!++;
   }
-  // schedule_work → the run of that work item; the end of a run → flush_work
+  // schedule_work (queue_work, queue_work_on) → the run of that work item; the end of a run → flush_work
   if (fn === FN_WORK_RUN && w[at + F_A] === 0) join(s.C, u, s.soft, workKey(o));
   if (fn === FN_WORK_RUN && w[at + F_A] === 1) {
     join(s.done, workKey(o), s.C, u);
