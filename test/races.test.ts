@@ -253,4 +253,20 @@ export default scenario({
       ).toEqual([]);
     }
   });
+
+  it("tasklet_kill orders the tasklet's last run before what follows; without it the write after races", async () => {
+    const p = (teardown: string): string =>
+      scenarioFile(
+        'race-tasklet-kill',
+        `import { scenario, shared, tasklet, tasklet_schedule, tasklet_kill } from 'smpsim';
+export default scenario({
+  cpus: 2,
+  state: { data: shared(0), got: shared(0), t: tasklet((s: any) => { s.got.value = s.data.value; }) },
+  tasks: [{ cpu: 0, run: (s) => { s.data.value = 42; tasklet_schedule(s.t); ${teardown} s.data.value = 3; } }],
+});
+`,
+      );
+    expect((await explore(p('tasklet_kill(s.t);'), { trials: 300 })).findings.map((f) => f.title)).toEqual([]);
+    expect(races(await explore(p(''), { trials: 300 })).length).toBe(1);
+  });
 });

@@ -73,6 +73,8 @@ export function tasklet_disable(t: Tasklet): void {
   const fn = kfn('tasklet_disable');
   rt.emit(Op.MARK, id, disableTasklet(rt, id), 0, fn);
   waitOut(rt, id, TASKLET_STATE_RUN, fn);
+  // F_B 1: a run in progress is over, ordered before what follows
+  rt.emit(Op.MARK, id, 0, 1, fn);
 }
 
 /** One level of disable less; at depth 0 a tasklet still queued runs at its CPU's next softirq. */

@@ -29,6 +29,7 @@ const RCU_SOFTIRQ = SOFTIRQ_NR.RCU_SOFTIRQ;
 const MAX_SOFTIRQ_RESTART = 10;
 
 const FN_SOFTIRQ = kfn('softirq');
+const FN_TASKLET_ACTION = kfn('tasklet_action');
 
 const tasklets = (rt: CpuRuntime): DeclaredFunction[] => declaredFunctions(rt, 'tasklet');
 
@@ -128,5 +129,7 @@ function taskletAction(rt: CpuRuntime): void {
     m[at + O.WORD] = (w & ~TASKLET_STATE_SCHED) | TASKLET_STATE_RUN;
     callHandler(rt, () => t.fn(rt.state), `tasklet ${t.info.name}`);
     m[at + O.WORD] = m[at + O.WORD]! & ~TASKLET_STATE_RUN;
+    // F_A 1: this run is over (what tasklet_kill and tasklet_disable wait out)
+    rt.emit(Op.MARK, t.info.id, 1, 0, FN_TASKLET_ACTION);
   }
 }

@@ -360,7 +360,7 @@ export const KFN_NAMES = [
     'mutex_lock_nested down_read_nested down_write_nested wait_for_completion_killable synchronize_rcu_expedited ' +
     'might_sleep_if lockdep_assert_held_write lockdep_assert_held_read kthread_create ' +
     'rcu_dereference_check RCU_INIT_POINTER atomic_or atomic_and atomic_andnot atomic_fetch_or atomic_fetch_and ' +
-    'atomic_fetch_andnot'
+    'atomic_fetch_andnot tasklet_action'
   ).split(' '),
 ] as const;
 export type KfnName = (typeof KFN_NAMES)[number];

@@ -45,6 +45,9 @@ const FN_QUEUE_WORK = kfn('queue_work');
 const FN_QUEUE_WORK_ON = kfn('queue_work_on');
 const FN_WORK_RUN = kfn('process_one_work');
 const FN_FLUSH_WORK = kfn('flush_work');
+const FN_TASKLET_ACTION = kfn('tasklet_action');
+const FN_TASKLET_KILL = kfn('tasklet_kill');
+const FN_TASKLET_DISABLE = kfn('tasklet_disable');
 /** work items' clocks sit above the softirq numbers' */
 /** the softirq tasklets run from */
 const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
@@ -73,6 +76,12 @@ export function markSync(s: RaceState, w: Int32Array, at: number, u: number, o: 
     s.C.v[u * T + u]!++;
   }
   if (fn === FN_FLUSH_WORK) join(s.C, u, s.done, workKey(o));
+  // the end of a tasklet's run → tasklet_kill, and tasklet_disable once it has waited the run out
+  if (fn === FN_TASKLET_ACTION && w[at + F_A] === 1) {
+    join(s.done, workKey(o), s.C, u);
+    s.C.v[u * T + u]!++;
+  }
+  if (fn === FN_TASKLET_KILL || (fn === FN_TASKLET_DISABLE && w[at + F_B] === 1)) join(s.C, u, s.done, workKey(o));
   kernelThreadEdges(s, u, fn!, o, w[at + F_A]!, w[at + F_B]!);
   // synchronize_irq (free_irq, disable_irq): the line's handlers so far → what follows
   if (fn === FN_SYNCHRONIZE_IRQ) join(s.C, u, s.lines, w[at + F_A]!);
