@@ -269,4 +269,34 @@ export default scenario({
     expect((await explore(p('tasklet_kill(s.t);'), { trials: 300 })).findings.map((f) => f.title)).toEqual([]);
     expect(races(await explore(p(''), { trials: 300 })).length).toBe(1);
   });
+
+  it("cancel_work_sync orders the work's last run before what follows, as flush_work does", async () => {
+    const p = scenarioFile(
+      'race-cancel-work-sync',
+      `import { scenario, shared, work, schedule_work, cancel_work_sync } from 'smpsim';
+export default scenario({ cpus: 2, state: { data: shared(0), w: work((s: any) => { s.data.value = 5; }) },
+  tasks: [{ cpu: 0, run: (s) => { schedule_work(s.w); cancel_work_sync(s.w); s.data.value = 1; } }] });
+`,
+    );
+    expect((await explore(p, { trials: 300 })).findings.map((f) => f.title)).toEqual([]);
+  });
+
+  it('synchronize_rcu orders the readers before it: an object unpublished, then reused after the grace period, is no race', async () => {
+    const p = (gp: string): string =>
+      scenarioFile(
+        'race-rcu-reuse',
+        `import { scenario, shared, kzalloc, kstruct, deref, GFP_KERNEL, rcu_read_lock, rcu_read_unlock, rcu_dereference,
+  rcu_assign_pointer, synchronize_rcu } from 'smpsim';
+const Conf = kstruct('conf', 'limit');
+export default scenario({ cpus: 2, state: { conf: shared(0) },
+  tasks: [
+    { cpu: 0, run: (s) => { const c = kzalloc(Conf, GFP_KERNEL); deref(c, Conf).limit = 1; rcu_assign_pointer(s.conf, c);
+        rcu_assign_pointer(s.conf, 0); ${gp} deref(c, Conf).limit = 5; } },
+    { cpu: 1, run: (s) => { rcu_read_lock(); const c = rcu_dereference(s.conf); if (c) void deref(c, Conf).limit; rcu_read_unlock(); } },
+  ] });
+`,
+      );
+    expect((await explore(p('synchronize_rcu();'), { trials: 1000 })).findings.map((f) => f.title)).toEqual([]);
+    expect(races(await explore(p(''), { trials: 1000 })).length).toBe(1);
+  });
 });

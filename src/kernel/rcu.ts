@@ -79,9 +79,12 @@ function synchronize(name: string): void {
   if (rcuDepth(rt) > 0) rcuWarn(rt, RcuWarning.SYNCHRONIZE_IN_READER, fn);
   const flags = startGracePeriod(rt);
   const { id, at } = rcuState(rt);
-  if (rcuGpWords.canTake(rt.m, at, flags)) return;
-  const atomic = rt.preemptCount() !== 0;
-  rt.waitUntil(id, flags, rt.emit(Op.BLOCK, id, atomic ? rt.siteId() : 0, 0, fn));
+  if (!rcuGpWords.canTake(rt.m, at, flags)) {
+    const atomic = rt.preemptCount() !== 0;
+    rt.waitUntil(id, flags, rt.emit(Op.BLOCK, id, atomic ? rt.siteId() : 0, 0, fn));
+  }
+  // the grace period is over: the readers before it are ordered before what follows
+  rt.emit(Op.MARK, id, 0, 0, fn);
 }
 
 /** Publish `v` (a pointer) in `p`: everything written before is visible to a reader that sees it. */

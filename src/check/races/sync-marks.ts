@@ -14,6 +14,9 @@ const FN_SYNCHRONIZE_IRQ = kfn('synchronize_irq');
 // every reader → the callbacks run after it
 const FN_CALL_RCU = kfn('call_rcu');
 const FN_KFREE_RCU = kfn('kfree_rcu');
+// the end of synchronize_rcu(): the readers that ended before it, as for a callback's run
+const FN_SYNCHRONIZE_RCU = kfn('synchronize_rcu');
+const FN_SYNCHRONIZE_RCU_EXPEDITED = kfn('synchronize_rcu_expedited');
 // seqlock sections: a reader's reads and a writer's writes are marked (kcsan_atomic_next,
 // kcsan_nestable_atomic_begin/end), as the sequence count is what makes them safe
 const fnSet = (...names: string[]): Set<number> => new Set(names.map(kfn));
@@ -45,6 +48,7 @@ const FN_QUEUE_WORK = kfn('queue_work');
 const FN_QUEUE_WORK_ON = kfn('queue_work_on');
 const FN_WORK_RUN = kfn('process_one_work');
 const FN_FLUSH_WORK = kfn('flush_work');
+const FN_CANCEL_WORK_SYNC = kfn('cancel_work_sync');
 const FN_TASKLET_ACTION = kfn('tasklet_action');
 const FN_TASKLET_KILL = kfn('tasklet_kill');
 const FN_TASKLET_DISABLE = kfn('tasklet_disable');
@@ -69,13 +73,14 @@ export function markSync(s: RaceState, w: Int32Array, at: number, u: number, o: 
     join(s.soft, nr % SOFT_KEYS, s.C, u);
     s.C.v[u * T + u]!++;
   }
-  // schedule_work (queue_work, queue_work_on) → the run of that work item; the end of a run → flush_work
+  // schedule_work (queue_work, queue_work_on) → the run of that work item; the end of a run → flush_work and cancel_work_sync
   if (fn === FN_WORK_RUN && w[at + F_A] === 0) join(s.C, u, s.soft, workKey(o));
   if (fn === FN_WORK_RUN && w[at + F_A] === 1) {
     join(s.done, workKey(o), s.C, u);
     s.C.v[u * T + u]!++;
   }
-  if (fn === FN_FLUSH_WORK) join(s.C, u, s.done, workKey(o));
+  if (fn === FN_FLUSH_WORK || fn === FN_CANCEL_WORK_SYNC) join(s.C, u, s.done, workKey(o));
+  if (fn === FN_SYNCHRONIZE_RCU || fn === FN_SYNCHRONIZE_RCU_EXPEDITED) join(s.C, u, s.soft, SOFTIRQ_NR.RCU_SOFTIRQ);
   // the end of a tasklet's run → tasklet_kill, and tasklet_disable once it has waited the run out
   if (fn === FN_TASKLET_ACTION && w[at + F_A] === 1) {
     join(s.done, workKey(o), s.C, u);
