@@ -10,6 +10,7 @@
  * full-barrier atomics), touches everything.
  */
 import { Access } from '../sched/footprint.ts';
+import { Op } from '../machine/events.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
 import { SB_CAP } from '../machine/memory-region.ts';
 import { drainInSteps, makeRoom } from '../machine/memory-steps.ts';
@@ -115,4 +116,11 @@ export function lockStateSeen(rt: CpuRuntime, id: number): boolean | undefined {
   const k = mem.choices(rt.cpu, id);
   const back = k > 1 ? rt.chooseValue(k) : 0;
   return mem.msgValue(mem.read(rt.cpu, id, back, false)) !== 0;
+}
+
+/** A marked store that orders nothing (WRITE_ONCE, RCU_INIT_POINTER): its scheduling point, the store, its event. */
+export function markedStore(rt: CpuRuntime, id: number, at: number, v: number, fn: number): void {
+  storePoint(rt, id);
+  const old = store(rt, id, at, v, false);
+  rt.emit(Op.MEM_WRITE_ONCE, id, v | 0, old, fn);
 }

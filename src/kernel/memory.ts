@@ -3,7 +3,7 @@ import { Access } from '../sched/footprint.ts';
 import { Op, kfn } from '../machine/events.ts';
 import { thisCpu } from './cpu.ts';
 import { checkKind, type Shared } from './objects.ts';
-import { lastReadFrom, load, store, storePoint } from './memory-access.ts';
+import { lastReadFrom, load, markedStore } from './memory-access.ts';
 
 export function READ_ONCE(x: Shared): number {
   const rt = thisCpu('READ_ONCE');
@@ -17,7 +17,5 @@ export function READ_ONCE(x: Shared): number {
 export function WRITE_ONCE(x: Shared, v: number): void {
   const rt = thisCpu('WRITE_ONCE');
   checkKind(rt, x, 'WRITE_ONCE');
-  storePoint(rt, x.__id);
-  const old = store(rt, x.__id, x.__at, v, false);
-  rt.emit(Op.MEM_WRITE_ONCE, x.__id, v | 0, old, kfn('WRITE_ONCE'));
+  markedStore(rt, x.__id, x.__at, v, kfn('WRITE_ONCE'));
 }

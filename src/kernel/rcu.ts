@@ -23,7 +23,7 @@ import { thisCpu } from './cpu.ts';
 import { bhDisable, bhEnable } from './irqflags.ts';
 import { mightSleep } from './sleep.ts';
 import { checkKind, type Shared } from './objects.ts';
-import { lastReadFrom, load as loadWord, store, storePoint } from './memory-access.ts';
+import { lastReadFrom, load as loadWord, markedStore, store } from './memory-access.ts';
 
 type Flavour = 'preempt' | 'bh';
 
@@ -134,9 +134,7 @@ export function rcu_read_lock_held(): boolean {
 export function RCU_INIT_POINTER(p: Shared, v: number | null): void {
   const rt = thisCpu('RCU_INIT_POINTER');
   checkKind(rt, p, 'RCU_INIT_POINTER');
-  storePoint(rt, p.__id);
-  const old = store(rt, p.__id, p.__at, v ?? 0, false);
-  rt.emit(Op.MEM_WRITE_ONCE, p.__id, (v ?? 0) | 0, old, kfn('RCU_INIT_POINTER'));
+  markedStore(rt, p.__id, p.__at, v ?? 0, kfn('RCU_INIT_POINTER'));
 }
 
 /** The pointer's value, not to be dereferenced (a NULL test): no protection needed. */
