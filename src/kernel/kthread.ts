@@ -16,9 +16,8 @@ import {
   createKthread,
   kthreadExitCode,
   kthreadObject,
-  kthreadWaitsForWakeUp,
   kthreadWord,
-  startKthread,
+  wakeUpNewKthread,
 } from '../machine/kthreads.ts';
 import { KTHREAD_EXITED, KTHREAD_SHOULD_STOP } from '../machine/object-words.ts';
 import { KernelUsageError } from '../machine/usage-error.ts';
@@ -33,10 +32,10 @@ import { wakeTask, type TaskStruct } from './task-state.ts';
 export function kthread_run(fn: (state: any) => unknown, name: string): TaskStruct {
   const rt = enterAny('kthread_run');
   const k = declaredKthread(rt, 'kthread_run', fn, name);
-  if (kthreadWord(rt, k) !== 0 || !startKthread(rt, k))
-    throw new KernelUsageError(`kthread_run(fn): kthreads.${rt.L.kthreads[k]!.name} was already started in this trial`);
-  // what the caller did so far happens before the thread's first step
-  rt.emit(Op.MARK, kthreadObject(rt, k).id, 0, 0, kfn('kthread_run'));
+  // kthread_create() and wake_up_process() at once, as the kernel's macro
+  if (!createKthread(rt, k))
+    throw new KernelUsageError(`kthread_run(fn): kthreads.${rt.L.kthreads[k]!.name} was already made in this trial`);
+  wakeUpNewKthread(rt, k, kfn('kthread_run'));
   return taskOf(rt, k);
 }
 
@@ -109,7 +108,7 @@ export function kthread_stop(task: TaskStruct): number {
     throw new KernelUsageError('kthread_stop(): argument is not a kthread (take it from kthread_run())');
   const obj = kthreadObject(rt, k);
   // made and never woken: it starts now, sees should-stop at once and exits with -EINTR
-  if (kthreadWaitsForWakeUp(rt, k)) startKthread(rt, k);
+  wakeUpNewKthread(rt, k);
   askKthreadToStop(rt, k);
   rt.emit(Op.MARK, obj.id, 1, 0, kfn('kthread_stop'));
   wakeTask(rt, task.__agent, kfn('kthread_stop'));

@@ -10,8 +10,8 @@
  * wake-up is a happens-before edge, and timeouts and signals are scheduler choices as for
  * down_timeout().
  */
-import { Op, kfn } from '../machine/events.ts';
-import { kthreadObject, kthreadWaitsForWakeUp, startKthread } from '../machine/kthreads.ts';
+import { kfn } from '../machine/events.ts';
+import { wakeUpNewKthread } from '../machine/kthreads.ts';
 import { WAIT_SIGNAL, WAIT_TIMEOUT } from '../machine/wait.ts';
 import { setTaskState, taskState, taskStateId } from '../machine/wait-queue.ts';
 import type { CpuRuntime } from '../machine/runtime.ts';
@@ -133,13 +133,9 @@ export function wake_up_process(task: TaskStruct): number {
   if (!task || typeof task.__agent !== 'number')
     throw new Error('wake_up_process(): argument is not a task (take it from current())');
   rt.point();
+  const fn = kfn('wake_up_process');
+  // the first wake-up of a thread kthread_create() made starts it
   const k = rt.L.agents[task.__agent]?.kthread;
-  if (k !== undefined && kthreadWaitsForWakeUp(rt, k)) {
-    // the first wake-up of a thread kthread_create() made starts it; what the waker did so
-    // far happens before its first step
-    startKthread(rt, k);
-    rt.emit(Op.MARK, kthreadObject(rt, k).id, 0, 0, kfn('wake_up_process'));
-    return 1;
-  }
-  return wakeTask(rt, task.__agent, kfn('wake_up_process'));
+  if (k !== undefined && wakeUpNewKthread(rt, k, fn)) return 1;
+  return wakeTask(rt, task.__agent, fn);
 }

@@ -1,6 +1,7 @@
 /**
  * Kernel threads (kernel/kthread.c). Each entry of the scenario's `kthreads` is an agent of its
- * own, idle (not runnable) until kthread_run() starts it in process context with its pid. Its
+ * own, idle (not runnable) until kthread_run() starts it in process context with its pid (or
+ * kthread_create() makes it and its first wake_up_process() starts it). Its
  * function runs once; kthread_stop() sets KTHREAD_SHOULD_STOP, wakes it and waits for it to
  * return, and gets its exit code. A thread asked to stop before it ever ran does not run its
  * function at all and exits with -EINTR, as kthread() does.
@@ -28,15 +29,18 @@ export function kthreadWord(rt: CpuRuntime, k: number): number {
 }
 
 /**
- * kthread_run()'s machine side: entry k's agent gets its process context and becomes runnable
- * (counted live, so the trial waits for it). False when it was started already this trial.
+ * The first wake-up of a thread kthread_create() made (kthread_run() makes and wakes at once):
+ * entry k's agent gets its process context and becomes runnable (counted live, so the trial
+ * waits for it). `fn` is the waker's call, whose MARK orders what the waker did so far before
+ * the thread's first step; none when the thread will not run its function (kthread_stop()).
+ * False when the thread is not waiting for this wake-up.
  */
-export function startKthread(rt: CpuRuntime, k: number): boolean {
+export function wakeUpNewKthread(rt: CpuRuntime, k: number, fn?: number): boolean {
   const m = rt.m;
   const L = rt.L;
-  const at = kthreadObject(rt, k).offset;
-  if (m[at + O.WORD]! & KTHREAD_STARTED) return false;
-  m[at + O.WORD] = KTHREAD_STARTED;
+  const obj = kthreadObject(rt, k);
+  if (!kthreadWaitsForWakeUp(rt, k)) return false;
+  m[obj.offset + O.WORD] = KTHREAD_STARTED;
   const agent = L.kthreads[k]!.agent;
   const e = L.ctxEntry(agent, 0);
   m[e + CX.KIND] = Ctx.TASK;
@@ -47,10 +51,11 @@ export function startKthread(rt: CpuRuntime, k: number): boolean {
   m[e + CX.WAIT_SEQ] = -1;
   m[L.agentBlock(agent) + C.NCTX] = 1;
   m[H.LIVE] = m[H.LIVE]! + 1;
+  if (fn !== undefined) rt.emit(Op.MARK, obj.id, 0, 0, fn);
   return true;
 }
 
-/** kthread_create()'s machine side: entry k exists, not runnable until woken. False when it was made already. */
+/** kthread_create()'s machine side: entry k exists, not runnable until woken. False when it was made already this trial. */
 export function createKthread(rt: CpuRuntime, k: number): boolean {
   const at = kthreadObject(rt, k).offset;
   if (rt.m[at + O.WORD] !== 0) return false;
@@ -59,7 +64,7 @@ export function createKthread(rt: CpuRuntime, k: number): boolean {
 }
 
 /** Made by kthread_create() and not yet woken. */
-export function kthreadWaitsForWakeUp(rt: CpuRuntime, k: number): boolean {
+function kthreadWaitsForWakeUp(rt: CpuRuntime, k: number): boolean {
   return (kthreadWord(rt, k) & (KTHREAD_CREATED | KTHREAD_STARTED)) === KTHREAD_CREATED;
 }
 

@@ -16,9 +16,10 @@ const FN_KTHREAD = kfn('kthread');
 const FN_KTHREAD_STOP = kfn('kthread_stop');
 
 /**
- * Kernel threads: kthread_run (or the wake-up of a kthread_create()d one) → the thread's first step, its exit → kthread_stop's return;
- * a primary handler waking its irq thread → the thread function, whose end is the line's
- * (synchronize_irq, free_irq and disable_irq wait for it); enable_irq → the line's next handler.
+ * Kernel threads: kthread_run (or the first wake-up of a kthread_create()d one) → the thread's
+ * first step, its exit → kthread_stop's return; a primary handler waking its irq thread → the
+ * thread function, whose end is the line's (synchronize_irq, free_irq and disable_irq wait for
+ * it); enable_irq → the line's next handler.
  */
 export function kernelThreadEdges(s: RaceState, u: number, fn: number, o: number, a: number, b: number): void {
   const T = s.T;
