@@ -97,6 +97,11 @@ const initWord = (m: Int32Array, o: KindInstance): void => {
 };
 const common = (): number => O.WORDS;
 
+/** The lockdep calls every lock with an owner accepts (kernel/lockdep.ts). */
+const LOCKDEP_CALLS = 'lockdep_assert_(?:not_held|held(?:_write|_read)?)|lockdep_is_held';
+/** `accepts` of a lock kind: its own calls (anchored as they need), and the lockdep calls. */
+const lockCalls = (own: string): RegExp => new RegExp(`^(?:${own}|(?:${LOCKDEP_CALLS})$)`);
+
 export const OBJECT_KINDS = {
   spinlock: {
     words: common,
@@ -106,7 +111,7 @@ export const OBJECT_KINDS = {
     lockdep: { readers: false },
     sleeps: false,
     memory: false,
-    accepts: /^((raw_)?spin_|lockdep_assert_(not_held|held(_write|_read)?)$|lockdep_is_held$)/,
+    accepts: lockCalls('(?:raw_)?spin_'),
   },
   rwlock: {
     words: common,
@@ -116,8 +121,7 @@ export const OBJECT_KINDS = {
     lockdep: { readers: true },
     sleeps: false,
     memory: false,
-    accepts:
-      /^((read|write)_(lock|unlock|trylock)|rwlock_init$|lockdep_assert_(not_held|held(_write|_read)?)$|lockdep_is_held$)/,
+    accepts: lockCalls('(?:read|write)_(?:lock|unlock|trylock)|rwlock_init$'),
   },
   mutex: {
     words: common,
@@ -128,7 +132,7 @@ export const OBJECT_KINDS = {
     sleeps: true,
     memory: false,
     ownerWarning: 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)',
-    accepts: /^(mutex_|lockdep_assert_(not_held|held(_write|_read)?)$|lockdep_is_held$)/,
+    accepts: lockCalls('mutex_'),
   },
   semaphore: {
     // + its FIFO of waiter keys, one per context that could wait
@@ -357,8 +361,9 @@ export const OBJECT_KINDS = {
     lockdep: { readers: true },
     sleeps: true,
     memory: false,
-    accepts:
-      /^(init_rwsem|down_read_nested|down_write_nested|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked|lockdep_assert_(not_held|held(_write|_read)?)|lockdep_is_held)$/,
+    accepts: lockCalls(
+      '(?:init_rwsem|down_read_nested|down_write_nested|down_read|down_read_interruptible|down_read_killable|down_read_trylock|up_read|down_write|down_write_killable|down_write_trylock|up_write|downgrade_write|rwsem_is_locked)$',
+    ),
   },
 } as const satisfies Record<string, ObjectKindEntry>;
 
