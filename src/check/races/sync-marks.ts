@@ -14,9 +14,6 @@ const FN_SYNCHRONIZE_IRQ = kfn('synchronize_irq');
 // every reader → the callbacks run after it
 const FN_CALL_RCU = kfn('call_rcu');
 const FN_KFREE_RCU = kfn('kfree_rcu');
-// the end of synchronize_rcu(): the readers that ended before it, as for a callback's run
-const FN_SYNCHRONIZE_RCU = kfn('synchronize_rcu');
-const FN_SYNCHRONIZE_RCU_EXPEDITED = kfn('synchronize_rcu_expedited');
 // seqlock sections: a reader's reads and a writer's writes are marked (kcsan_atomic_next,
 // kcsan_nestable_atomic_begin/end), as the sequence count is what makes them safe
 const fnSet = (...names: string[]): Set<number> => new Set(names.map(kfn));
@@ -43,15 +40,16 @@ const FN_WMB = kfn('smp_wmb');
 const FN_RMB = kfn('smp_rmb');
 const FN_RAISE_SOFTIRQ = kfn('raise_softirq');
 const FN_TASKLET_SCHEDULE = kfn('tasklet_schedule');
-const FN_SCHEDULE_WORK = kfn('schedule_work');
-const FN_QUEUE_WORK = kfn('queue_work');
-const FN_QUEUE_WORK_ON = kfn('queue_work_on');
+/** queueing a work item → its next run */
+const WORK_QUEUEING = fnSet('schedule_work', 'queue_work', 'queue_work_on');
 const FN_WORK_RUN = kfn('process_one_work');
-const FN_FLUSH_WORK = kfn('flush_work');
-const FN_CANCEL_WORK_SYNC = kfn('cancel_work_sync');
-const FN_TASKLET_ACTION = kfn('tasklet_action');
-const FN_TASKLET_KILL = kfn('tasklet_kill');
+/** the end of a work item's or a tasklet's run (F_A 1) */
+const RUN_ENDS = fnSet('process_one_work', 'tasklet_action');
+/** calls that return once a run in progress is over (tasklet_disable marks that with F_B 1) */
+const RUN_WAITERS = fnSet('flush_work', 'cancel_work_sync', 'tasklet_kill');
 const FN_TASKLET_DISABLE = kfn('tasklet_disable');
+/** the end of a grace period: the readers that ended before it, as for a call_rcu callback's run */
+const GRACE_PERIOD_ENDS = fnSet('synchronize_rcu', 'synchronize_rcu_expedited');
 /** work items' clocks sit above the softirq numbers' */
 /** the softirq tasklets run from */
 const TASKLET_SOFTIRQ = SOFTIRQ_NR.TASKLET_SOFTIRQ;
@@ -66,27 +64,21 @@ export function markSync(s: RaceState, w: Int32Array, at: number, u: number, o: 
       ? w[at + F_A]!
       : fn === FN_TASKLET_SCHEDULE
         ? TASKLET_SOFTIRQ
-        : fn === FN_SCHEDULE_WORK || fn === FN_QUEUE_WORK || fn === FN_QUEUE_WORK_ON
+        : WORK_QUEUEING.has(fn!)
           ? workKey(o)
           : -1;
   if (nr >= 0) {
     join(s.soft, nr % SOFT_KEYS, s.C, u);
     s.C.v[u * T + u]!++;
   }
-  // schedule_work (queue_work, queue_work_on) → the run of that work item; the end of a run → flush_work and cancel_work_sync
+  // queueing a work item → its run; the end of a work's or a tasklet's run → the calls that wait it out
   if (fn === FN_WORK_RUN && w[at + F_A] === 0) join(s.C, u, s.soft, workKey(o));
-  if (fn === FN_WORK_RUN && w[at + F_A] === 1) {
+  if (RUN_ENDS.has(fn!) && w[at + F_A] === 1) {
     join(s.done, workKey(o), s.C, u);
     s.C.v[u * T + u]!++;
   }
-  if (fn === FN_FLUSH_WORK || fn === FN_CANCEL_WORK_SYNC) join(s.C, u, s.done, workKey(o));
-  if (fn === FN_SYNCHRONIZE_RCU || fn === FN_SYNCHRONIZE_RCU_EXPEDITED) join(s.C, u, s.soft, SOFTIRQ_NR.RCU_SOFTIRQ);
-  // the end of a tasklet's run → tasklet_kill, and tasklet_disable once it has waited the run out
-  if (fn === FN_TASKLET_ACTION && w[at + F_A] === 1) {
-    join(s.done, workKey(o), s.C, u);
-    s.C.v[u * T + u]!++;
-  }
-  if (fn === FN_TASKLET_KILL || (fn === FN_TASKLET_DISABLE && w[at + F_B] === 1)) join(s.C, u, s.done, workKey(o));
+  if (RUN_WAITERS.has(fn!) || (fn === FN_TASKLET_DISABLE && w[at + F_B] === 1)) join(s.C, u, s.done, workKey(o));
+  if (GRACE_PERIOD_ENDS.has(fn!)) join(s.C, u, s.soft, SOFTIRQ_NR.RCU_SOFTIRQ);
   kernelThreadEdges(s, u, fn!, o, w[at + F_A]!, w[at + F_B]!);
   // synchronize_irq (free_irq, disable_irq): the line's handlers so far → what follows
   if (fn === FN_SYNCHRONIZE_IRQ) join(s.C, u, s.lines, w[at + F_A]!);
