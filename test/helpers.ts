@@ -19,6 +19,19 @@ export function scenarioFile(name: string, source: string): string {
   return relative(process.cwd(), file);
 }
 
+/**
+ * A one-CPU scenario with one task running `body`: `imports` are the smpsim names it uses
+ * beside `scenario`, `state` the inside of its state object.
+ */
+export function oneTaskScenario(name: string, imports: string, state: string, body: string): string {
+  return scenarioFile(
+    name,
+    `import { scenario, ${imports} } from 'smpsim';
+export default scenario({ cpus: 1, state: { ${state} }, tasks: [{ cpu: 0, run: (s: any) => { ${body} } }] });
+`,
+  );
+}
+
 export interface CliResult {
   status: number | null;
   stdout: string;

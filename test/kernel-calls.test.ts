@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore, shutdown } from '../src/index.ts';
-import { cli, scenarioFile } from './helpers.ts';
+import { cli, oneTaskScenario, scenarioFile } from './helpers.ts';
 
 afterAll(() => shutdown());
 
@@ -49,31 +49,26 @@ export default scenario({
   });
 
   it('cpu_relax() makes a spin-wait a run of scheduling points: a flag never set is a livelock warning, not a hang', async () => {
-    const p = scenarioFile(
+    const p = oneTaskScenario(
       'spin-forever',
-      `import { scenario, shared, READ_ONCE, cpu_relax } from 'smpsim';
-export default scenario({ cpus: 1, state: { go: shared(0) }, tasks: [{ cpu: 0, run: (s) => { while (!READ_ONCE(s.go)) cpu_relax(); } }] });
-`,
+      'shared, READ_ONCE, cpu_relax',
+      'go: shared(0)',
+      'while (!READ_ONCE(s.go)) cpu_relax();',
     );
     const r = await explore(p, { trials: 2, maxEvents: 3000 });
     expect(r.findings.map((f) => f.kind)).toEqual(['trial-too-long']);
   });
 
   it('spin_lock_init() of a mutex and sema_init() with another count than declared: one line, exit 2', () => {
-    const wrongKind = scenarioFile(
-      'init-wrong-kind',
-      `import { scenario, mutex, spin_lock_init } from 'smpsim';
-export default scenario({ cpus: 1, state: { m: mutex() }, tasks: [{ cpu: 0, run: (s) => { spin_lock_init(s.m as never); } }] });
-`,
-    );
+    const wrongKind = oneTaskScenario('init-wrong-kind', 'mutex, spin_lock_init', 'm: mutex()', 'spin_lock_init(s.m);');
     const a = cli(['run', wrongKind, '--trials', '5']);
     expect(a.status).toBe(2);
     expect(a.stderr).toMatch(/^smpsim: spin_lock_init\(s\.m\): "m" is a mutex, expected a spinlock \(at [^\n]+\)\n$/);
-    const wrongCount = scenarioFile(
+    const wrongCount = oneTaskScenario(
       'sema-init-count',
-      `import { scenario, semaphore, sema_init } from 'smpsim';
-export default scenario({ cpus: 1, state: { sem: semaphore(1) }, tasks: [{ cpu: 0, run: (s) => { sema_init(s.sem, 0); } }] });
-`,
+      'semaphore, sema_init',
+      'sem: semaphore(1)',
+      'sema_init(s.sem, 0);',
     );
     const b = cli(['run', wrongCount, '--trials', '5']);
     expect(b.status).toBe(2);
@@ -84,15 +79,11 @@ export default scenario({ cpus: 1, state: { sem: semaphore(1) }, tasks: [{ cpu: 
 
   it('mutex_lock_nested() tells lockdep the second instance of a class is nested; plain mutex_lock() is recursive locking', async () => {
     const nested = (second: string): string =>
-      scenarioFile(
+      oneTaskScenario(
         'mutex-nested',
-        `import { scenario, mutexes, mutex_lock, mutex_lock_nested, mutex_unlock, SINGLE_DEPTH_NESTING } from 'smpsim';
-export default scenario({
-  cpus: 1,
-  state: { dir: mutexes(2) },
-  tasks: [{ cpu: 0, run: (s) => { mutex_lock(s.dir[0]); ${second}; mutex_unlock(s.dir[1]); mutex_unlock(s.dir[0]); } }],
-});
-`,
+        'mutexes, mutex_lock, mutex_lock_nested, mutex_unlock, SINGLE_DEPTH_NESTING',
+        'dir: mutexes(2)',
+        `mutex_lock(s.dir[0]); ${second}; mutex_unlock(s.dir[1]); mutex_unlock(s.dir[0]);`,
       );
     const clean = await explore(nested('mutex_lock_nested(s.dir[1], SINGLE_DEPTH_NESTING)'), { trials: 20 });
     expect(clean.findings).toEqual([]);
@@ -129,11 +120,11 @@ export default scenario({
 
   it('might_sleep_if(): sleep-in-atomic under a spinlock only when its condition holds', async () => {
     const p = (cond: string): string =>
-      scenarioFile(
+      oneTaskScenario(
         'might-sleep-if',
-        `import { scenario, spinlock, spin_lock, spin_unlock, might_sleep_if } from 'smpsim';
-export default scenario({ cpus: 1, state: { l: spinlock() }, tasks: [{ cpu: 0, run: (s) => { spin_lock(s.l); might_sleep_if(${cond}); spin_unlock(s.l); } }] });
-`,
+        'spinlock, spin_lock, spin_unlock, might_sleep_if',
+        'l: spinlock()',
+        `spin_lock(s.l); might_sleep_if(${cond}); spin_unlock(s.l);`,
       );
     expect((await explore(p('false'), { trials: 5 })).findings).toEqual([]);
     expect((await explore(p('true'), { trials: 5 })).findings.map((f) => f.kind)).toEqual(['sleep-in-atomic']);
@@ -180,15 +171,11 @@ export default scenario({
 
   it('rcu_dereference_check outside a reader: suspicious RCU usage unless its condition holds', async () => {
     const p = (cond: string): string =>
-      scenarioFile(
+      oneTaskScenario(
         'rcu-check-outside',
-        `import { scenario, shared, mutex, mutex_lock, mutex_unlock, rcu_dereference_check, lockdep_is_held } from 'smpsim';
-export default scenario({
-  cpus: 1,
-  state: { cfg: shared(0), m: mutex() },
-  tasks: [{ cpu: 0, run: (s) => { mutex_lock(s.m); rcu_dereference_check(s.cfg, ${cond}); mutex_unlock(s.m); } }],
-});
-`,
+        'shared, mutex, mutex_lock, mutex_unlock, rcu_dereference_check, lockdep_is_held',
+        'cfg: shared(0), m: mutex()',
+        `mutex_lock(s.m); rcu_dereference_check(s.cfg, ${cond}); mutex_unlock(s.m);`,
       );
     expect((await explore(p('lockdep_is_held(s.m)'), { trials: 5 })).findings).toEqual([]);
     const bad = await explore(p('false'), { trials: 5 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore, shutdown } from '../../src/index.ts';
-import { scenarioFile, siteOf } from '../helpers.ts';
+import { oneTaskScenario, scenarioFile, siteOf } from '../helpers.ts';
 
 afterAll(() => shutdown());
 
@@ -79,16 +79,12 @@ export default scenario({
 describe('lockdep_assert_held_write and lockdep_assert_held_read', () => {
   it('say which side of an rwlock or rwsem is held: the wrong side is a lockdep-assert WARNING', async () => {
     const p = (name: string, body: string): string =>
-      scenarioFile(
+      oneTaskScenario(
         name,
-        `import { scenario, rwlock, rw_semaphore, mutex, read_lock, read_unlock, write_lock, write_unlock, down_read, up_read,
-  down_write, up_write, mutex_lock, mutex_unlock, lockdep_assert_held_write, lockdep_assert_held_read } from 'smpsim';
-export default scenario({
-  cpus: 1,
-  state: { tbl: rwlock(), sem: rw_semaphore(), m: mutex() },
-  tasks: [{ cpu: 0, run: (s) => { ${body} } }],
-});
-`,
+        `rwlock, rw_semaphore, mutex, read_lock, read_unlock, write_lock, write_unlock, down_read, up_read, down_write,
+  up_write, mutex_lock, mutex_unlock, lockdep_assert_held_write, lockdep_assert_held_read`,
+        'tbl: rwlock(), sem: rw_semaphore(), m: mutex()',
+        body,
       );
     const clean = p(
       'assert-held-sides',
